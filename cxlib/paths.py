@@ -1,0 +1,37 @@
+"""Every path the workbook uses derives from here (cookiecutter-data-science's "one place")."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cxlib.exceptions import ClientNotFoundError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+DEMO_CLIENTS_DIR = PROJECT_DIR / "data" / "clients"
+DEFAULT_REPORTS_DIR = PROJECT_DIR / "reports"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+CLIENT_CONFIG_NAME = "client.yaml"
+
+
+def resolve_client_dir(name: str | Path) -> Path:
+    """Turn a command-line argument into a client folder.
+
+    A bare slug (no path separator, not an existing folder) means ``data/clients/<slug>``.
+
+    Raises
+    ------
+    ClientNotFoundError
+        When neither the path nor ``data/clients/<slug>`` holds a ``client.yaml``.
+    """
+    candidate = Path(name).expanduser()
+    if not candidate.is_dir() and len(candidate.parts) == 1:
+        candidate = DEMO_CLIENTS_DIR / candidate
+    if not (candidate / CLIENT_CONFIG_NAME).is_file():
+        known = ", ".join(sorted(p.name for p in DEMO_CLIENTS_DIR.glob("*") if (p / CLIENT_CONFIG_NAME).is_file()))
+        raise ClientNotFoundError(
+            f"{name}: not a client folder (no {CLIENT_CONFIG_NAME} found at {candidate}). "
+            f"Give the path of a client folder, create one with 'cxwb new DIR', "
+            f"or use a demo slug ({known or 'none installed'})."
+        )
+    return candidate.resolve()

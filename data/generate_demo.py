@@ -1,0 +1,262 @@
+"""Generate the committed demo clients (seeded, so every run writes the same files).
+
+Run ``python data/generate_demo.py``. Two clients are written under ``data/clients/``:
+
+* ``demo``: Banco Meridiano, a Mexican retail bank, reported in Spanish. Its survey is a
+  ``;``-separated cp1252 export with Spanish column names, day-first dates and decimal commas,
+  exactly as Excel in Mexico writes it.
+* ``northwind``: Northwind Mobile, a British mobile operator, reported in English, with a UTF-8
+  survey whose columns and scales (1-7 satisfaction, yes/no resolution) differ from the canonical ones,
+  and an Excel ``units.xlsx``.
+
+Planted structure that later steps must find (and the tests check):
+
+* NPS is driven by two pillars per client (demo: resolution and personalisation; northwind:
+  time & effort and expectations); the other pillars barely matter.
+* One touchpoint degrades mid-year (demo ``TP-APP-03`` from 2025-07-01; northwind ``TP07`` from
+  2025-06-01).
+* Employee experience per unit drives customer experience per unit, which drives retention.
+* One initiative (a CRM) touches no pillar, touchpoint or pain point: it has no experience case.
+* Leaders rate Time & effort highly in the self-assessment while customers rate it lowest (demo).
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+CLIENTS_DIR = Path(__file__).resolve().parent / "clients"
+PILLARS = ("personalisation", "integrity", "expectations", "resolution", "time_effort", "empathy")
+YEAR_START = pd.Timestamp("2025-01-01")
+YEAR_END = pd.Timestamp("2025-12-31 23:59")
+
+
+@dataclass
+class DemoSpec:
+    slug: str
+    config: dict
+    seed: int
+    units: list[str]
+    roles: list[tuple[str, str]]  # (role, office)
+    stages: list[tuple[str, list[tuple[str, str, str]]]]  # stage -> [(touchpoint_id, touchpoint, channel)]
+    driver_weights: dict[str, float]
+    degrading_touchpoint: str
+    degrade_from: str
+    n_responses: int
+    n_employees: int
+    interactions_per_day: int
+    survey_columns: dict[str, str]  # canonical -> export column
+    item_columns: dict[str, str]  # pillar -> export column
+    item_scale: tuple[int, int]
+    csat_scale: tuple[int, int]
+    comments: dict[str, list[str]]  # detractor/passive/promoter -> texts
+    journey_texts: dict[str, list[str]]
+    assessment: dict
+    initiatives: list[dict]
+    ecosystem: list[tuple[str, int, str]]
+    survey_format: dict  # sep, encoding, date_format, decimal
+
+
+def _latent_pillars(rng: np.random.Generator, n: int, unit_effect: np.ndarray, pillar_means: dict[str, float]) -> pd.DataFrame:
+    """Pillar perceptions on a 0..1 scale: a general halo, a unit effect, and pillar-specific noise."""
+    halo = rng.normal(0, 0.12, n)
+    return pd.DataFrame(
+        {p: np.clip(pillar_means[p] + halo + 0.5 * unit_effect + rng.normal(0, 0.17, n), 0, 1) for p in PILLARS}
+    )
+
+
+def _to_scale(share: np.ndarray, low: int, high: int, rng: np.random.Generator) -> np.ndarray:
+    return np.clip(np.rint(low + share * (high - low) + rng.normal(0, 0.35, len(share))), low, high).astype(int)
+
+
+def make_survey(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, touchpoints: pd.DataFrame) -> pd.DataFrame:
+    n = spec.n_responses
+    units = rng.choice(spec.units, n)
+    unit_effect = 0.12 * unit_ex.reindex(units).to_numpy()
+    pillar_means = {p: 0.62 for p in PILLARS} | spec.assessment.get("customer_means", {})
+    pillars = _latent_pillars(rng, n, unit_effect, pillar_means)
+    weights = np.array([spec.driver_weights[p] for p in PILLARS])
+    drive = pillars.to_numpy() @ weights / weights.sum()
+    nps = np.clip(np.rint(10 * drive + 1.2 + rng.normal(0, 1.0, n)), 0, 10).astype(int)
+    csat = _to_scale(np.clip(drive + rng.normal(0, 0.08, n), 0, 1), *spec.csat_scale, rng)
+    ces = _to_scale(np.clip(1 - pillars["time_effort"] + rng.normal(0, 0.1, n), 0, 1), 1, 7, rng)
+    yes_label = "Sí" if spec.config["language"] == "es" else "Yes"
+    satisfied = np.where(drive + rng.normal(0, 0.1, n) > 0.55, yes_label, "No")
+    dates = YEAR_START + pd.to_timedelta(rng.uniform(0, 364.99, n), unit="D")
+    chosen_tp = touchpoints.sample(n, replace=True, random_state=spec.seed)
+    group = np.select([nps >= 9, nps >= 7], ["promoter", "passive"], "detractor")
+    pick = {g: rng.choice(spec.comments[g], n) for g in ("detractor", "passive", "promoter")}
+    texts = np.select([group == "promoter", group == "passive"], [pick["promoter"], pick["passive"]], pick["detractor"])
+    texts = np.where(rng.random(n) < 0.62, texts, "")
+    segments = rng.choice(spec.config["segments"], n, p=[0.6, 0.25, 0.15])
+    columns = spec.survey_columns
+    survey = pd.DataFrame(
+        {
+            columns["response_id"]: [f"{spec.slug[:2].upper()}{i:06d}" for i in range(1, n + 1)],
+            columns["date"]: dates.strftime(spec.survey_format["date_format"]),
+            columns["segment"]: segments,
+            columns["channel"]: chosen_tp["channel"].to_numpy(),
+            columns["unit"]: units,
+            columns["stage"]: chosen_tp["stage"].to_numpy(),
+            columns["touchpoint_id"]: chosen_tp["touchpoint_id"].to_numpy(),
+            columns["nps"]: nps,
+            columns["csat"]: csat,
+            columns["ces"]: ces,
+            columns["satisfied"]: satisfied,
+        }
+    )
+    for pillar in PILLARS:
+        survey[spec.item_columns[pillar]] = _to_scale(pillars[pillar].to_numpy(), *spec.item_scale, rng)
+    survey[columns["comment"]] = texts
+    tenure = np.round(rng.gamma(2.0, 3.0, n), 1)
+    survey[columns["tenure_years"]] = (
+        [f"{t:.1f}".replace(".", ",") for t in tenure] if spec.survey_format["decimal"] == "," else tenure
+    )
+    survey[columns["products"]] = rng.integers(1, 6, n)
+    survey.loc[rng.random(n) < 0.03, columns["segment"]] = ""  # real exports have gaps
+    return survey.sort_values(columns["response_id"])
+
+
+def make_journey(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    texts = spec.journey_texts
+    for order, (stage, touchpoints) in enumerate(spec.stages, start=1):
+        for tp_id, touchpoint, channel in touchpoints:
+            human = channel in texts["human_channels"]
+            pain = rng.random() < 0.45
+            rows.append(
+                {
+                    "stage": stage,
+                    "stage_order": order,
+                    "touchpoint_id": tp_id,
+                    "touchpoint": touchpoint,
+                    "channel": channel,
+                    "owner": rng.choice(texts["owners"]),
+                    "customer_action": rng.choice(texts["actions"]),
+                    "frontstage": rng.choice(texts["frontstage"]),
+                    "backstage": rng.choice(texts["backstage"]),
+                    "support_process": rng.choice(texts["support"]),
+                    "kpi": rng.choice(texts["kpis"]),
+                    "pain_point": rng.choice(texts["pains"]) if pain else "",
+                    "pain_severity": int(rng.integers(2, 6)) if pain else "",
+                    "opportunity": rng.choice(texts["opportunities"]) if rng.random() < 0.5 else "",
+                    "moment_of_truth": "yes" if tp_id == spec.degrading_touchpoint or rng.random() < 0.2 else "no",
+                    "declared_emotion": int(rng.integers(-2, 3)),
+                    "human_served": "yes" if human else "no",
+                    "internal": "no",
+                    "value_promise": texts["promise"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def make_interactions(spec: DemoSpec, rng: np.random.Generator, journey: pd.DataFrame) -> pd.DataFrame:
+    days = (YEAR_END - YEAR_START).days + 1
+    n = spec.interactions_per_day * days
+    touchpoint_quality = pd.Series(rng.uniform(0.62, 0.85, len(journey)), index=journey["touchpoint_id"])
+    tp = rng.choice(journey["touchpoint_id"].to_numpy(), n)
+    timestamp = YEAR_START + pd.to_timedelta(rng.uniform(0, days, n), unit="D")
+    quality = touchpoint_quality.reindex(tp).to_numpy()
+    degraded = (tp == spec.degrading_touchpoint) & (timestamp >= pd.Timestamp(spec.degrade_from))
+    quality = np.where(degraded, quality - 0.22, quality)
+    score = np.clip(np.rint(1 + 4 * quality + rng.normal(0, 0.7, n)), 1, 5).astype(int)
+    success = np.where(rng.random(n) < quality + 0.1, "yes", "no")
+    duration = np.round(rng.gamma(2.0, 120.0, n) * np.where(degraded, 1.6, 1.0))
+    frame = pd.DataFrame(
+        {"timestamp": timestamp.floor("s"), "touchpoint_id": tp, "score": score, "success": success, "duration_seconds": duration.astype(int)}
+    )
+    return frame.sort_values("timestamp").assign(timestamp=lambda f: f["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+def make_employees(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series) -> pd.DataFrame:
+    n = spec.n_employees
+    units = rng.choice(spec.units, n)
+    role_index = rng.choice(len(spec.roles), n, p=None)
+    ex = unit_ex.reindex(units).to_numpy() + rng.normal(0, 0.9, n)
+    frame = pd.DataFrame(
+        {
+            "respondent_id": [f"E{i:04d}" for i in range(1, n + 1)],
+            "unit": units,
+            "role": [spec.roles[i][0] for i in role_index],
+            "office": [spec.roles[i][1] for i in role_index],
+            "enps": np.clip(np.rint(7 + 1.3 * ex), 0, 10).astype(int),
+            "engagement": np.clip(np.rint(3.5 + 0.6 * ex), 1, 5).astype(int),
+        }
+    )
+    for pillar in PILLARS:
+        frame[f"enable_{pillar}"] = np.clip(np.rint(3.3 + 0.5 * ex + rng.normal(0, 0.7, n)), 1, 5).astype(int)
+    culture = rng.normal(0, 1, n) + 0.5 * ex
+    for item in ("culture_customer_focus", "culture_autonomy", "culture_recognition"):
+        frame[item] = np.clip(np.rint(3.4 + 0.7 * culture + rng.normal(0, 0.6, n)), 1, 5).astype(int)
+    for item in ("behaviour_goes_extra_mile", "behaviour_shares_feedback"):
+        frame[item] = np.clip(np.rint(3.3 + 0.6 * culture + rng.normal(0, 0.7, n)), 1, 5).astype(int)
+    return frame
+
+
+def make_units(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series) -> pd.DataFrame:
+    cx = 0.7 * unit_ex + rng.normal(0, 0.5, len(unit_ex))
+    customers = rng.integers(4000, 30000, len(unit_ex))
+    return pd.DataFrame(
+        {
+            "unit": unit_ex.index,
+            "region": [spec.config["_regions"][i % len(spec.config["_regions"])] for i in range(len(unit_ex))],
+            "customers": customers,
+            "retention": np.round(np.clip(0.84 + 0.03 * cx + rng.normal(0, 0.01, len(cx)), 0, 1), 3),
+            "revenue": np.round(customers * rng.uniform(90, 140, len(cx)) * (1 + 0.05 * cx), -2),
+            "complaints": np.clip(np.rint(customers / 400 * (1 - 0.25 * cx)), 0, None).astype(int),
+        }
+    )
+
+
+def make_assessment(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
+    plan = spec.assessment
+    rows = []
+    for respondent, area in plan["respondents"]:
+        for pillar, prefix in zip(PILLARS, plan["item_prefixes"]):
+            for number in range(1, 5):
+                mean = plan["self_means"][pillar]
+                score = int(np.clip(np.rint(mean + rng.normal(0, 0.8)), 1, 5))
+                evidence = rng.choice(plan["evidence"]) if rng.random() > 0.18 else ""
+                rows.append({"respondent": respondent, "area": area, "pillar": plan["pillar_labels"][pillar],
+                             "item_id": f"{prefix}{number}", "score": score, "evidence": evidence, "date": plan["date"]})
+    return pd.DataFrame(rows)
+
+
+def write_client(spec: DemoSpec) -> None:
+    rng = np.random.default_rng(spec.seed)
+    folder = CLIENTS_DIR / spec.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*"):
+        old.unlink()
+    config = {key: value for key, value in spec.config.items() if not key.startswith("_")}
+    header = f"# Demo client generated by data/generate_demo.py (seed {spec.seed}); do not edit by hand.\n"
+    (folder / "client.yaml").write_text(header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    unit_ex = pd.Series(rng.normal(0, 1, len(spec.units)), index=spec.units)
+    journey = make_journey(spec, rng)
+    touchpoints = journey[["stage", "touchpoint_id", "channel"]]
+    fmt = spec.survey_format
+    survey = make_survey(spec, rng, unit_ex, touchpoints)
+    survey.to_csv(folder / "survey.csv", sep=fmt["sep"], encoding=fmt["encoding"], index=False, quoting=csv.QUOTE_MINIMAL)
+    journey.to_csv(folder / "journey.csv", index=False)
+    make_interactions(spec, rng, journey).to_csv(folder / "interactions.csv", index=False)
+    make_employees(spec, rng, unit_ex).to_csv(folder / "employees.csv", index=False)
+    units = make_units(spec, rng, unit_ex)
+    if spec.config["language"] == "en":
+        units.to_excel(folder / "units.xlsx", index=False)
+    else:
+        units.to_csv(folder / "units.csv", index=False)
+    make_assessment(spec, rng).to_csv(folder / "assessment.csv", index=False)
+    pd.DataFrame(spec.initiatives).to_csv(folder / "initiatives.csv", index=False)
+    pd.DataFrame(spec.ecosystem, columns=["dimension", "score", "evidence"]).to_csv(folder / "ecosystem.csv", index=False)
+    print(f"wrote {folder}")
+
+
+if __name__ == "__main__":
+    from demo_specs import SPECS  # noqa: E402  (data/demo_specs.py, beside this script)
+
+    for demo_spec in SPECS:
+        write_client(demo_spec)
