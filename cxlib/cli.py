@@ -1,0 +1,71 @@
+"""The ``cxwb`` command line: ``new``, ``validate`` and ``run``.
+
+Every :class:`~cxlib.exceptions.CxError` is printed as a message with what to do, and the
+command exits with its code (2 for bad input); no traceback reaches the user for bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cxlib.client import check_client
+from cxlib.exceptions import CxError
+from cxlib.paths import DEFAULT_REPORTS_DIR, resolve_client_dir
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cxwb", description="Customer-experience strategy workbook.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new", help="scaffold a client folder that validates")
+    new.add_argument("folder", type=Path)
+    new.add_argument("--language", choices=("es", "en"), default="es", help="report language (default: es)")
+    validate = commands.add_parser("validate", help="check a client folder and list every problem")
+    validate.add_argument("client", help="a client folder, or the slug of a demo client")
+    run = commands.add_parser("run", help="run the method's notebooks and write HTML reports")
+    run.add_argument("clients", nargs="+", help="client folders or demo slugs")
+    run.add_argument("--out", type=Path, default=DEFAULT_REPORTS_DIR, help=f"output folder (default: {DEFAULT_REPORTS_DIR})")
+    run.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default: 1)")
+    run.add_argument("--steps", nargs="+", help="only these steps (e.g. 00_overview or 00)")
+    return parser
+
+
+def _validate(client: str) -> int:
+    client_dir = resolve_client_dir(client)
+    _, problems = check_client(client_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{client_dir}: {len(problems)} problem(s); fix them and run 'cxwb validate' again", file=sys.stderr)
+        return 2
+    print(f"{client_dir}: OK")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``cxwb`` and ``python -m cxlib``; returns the exit code."""
+    arguments = _parser().parse_args(argv)
+    try:
+        if arguments.command == "new":
+            from cxlib.scaffold import scaffold_client
+
+            written = scaffold_client(arguments.folder, arguments.language)
+            print(f"created {arguments.folder} with {len(written)} files; edit them, then run: cxwb validate {arguments.folder}")
+            return 0
+        if arguments.command == "validate":
+            return _validate(arguments.client)
+        from cxlib.runner import run
+
+        if arguments.jobs < 1:
+            raise CxError("--jobs must be at least 1")
+        return run(arguments.clients, arguments.out, jobs=arguments.jobs, step_names=arguments.steps)
+    except CxError as error:
+        print(f"cxwb: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("cxwb: interrupted; reports from before this run are unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Interval estimates used throughout the reports.
+
+Every share or rate shown in a report carries its sample size and an interval from here.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+#: Below this many responses a figure is shown with a visible caution.
+SMALL_SAMPLE = 30
+
+
+def wilson_interval(successes, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion, vectorised over arrays.
+
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    *Journal of the American Statistical Association*, 22(158), 209-212. Computed with
+    ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
+    """
+    low, high = proportion_confint(np.asarray(successes), np.asarray(n), alpha=1 - confidence, method="wilson")
+    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+
+def share_table(labels: pd.Series, confidence: float = 0.95) -> pd.DataFrame:
+    """Counts and shares of each label with Wilson intervals; missing labels are excluded.
+
+    Returns a frame indexed by label with ``n`` (count), ``total``, ``share``, ``low``, ``high``
+    and ``small`` (the total is below :data:`SMALL_SAMPLE`), sorted by count.
+    """
+    counts = labels.dropna().value_counts()
+    total = int(counts.sum())
+    low, high = wilson_interval(counts.to_numpy(), total, confidence) if total else (np.array([]), np.array([]))
+    return pd.DataFrame(
+        {"n": counts, "total": total, "share": counts / total if total else counts, "low": low, "high": high, "small": total < SMALL_SAMPLE},
+        index=counts.index,
+    )

@@ -1,0 +1,40 @@
+"""The method's steps: which notebook each runs and which input tables it needs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxlib.exceptions import CxError
+from cxlib.paths import NOTEBOOKS_DIR
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of the method, run as ``notebooks/<name>.ipynb``.
+
+    ``requires`` lists the tables without which the step is skipped (the report says which to
+    provide).
+    """
+
+    name: str
+    requires: tuple[str, ...] = ()
+
+    @property
+    def notebook(self) -> Path:
+        return NOTEBOOKS_DIR / f"{self.name}.ipynb"
+
+
+STEPS: tuple[Step, ...] = (Step("00_overview"),)
+
+
+def select_steps(names: list[str] | None) -> tuple[Step, ...]:
+    """The steps named on the command line (by full name, number or title part), in method order."""
+    if not names:
+        return STEPS
+    chosen = []
+    for name in names:
+        matches = [step for step in STEPS if name == step.name or step.name.split("_", 1)[0] == name or step.name.split("_", 1)[1] == name]
+        if not matches:
+            raise CxError(f"unknown step {name!r}; steps are {', '.join(step.name for step in STEPS)}")
+        chosen += matches
+    return tuple(step for step in STEPS if step in chosen)
