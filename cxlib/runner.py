@@ -28,7 +28,7 @@ from papermill.exceptions import PapermillExecutionError
 from tqdm import tqdm
 
 from cxlib.client import Client, check_client
-from cxlib.exceptions import CxError, EnvironmentSetupError, ParameterError, ValidationError
+from cxlib.exceptions import EnvironmentSetupError, ParameterError, ValidationError
 from cxlib.export import footer_text, notebook_to_html, report_css
 from cxlib.files import swap_folder, write_text_atomic
 from cxlib.i18n import LANGUAGES, translator
@@ -53,6 +53,7 @@ class Job:
     locale: str | None
     client_name: str
     step: str
+    notebook: str
     build_dir: str
 
     @property
@@ -111,7 +112,7 @@ def execute_step(job: Job) -> StepResult:
     error = None
     try:
         papermill.execute_notebook(
-            str(Step(job.step).notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
+            job.notebook, str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
             progress_bar=False, log_output=False, shutdown_kernel="immediate",
         )
     except PapermillExecutionError as failure:
@@ -285,7 +286,7 @@ def run(client_names: list[str], out_dir: Path, jobs: int = 1, step_names: list[
                 continue
             config = client_run.client.config
             pending.append((client_run, Job(config.slug, str(client_run.client.directory), config.language, config.locale,
-                                            config.name, step.name, str(client_run.build_dir))))
+                                            config.name, step.name, str(step.notebook), str(client_run.build_dir))))
     try:
         _execute(pending, jobs)
         for client_run in runs:

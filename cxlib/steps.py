@@ -18,10 +18,11 @@ class Step:
 
     name: str
     requires: tuple[str, ...] = ()
+    directory: Path = NOTEBOOKS_DIR
 
     @property
     def notebook(self) -> Path:
-        return NOTEBOOKS_DIR / f"{self.name}.ipynb"
+        return self.directory / f"{self.name}.ipynb"
 
 
 STEPS: tuple[Step, ...] = (Step("00_overview"),)

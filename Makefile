@@ -1,0 +1,31 @@
+# cx-workbook: two commands on a fresh machine with Python 3.11.
+#   make demo   install, then run the Spanish demo client and print its report index
+#   make test   install, then run every test (the same command .ci/run calls)
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test benchmark clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name cxwb --display-name "Python (cx-workbook)"
+	touch $@
+
+demo: install
+	$(BIN)/cxwb run demo
+	@echo "Client index: $(CURDIR)/reports/demo/index.html"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+benchmark: install
+	$(BIN)/python benchmarks/pipeline.py
+
+clean:
+	rm -rf $(VENV) reports

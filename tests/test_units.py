@@ -1,0 +1,125 @@
+"""Unit tests of cxlib on small inputs with known answers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlib.client import check_client
+from cxlib.config import parse_scale
+from cxlib.exceptions import Problem
+from cxlib.files import swap_folder, write_text_atomic
+from cxlib.i18n import CATALOGUE, LANGUAGES, translator
+from cxlib.method import PILLAR_SPELLINGS, PILLARS, normalise_name, vocabulary_aliases
+from cxlib.schema import ProblemCollector, parse_bool, parse_dates, parse_number
+from cxlib.stats import share_table, wilson_interval
+from cxlib.tables import decode_text, read_table, sniff_separator
+
+
+def test_catalogue_has_every_language():
+    incomplete = [key for key, texts in CATALOGUE.items() if set(texts) != set(LANGUAGES) or not all(texts.values())]
+    assert incomplete == []
+
+
+def test_locale_formatting():
+    assert translator("es", "es_ES").number(12345.5, 1) == "12.345,5"
+    assert translator("es", "es_MX").number(12345.5, 1) == "12,345.5"
+    assert translator("en", "en_GB").percent(0.256, 1) == "25.6%"
+    assert translator("es", "es_MX").month(dt.date(2025, 3, 1)) == "mar 2025"
+    with pytest.raises(ValueError):
+        translator("es", "en_GB")
+
+
+def test_pillar_aliases_accept_spanish_and_english_labels():
+    aliases = vocabulary_aliases("pillar", PILLARS, PILLAR_SPELLINGS)
+    assert aliases[normalise_name("Tiempo y esfuerzo")] == "time_effort"
+    assert aliases[normalise_name("Time & effort")] == "time_effort"
+    assert aliases[normalise_name("Empatía")] == "empathy"
+    assert aliases[normalise_name("personalization")] == "personalisation"
+
+
+def test_scales():
+    assert parse_scale("0-10").bounds == (0, 10)
+    assert parse_scale("Sí/No").is_binary
+    with pytest.raises(ValueError):
+        parse_scale("5-1")
+
+
+def test_spanish_excel_csv_is_detected(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_bytes("unit;retention;revenue\nSucursal Coyoacán;0,85;1200,5\n\nSucursal León;0,9;900\n".encode("cp1252"))
+    raw, problems = read_table(path)
+    assert problems == []
+    assert raw.separator == ";" and raw.encoding == "cp1252" and raw.decimal_comma
+    assert list(raw.frame["unit"]) == ["Sucursal Coyoacán", "Sucursal León"]
+    assert list(raw.frame.index) == [2, 4]  # the blank line keeps its spreadsheet row number
+    numbers, bad = parse_number(raw.frame["retention"], raw.decimal_comma)
+    assert numbers.tolist() == [0.85, 0.9] and not bad.any()
+
+
+def test_decode_and_sniff():
+    assert decode_text("año".encode("utf-8"))[1] == "utf-8-sig"
+    assert decode_text("año".encode("cp1252"))[1] == "cp1252"
+    assert sniff_separator("a\tb\n1\t2\n") == "\t"
+
+
+def test_xlsx_is_read(tmp_path):
+    path = tmp_path / "units.xlsx"
+    pd.DataFrame({"unit": ["A", "B"], "customers": [10, 20]}).to_excel(path, index=False)
+    raw, problems = read_table(path)
+    assert problems == [] and raw.frame["customers"].tolist() == ["10", "20"]
+
+
+def test_parsers_flag_bad_cells():
+    text = pd.Series(["sí", "No", "maybe", None], index=[2, 3, 4, 5])
+    parsed, bad = parse_bool(text)
+    assert parsed.tolist()[:2] == [True, False] and bad.tolist() == [False, False, True, False]
+    dates, bad = parse_dates(pd.Series(["2025-03-14", "14/03/2025", "soon"]))
+    assert dates[0] == dates[1] == pd.Timestamp("2025-03-14") and bad.tolist() == [False, False, True]
+
+
+def test_problem_collector_caps_listing():
+    collector = ProblemCollector("survey.csv")
+    bad = pd.Series([True] * 25, index=range(2, 27))
+    collector.rows("nps", bad, lambda row: f"row {row} bad", "fix it")
+    assert len(collector.problems) == 11
+    assert str(collector.problems[0]) == "survey.csv:2: nps: row 2 bad; fix it"
+    assert collector.problems[-1] == Problem("survey.csv", None, "nps", "15 more row(s) with the same problem; fix it")
+
+
+def test_wilson_interval_known_values():
+    # Wilson (1927) interval for 50/100 at 95%: 0.4038 to 0.5962 (Newcombe 1998, Stat Med 17:857, table I method 3).
+    low, high = wilson_interval(np.array([50]), np.array([100]))
+    assert low[0] == pytest.approx(0.4038, abs=1e-4) and high[0] == pytest.approx(0.5962, abs=1e-4)
+
+
+def test_share_table():
+    shares = share_table(pd.Series(["a", "a", "b", None]))
+    assert shares.loc["a", "n"] == 2 and shares.loc["a", "total"] == 3
+    assert shares.loc["a", "share"] == pytest.approx(2 / 3) and bool(shares["small"].iloc[0])
+
+
+def test_atomic_write_and_swap(tmp_path):
+    target = tmp_path / "report"
+    target.mkdir()
+    write_text_atomic(target / "index.html", "old")
+    built = tmp_path / "build"
+    built.mkdir()
+    write_text_atomic(built / "index.html", "new")
+    swap_folder(built, target)
+    assert (target / "index.html").read_text() == "new" and not built.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_demo_clients_load_with_mapped_survey():
+    from cxlib.paths import DEMO_CLIENTS_DIR
+
+    client, problems = check_client(DEMO_CLIENTS_DIR / "northwind")
+    assert problems == []
+    survey = client.tables["survey"]
+    assert client.survey_scales["csat"].bounds == (1, 7)
+    assert survey["satisfied"].dtype == "boolean"
+    assert {item.pillar for item in client.survey_items} == set(PILLARS)
+    assert len(survey) >= 1000 and survey["comment"].notna().mean() > 0.3
