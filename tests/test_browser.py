@@ -1,0 +1,64 @@
+"""Open the reports in real headless Chromium (Debian's, never a downloaded one) with the network blocked."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        yield launched
+        launched.close()
+
+
+def open_offline(browser, path: Path):
+    """Open a file with every non-file request aborted; return the page, errors and blocked URLs."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors, blocked = [], []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def route(request_route):
+        if request_route.request.url.startswith(("file:", "data:", "blob:")):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri())
+    return page, errors, blocked
+
+
+@pytest.mark.parametrize("slug", ["demo", "northwind"])
+def test_reports_draw_charts_offline(browser, demo_reports, slug):
+    page, errors, blocked = open_offline(browser, demo_reports / "index.html")
+    page.click(f'a[href="{slug}/index.html"]')
+    page.wait_for_load_state()
+    page.click('a[href="00_overview.html"]')
+    page.wait_for_selector(".plotly-graph-div .main-svg", timeout=15000)
+    charts = page.locator(".plotly-graph-div")
+    assert charts.count() >= 5
+    drawn = page.locator(".plotly-graph-div .main-svg .bars path, .plotly-graph-div .main-svg .point path")
+    assert drawn.count() > 20
+    titles = page.locator(".plotly-graph-div .gtitle").evaluate_all("nodes => nodes.map(node => node.textContent)")
+    assert any(("Respuestas" if slug == "demo" else "Responses") in title for title in titles)
+    assert errors == [] and blocked == []
+    page.close()

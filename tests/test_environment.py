@@ -1,0 +1,23 @@
+"""pyproject.toml and environment.yml declare the same dependencies."""
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from cxlib.paths import PROJECT_DIR
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_matches_pyproject():
+    project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]
+    declared = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    environment = yaml.safe_load((PROJECT_DIR / "environment.yml").read_text())
+    conda = {_name(r) for r in environment["dependencies"] if isinstance(r, str)} - {"python", "pip"}
+    assert conda == declared
+    pinned = {_name(r): r.split(_name(r).replace("-", "_"), 1)[-1] for r in environment["dependencies"] if isinstance(r, str)}
+    assert "conda-forge" in environment["channels"] and pinned

@@ -1,0 +1,106 @@
+"""Both demo clients end to end, and the HTML checked for content."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cxlib.exceptions import ParameterError
+from cxlib.runner import ClientRun, StepResult, _finish_client, check_parameters, run
+from cxlib.client import load_client
+from cxlib.paths import DEMO_CLIENTS_DIR
+from cxlib.steps import STEPS, Step
+
+EXTERNAL_ASSET = re.compile(r"""<(?:script[^>]*\ssrc|link[^>]*\shref)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
+TITLES = {"demo": ("Perfil de los datos", "Banco Meridiano"), "northwind": ("Data profile", "Northwind Mobile")}
+CHART_TITLES = {"demo": ("Respuestas por segmento", "Mediciones por mes y canal"), "northwind": ("Responses by segment", "Measurements per month by channel")}
+
+
+def visible_text(html: str) -> str:
+    """The page without its inline scripts and styles (plotly.js and CSS are not prose)."""
+    return re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.DOTALL | re.IGNORECASE)
+
+
+@pytest.mark.parametrize("slug", sorted(TITLES))
+def test_step_reports_are_clean_offline_deliverables(demo_reports, slug):
+    for step in STEPS:
+        html = (demo_reports / slug / f"{step.name}.html").read_text(encoding="utf-8")
+        text = visible_text(html)
+        for title in TITLES[slug]:
+            assert title in text
+        for title in CHART_TITLES[slug]:
+            assert title in html
+        assert 'class="plotly-graph-div"' in html and html.count("Plotly.newPlot") >= 3
+        assert not EXTERNAL_ASSET.search(html)
+        for forbidden in ("In [", "Out[", "In&nbsp;[", "import cxlib", "cxlib.setup", "client_dir", "Traceback"):
+            assert forbidden not in text, forbidden
+        for word in ("jupyter", "papermill"):
+            assert word not in text.lower(), word
+        assert f'<html lang="{"es" if slug == "demo" else "en"}">' in html
+        assert (demo_reports / slug / f"{step.name}.ipynb").is_file()
+
+
+def test_spanish_report_uses_spanish_months_and_numbers(demo_reports):
+    text = visible_text((demo_reports / "demo" / "00_overview.html").read_text(encoding="utf-8"))
+    assert "ene 2025" in text and "6,000 respuestas" in text  # es_MX groups thousands with a comma
+
+
+def test_manifest_records_the_run(demo_reports):
+    manifest = json.loads((demo_reports / "demo" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok" and manifest["language"] == "es"
+    assert set(manifest["inputs"]) >= {"client.yaml", "survey.csv", "interactions.csv"}
+    assert all(len(digest) == 64 for digest in manifest["inputs"].values())
+    assert manifest["packages"]["papermill"] != "not installed"
+    step = manifest["steps"][0]
+    assert step["status"] == "ok" and step["seconds"] > 0 and set(step["parameters"]) == {"client_dir", "report_dir"}
+
+
+def test_indexes_link_every_step_and_client(demo_reports):
+    top = (demo_reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="demo/index.html"' in top and 'href="northwind/index.html"' in top
+    client_index = (demo_reports / "northwind" / "index.html").read_text(encoding="utf-8")
+    for step in STEPS:
+        assert f'href="{step.name}.html"' in client_index
+    assert "Ready" in client_index and not EXTERNAL_ASSET.search(client_index)
+
+
+def test_client_data_is_escaped_and_absent_tables_are_explained(scaffolded, tmp_path):
+    config = scaffolded / "client.yaml"
+    config.write_text(config.read_text().replace("name: acme", 'name: "Acme <script>alert(1)</script> & Co"'))
+    (scaffolded / "employees.csv").unlink()
+    out = tmp_path / "out"
+    assert run([str(scaffolded)], out) == 0
+    html = (out / "acme" / "00_overview.html").read_text(encoding="utf-8")
+    assert "Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html and "<script>alert(1)" not in html
+    assert "The Employee survey table was not provided; add it as employees.csv" in html
+    index = (out / "acme" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in index and "<script>alert" not in index
+
+
+def test_parameters_must_match_the_notebook(tmp_path):
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "cxwb", "display_name": "cxwb", "language": "python"}})
+    cell = nbformat.v4.new_code_cell('client_dir = ""\nlanguage = "es"')
+    cell.metadata["tags"] = ["parameters"]
+    notebook.cells.append(cell)
+    nbformat.write(notebook, tmp_path / "99_bad.ipynb")
+    with pytest.raises(ParameterError, match=r"declared but not passed: \['language'\]; passed but not declared: \['report_dir'\]"):
+        check_parameters(Step("99_bad", directory=tmp_path))
+
+
+def test_failed_step_never_replaces_a_good_report(tmp_path):
+    out = tmp_path / "out"
+    good = out / "demo"
+    good.mkdir(parents=True)
+    (good / "manifest.json").write_text(json.dumps({"status": "ok"}))
+    build = out / ".build-demo"
+    build.mkdir()
+    client_run = ClientRun(load_client(DEMO_CLIENTS_DIR / "demo"), build, __import__("datetime").datetime.now())
+    client_run.results = {step.name: StepResult(step.name, "failed", error="ValueError: boom") for step in STEPS}
+    status, target = _finish_client(client_run, STEPS, out)
+    assert status == "failed" and target == out / "demo.failed"
+    assert json.loads((good / "manifest.json").read_text())["status"] == "ok"
+    index = (target / "index.html").read_text(encoding="utf-8")
+    assert 'data-status="failed"' in index and "Falló" in index
