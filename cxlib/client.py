@@ -143,6 +143,21 @@ def _check_references(client: Client, collectors: dict[str, ProblemCollector]) -
         )
 
 
+def _check_assessment_items(client: Client, collector: ProblemCollector) -> None:
+    from cxlib.assessment import check_items, question_bank
+
+    assessment = client.tables["assessment"]
+    if not {"item_id", "pillar"} <= set(assessment.columns):
+        return
+    bank = question_bank(client.config)
+    unknown, wrong_pillar = check_items(assessment, bank)
+    collector.rows("item_id", unknown, lambda row: f"unknown question '{assessment.at[row, 'item_id']}'",
+                   "use an id from cxlib/question_bank.yaml or add the question under 'questions:' in client.yaml")
+    collector.rows("pillar", wrong_pillar,
+                   lambda row: f"question {assessment.at[row, 'item_id']} belongs to {bank.at[assessment.at[row, 'item_id'], 'pillar']}, not {assessment.at[row, 'pillar']}",
+                   "correct the pillar or the question id")
+
+
 def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     """Validate a client folder; return the loaded client (``None`` if unusable) and all problems."""
     config, problems = load_config(client_dir)
@@ -166,6 +181,8 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
             client.tables[name] = type_table(raw.frame, TABLES[name], collector, raw.decimal_comma)
         client.sources[name] = path
     _check_references(client, collectors)
+    if "assessment" in client.tables:
+        _check_assessment_items(client, collectors["assessment"])
     for collector in collectors.values():
         problems += collector.problems
     return client, problems

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from cxlib.exceptions import Problem
 from cxlib.method import PILLARS, PILLAR_SPELLINGS, normalise_name, vocabulary_aliases
@@ -66,26 +66,37 @@ class FieldMapping(Strict):
         return None if value is None else parse_scale(value).text
 
 
+def pillar_key(name: str) -> str:
+    """The pillar key for any accepted spelling; raises ``ValueError`` naming the valid keys."""
+    key = vocabulary_aliases("pillar", PILLARS, PILLAR_SPELLINGS).get(normalise_name(name))
+    if key is None:
+        raise ValueError(f"unknown pillar {name!r}; use one of {', '.join(PILLARS)}")
+    return key
+
+
+PillarName = Annotated[str, AfterValidator(pillar_key)]
+
+
 class SurveyItem(Strict):
     """A survey question that rates one pillar from the customer's side."""
 
     column: str
-    pillar: str
+    pillar: PillarName
     scale: str = "1-5"
-
-    @field_validator("pillar")
-    @classmethod
-    def _pillar_is_known(cls, value: str) -> str:
-        aliases = vocabulary_aliases("pillar", PILLARS, PILLAR_SPELLINGS)
-        key = aliases.get(normalise_name(value))
-        if key is None:
-            raise ValueError(f"unknown pillar {value!r}; use one of {', '.join(PILLARS)}")
-        return key
 
     @field_validator("scale")
     @classmethod
     def _scale_is_known(cls, value: str) -> str:
         return parse_scale(value).text
+
+
+class Question(Strict):
+    """A self-assessment item the client adds to the question bank (``cxlib/question_bank.yaml``)."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    pillar: PillarName
+    es: str = Field(min_length=1)
+    en: str = Field(min_length=1)
 
 
 class SurveyMapping(Strict):
@@ -127,16 +138,14 @@ class ClientConfig(Strict):
     segments: list[str] = Field(default_factory=list)
     pillar_targets: dict[str, float] = Field(default_factory=dict)
     survey: SurveyMapping = Field(default_factory=SurveyMapping)
+    questions: list[Question] = Field(default_factory=list)
 
     @field_validator("pillar_targets")
     @classmethod
     def _targets_on_known_pillars(cls, value: dict[str, float]) -> dict[str, float]:
-        aliases = vocabulary_aliases("pillar", PILLARS, PILLAR_SPELLINGS)
         targets: dict[str, float] = {}
         for name, target in value.items():
-            key = aliases.get(normalise_name(name))
-            if key is None:
-                raise ValueError(f"unknown pillar {name!r}; use one of {', '.join(PILLARS)}")
+            key = pillar_key(name)
             if not 0 <= target <= 100:
                 raise ValueError(f"target for {name!r} is {target}; targets are on a 0-100 scale")
             targets[key] = target

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from cxlib.charts import interval_bars
 from cxlib.client import Client
 from cxlib.i18n import Translator
 from cxlib.stats import share_table
@@ -95,22 +96,11 @@ def monthly_volume(dates: pd.Series, groups: pd.Series, title: str, group_label:
 
 def share_chart(labels: pd.Series, title: str, axis_label: str, t: Translator) -> go.Figure:
     """Horizontal bars of each label's share, with 95% Wilson intervals and ``n`` on every bar."""
-    shares = share_table(labels).iloc[::-1]
+    shares = share_table(labels).rename(columns={"share": "value"})
     total = int(shares["total"].iloc[0]) if len(shares) else 0
-    text = [f"{t.percent(s, 1)} (n = {t.number(n)})" for s, n in zip(shares["share"], shares["n"])]
-    figure = go.Figure(
-        go.Bar(
-            x=shares["share"], y=shares.index.astype(str), orientation="h", text=text, textposition="outside",
-            error_x={"type": "data", "symmetric": False, "array": shares["high"] - shares["share"], "arrayminus": shares["share"] - shares["low"]},
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        title=f"{title} (n = {t.number(total)})", xaxis_title=t("overview.axis.share_ci"), yaxis_title=axis_label,
-        height=max(300, 60 + 38 * len(shares)),
-    )
-    figure.update_xaxes(tickformat=".0%", range=[0, min(1.0, float(shares["high"].max()) + 0.25) if len(shares) else 1])
-    return figure
+    upper = min(1.0, float(shares["high"].max()) + 0.3) if len(shares) else 1.0
+    return interval_bars(shares, f"{title} (n = {t.number(total)})", t("overview.axis.share_ci"), axis_label, t,
+                         percent=True, value_range=(0, upper))
 
 
 def missing_chart(client: Client, t: Translator, top: int = 20) -> go.Figure | None:

@@ -243,7 +243,7 @@ SPECS = [
         },
         assessment={
             "respondents": [("CEO", "Executive"), ("COO", "Operations"), ("CMO", "Marketing"), ("Head of Care", "Customer care")],
-            "item_prefixes": ["PER", "INT", "EXP", "RES", "TIM", "EMP"],
+            "item_prefixes": ["PER", "INT", "EXP", "RES", "TIE", "EMP"],
             "pillar_labels": {p: p for p in ("personalisation", "integrity", "expectations", "resolution", "time_effort", "empathy")},
             "self_means": {"personalisation": 3.0, "integrity": 3.8, "expectations": 3.9, "resolution": 3.4, "time_effort": 3.6, "empathy": 3.2},
             "customer_means": {"expectations": 0.5},

@@ -1,0 +1,299 @@
+"""Step 01, diagnosis: customer metrics, customer-side pillar scores, drivers, targets, comments.
+
+Self-assessment scoring lives in :mod:`cxlib.assessment`, metric maths in :mod:`cxlib.metrics`
+and driver maths in :mod:`cxlib.drivers`; this module joins them to the client's survey and
+builds the step's tables and charts. Pillar scores are on 0-100 throughout.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxlib.assessment import to_hundred
+from cxlib.charts import interval_bars
+from cxlib.client import Client
+from cxlib.drivers import priority_matrix, relative_weights
+from cxlib.i18n import Translator
+from cxlib.method import PILLARS
+from cxlib.metrics import Estimate, csat, mean, mean_interval, metric_by, nps, nps_components, proportion, proportion_interval
+from cxlib.stats import SMALL_SAMPLE
+from cxlib.text import sentiment, themes
+
+#: Outcomes for driver analysis, in order of preference.
+OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
+#: A pillar where leaders score themselves this many points (0-100) above customers is "overconfident".
+OVERCONFIDENCE_MARGIN = 10.0
+#: Units need this many responses to count towards the internal best-quartile benchmark.
+UNIT_MIN_RESPONSES = SMALL_SAMPLE
+
+
+def customer_pillar_frame(client: Client) -> pd.DataFrame:
+    """Per survey response, each pillar's 0-100 score: the mean of its mapped items (each rescaled by its own scale)."""
+    survey = client.tables["survey"]
+    scored = {}
+    for item in client.survey_items:
+        values = survey[item.column].astype("float64")
+        low, high = item.scale.bounds
+        scored.setdefault(item.pillar, []).append(to_hundred(values, low, high))
+    return pd.DataFrame({pillar: pd.concat(columns, axis=1).mean(axis=1) for pillar, columns in scored.items()}, index=survey.index)[
+        [p for p in PILLARS if p in scored]
+    ]
+
+
+def customer_pillar_scores(pillar_frame: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Per pillar: mean 0-100 score with t interval and n."""
+    stats = pillar_frame.agg(["mean", "std", "count"]).T
+    low, high = mean_interval(stats["mean"], stats["std"], stats["count"], confidence)
+    return pd.DataFrame({"value": stats["mean"], "low": low, "high": high, "n": stats["count"].astype(int)}, index=stats.index)
+
+
+def self_vs_customer(self_scores: pd.DataFrame, customer_scores: pd.DataFrame) -> pd.DataFrame:
+    """Self-assessment beside the customer view; ``overconfident`` where leaders rate a pillar
+    at least :data:`OVERCONFIDENCE_MARGIN` points above customers."""
+    table = pd.DataFrame(
+        {"self": self_scores["score"], "self_low": self_scores["low"], "self_high": self_scores["high"], "self_n": self_scores["n"],
+         "customer": customer_scores["value"], "customer_low": customer_scores["low"], "customer_high": customer_scores["high"],
+         "customer_n": customer_scores["n"]}
+    ).reindex([p for p in PILLARS if p in self_scores.index or p in customer_scores.index])
+    table["gap"] = table["self"] - table["customer"]
+    table["overconfident"] = table["gap"] >= OVERCONFIDENCE_MARGIN
+    return table
+
+
+def pillar_targets(client: Client, pillar_frame: pd.DataFrame, customer_scores: pd.DataFrame) -> pd.DataFrame:
+    """Current customer score against the target per pillar, and the gap (target − current).
+
+    Targets come from ``client.yaml`` (``pillar_targets``). Where a pillar has none, the
+    internal benchmark serves: the best-quartile unit's score (the 75th percentile of unit means
+    among units with at least :data:`UNIT_MIN_RESPONSES` responses), i.e. what the client's own
+    better units already achieve (Camp, R. C. (1989), *Benchmarking*, ASQC Quality Press).
+    """
+    targets = pd.Series(client.config.pillar_targets, dtype="float64").reindex(customer_scores.index)
+    source = pd.Series(np.where(targets.notna(), "client", "none"), index=customer_scores.index)
+    survey = client.tables["survey"]
+    if "unit" in survey and targets.isna().any():
+        units = pillar_frame.groupby(survey["unit"], observed=True)
+        unit_means = units.mean()[units.count().min(axis=1) >= UNIT_MIN_RESPONSES]
+        if len(unit_means) >= 4:
+            internal = unit_means.quantile(0.75)
+            missing = targets.isna() & internal.reindex(targets.index).notna()
+            targets[missing] = internal[missing[missing].index]
+            source[missing] = "internal"
+    table = customer_scores.rename(columns={"value": "current"}).assign(target=targets, source=source)
+    table["gap"] = table["target"] - table["current"]
+    return table
+
+
+def outcome(client: Client) -> str | None:
+    """The survey outcome used for drivers: NPS, else CSAT, else the binary satisfied flag."""
+    survey = client.tables["survey"]
+    return next((name for name in OUTCOMES if name in survey and survey[name].notna().sum() > SMALL_SAMPLE), None)
+
+
+def pillar_drivers(client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 500) -> pd.DataFrame:
+    """Johnson's relative weights of the customer pillar scores on the outcome."""
+    target = outcome(client)
+    frame = pillar_frame.assign(**{target: client.tables["survey"][target].astype("float64")})
+    weights = relative_weights(frame, target, list(pillar_frame.columns), bootstrap=bootstrap)
+    weights.attrs["outcome"] = target
+    return weights
+
+
+def overall_metrics(survey: pd.DataFrame, scales: dict) -> dict[str, Estimate]:
+    """Each available metric over the given responses (``scales`` is ``Client.survey_scales``)."""
+    estimates = {}
+    if "nps" in survey:
+        estimates["nps"] = nps(survey["nps"])
+    if "csat" in survey:
+        estimates["csat"] = csat(survey["csat"], scales["csat"].bounds[1])
+    if "ces" in survey:
+        estimates["ces"] = mean(survey["ces"])
+    if "satisfied" in survey:
+        estimates["satisfied"] = proportion(survey["satisfied"])
+    return estimates
+
+
+def metric_table(estimates: dict[str, Estimate], t: Translator) -> pd.DataFrame:
+    """The overall metrics as a report table: value, 95% interval, n, method and a caution."""
+    rows = []
+    for name, estimate in estimates.items():
+        decimals = 2 if name == "ces" else 1
+        rows.append({
+            t("diagnosis.col.metric"): t(f"metric.{name}"),
+            t("diagnosis.col.value"): t.number(estimate.value, decimals),
+            t("diagnosis.col.interval"): f"{t.number(estimate.low, decimals)} – {t.number(estimate.high, decimals)}",
+            t("diagnosis.col.n"): t.number(estimate.n),
+            t("diagnosis.col.method"): t(f"method.{estimate.method}"),
+            t("diagnosis.col.caution"): t("diagnosis.small") if estimate.small else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def breakdown(client: Client, metric: str, by: str) -> pd.DataFrame:
+    """A metric by segment, channel or month (``by="month"``)."""
+    survey = client.tables["survey"]
+    if by == "month":
+        survey = survey.assign(month=survey["date"].dt.to_period("M").dt.to_timestamp())
+    scale_high = client.survey_scales["csat"].bounds[1] if metric == "csat" else None
+    return metric_by(survey, metric, by, scale_high)
+
+
+def breakdown_chart(table: pd.DataFrame, metric: str, by: str, t: Translator) -> go.Figure:
+    """Bars with intervals of a metric by group; ``n`` and small-sample cautions on every bar."""
+    value_range = (-100, 100) if metric == "nps" else None
+    return interval_bars(table, t("diagnosis.by_title", metric=t(f"metric.{metric}"), group=t(f"diagnosis.group.{by}")),
+                         t(f"metric.{metric}"), t(f"diagnosis.group.{by}"), t, value_range=value_range)
+
+
+def trend_chart(table: pd.DataFrame, metric: str, t: Translator) -> go.Figure:
+    """A metric per month with its 95% interval as a band; months under n = 30 are marked."""
+    months = [t.month(month) for month in table.index]
+    figure = go.Figure([
+        go.Scatter(x=months + months[::-1], y=list(table["high"]) + list(table["low"][::-1]), fill="toself", fillcolor="rgba(27,79,114,0.15)",
+                   line={"width": 0}, hoverinfo="skip", name=t("diagnosis.interval95")),
+        go.Scatter(x=months, y=table["value"], mode="lines+markers", name=t(f"metric.{metric}"),
+                   marker={"symbol": np.where(table["small"], "x", "circle"), "size": 9},
+                   customdata=np.stack([table["low"], table["high"], table["n"]], axis=1),
+                   hovertemplate="%{x}: %{y:.1f} [%{customdata[0]:.1f}; %{customdata[1]:.1f}] n = %{customdata[2]}<extra></extra>"),
+    ])
+    figure.update_layout(title=t("diagnosis.trend_title", metric=t(f"metric.{metric}")), xaxis_title=t("overview.axis.month"),
+                         yaxis_title=t(f"metric.{metric}"))
+    return figure
+
+
+def pillar_comparison_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
+    """Self-assessment and customer score per pillar, each with its interval."""
+    labels = [t(f"pillar.{p}") for p in table.index]
+    figure = go.Figure()
+    for column, name_key, colour in (("self", "diagnosis.self_view", "#E67E22"), ("customer", "diagnosis.customer_view", "#1B4F72")):
+        n_column = f"{column}_n"
+        figure.add_bar(
+            y=labels, x=table[column], name=t(name_key), orientation="h", marker_color=colour,
+            error_x={"type": "data", "symmetric": False, "array": table[f"{column}_high"] - table[column], "arrayminus": table[column] - table[f"{column}_low"]},
+            customdata=table[n_column], hovertemplate="%{y}: %{x:.1f} (n = %{customdata})<extra>" + t(name_key) + "</extra>",
+        )
+    figure.update_layout(barmode="group", title=t("diagnosis.self_vs_customer_title"), xaxis_title=t("diagnosis.score_axis"),
+                         height=max(360, 120 + 60 * len(labels)), yaxis={"autorange": "reversed"})
+    figure.update_xaxes(range=[0, 100])
+    return figure
+
+
+def target_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
+    """Current customer score (with interval) against the target per pillar."""
+    labels = [t(f"pillar.{p}") for p in table.index]
+    figure = go.Figure([
+        go.Bar(y=labels, x=table["current"], orientation="h", name=t("diagnosis.current"), marker_color="#1B4F72",
+               error_x={"type": "data", "symmetric": False, "array": table["high"] - table["current"], "arrayminus": table["current"] - table["low"]},
+               customdata=table["n"], hovertemplate="%{y}: %{x:.1f} (n = %{customdata})<extra></extra>"),
+        go.Scatter(y=labels, x=table["target"], mode="markers", name=t("diagnosis.target"), marker={"symbol": "diamond", "size": 14, "color": "#C0392B"},
+                   customdata=[t(f"diagnosis.source.{s}") for s in table["source"]], hovertemplate="%{y}: %{x:.0f} (%{customdata})<extra></extra>"),
+    ])
+    figure.update_layout(title=t("diagnosis.target_title"), xaxis_title=t("diagnosis.score_axis"), height=max(360, 120 + 50 * len(labels)),
+                         yaxis={"autorange": "reversed"})
+    figure.update_xaxes(range=[0, 100])
+    return figure
+
+
+def driver_chart(weights: pd.DataFrame, t: Translator) -> go.Figure:
+    """Each pillar's share of explained variance with its bootstrap interval."""
+    r2 = weights.attrs["r2"]
+    table = pd.DataFrame({"value": weights["share"], "low": weights["low"] / r2, "high": weights["high"] / r2,
+                          "n": weights.attrs["n"]}, index=[t(f"pillar.{p}") for p in weights.index])
+    title = t("diagnosis.drivers_title", outcome=t(f"metric.{weights.attrs['outcome']}"), r2=t.percent(r2, 0), n=t.number(weights.attrs["n"]))
+    return interval_bars(table, title, t("diagnosis.share_axis"), t("diagnosis.pillar_axis"), t, percent=True,
+                         value_range=(0, min(1.0, float(table["high"].max()) + 0.3)))
+
+
+def priority_chart(weights: pd.DataFrame, performance: pd.Series, t: Translator) -> tuple[go.Figure, pd.DataFrame]:
+    """Importance × performance matrix; returns the figure and the matrix with quadrants."""
+    matrix = priority_matrix(weights, performance)
+    figure = go.Figure(go.Scatter(
+        x=matrix["performance"], y=matrix["importance"], mode="markers+text", text=[t(f"pillar.{p}") for p in matrix.index],
+        textposition="top center", marker={"size": 16, "color": ["#C0392B" if q == "fix" else "#1B4F72" for q in matrix["quadrant"]]},
+        customdata=[t(f"diagnosis.quadrant.{q}") for q in matrix["quadrant"]],
+        hovertemplate="%{text}: %{customdata}<extra></extra>",
+    ))
+    figure.add_hline(y=matrix["importance"].mean(), line_dash="dot", line_color="#7F8C8D")
+    figure.add_vline(x=matrix["performance"].mean(), line_dash="dot", line_color="#7F8C8D")
+    figure.update_layout(title=t("diagnosis.priority_title"), xaxis_title=t("diagnosis.performance_axis"), yaxis_title=t("diagnosis.share_axis"))
+    figure.update_yaxes(tickformat=".0%")
+    return figure, matrix
+
+
+def segment_profile(client: Client, t: Translator) -> pd.DataFrame:
+    """Per segment: responses, NPS and CSAT with intervals, and the mapped purchase behaviour."""
+    survey = client.tables["survey"]
+    rows = []
+    for segment, group in survey.groupby("segment", observed=True):
+        row = {t("overview.axis.segment"): segment, t("diagnosis.col.n"): t.number(len(group))}
+        for name, estimate in overall_metrics(group, client.survey_scales).items():
+            decimals = 2 if name == "ces" else 1
+            row[t(f"metric.{name}")] = f"{t.number(estimate.value, decimals)} [{t.number(estimate.low, decimals)}; {t.number(estimate.high, decimals)}]"
+        for column in ("tenure_years", "purchase_frequency", "products"):
+            if column in group:
+                estimate = mean(group[column])
+                row[t(f"diagnosis.profile.{column}")] = f"{t.number(estimate.value, 1)} [{t.number(estimate.low, 1)}; {t.number(estimate.high, 1)}]"
+        row[t("diagnosis.col.caution")] = t("diagnosis.small") if len(group) < SMALL_SAMPLE else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def comment_analysis(client: Client) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sentiment and theme flags of every response with a comment."""
+    survey = client.tables["survey"]
+    comments = survey["comment"].dropna()
+    language = client.config.language
+    return sentiment(comments, language), themes(comments, language)
+
+
+def sentiment_chart(client: Client, sentiment_frame: pd.DataFrame, t: Translator) -> go.Figure:
+    """Share of negative comments by NPS group (detractor, passive, promoter) with Wilson intervals."""
+    scores = client.tables["survey"].loc[sentiment_frame.index, "nps"]
+    group = pd.Series(np.select([scores >= 9, scores >= 7], ["promoter", "passive"], "detractor"), index=scores.index).where(scores.notna())
+    counts = (sentiment_frame["label"] == "negative").groupby(group).agg(["sum", "count"]).reindex(["detractor", "passive", "promoter"]).dropna()
+    low, high = proportion_interval(counts["sum"], counts["count"])
+    table = pd.DataFrame({"value": counts["sum"] / counts["count"], "low": low, "high": high, "n": counts["count"].astype(int)},
+                         index=[t(f"diagnosis.nps_group.{g}") for g in counts.index])
+    return interval_bars(table, t("diagnosis.sentiment_title"), t("diagnosis.negative_share"), t("diagnosis.nps_group_axis"), t,
+                         percent=True, value_range=(0, 1))
+
+
+def theme_table(client: Client, theme_frame: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Per theme: mentions, share of comments, NPS of those who mention it against those who do not."""
+    scores = client.tables["survey"].loc[theme_frame.index, "nps"]
+    groups = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9}).astype(int)
+    mentioned = theme_frame.astype(int).T @ groups  # themes × NPS groups, one matrix product
+    counts = {name: mentioned[name] for name in groups} | {f"{name}_rest": groups[name].sum() - mentioned[name] for name in groups}
+    inside = nps_components(counts["det"], counts["pas"], counts["pro"])
+    outside = nps_components(counts["det_rest"], counts["pas_rest"], counts["pro_rest"])
+    mentions = theme_frame.sum()
+    rows = []
+    for position, theme in enumerate(theme_frame.columns):
+        if mentions[theme] == 0:
+            continue
+        rows.append({
+            t("diagnosis.col.theme"): t(f"theme.{theme}"),
+            t("diagnosis.col.mentions"): t.number(mentions[theme]),
+            t("diagnosis.col.share_comments"): t.percent(mentions[theme] / len(theme_frame), 1),
+            t("diagnosis.col.nps_mention"): f"{t.number(inside[0][position], 1)} [{t.number(inside[1][position], 1)}; {t.number(inside[2][position], 1)}]",
+            t("diagnosis.col.nps_rest"): f"{t.number(outside[0][position], 1)} [{t.number(outside[1][position], 1)}; {t.number(outside[2][position], 1)}]",
+            t("diagnosis.col.caution"): t("diagnosis.small") if mentions[theme] < SMALL_SAMPLE else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def example_quotes(client: Client, sentiment_frame: pd.DataFrame, theme_frame: pd.DataFrame, t: Translator, per_theme: int = 2) -> pd.DataFrame:
+    """The most negative and most positive comment of each theme, with the respondent's NPS (escaped on display)."""
+    survey = client.tables["survey"]
+    rows = []
+    for theme in theme_frame.columns:
+        mentioned = sentiment_frame[theme_frame[theme]].sort_values("score")
+        if mentioned.empty:
+            continue
+        picks = mentioned.index[[0, -1]] if per_theme == 2 and len(mentioned) > 1 else mentioned.index[:per_theme]
+        for index in dict.fromkeys(picks):
+            rows.append({t("diagnosis.col.theme"): t(f"theme.{theme}"), t("diagnosis.col.quote"): survey.at[index, "comment"],
+                         t("metric.nps"): t.number(survey.at[index, "nps"]) if "nps" in survey else "–",
+                         t("diagnosis.col.sentiment"): t(f"diagnosis.sentiment.{sentiment_frame.at[index, 'label']}")})
+    return pd.DataFrame(rows)
