@@ -16,7 +16,7 @@ from cxlib.client import Client
 from cxlib.drivers import priority_matrix, relative_weights
 from cxlib.i18n import Translator
 from cxlib.method import PILLARS
-from cxlib.metrics import Estimate, csat, mean, mean_interval, metric_by, nps, nps_components, proportion, proportion_interval
+from cxlib.metrics import Estimate, csat, mean, mean_interval, metric_by, nps, nps_components, nps_segment_tests, proportion, proportion_interval
 from cxlib.stats import SMALL_SAMPLE
 from cxlib.text import sentiment, themes
 
@@ -198,8 +198,8 @@ def target_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
 def driver_chart(weights: pd.DataFrame, t: Translator) -> go.Figure:
     """Each pillar's share of explained variance with its bootstrap interval."""
     r2 = weights.attrs["r2"]
-    table = pd.DataFrame({"value": weights["share"], "low": weights["low"] / r2, "high": weights["high"] / r2,
-                          "n": weights.attrs["n"]}, index=[t(f"pillar.{p}") for p in weights.index])
+    table = pd.DataFrame({"value": weights["share"], "low": weights["low"] / r2, "high": weights["high"] / r2, "n": weights.attrs["n"]})
+    table.index = [t(f"pillar.{p}") for p in weights.index]
     title = t("diagnosis.drivers_title", outcome=t(f"metric.{weights.attrs['outcome']}"), r2=t.percent(r2, 0), n=t.number(weights.attrs["n"]))
     return interval_bars(table, title, t("diagnosis.share_axis"), t("diagnosis.pillar_axis"), t, percent=True,
                          value_range=(0, min(1.0, float(table["high"].max()) + 0.3)))
@@ -229,11 +229,11 @@ def segment_profile(client: Client, t: Translator) -> pd.DataFrame:
         row = {t("overview.axis.segment"): segment, t("diagnosis.col.n"): t.number(len(group))}
         for name, estimate in overall_metrics(group, client.survey_scales).items():
             decimals = 2 if name == "ces" else 1
-            row[t(f"metric.{name}")] = f"{t.number(estimate.value, decimals)} [{t.number(estimate.low, decimals)}; {t.number(estimate.high, decimals)}]"
+            row[t(f"metric.{name}")] = _with_interval(estimate.value, estimate.low, estimate.high, t, decimals)
         for column in ("tenure_years", "purchase_frequency", "products"):
             if column in group:
                 estimate = mean(group[column])
-                row[t(f"diagnosis.profile.{column}")] = f"{t.number(estimate.value, 1)} [{t.number(estimate.low, 1)}; {t.number(estimate.high, 1)}]"
+                row[t(f"diagnosis.profile.{column}")] = _with_interval(estimate.value, estimate.low, estimate.high, t)
         row[t("diagnosis.col.caution")] = t("diagnosis.small") if len(group) < SMALL_SAMPLE else ""
         rows.append(row)
     return pd.DataFrame(rows)
@@ -253,8 +253,8 @@ def sentiment_chart(client: Client, sentiment_frame: pd.DataFrame, t: Translator
     group = pd.Series(np.select([scores >= 9, scores >= 7], ["promoter", "passive"], "detractor"), index=scores.index).where(scores.notna())
     counts = (sentiment_frame["label"] == "negative").groupby(group).agg(["sum", "count"]).reindex(["detractor", "passive", "promoter"]).dropna()
     low, high = proportion_interval(counts["sum"], counts["count"])
-    table = pd.DataFrame({"value": counts["sum"] / counts["count"], "low": low, "high": high, "n": counts["count"].astype(int)},
-                         index=[t(f"diagnosis.nps_group.{g}") for g in counts.index])
+    table = pd.DataFrame({"value": counts["sum"] / counts["count"], "low": low, "high": high, "n": counts["count"].astype(int)})
+    table.index = [t(f"diagnosis.nps_group.{g}") for g in counts.index]
     return interval_bars(table, t("diagnosis.sentiment_title"), t("diagnosis.negative_share"), t("diagnosis.nps_group_axis"), t,
                          percent=True, value_range=(0, 1))
 
@@ -276,8 +276,8 @@ def theme_table(client: Client, theme_frame: pd.DataFrame, t: Translator) -> pd.
             t("diagnosis.col.theme"): t(f"theme.{theme}"),
             t("diagnosis.col.mentions"): t.number(mentions[theme]),
             t("diagnosis.col.share_comments"): t.percent(mentions[theme] / len(theme_frame), 1),
-            t("diagnosis.col.nps_mention"): f"{t.number(inside[0][position], 1)} [{t.number(inside[1][position], 1)}; {t.number(inside[2][position], 1)}]",
-            t("diagnosis.col.nps_rest"): f"{t.number(outside[0][position], 1)} [{t.number(outside[1][position], 1)}; {t.number(outside[2][position], 1)}]",
+            t("diagnosis.col.nps_mention"): _with_interval(inside[0][position], inside[1][position], inside[2][position], t),
+            t("diagnosis.col.nps_rest"): _with_interval(outside[0][position], outside[1][position], outside[2][position], t),
             t("diagnosis.col.caution"): t("diagnosis.small") if mentions[theme] < SMALL_SAMPLE else "",
         })
     return pd.DataFrame(rows)
@@ -297,3 +297,111 @@ def example_quotes(client: Client, sentiment_frame: pd.DataFrame, theme_frame: p
                          t("metric.nps"): t.number(survey.at[index, "nps"]) if "nps" in survey else "–",
                          t("diagnosis.col.sentiment"): t(f"diagnosis.sentiment.{sentiment_frame.at[index, 'label']}")})
     return pd.DataFrame(rows)
+
+
+#: The metric breakdowns the report shows, where the survey has the metric and the grouping.
+BREAKDOWNS: tuple[tuple[str, str], ...] = (("nps", "segment"), ("nps", "channel"), ("csat", "segment"), ("ces", "channel"), ("satisfied", "segment"))
+TRENDS: tuple[str, ...] = ("nps", "csat")
+
+
+def available_breakdowns(client: Client) -> list[tuple[str, str]]:
+    """The (metric, grouping) pairs of :data:`BREAKDOWNS` this survey supports."""
+    survey = client.tables["survey"]
+    return [(metric, by) for metric, by in BREAKDOWNS if metric in survey and by in survey]
+
+
+def available_trends(client: Client) -> list[str]:
+    """The metrics of :data:`TRENDS` this survey can show by month."""
+    survey = client.tables["survey"]
+    return [metric for metric in TRENDS if metric in survey and "date" in survey]
+
+
+def _with_interval(value: float, low: float, high: float, t: Translator, decimals: int = 1) -> str:
+    return f"{t.number(value, decimals)} [{t.number(low, decimals)}; {t.number(high, decimals)}]"
+
+
+def segment_test_table(client: Client, t: Translator) -> pd.DataFrame:
+    """Each segment's NPS against the rest, formatted for the report."""
+    tests = nps_segment_tests(client.tables["survey"], "segment")
+    return pd.DataFrame({
+        t("overview.axis.segment"): tests.index,
+        t("diagnosis.col.n"): [t.number(n) for n in tests["n"]],
+        t("metric.nps"): [t.number(v, 1) for v in tests["nps"]],
+        t("diagnosis.col.difference"): [_with_interval(d, lo, hi, t) for d, lo, hi in zip(tests["difference"], tests["low"], tests["high"])],
+        t("diagnosis.col.p_holm"): [t.number(p, 3) for p in tests["p_holm"]],
+        t("diagnosis.col.significant"): [t("diagnosis.yes") if s else t("diagnosis.no") for s in tests["significant"]],
+        t("diagnosis.col.caution"): [t("diagnosis.small") if n < SMALL_SAMPLE else "" for n in tests["n"]],
+    })
+
+
+def self_assessment_table(self_scores: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Pillar self-assessment scores (0-100) with interval, respondents and range."""
+    return pd.DataFrame({
+        t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in self_scores.index],
+        t("diagnosis.col.score100"): [_with_interval(s, lo, hi, t) for s, lo, hi in zip(self_scores["score"], self_scores["low"], self_scores["high"])],
+        t("diagnosis.col.n"): [t.number(n) for n in self_scores["n"]],
+        t("diagnosis.col.spread"): [f"{t.number(lo, 0)} – {t.number(hi, 0)}" for lo, hi in zip(self_scores["lowest"], self_scores["highest"])],
+        t("diagnosis.col.caution"): [t("diagnosis.small") if n < SMALL_SAMPLE else "" for n in self_scores["n"]],
+    })
+
+
+def disagreement_table(items: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """The questions whose answers differ by at least two points between respondents."""
+    flagged = items[items["disagreement"]]
+    return pd.DataFrame({
+        t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in flagged["pillar"]],
+        t("diagnosis.col.question"): flagged["question"].to_numpy(),
+        t("diagnosis.col.mean"): [t.number(m, 1) for m in flagged["mean"]],
+        t("diagnosis.col.spread"): [f"{int(lo)} – {int(hi)}" for lo, hi in zip(flagged["low"], flagged["high"])],
+        t("diagnosis.col.n"): [t.number(n) for n in flagged["n"]],
+    })
+
+
+def evidence_display(evidence: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Every answer with its evidence; unsupported answers say so."""
+    return pd.DataFrame({
+        t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in evidence["pillar"]],
+        t("diagnosis.col.question"): evidence["question"].to_numpy(),
+        t("diagnosis.col.respondent"): evidence["respondent"].to_numpy(),
+        t("diagnosis.col.score"): [t.number(s) for s in evidence["score"]],
+        t("diagnosis.col.evidence"): [e if supported else t("diagnosis.unsupported") for e, supported in zip(evidence["evidence"], evidence["supported"])],
+    })
+
+
+def overconfident_pillars(comparison: pd.DataFrame, t: Translator) -> str:
+    """The pillars where leaders rate themselves well above customers, named in the report language."""
+    return ", ".join(f"{t(f'pillar.{p}')} (+{t.number(g, 0)})" for p, g in comparison.loc[comparison["overconfident"], "gap"].items())
+
+
+def top_driver_facts(weights: pd.DataFrame, t: Translator) -> dict[str, str]:
+    """The two strongest drivers and their shares, for ``diagnosis.top_drivers``."""
+    first, second = weights.index[:2]
+    return {"outcome": t(f"metric.{weights.attrs['outcome']}"), "first": t(f"pillar.{first}"), "second": t(f"pillar.{second}"),
+            "first_share": t.percent(weights.loc[first, "share"], 0), "second_share": t.percent(weights.loc[second, "share"], 0)}
+
+
+def fix_first(matrix: pd.DataFrame, t: Translator) -> str:
+    """The pillars in the "fix first" quadrant, most important first."""
+    fix = matrix[matrix["quadrant"] == "fix"].sort_values("importance", ascending=False)
+    return ", ".join(t(f"pillar.{p}") for p in fix.index)
+
+
+def target_table(targets: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Current score, target, gap and where the target comes from, per pillar."""
+    return pd.DataFrame({
+        t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in targets.index],
+        t("diagnosis.col.current"): [_with_interval(c, lo, hi, t) for c, lo, hi in zip(targets["current"], targets["low"], targets["high"])],
+        t("diagnosis.col.target"): [t.number(v, 0) if pd.notna(v) else "–" for v in targets["target"]],
+        t("diagnosis.col.gap"): [t.number(g, 1) if pd.notna(g) else "–" for g in targets["gap"]],
+        t("diagnosis.col.source"): [t(f"diagnosis.source.{s}") for s in targets["source"]],
+        t("diagnosis.col.n"): [t.number(n) for n in targets["n"]],
+    })
+
+
+def largest_gap(targets: pd.DataFrame, t: Translator) -> dict[str, str] | None:
+    """The pillar furthest below its target, for ``diagnosis.largest_gap`` (``None`` without targets)."""
+    gaps = targets["gap"].dropna()
+    if gaps.empty or gaps.max() <= 0:
+        return None
+    pillar = gaps.idxmax()
+    return {"pillar": t(f"pillar.{pillar}"), "gap": t.number(gaps[pillar], 1)}

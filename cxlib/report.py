@@ -99,11 +99,17 @@ class Report:
         self.caution("overview.absent", table=self.t(f"table.{table}"), file=table)
         return False
 
-    def table(self, frame: pd.DataFrame, caption_key: str | None = None) -> None:
-        """Show a frame as an HTML table whose cells are escaped; headers must already be translated."""
-        caption = f"<caption>{self.t(caption_key)}</caption>" if caption_key else ""
+    def table(self, frame: pd.DataFrame, collapsed_key: str | None = None) -> None:
+        """Show a frame as an HTML table whose cells are escaped; headers must already be translated.
+
+        With ``collapsed_key``, the table sits in a ``<details>`` element whose summary is that
+        catalogue text (long annexes such as every answer's evidence).
+        """
         body = frame.to_html(index=False, escape=True, border=0, classes="cx-table", na_rep="–")
-        display(HTML(body.replace('<table border="0" class="dataframe cx-table">', f'<table class="cx-table">{caption}', 1)))
+        body = body.replace('<table border="0" class="dataframe cx-table">', '<table class="cx-table">', 1)
+        if collapsed_key:
+            body = f"<details><summary>{self.t(collapsed_key)} ({len(frame)})</summary>{body}</details>"
+        display(HTML(body))
 
     def chart(self, figure: go.Figure) -> None:
         """Show a plotly figure through the report renderer."""

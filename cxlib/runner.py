@@ -33,7 +33,7 @@ from cxlib.export import footer_text, notebook_to_html, report_css
 from cxlib.files import swap_folder, write_text_atomic
 from cxlib.i18n import LANGUAGES, translator
 from cxlib.paths import PROJECT_DIR, TEMPLATES_DIR, resolve_client_dir
-from cxlib.steps import Step, select_steps
+from cxlib.steps import STEPS, Step, select_steps
 
 KERNEL_NAME = "cxwb"
 MANIFEST_NAME = "manifest.json"
@@ -66,7 +66,7 @@ class StepResult:
     """What happened to one job."""
 
     step: str
-    status: str  # ok | failed | skipped
+    status: str  # ok | failed | skipped | not_run
     seconds: float = 0.0
     error: str | None = None
     missing: list[str] = field(default_factory=list)
@@ -177,9 +177,31 @@ def _write_skipped_page(run: ClientRun, step: Step, missing: list[str]) -> None:
     write_text_atomic(run.build_dir / f"{step.name}.html", page)
 
 
-def _finish_client(run: ClientRun, steps: tuple[Step, ...], out_dir: Path) -> tuple[str, Path]:
+def _carry_over_steps(run: ClientRun, target: Path) -> None:
+    """Copy the previous report's steps that this run did not select (``--steps``) into the build.
+
+    A step with no previous output is marked ``not_run``, so the index always lists every step.
+    """
+    previous = {entry["step"]: entry for entry in (_previous_manifest(target) or {}).get("steps", [])}
+    for step in STEPS:
+        if step.name in run.results:
+            continue
+        entry = previous.get(step.name)
+        files = [target / f"{step.name}{suffix}" for suffix in (".html", ".ipynb")]
+        if entry is None or not files[0].is_file():
+            run.results[step.name] = StepResult(step.name, "not_run")
+            continue
+        for path in files:
+            if path.is_file():
+                shutil.copy2(path, run.build_dir / path.name)
+        run.results[step.name] = StepResult(**{key: entry[key] for key in ("step", "status", "seconds", "error", "missing", "parameters")})
+
+
+def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
     """Write manifest and index, then swap the build in (or keep it aside when it failed)."""
     config = run.client.config
+    _carry_over_steps(run, out_dir / config.slug)
+    steps = STEPS
     t = translator(config.language, config.locale)
     finished = dt.datetime.now()
     status = "failed" if run.failed else "ok"
@@ -188,7 +210,8 @@ def _finish_client(run: ClientRun, steps: tuple[Step, ...], out_dir: Path) -> tu
         "status": status, "started": run.started.isoformat(timespec="seconds"), "finished": finished.isoformat(timespec="seconds"),
         "git_sha": git_sha(), "packages": package_versions(), "client_dir": str(run.client.directory),
         "inputs": run.client.input_hashes(),
-        "steps": [asdict(run.results[step.name]) | {"html": f"{step.name}.html"} for step in steps],
+        "steps": [asdict(run.results[step.name]) | {"html": f"{step.name}.html" if run.results[step.name].status != "not_run" else None}
+                  for step in steps],
     }
     write_text_atomic(run.build_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False))
     rows = []
@@ -199,7 +222,7 @@ def _finish_client(run: ClientRun, steps: tuple[Step, ...], out_dir: Path) -> tu
             note = t("report.step_failed")
         elif result.status == "skipped":
             note = t("report.skipped_note", tables=", ".join(t("table." + name) for name in result.missing))
-        rows.append({"title": t("step." + step.name), "html": f"{step.name}.html", "status": result.status,
+        rows.append({"title": t("step." + step.name), "html": f"{step.name}.html" if result.status != "not_run" else None, "status": result.status,
                      "status_label": t("report.status." + result.status), "note": note})
     index = PAGES.get_template("client_index.html.j2").render(
         language=t.language, css=report_css(), page_title=t("report.client_index_title", name=config.name),
@@ -209,16 +232,17 @@ def _finish_client(run: ClientRun, steps: tuple[Step, ...], out_dir: Path) -> tu
     )
     write_text_atomic(run.build_dir / "index.html", index)
     target = out_dir / config.slug
-    if run.failed and _previous_status(target) == "ok":
+    if run.failed and (_previous_manifest(target) or {}).get("status") == "ok":
         target = out_dir / f"{config.slug}.failed"
         shutil.rmtree(target, ignore_errors=True)
     swap_folder(run.build_dir, target)
     return status, target
 
 
-def _previous_status(report_dir: Path) -> str | None:
+def _previous_manifest(report_dir: Path) -> dict | None:
+    """The manifest of the report now in ``report_dir``, or ``None``."""
     try:
-        return json.loads((report_dir / MANIFEST_NAME).read_text(encoding="utf-8")).get("status")
+        return json.loads((report_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
@@ -290,7 +314,7 @@ def run(client_names: list[str], out_dir: Path, jobs: int = 1, step_names: list[
     try:
         _execute(pending, jobs)
         for client_run in runs:
-            status, target = _finish_client(client_run, steps, out_dir)
+            status, target = _finish_client(client_run, out_dir)
             any_failed |= status != "ok"
             _log(f"{client_run.slug}: {status} → {target / 'index.html'}")
     finally:

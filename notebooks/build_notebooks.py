@@ -36,6 +36,64 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ("code", 'report.heading("overview.missing_heading")\nmissing = profile.missing_chart(client, t)\n'
                  'report.chart(missing) if missing is not None else report.say("overview.no_missing")'),
     ],
+    "01_diagnosis": [
+        ("markdown", "# 01 · Diagnosis on the six pillars\n\nConsultant notes (not shown in the report): self-assessment against the "
+                     "customer view, metrics with intervals, key drivers, targets and comments. The last cell opens the workshop editor "
+                     "for the self-assessment (JupyterLab only)."),
+        ("parameters", PARAMETERS),
+        ("code", 'import cxlib\nfrom cxlib import assessment, diagnosis\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
+                 'survey = client.tables["survey"]\nreport.title("01_diagnosis")\nreport.say("diagnosis.intro")'),
+        ("code", 'report.heading("diagnosis.metrics_heading")\nreport.say("diagnosis.metrics_text")\n'
+                 'report.table(diagnosis.metric_table(diagnosis.overall_metrics(survey, client.survey_scales), t))\n'
+                 'for metric, by in diagnosis.available_breakdowns(client):\n'
+                 '    report.chart(diagnosis.breakdown_chart(diagnosis.breakdown(client, metric, by), metric, by, t))\n'
+                 'for metric in diagnosis.available_trends(client):\n'
+                 '    report.chart(diagnosis.trend_chart(diagnosis.breakdown(client, metric, "month"), metric, t))'),
+        ("code", 'if "nps" in survey and "segment" in survey:\n    report.heading("diagnosis.segment_tests_heading", level=3)\n'
+                 '    report.say("diagnosis.segment_tests_text")\n    report.table(diagnosis.segment_test_table(client, t))'),
+        ("code", 'report.heading("diagnosis.assessment_heading")\nif report.require("assessment"):\n'
+                 '    answers = client.tables["assessment"]\n    bank = assessment.question_bank(client.config)\n'
+                 '    self_scores = assessment.pillar_scores(answers)\n    items = assessment.item_scores(answers, bank, t.language)\n'
+                 '    report.say("diagnosis.assessment_text", respondents=answers["respondent"].nunique(), items=answers["item_id"].nunique())\n'
+                 '    report.table(diagnosis.self_assessment_table(self_scores, t))\n'
+                 '    report.heading("diagnosis.disagreement_heading", level=3)\n'
+                 '    if items["disagreement"].any():\n'
+                 '        report.say("diagnosis.disagreement_text", n=int(items["disagreement"].sum()))\n'
+                 '        report.table(diagnosis.disagreement_table(items, t))\n'
+                 '    else:\n        report.say("diagnosis.no_disagreement")\n'
+                 '    evidence = assessment.evidence_table(answers, bank, t.language)\n'
+                 '    report.heading("diagnosis.evidence_heading", level=3)\n'
+                 '    report.say("diagnosis.evidence_text", unsupported=int((~evidence["supported"]).sum()), total=len(evidence))\n'
+                 '    report.table(diagnosis.evidence_display(evidence, t), collapsed_key="diagnosis.show_evidence")'),
+        ("code", 'report.heading("diagnosis.customer_pillars_heading")\nif not client.survey_items:\n    report.caution("diagnosis.no_items")\n'
+                 'else:\n    pillar_frame = diagnosis.customer_pillar_frame(client)\n'
+                 '    customer_scores = diagnosis.customer_pillar_scores(pillar_frame)\n    report.say("diagnosis.customer_pillars_text")\n'
+                 '    if client.has("assessment"):\n'
+                 '        comparison = diagnosis.self_vs_customer(self_scores, customer_scores)\n'
+                 '        report.chart(diagnosis.pillar_comparison_chart(comparison, t))\n'
+                 '        overconfident = diagnosis.overconfident_pillars(comparison, t)\n'
+                 '        report.say("diagnosis.overconfident", pillars=overconfident) if overconfident else report.say("diagnosis.no_overconfident")'),
+        ("code", 'report.heading("diagnosis.drivers_heading")\nif client.survey_items and diagnosis.outcome(client):\n'
+                 '    weights = diagnosis.pillar_drivers(client, pillar_frame)\n    report.say("diagnosis.drivers_text")\n'
+                 '    report.chart(diagnosis.driver_chart(weights, t))\n    report.say("diagnosis.top_drivers", **diagnosis.top_driver_facts(weights, t))\n'
+                 '    priority_figure, matrix = diagnosis.priority_chart(weights, customer_scores["value"], t)\n'
+                 '    report.chart(priority_figure)\n    fix = diagnosis.fix_first(matrix, t)\n    report.say("diagnosis.fix_first", pillars=fix) if fix else report.say("diagnosis.no_fix")\n'
+                 'else:\n    report.caution("diagnosis.no_drivers")'),
+        ("code", 'if client.survey_items:\n    report.heading("diagnosis.target_heading")\n'
+                 '    targets = diagnosis.pillar_targets(client, pillar_frame, customer_scores)\n'
+                 '    report.chart(diagnosis.target_chart(targets, t))\n    gap = diagnosis.largest_gap(targets, t)\n'
+                 '    if gap:\n        report.say("diagnosis.largest_gap", **gap)\n    report.table(diagnosis.target_table(targets, t))'),
+        ("code", 'if "segment" in survey:\n    report.heading("diagnosis.profile_heading")\n    report.table(diagnosis.segment_profile(client, t))'),
+        ("code", 'report.heading("diagnosis.emotions_heading")\nif "comment" in survey and survey["comment"].notna().any():\n'
+                 '    sentiment, themes = diagnosis.comment_analysis(client)\n    report.say("diagnosis.emotions_text", n=t.number(len(sentiment)))\n'
+                 '    if "nps" in survey:\n        report.chart(diagnosis.sentiment_chart(client, sentiment, t))\n'
+                 '        report.table(diagnosis.theme_table(client, themes, t))\n'
+                 '    report.heading("diagnosis.quotes_heading", level=3)\n    report.table(diagnosis.example_quotes(client, sentiment, themes, t))\n'
+                 'else:\n    report.caution("diagnosis.no_comments")'),
+        ("markdown", "## Workshop\n\nIn JupyterLab, the next cell opens the self-assessment editor: type a respondent's name, press Load, "
+                     "answer each question with evidence, press Save (the previous table is kept in `backups/`)."),
+        ("code", 'from cxlib.workshop import assessment_editor\n\nassessment_editor(client_dir)'),
+    ],
 }
 
 
