@@ -84,15 +84,6 @@ SPECS = [
         n_responses=6000,
         n_employees=420,
         interactions_per_day=500,
-        survey_columns={
-            "response_id": "ID Respuesta", "date": "Fecha", "segment": "Segmento", "channel": "Canal", "unit": "Sucursal", "stage": "Etapa",
-            "touchpoint_id": "Punto de contacto", "nps": "P1 ¿Qué tan probable es que nos recomiende? (0-10)",
-            "csat": "P2 Satisfacción general (1-5)", "ces": "P3 Esfuerzo para resolver (1-7)", "satisfied": "P9 ¿Resolvimos su necesidad?",
-            "comment": "Comentarios", "tenure_years": "Antigüedad (años)", "products": "Productos contratados",
-        },
-        item_columns={"personalisation": "P4 Me atienden como persona, no como número", "integrity": "P5 El banco cumple lo que promete",
-                      "expectations": "P6 Sé qué esperar en cada trámite", "resolution": "P7 Cuando hay un problema, lo resuelven",
-                      "time_effort": "P8 Hacer trámites me toma poco tiempo", "empathy": "P10 Entienden mi situación"},
         item_scale=(1, 5),
         csat_scale=(1, 5),
         comments={
@@ -212,14 +203,6 @@ SPECS = [
         n_responses=4000,
         n_employees=300,
         interactions_per_day=350,
-        survey_columns={
-            "response_id": "RespID", "date": "Submitted", "segment": "Customer type", "channel": "Contact channel", "unit": "Store",
-            "stage": "Journey stage", "touchpoint_id": "TP code", "nps": "LTR (0-10)", "csat": "Overall sat", "ces": "Effort score",
-            "satisfied": "Issue fixed?", "comment": "Verbatim", "tenure_years": "Years with us", "products": "Lines on account",
-        },
-        item_columns={"personalisation": "Q5 Staff knew my history", "integrity": "Q6 They did what they said",
-                      "expectations": "Q7 I knew what would happen next", "resolution": "Q8 Problems got sorted",
-                      "time_effort": "Q9 It took little effort", "empathy": "Q10 They understood my situation"},
         item_scale=(1, 7),
         csat_scale=(1, 7),
         comments={

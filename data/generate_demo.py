@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from cxlib.config import pillar_key
+
 CLIENTS_DIR = Path(__file__).resolve().parent / "clients"
 PILLARS = ("personalisation", "integrity", "expectations", "resolution", "time_effort", "empathy")
 YEAR_START = pd.Timestamp("2025-01-01")
@@ -37,6 +39,8 @@ YEAR_END = pd.Timestamp("2025-12-31 23:59")
 
 @dataclass
 class DemoSpec:
+    """One demo client; its survey's export columns come from the mappings in ``config``."""
+
     slug: str
     config: dict
     seed: int
@@ -49,8 +53,6 @@ class DemoSpec:
     n_responses: int
     n_employees: int
     interactions_per_day: int
-    survey_columns: dict[str, str]  # canonical -> export column
-    item_columns: dict[str, str]  # pillar -> export column
     item_scale: tuple[int, int]
     csat_scale: tuple[int, int]
     comments: dict[str, list[str]]  # detractor/passive/promoter -> texts
@@ -59,6 +61,17 @@ class DemoSpec:
     initiatives: list[dict]
     ecosystem: list[tuple[str, int, str]]
     survey_format: dict  # sep, encoding, date_format, decimal
+
+    @property
+    def survey_columns(self) -> dict[str, str]:
+        """Canonical field → export column, as client.yaml maps it."""
+        fields = self.config["survey"]["fields"]
+        return {name: value if isinstance(value, str) else value["column"] for name, value in fields.items()}
+
+    @property
+    def item_columns(self) -> dict[str, str]:
+        """Pillar → export column of its survey item (one item per pillar in the demos)."""
+        return {pillar_key(item["pillar"]): item["column"] for item in self.config["survey"]["items"]}
 
 
 def _latent_pillars(rng: np.random.Generator, n: int, unit_effect: np.ndarray, pillar_means: dict[str, float]) -> pd.DataFrame:
