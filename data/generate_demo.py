@@ -30,9 +30,10 @@ import pandas as pd
 import yaml
 
 from cxlib.config import pillar_key
+from cxlib.method import PILLARS
 
 CLIENTS_DIR = Path(__file__).resolve().parent / "clients"
-PILLARS = ("personalisation", "integrity", "expectations", "resolution", "time_effort", "empathy")
+
 YEAR_START = pd.Timestamp("2025-01-01")
 YEAR_END = pd.Timestamp("2025-12-31 23:59")
 
