@@ -143,6 +143,18 @@ def _check_references(client: Client, collectors: dict[str, ProblemCollector]) -
         )
 
 
+def _check_promises(client: Client) -> list[Problem]:
+    """Every touchpoint with a declared value promise must exist in the journey."""
+    if not client.config.touchpoint_promises or not client.has("journey"):
+        return []
+    known = set(client.tables["journey"]["touchpoint_id"].dropna())
+    return [
+        Problem("client.yaml", None, f"touchpoint_promises.{touchpoint}",
+                f"'{touchpoint}' is not a touchpoint_id in {client.sources['journey'].name}; use an id listed there")
+        for touchpoint in client.config.touchpoint_promises if touchpoint not in known
+    ]
+
+
 def _check_assessment_items(client: Client, collector: ProblemCollector) -> None:
     from cxlib.assessment import check_items, question_bank
 
@@ -181,6 +193,7 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
             client.tables[name] = type_table(raw.frame, TABLES[name], collector, raw.decimal_comma)
         client.sources[name] = path
     _check_references(client, collectors)
+    problems += _check_promises(client)
     if "assessment" in client.tables:
         _check_assessment_items(client, collectors["assessment"])
     for collector in collectors.values():

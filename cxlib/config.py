@@ -139,6 +139,8 @@ class ClientConfig(Strict):
     pillar_targets: dict[str, float] = Field(default_factory=dict)
     survey: SurveyMapping = Field(default_factory=SurveyMapping)
     questions: list[Question] = Field(default_factory=list)
+    strategic_question: str | None = None
+    touchpoint_promises: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("pillar_targets")
     @classmethod

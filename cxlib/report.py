@@ -111,9 +111,18 @@ class Report:
             body = f"<details><summary>{self.t(collapsed_key)} ({len(frame)})</summary>{body}</details>"
         display(HTML(body))
 
-    def chart(self, figure: go.Figure) -> None:
-        """Show a plotly figure through the report renderer."""
-        figure.show()
+    def chart(self, figure: go.Figure, wide: bool = False) -> None:
+        """Show a plotly figure through the report renderer.
+
+        ``wide`` keeps the figure's own width (scrolling on screen, scaled to a landscape page in
+        print) instead of fitting the page, for charts such as the journey map.
+        """
+        if not wide:
+            figure.show()
+            return
+        bundle = ReportRenderer(config=PLOT_CONFIG | {"responsive": False}).to_mimebundle(figure.to_dict())
+        bundle["text/html"] = f'<div class="cx-wide">{bundle["text/html"]}</div>'
+        display(bundle, raw=True)
 
     def _text(self, key: str, values: dict[str, object]) -> str:
         escaped = {name: html.escape(str(value)) for name, value in values.items()}

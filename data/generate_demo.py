@@ -13,6 +13,8 @@ Planted structure that later steps must find (and the tests check):
 
 * NPS is driven by two pillars per client (demo: resolution and personalisation; northwind:
   time & effort and expectations); the other pillars barely matter.
+* Two stages per client are moments of truth: there, the touchpoint's own satisfaction moves NPS
+  (demo: "Soporte" and "Resolución de problemas"; northwind: "Set up" and "Get help").
 * One touchpoint degrades mid-year (demo ``TP-APP-03`` from 2025-07-01; northwind ``TP07`` from
   2025-06-01).
 * Employee experience per unit drives customer experience per unit, which drives retention.
@@ -51,6 +53,7 @@ class DemoSpec:
     driver_weights: dict[str, float]
     degrading_touchpoint: str
     degrade_from: str
+    moment_stages: list[str]
     n_responses: int
     n_employees: int
     interactions_per_day: int
@@ -95,13 +98,18 @@ def make_survey(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, to
     pillars = _latent_pillars(rng, n, unit_effect, pillar_means)
     weights = np.array([spec.driver_weights[p] for p in PILLARS])
     drive = pillars.to_numpy() @ weights / weights.sum()
-    nps = np.clip(np.rint(10 * drive + 1.2 + rng.normal(0, 1.0, n)), 0, 10).astype(int)
-    csat = _to_scale(np.clip(drive + rng.normal(0, 0.08, n), 0, 1), *spec.csat_scale, rng)
+    chosen_tp = touchpoints.sample(n, replace=True, random_state=spec.seed)
+    # Moments of truth: at these stages, how the touchpoint itself went moves recommendation strongly.
+    # Elsewhere an equally large part of NPS is unrelated to the touchpoint, so CSAT tracks NPS less.
+    touchpoint_experience = rng.normal(0, 0.1, n)
+    at_moment = chosen_tp["stage"].isin(spec.moment_stages).to_numpy()
+    unrelated = rng.normal(0, 0.1, n)
+    nps = np.clip(np.rint(10 * drive + 1.2 + 15 * np.where(at_moment, touchpoint_experience, unrelated) + rng.normal(0, 0.7, n)), 0, 10).astype(int)
+    csat = _to_scale(np.clip(drive + touchpoint_experience, 0, 1), *spec.csat_scale, rng)
     ces = _to_scale(np.clip(1 - pillars["time_effort"] + rng.normal(0, 0.1, n), 0, 1), 1, 7, rng)
     yes_label = "Sí" if spec.config["language"] == "es" else "Yes"
     satisfied = np.where(drive + rng.normal(0, 0.1, n) > 0.55, yes_label, "No")
     dates = YEAR_START + pd.to_timedelta(rng.uniform(0, 364.99, n), unit="D")
-    chosen_tp = touchpoints.sample(n, replace=True, random_state=spec.seed)
     group = np.select([nps >= 9, nps >= 7], ["promoter", "passive"], "detractor")
     pick = {g: rng.choice(spec.comments[g], n) for g in ("detractor", "passive", "promoter")}
     texts = np.select([group == "promoter", group == "passive"], [pick["promoter"], pick["passive"]], pick["detractor"])
