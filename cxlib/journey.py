@@ -30,7 +30,7 @@ from cxlib.stats import SMALL_SAMPLE
 #: Lanes of the map, top to bottom, as journey columns.
 LANES: tuple[str, ...] = ("customer_action", "touchpoint", "frontstage", "backstage", "support_process", "owner", "kpi",
                           "pain_point", "opportunity", "moment_of_truth")
-MAP_WIDTH, MAP_HEIGHT = 1400, 1000
+MAP_WIDTH, MAP_HEIGHT = 1500, 1000
 CELL_ITEMS, CELL_CHARS = 5, 26
 PAIN_LANE_CODE, TRUTH_LANE_CODE = 1, 7  # colour codes: pain severity adds 1..5 to PAIN_LANE_CODE
 
@@ -300,16 +300,39 @@ def control_chart(run: MonitoringRun, touchpoint_id: str, label: str, t: Transla
     return figure
 
 
-def export_workbook(path: Path, client: Client, card: pd.DataFrame, run: MonitoringRun, t: Translator) -> Path:
-    """Write the map, the scorecard and the alerts to an Excel workbook beside the report, atomically."""
+def export_workbook(path: Path, client: Client, t: Translator, card: pd.DataFrame | None = None, run: MonitoringRun | None = None) -> Path:
+    """Write the map (and the scorecard and alerts, when monitored) to an Excel workbook, atomically."""
     short, full, _ = map_cells(client.tables["journey"], t)
     sheet_map = full.replace("<br>", "\n", regex=True)
     sheet_map.index = [t(f"journey.lane.{lane}") for lane in sheet_map.index]
     temporary = path.with_name(f".{path.name}.tmp.xlsx")
     with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
         sheet_map.to_excel(writer, sheet_name=t("journey.sheet.map")[:31])
-        scorecard_table(card, t).to_excel(writer, sheet_name=t("journey.sheet.scorecard")[:31], index=False)
-        alert_table(run, client, t).to_excel(writer, sheet_name=t("journey.sheet.alerts")[:31], index=False)
+        if card is not None and run is not None:
+            scorecard_table(card, t).to_excel(writer, sheet_name=t("journey.sheet.scorecard")[:31], index=False)
+            alert_table(run, client, t).to_excel(writer, sheet_name=t("journey.sheet.alerts")[:31], index=False)
         client.tables["journey"].to_excel(writer, sheet_name=t("journey.sheet.journey")[:31], index=False)
     temporary.replace(path)
     return path
+
+
+def since_facts(run: MonitoringRun, t: Translator) -> dict[str, str]:
+    """What this run processed, for ``journey.since.<mode>``."""
+    facts = {"n": t.number(run.new_rows), "last": t.date(run.last_timestamp)}
+    return facts | ({"since": t.date(run.since)} if run.since is not None else {})
+
+
+def moments_facts(weights: pd.DataFrame, investment: pd.Series | None, t: Translator) -> dict[str, str]:
+    """The moments of truth, their share of explained variance and of investment."""
+    top = moments_of_truth(weights)
+    facts = {"stages": ", ".join(top), "importance": t.percent(weights.loc[top, "share"].sum(), 0)}
+    if investment is not None:
+        facts["investment"] = t.percent(investment.reindex(top).fillna(0).sum(), 0)
+    return facts
+
+
+def alarm_touchpoints(run: MonitoringRun, client: Client) -> list[tuple[str, str]]:
+    """(touchpoint id, label) of every touchpoint with an alarm episode, longest first."""
+    names = client.tables["journey"].set_index("touchpoint_id")["touchpoint"]
+    alarms = run.alerts[run.alerts["level"] == "alarm"].sort_values("weeks", ascending=False)
+    return [(tp, f"{names.get(tp, tp)} ({tp})") for tp in dict.fromkeys(alarms["touchpoint_id"])]

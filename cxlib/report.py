@@ -99,6 +99,10 @@ class Report:
         self.caution("overview.absent", table=self.t(f"table.{table}"), file=table)
         return False
 
+    def download(self, path: Path, key: str) -> None:
+        """Link a file written beside the report (relative link, so the folder can be moved)."""
+        display(HTML(f'<p><a class="cx-download" href="{html.escape(path.name)}" download>{self.t(key)} ({html.escape(path.name)})</a></p>'))
+
     def table(self, frame: pd.DataFrame, collapsed_key: str | None = None) -> None:
         """Show a frame as an HTML table whose cells are escaped; headers must already be translated.
 

@@ -37,6 +37,8 @@ from cxlib.steps import STEPS, Step, select_steps
 
 KERNEL_NAME = "cxwb"
 MANIFEST_NAME = "manifest.json"
+#: State files a step keeps between runs (e.g. monitoring); carried from the published report into each build.
+STATE_PATTERN = "*.state.json"
 REPORTED_PACKAGES = ("cx-workbook", "pandas", "numpy", "plotly", "papermill", "nbconvert", "nbclient", "ipykernel", "pydantic", "statsmodels", "scipy", "babel")
 PAGES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "pages"), autoescape=True, undefined=jinja2.StrictUndefined
@@ -299,6 +301,8 @@ def run(client_names: list[str], out_dir: Path, jobs: int = 1, step_names: list[
             continue
         build = out_dir / f".build-{client.config.slug}-{uuid.uuid4().hex[:8]}"
         build.mkdir()
+        for state in (out_dir / client.config.slug).glob(STATE_PATTERN):  # incremental steps continue from the report in place
+            shutil.copy2(state, build / state.name)
         runs.append(ClientRun(client, build, dt.datetime.now()))
     pending: list[tuple[ClientRun, Job]] = []
     for client_run in runs:

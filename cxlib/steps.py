@@ -25,7 +25,7 @@ class Step:
         return self.directory / f"{self.name}.ipynb"
 
 
-STEPS: tuple[Step, ...] = (Step("00_overview"), Step("01_diagnosis", requires=("survey",)))
+STEPS: tuple[Step, ...] = (Step("00_overview"), Step("01_diagnosis", requires=("survey",)), Step("03_journey", requires=("journey",)))
 
 
 def select_steps(names: list[str] | None) -> tuple[Step, ...]:

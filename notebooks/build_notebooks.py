@@ -94,6 +94,36 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                      "answer each question with evidence, press Save (the previous table is kept in `backups/`)."),
         ("code", 'from cxlib.workshop import assessment_editor\n\nassessment_editor(client_dir)'),
     ],
+    "03_journey": [
+        ("markdown", "# 03 · Journey map and touchpoint monitoring\n\nConsultant notes (not shown in the report): the map, moments of truth, "
+                     "scorecard and control charts. Monitoring is incremental: `monitoring.state.json` in the report folder remembers "
+                     "what earlier runs processed."),
+        ("parameters", PARAMETERS),
+        ("code", 'from pathlib import Path\n\nimport cxlib\nfrom cxlib import journey, monitoring\n\nreport = cxlib.setup(client_dir)\n'
+                 'client, t = report.client, report.t\nreport.title("03_journey")\nreport.say("journey.intro")\n'
+                 'if client.config.strategic_question:\n    report.say("journey.strategic_question", question=client.config.strategic_question)'),
+        ("code", 'run = card = None\nif client.has("interactions"):\n'
+                 '    run = monitoring.monitor(client.tables["interactions"], client.config.touchpoint_promises, Path(report_dir) / "monitoring.state.json")\n'
+                 '    card = journey.scorecard(client, run)\n'
+                 'workbook = journey.export_workbook(Path(report_dir) / "03_journey_map.xlsx", client, t, card, run)'),
+        ("code", 'report.heading("journey.map_heading")\nreport.chart(journey.journey_map(client, t), wide=True)\n'
+                 'report.say("journey.map_text", file=workbook.name)\nreport.download(workbook, "journey.download")'),
+        ("code", 'report.heading("journey.moments_heading")\nweights = journey.stage_drivers(client) if client.has("survey") else None\n'
+                 'if weights is None:\n    report.caution("journey.no_moments")\nelse:\n'
+                 '    investment = journey.investment_by_stage(client)\n    report.say("journey.moments_text")\n'
+                 '    report.chart(journey.moments_chart(weights, investment, t))\n    facts = journey.moments_facts(weights, investment, t)\n'
+                 '    report.say("journey.moments_found", **facts)\n    if investment is not None:\n        report.say("journey.investment_gap", **facts)'),
+        ("code", 'report.heading("journey.scorecard_heading")\nif report.require("interactions"):\n'
+                 '    report.say("journey.scorecard_text")\n    report.table(journey.scorecard_table(card, t))'),
+        ("code", 'report.heading("journey.monitoring_heading")\nif run is not None:\n    report.say("journey.monitoring_text")\n'
+                 '    report.say(f"journey.since.{run.mode}", **journey.since_facts(run, t))\n'
+                 '    in_alarm = card.loc[card["status"] == "alarm"]\n'
+                 '    if len(in_alarm):\n        report.caution("journey.in_alarm", touchpoints=", ".join(in_alarm["touchpoint"] + " (" + in_alarm.index + ")"))\n'
+                 '    else:\n        report.say("journey.none_in_alarm")\n'
+                 '    report.table(journey.alert_table(run, client, t)) if len(run.alerts) else report.say("journey.no_alerts")\n'
+                 '    for touchpoint_id, label in journey.alarm_touchpoints(run, client)[:4]:\n'
+                 '        report.chart(journey.control_chart(run, touchpoint_id, label, t))'),
+    ],
 }
 
 

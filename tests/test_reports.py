@@ -23,12 +23,20 @@ TITLES = {
                                "Los pilares que más explican NPS son Resolución", "y Personalización"),
     ("northwind", "01_diagnosis"): ("Diagnosis of the current experience", "Customer metrics", "Adjusted Wald", "No evidence",
                                     "The pillars that explain NPS most are Time &amp; effort", "and Expectations"),
+    ("demo", "03_journey"): ("Mapa del recorrido y monitoreo", "Pregunta estratégica", "Los momentos de verdad medidos son Soporte, Resolución de problemas",
+                             "Puntos de contacto en alarma ahora: Transferencias SPEI en app (TP-APP-03)",
+                             "Tus transferencias SPEI llegan en segundos, siempre", 'href="03_journey_map.xlsx"'),
+    ("northwind", "03_journey"): ("Journey map and touchpoint monitoring", "Strategic question", "The measured moments of truth are Set up, Get help",
+                                  "Touchpoints in alarm now: In-store device setup (TP07)", "Your new phone set up in store in under 20 minutes",
+                                  "This run processed every measurement"),
 }
 CHART_TITLES = {
     ("demo", "00_overview"): ("Respuestas por segmento", "Mediciones por mes y canal"),
     ("northwind", "00_overview"): ("Responses by segment", "Measurements per month by channel"),
     ("demo", "01_diagnosis"): ("NPS por Segmento (IC 95 %)", "Peso de cada pilar sobre NPS", "Matriz de prioridades"),
     ("northwind", "01_diagnosis"): ("NPS by Segment (95% CI)", "Weight of each pillar on NPS", "Priority matrix"),
+    ("demo", "03_journey"): ("Recorrido del cliente de Banco Meridiano", "Gráficos de control: Transferencias SPEI en app (TP-APP-03)"),
+    ("northwind", "03_journey"): ("Northwind Mobile customer journey", "Control charts: In-store device setup (TP07)"),
 }
 
 
@@ -45,7 +53,7 @@ def test_step_reports_are_clean_offline_deliverables(demo_reports, slug):
         for title in TITLES[slug, step.name]:
             assert title in text
         for title in CHART_TITLES[slug, step.name]:
-            assert title in html
+            assert json.dumps(title)[1:-1] in html, title  # plotly's JSON escapes non-ASCII
         assert 'class="plotly-graph-div"' in html and html.count("Plotly.newPlot") >= 3
         assert not EXTERNAL_ASSET.search(html)
         for forbidden in ("In [", "Out[", "In&nbsp;[", "import cxlib", "cxlib.setup", "client_dir", "Traceback"):
@@ -64,6 +72,17 @@ def test_comments_are_escaped_in_the_diagnosis(demo_reports):
     html = (demo_reports / "demo" / "01_diagnosis.html").read_text(encoding="utf-8")
     assert "Pésimo servicio &lt;b&gt;telefónico&lt;/b&gt; &amp; muchas vueltas" in html
     assert "<b>telefónico</b>" not in html
+
+
+def test_second_run_is_incremental_and_keeps_the_state(demo_reports, tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(demo_reports, out)
+    assert run(["northwind"], out, step_names=["03"]) == 0
+    html = (out / "northwind" / "03_journey.html").read_text(encoding="utf-8")
+    assert "This run processed only the measurements new since the previous run: 0 measurements after" in html
+    assert (out / "northwind" / "monitoring.state.json").is_file() and (out / "northwind" / "03_journey_map.xlsx").is_file()
 
 
 def test_spanish_report_uses_spanish_months_and_numbers(demo_reports):

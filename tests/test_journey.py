@@ -1,0 +1,64 @@
+"""Journey map cells, moments of truth on the demo clients, and the Excel export."""
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+
+from cxlib import journey
+from cxlib.client import load_client
+from cxlib.i18n import translator
+from cxlib.monitoring import monitor
+from cxlib.paths import DEMO_CLIENTS_DIR
+
+
+def small_journey() -> pd.DataFrame:
+    return pd.DataFrame({
+        "stage": ["Buy", "Buy", "Use"], "stage_order": [1, 1, 2], "touchpoint_id": ["T1", "T2", "T3"],
+        "touchpoint": ["Web checkout", "Store", "App"], "channel": ["Web", "Store", "App"],
+        "pain_point": ["Slow", None, "Crashes"], "pain_severity": [2.0, None, 5.0],
+        "moment_of_truth": pd.array([False, True, False], dtype="boolean"), "owner": ["Digital", "Retail", "Digital"],
+    })
+
+
+def test_map_cells_by_lane_and_stage():
+    short, full, code = journey.map_cells(small_journey(), translator("en"))
+    assert list(short.columns) == ["Buy", "Use"]
+    assert short.at["touchpoint", "Buy"] == "Web checkout (Web)<br>Store (Store)"
+    assert short.at["pain_point", "Use"] == "Crashes [5]"
+    assert code.at["pain_point", "Buy"] == journey.PAIN_LANE_CODE + 2 and code.at["pain_point", "Use"] == journey.PAIN_LANE_CODE + 5
+    assert code.at["moment_of_truth", "Buy"] == journey.TRUTH_LANE_CODE and code.at["moment_of_truth", "Use"] == 0
+    assert short.at["owner", "Use"] == "Digital"
+
+
+def test_map_fits_a_landscape_page():
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    figure = journey.journey_map(client, translator("es", "es_MX"))
+    assert figure.layout.width / figure.layout.height >= 277 / 190 - 0.05  # A4 landscape less 10 mm margins
+    assert figure.layout.title.text == "Recorrido del cliente de Banco Meridiano"
+
+
+def test_planted_moments_of_truth_are_found():
+    for slug, planted in (("demo", {"Soporte", "Resolución de problemas"}), ("northwind", {"Set up", "Get help"})):
+        weights = journey.stage_drivers(load_client(DEMO_CLIENTS_DIR / slug))
+        assert set(journey.moments_of_truth(weights)) == planted
+        others = weights.drop(index=list(planted))
+        assert weights.loc[list(planted), "low"].min() > others["high"].max()
+
+
+def test_investment_is_split_over_touchpoints():
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    investment = journey.investment_by_stage(client)
+    assert investment.sum() == 1.0 or abs(investment.sum() - 1) < 1e-9
+    assert "Descubrimiento" not in investment.index  # no initiative touches discovery
+
+
+def test_excel_export(tmp_path):
+    client = load_client(DEMO_CLIENTS_DIR / "northwind")
+    t = translator("en", "en_GB")
+    run = monitor(client.tables["interactions"], client.config.touchpoint_promises)
+    path = journey.export_workbook(tmp_path / "map.xlsx", client, t, journey.scorecard(client, run), run)
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Map", "Scorecard", "Alerts", "Journey"]
+    assert workbook["Map"]["A2"].value == "Customer actions"
+    assert any("Your new phone set up in store" in str(cell.value) for row in workbook["Alerts"].iter_rows() for cell in row)
+    assert not list(tmp_path.glob(".*tmp*"))

@@ -1,0 +1,88 @@
+"""Control-chart maths by hand, alerts with and without a shift, incremental equals full."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlib.client import load_client
+from cxlib.monitoring import control_charts, ewma, ewma_limit_factor, monitor, weekly_aggregates
+from cxlib.paths import DEMO_CLIENTS_DIR
+
+
+def measurements(rows: list[tuple[str, str, int, bool]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["timestamp", "touchpoint_id", "score", "success"]).assign(
+        timestamp=lambda frame: pd.to_datetime(frame["timestamp"]), success=lambda frame: frame["success"].astype("boolean"))
+
+
+def test_ewma_recursion_and_limits_by_hand():
+    # z1 = 0.2*4 + 0.8*3 = 3.2; z2 = 0.2*2 + 0.8*3.2 = 2.96
+    assert ewma(np.array([4.0, 2.0]), start=3.0) == pytest.approx([3.2, 2.96])
+    # L sqrt(λ/(2−λ)(1−(1−λ)^2)) = 3 sqrt(0.1111 × 0.36) = 0.6; the asymptote is 3 sqrt(0.1111) = 1
+    assert ewma_limit_factor(np.array([1, 1000])) == pytest.approx([0.6, 1.0])
+
+
+def test_control_charts_by_hand():
+    rows = [("2025-01-06", "A", s, ok) for s, ok in zip([4, 4, 5, 3], [True, True, True, False])]
+    rows += [("2025-01-13", "A", 4, True)] * 4
+    rows += [("2025-01-20", "A", 2, ok) for ok in [True, False, False, False]]
+    charts = control_charts(weekly_aggregates(measurements(rows)), baseline_weeks=2)
+    # μ0 = 32/8 = 4; σ² = (130 − 8·16)/7 = 2/7; n̄ = 4 → σ_x̄ = 0.26726
+    assert charts["centre"].iloc[0] == pytest.approx(4.0)
+    assert charts["ewma"].tolist() == pytest.approx([4.0, 4.0, 3.6])
+    lower = 4 - 3 * np.sqrt(0.2 / 1.8 * (1 - 0.8**6)) * np.sqrt(2 / 7) / 2
+    assert charts["ewma_low"].iloc[2] == pytest.approx(lower)  # 3.7704
+    # p̄ = 7/8; LCL = 0.875 − 3 sqrt(0.875 × 0.125 / 4) = 0.37889
+    assert charts["rate_low"].iloc[2] == pytest.approx(0.875 - 3 * np.sqrt(0.875 * 0.125 / 4))
+    assert charts["score_alert"].tolist() == [False, False, True]
+    assert charts["rate_alert"].tolist() == [False, False, True]
+
+
+def synthetic(shift_week: int | None, weeks: int = 52, seed: int = 11) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    stamps = pd.Timestamp("2025-01-06") + pd.to_timedelta(rng.uniform(0, 7 * weeks, 100 * weeks), unit="D")
+    quality = np.full(len(stamps), 0.75)
+    if shift_week is not None:
+        quality[stamps >= pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=shift_week)] -= 0.12
+    score = np.clip(np.rint(1 + 4 * quality + rng.normal(0, 0.8, len(stamps))), 1, 5).astype(int)
+    success = rng.random(len(stamps)) < quality + 0.1
+    return pd.DataFrame({"timestamp": stamps, "touchpoint_id": "A", "score": score, "success": pd.array(success, dtype="boolean")})
+
+
+def test_no_alarm_without_a_shift():
+    run = monitor(synthetic(None), {})
+    assert (run.alerts["level"] == "alarm").sum() == 0
+
+
+def test_shift_raises_an_alarm_tied_to_the_promise():
+    run = monitor(synthetic(shift_week=30), {"A": "Served in five minutes"})
+    alarms = run.alerts[run.alerts["level"] == "alarm"]
+    assert len(alarms) >= 1
+    first = alarms["first_week"].min()
+    assert pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=30) <= first <= pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=33)
+    assert set(alarms["promise"]) == {"Served in five minutes"}
+
+
+@pytest.mark.parametrize("slug,touchpoint,start", [("demo", "TP-APP-03", "2025-07-01"), ("northwind", "TP07", "2025-06-01")])
+def test_planted_degradation_is_caught_within_its_month(slug, touchpoint, start):
+    client = load_client(DEMO_CLIENTS_DIR / slug)
+    run = monitor(client.tables["interactions"], client.config.touchpoint_promises)
+    alarms = run.alerts[(run.alerts["touchpoint_id"] == touchpoint) & (run.alerts["level"] == "alarm")]
+    detected = alarms["first_week"].min() + pd.Timedelta(days=6)  # the end of the first alerting week
+    start = pd.Timestamp(start)
+    assert start <= detected <= start + pd.offsets.MonthEnd(0)
+    assert alarms["promise"].notna().all()
+
+
+def test_incremental_runs_match_a_full_run(tmp_path):
+    interactions = load_client(DEMO_CLIENTS_DIR / "demo").tables["interactions"]
+    state = tmp_path / "monitoring.state.json"
+    first = monitor(interactions[interactions["timestamp"] < "2025-08-15 12:00"], {}, state)
+    assert first.mode == "full"
+    second = monitor(interactions, {}, state)
+    full = monitor(interactions, {})
+    assert second.mode == "incremental" and second.new_rows == (interactions["timestamp"] >= "2025-08-15 12:00").sum()
+    pd.testing.assert_frame_equal(second.charts, full.charts)
+    pd.testing.assert_frame_equal(second.alerts, full.alerts)
+    edited = interactions.drop(index=interactions.index[:5])
+    assert monitor(edited, {}, state).mode == "reprocessed"
