@@ -6,12 +6,16 @@ Control*, 7th ed., Wiley:
 
 * mean score: EWMA chart (section 9.2) with λ = 0.2 and L = 3 on weekly means,
   ``z_t = λ x̄_t + (1 − λ) z_{t−1}``, ``z_0 = μ0``, limits
-  ``μ0 ± L σ_x̄ sqrt(λ / (2 − λ) (1 − (1 − λ)^{2t}))`` with ``σ_x̄ = σ / sqrt(n̄)``;
+  ``μ0 ± L σ_x̄ sqrt(λ / (2 − λ) (1 − (1 − λ)^{2t}) + 1 / m)`` with ``σ_x̄ = σ / sqrt(n̄)``;
 * success rate: p-chart with variable sample size (section 7.2.2), limits
-  ``p̄ ± 3 sqrt(p̄ (1 − p̄) / n_t)``.
+  ``p̄ ± 3 sqrt(p̄ (1 − p̄) (1 / n_t + 1 / n_0))``.
 
 ``μ0``, ``σ``, ``n̄`` and ``p̄`` come from the touchpoint's first :data:`BASELINE_WEEKS` weeks
-(phase I); later weeks are judged against them. A drop alert is raised where the EWMA falls below
+(phase I: ``m`` weeks, ``n_0`` measurements); later weeks are judged against them. The ``1 / m``
+and ``1 / n_0`` terms add the uncertainty of the estimated centre line, without which an EWMA
+chart with estimated parameters raises far more false alarms than its nominal rate (Jones, L. A.,
+Champ, C. W. & Rigdon, S. E. (2001), The performance of exponentially weighted moving average
+charts with estimated parameters, *Technometrics* 43(2), 156-167). A drop alert is raised where the EWMA falls below
 its lower limit or the weekly success rate below the p-chart's lower limit. Consecutive alerting
 weeks form one episode; an episode of :data:`SUSTAINED_WEEKS` weeks or more is an *alarm*, a
 single week a *watch* (with dozens of touchpoints charted weekly, a few single-week signals a year
@@ -70,9 +74,9 @@ def ewma(values: np.ndarray, start: float, smoothing: float = EWMA_LAMBDA) -> np
     return filtered
 
 
-def ewma_limit_factor(t: np.ndarray, smoothing: float = EWMA_LAMBDA, width: float = EWMA_L) -> np.ndarray:
-    """``L sqrt(λ / (2 − λ) (1 − (1 − λ)^{2t}))`` for periods ``t = 1, 2, …``."""
-    return width * np.sqrt(smoothing / (2 - smoothing) * (1 - (1 - smoothing) ** (2 * t)))
+def ewma_limit_factor(t: np.ndarray, baseline_periods: float = np.inf, smoothing: float = EWMA_LAMBDA, width: float = EWMA_L) -> np.ndarray:
+    """``L sqrt(λ / (2 − λ) (1 − (1 − λ)^{2t}) + 1 / m)`` for periods ``t = 1, 2, …`` and ``m`` baseline periods."""
+    return width * np.sqrt(smoothing / (2 - smoothing) * (1 - (1 - smoothing) ** (2 * t)) + 1 / baseline_periods)
 
 
 def control_charts(aggregates: pd.DataFrame, baseline_weeks: int = BASELINE_WEEKS) -> pd.DataFrame:
@@ -90,14 +94,17 @@ def control_charts(aggregates: pd.DataFrame, baseline_weeks: int = BASELINE_WEEK
             n_base = base["n_score"].sum()
             centre = base["sum_score"].sum() / n_base
             sigma = np.sqrt((base["sumsq_score"].sum() - n_base * centre**2) / (n_base - 1))
-            sigma_mean = sigma / np.sqrt(base.loc[base["n_score"] > 0, "n_score"].mean())
-            rate_centre = base["successes"].sum() / base["n_success"].sum()
-            rate_half = P_CHART_SIGMAS * np.sqrt(rate_centre * (1 - rate_centre) / weeks["n_success"])
+            weekly_n = base.loc[base["n_score"] > 0, "n_score"].mean()
+            sigma_mean = sigma / np.sqrt(weekly_n)
+            baseline_periods = n_base / weekly_n
+            rate_n = base["n_success"].sum()
+            rate_centre = base["successes"].sum() / rate_n
+            rate_half = P_CHART_SIGMAS * np.sqrt(rate_centre * (1 - rate_centre) * (1 / weeks["n_success"] + 1 / rate_n))
         observed = chart["mean"].notna().to_numpy()
         chart["ewma"] = np.nan
         if observed.any() and np.isfinite(centre):
             chart.loc[observed, "ewma"] = ewma(chart.loc[observed, "mean"].to_numpy(), centre)
-            factor = ewma_limit_factor(np.arange(1, observed.sum() + 1))
+            factor = ewma_limit_factor(np.arange(1, observed.sum() + 1), baseline_periods)
             chart.loc[observed, "ewma_low"] = centre - factor * sigma_mean
             chart.loc[observed, "ewma_high"] = centre + factor * sigma_mean
         chart["centre"], chart["rate_centre"] = centre, rate_centre

@@ -20,22 +20,27 @@ def test_ewma_recursion_and_limits_by_hand():
     assert ewma(np.array([4.0, 2.0]), start=3.0) == pytest.approx([3.2, 2.96])
     # L sqrt(λ/(2−λ)(1−(1−λ)^2)) = 3 sqrt(0.1111 × 0.36) = 0.6; the asymptote is 3 sqrt(0.1111) = 1
     assert ewma_limit_factor(np.array([1, 1000])) == pytest.approx([0.6, 1.0])
+    # with m = 9 baseline periods: 3 sqrt(0.04 + 1/9) = 1.1662
+    assert ewma_limit_factor(np.array([1]), baseline_periods=9) == pytest.approx([3 * np.sqrt(0.04 + 1 / 9)])
 
 
 def test_control_charts_by_hand():
     rows = [("2025-01-06", "A", s, ok) for s, ok in zip([4, 4, 5, 3], [True, True, True, False])]
     rows += [("2025-01-13", "A", 4, True)] * 4
-    rows += [("2025-01-20", "A", 2, ok) for ok in [True, False, False, False]]
+    rows += [("2025-01-20", "A", 1, ok) for ok in [True, False, False, False]]
+    rows += [("2025-01-27", "A", 1, False)] * 4
     charts = control_charts(weekly_aggregates(measurements(rows)), baseline_weeks=2)
-    # μ0 = 32/8 = 4; σ² = (130 − 8·16)/7 = 2/7; n̄ = 4 → σ_x̄ = 0.26726
+    # μ0 = 32/8 = 4; σ² = (130 − 8·16)/7 = 2/7; n̄ = 4 → σ_x̄ = 0.26726; m = 8/4 = 2 baseline weeks
     assert charts["centre"].iloc[0] == pytest.approx(4.0)
-    assert charts["ewma"].tolist() == pytest.approx([4.0, 4.0, 3.6])
-    lower = 4 - 3 * np.sqrt(0.2 / 1.8 * (1 - 0.8**6)) * np.sqrt(2 / 7) / 2
-    assert charts["ewma_low"].iloc[2] == pytest.approx(lower)  # 3.7704
-    # p̄ = 7/8; LCL = 0.875 − 3 sqrt(0.875 × 0.125 / 4) = 0.37889
-    assert charts["rate_low"].iloc[2] == pytest.approx(0.875 - 3 * np.sqrt(0.875 * 0.125 / 4))
-    assert charts["score_alert"].tolist() == [False, False, True]
-    assert charts["rate_alert"].tolist() == [False, False, True]
+    # z3 = 0.2·1 + 0.8·4 = 3.4; z4 = 0.2·1 + 0.8·3.4 = 2.92
+    assert charts["ewma"].tolist() == pytest.approx([4.0, 4.0, 3.4, 2.92])
+    # LCL3 = 4 − 3 sqrt(0.1111 (1 − 0.8⁶) + 1/2) 0.26726 = 3.3883; LCL4 = 4 − 3 sqrt(0.1111 (1 − 0.8⁸) + 1/2) 0.26726 = 3.3829
+    assert charts["ewma_low"].iloc[2] == pytest.approx(4 - 3 * np.sqrt(0.2 / 1.8 * (1 - 0.8**6) + 0.5) * np.sqrt(2 / 7) / 2)
+    assert charts["ewma_low"].iloc[3] == pytest.approx(4 - 3 * np.sqrt(0.2 / 1.8 * (1 - 0.8**8) + 0.5) * np.sqrt(2 / 7) / 2)
+    # p̄ = 7/8 from n0 = 8; LCL = 0.875 − 3 sqrt(0.875 × 0.125 × (1/4 + 1/8)) = 0.26744
+    assert charts["rate_low"].iloc[2] == pytest.approx(0.875 - 3 * np.sqrt(0.875 * 0.125 * (1 / 4 + 1 / 8)))
+    assert charts["score_alert"].tolist() == [False, False, False, True]
+    assert charts["rate_alert"].tolist() == [False, False, True, True]
 
 
 def synthetic(shift_week: int | None, weeks: int = 52, seed: int = 11) -> pd.DataFrame:
