@@ -25,6 +25,11 @@ segments: [{segment}]         # customer segments as written in the survey's seg
 pillar_targets:
   resolution: 80
 
+# The strategic question and each touchpoint's value promise: monitoring alerts name the promise at stake.
+strategic_question: "How do we make every visit quick and free of surprises?"
+touchpoint_promises:
+  TP01: "Your account open in 20 minutes"
+
 # How the survey export maps onto the workbook's canonical fields. A field not listed here is
 # read from a column with its canonical name ({fields}).
 # Scales: 0-10, 1-5, 1-7 or yes/no. NPS needs 0-10.
