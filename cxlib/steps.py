@@ -25,7 +25,12 @@ class Step:
         return self.directory / f"{self.name}.ipynb"
 
 
-STEPS: tuple[Step, ...] = (Step("00_overview"), Step("01_diagnosis", requires=("survey",)), Step("03_journey", requires=("journey",)))
+STEPS: tuple[Step, ...] = (
+    Step("00_overview"),
+    Step("01_diagnosis", requires=("survey",)),
+    Step("03_journey", requires=("journey",)),
+    Step("04_human_value_chain", requires=("employees",)),
+)
 
 
 def select_steps(names: list[str] | None) -> tuple[Step, ...]:

@@ -212,9 +212,12 @@ def make_employees(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series)
     for pillar in PILLARS:
         frame[f"enable_{pillar}"] = np.clip(np.rint(3.3 + 0.5 * ex + rng.normal(0, 0.7, n)), 1, 5).astype(int)
     culture = rng.normal(0, 1, n) + 0.5 * ex
-    for item in ("culture_customer_focus", "culture_autonomy", "culture_recognition"):
+    spanish = spec.config["language"] == "es"
+    culture_items = ("enfoque_en_el_cliente", "autonomia", "reconocimiento") if spanish else ("customer_focus", "autonomy", "recognition")
+    behaviour_items = ("va_mas_alla", "comparte_aprendizajes") if spanish else ("goes_extra_mile", "shares_feedback")
+    for item in (f"culture_{name}" for name in culture_items):
         frame[item] = np.clip(np.rint(3.4 + 0.7 * culture + rng.normal(0, 0.6, n)), 1, 5).astype(int)
-    for item in ("behaviour_goes_extra_mile", "behaviour_shares_feedback"):
+    for item in (f"behaviour_{name}" for name in behaviour_items):
         frame[item] = np.clip(np.rint(3.3 + 0.6 * culture + rng.normal(0, 0.7, n)), 1, 5).astype(int)
     return frame
 

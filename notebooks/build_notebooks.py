@@ -124,6 +124,42 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  '    for touchpoint_id, label in journey.alarm_touchpoints(run, client)[:4]:\n'
                  '        report.chart(journey.control_chart(run, touchpoint_id, label, t))'),
     ],
+    "04_human_value_chain": [
+        ("markdown", "# 04 · Human value chain\n\nConsultant notes (not shown in the report): pillar × role enablement, the unit-level "
+                     "linkage employees → customers → results, outlying units, and culture → behaviours."),
+        ("parameters", PARAMETERS),
+        ("code", 'import cxlib\nfrom cxlib import value_chain\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
+                 'employees = client.tables["employees"]\nreport.title("04_human_value_chain")\nreport.say("value_chain.intro")'),
+        ("code", 'report.heading("value_chain.matrix_heading")\nif value_chain.enablement_columns(employees):\n'
+                 '    report.say("value_chain.matrix_text")\n    roles = value_chain.pillar_role_matrix(employees, "role")\n'
+                 '    report.chart(value_chain.matrix_chart(roles, t("value_chain.role_title"), t("value_chain.role_axis"), t))\n'
+                 '    report.say("value_chain.weakest", cells=value_chain.weakest_text(roles, t))\n'
+                 '    if "office" in employees:\n'
+                 '        offices = value_chain.pillar_role_matrix(employees.assign(office=employees["office"].map(lambda key: t(f"office.{key}"), na_action="ignore")), "office")\n'
+                 '        report.chart(value_chain.matrix_chart(offices, t("value_chain.office_title"), t("value_chain.office_axis"), t))\n'
+                 'else:\n    report.caution("value_chain.no_enablement")'),
+        ("code", 'report.heading("value_chain.linkage_heading")\nunits = value_chain.unit_scores(client) if client.has("survey") else None\n'
+                 'ex = value_chain.ex_measure(units) if units is not None else None\n'
+                 'if ex is None or "nps" not in units:\n    report.caution("value_chain.no_linkage")\nelse:\n'
+                 '    report.say("value_chain.linkage_text")\n    results = value_chain.result_columns(units)\n'
+                 '    links = value_chain.linkage(units, ex, "nps", results)\n'
+                 '    report.say("value_chain.ex_cx_finding" if links[0].finding else "value_chain.ex_cx_none", **value_chain.correlation_facts(links[0], t))\n'
+                 '    report.table(value_chain.correlation_table(links, t))\n    report.caution("value_chain.caveat", n=links[0].n)\n'
+                 '    if units["thin"].any():\n        report.caution("value_chain.thin_units", units=", ".join(units.index[units["thin"]]))\n'
+                 '    if results:\n        model = value_chain.path_model(units.loc[~units["thin"], ex], units.loc[~units["thin"], "nps"], units.loc[~units["thin"], results[0]])\n'
+                 '        report.heading("value_chain.path_heading", level=3, result=t(f"value_chain.measure.{results[0]}"))\n'
+                 '        report.say("value_chain.path_text", **value_chain.path_facts(model, t))\n'
+                 '        report.say("value_chain.path_finding" if model.finding else "value_chain.path_none")'),
+        ("code", 'if ex is not None and "nps" in units:\n    report.heading("value_chain.quadrant_heading")\n'
+                 '    outliers = value_chain.outlier_units(units, ex, "nps")\n'
+                 '    report.chart(value_chain.quadrant_chart(units, ex, "nps", outliers, t))\n'
+                 '    if outliers:\n        report.say("value_chain.outliers_text")\n'
+                 '        report.table(value_chain.explain_outliers(client, units, outliers, ex, "nps", t))\n'
+                 '    else:\n        report.say("value_chain.no_outliers")'),
+        ("code", 'report.heading("value_chain.culture_heading")\nculture = value_chain.culture_behaviour(employees)\n'
+                 'if culture is None:\n    report.caution("value_chain.no_culture")\nelse:\n    report.say("value_chain.culture_text")\n'
+                 '    report.chart(value_chain.culture_chart(culture, t))\n    report.say("value_chain.strongest_culture", **value_chain.strongest_culture(culture, t))'),
+    ],
 }
 
 

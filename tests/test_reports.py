@@ -29,6 +29,10 @@ TITLES = {
     ("northwind", "03_journey"): ("Journey map and touchpoint monitoring", "Strategic question", "The measured moments of truth are Set up, Get help",
                                   "Touchpoints in alarm now: In-store device setup (TP07)", "Your new phone set up in store in under 20 minutes",
                                   "This run processed every measurement"),
+    ("demo", "04_human_value_chain"): ("Cadena de valor humana", "Pilares × roles", "Las unidades con mejor experiencia de colaboradores tienen clientes más satisfechos",
+                                       "Advertencias: una correlación no prueba causalidad", "Sí (el intervalo excluye 0)", "Unidades atípicas"),
+    ("northwind", "04_human_value_chain"): ("Human value chain", "Pillars × roles", "Units with better employee experience have more satisfied customers",
+                                            "Caveats: a correlation does not prove causation", "Yes (interval excludes 0)", "The strongest link is"),
 }
 CHART_TITLES = {
     ("demo", "00_overview"): ("Respuestas por segmento", "Mediciones por mes y canal"),
@@ -37,6 +41,8 @@ CHART_TITLES = {
     ("northwind", "01_diagnosis"): ("NPS by Segment (95% CI)", "Weight of each pillar on NPS", "Priority matrix"),
     ("demo", "03_journey"): ("Recorrido del cliente de Banco Meridiano", "Gráficos de control: Transferencias SPEI en app (TP-APP-03)"),
     ("northwind", "03_journey"): ("Northwind Mobile customer journey", "Control charts: In-store device setup (TP07)"),
+    ("demo", "04_human_value_chain"): ("Habilitación de los pilares por rol (0-100)", "Experiencia de colaboradores frente a la de clientes"),
+    ("northwind", "04_human_value_chain"): ("Pillar enablement by role (0-100)", "Employee against customer experience"),
 }
 
 
