@@ -50,6 +50,7 @@ class Client:
     sources: dict[str, Path] = field(default_factory=dict)
     survey_scales: dict[str, Scale] = field(default_factory=dict)
     survey_items: list[SurveyItemColumn] = field(default_factory=list)
+    unused_columns: dict[str, list[str]] = field(default_factory=dict)
 
     def has(self, *names: str) -> bool:
         """True when every named table is present."""
@@ -116,6 +117,8 @@ def _type_survey(raw: RawTable, config: ClientConfig, collector: ProblemCollecto
         spec = ColumnSpec(column, "bool") if scale.is_binary else ColumnSpec(column, "integer", low=scale.bounds[0], high=scale.bounds[1])
         typed[column] = type_column(frame[item.column], spec, collector, raw.decimal_comma, label=item.column)
         client.survey_items.append(SurveyItemColumn(column, item.column, item.pillar, scale))
+    used = {mapping.column for mapping in mappings.values()} | set(SURVEY_FIELDS) | {item.column for item in config.survey.items}
+    client.unused_columns["survey"] = [column for column in frame.columns if column not in used]
     if config.segments and "segment" in typed.columns:
         unknown = typed["segment"].notna() & ~typed["segment"].isin(config.segments)
         collector.rows(

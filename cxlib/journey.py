@@ -324,7 +324,8 @@ def since_facts(run: MonitoringRun, t: Translator) -> dict[str, str]:
 
 def moments_facts(weights: pd.DataFrame, investment: pd.Series | None, t: Translator) -> dict[str, str]:
     """The moments of truth, their share of explained variance and of investment."""
-    top = moments_of_truth(weights)
+    strongest = set(moments_of_truth(weights))
+    top = [stage for stage in weights.index if stage in strongest]  # named in journey order
     facts = {"stages": ", ".join(top), "importance": t.percent(weights.loc[top, "share"].sum(), 0)}
     if investment is not None:
         facts["investment"] = t.percent(investment.reindex(top).fillna(0).sum(), 0)

@@ -32,6 +32,9 @@ NINE_C: tuple[str, ...] = (
     "conduction",
 )
 
+#: Connected customer experiences (seed 000, Siggelkow & Terwiesch), plus "episodic" for none.
+ARCHETYPES: tuple[str, ...] = ("episodic", "respond_to_desire", "curated_offering", "coach_behaviour", "automatic_execution")
+
 #: Front, middle and back office (KPMG's connected-enterprise view, seed 004).
 OFFICES: tuple[str, ...] = ("front", "middle", "back")
 

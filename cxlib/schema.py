@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib.exceptions import Problem
-from cxlib.method import NINE_C, OFFICES, PILLAR_SPELLINGS, PILLARS, normalise_name, vocabulary_aliases
+from cxlib.method import ARCHETYPES, NINE_C, OFFICES, PILLAR_SPELLINGS, PILLARS, normalise_name, vocabulary_aliases
 
 #: At most this many rows are listed for one kind of problem in one column; the rest are counted.
 MAX_ROWS_LISTED = 10
@@ -24,6 +24,7 @@ VOCABULARIES = {
     "pillar": lambda: vocabulary_aliases("pillar", PILLARS, PILLAR_SPELLINGS),
     "ninec": lambda: vocabulary_aliases("ninec", NINE_C),
     "office": lambda: vocabulary_aliases("office", OFFICES),
+    "archetype": lambda: vocabulary_aliases("archetype", ARCHETYPES),
 }
 
 
@@ -93,6 +94,7 @@ SURVEY_FIELDS: dict[str, ColumnSpec] = {
         ColumnSpec("tenure_years", "number", low=0, example="3.5"),
         ColumnSpec("purchase_frequency", "number", low=0, example="12"),
         ColumnSpec("products", "integer", low=0, example="2"),
+        ColumnSpec("participation", "bool", example="yes"),
     )
 }
 #: Survey fields that carry an outcome; a survey needs at least one of them.
@@ -136,6 +138,12 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("human_served", "bool", example="yes"),
                 ColumnSpec("internal", "bool", example="no"),
                 ColumnSpec("value_promise", "text", example="Open your account in 20 minutes"),
+                ColumnSpec("customer_need", "text", example="Open an account"),
+                _scale("participation_level", 0, 5, "1"),
+                _scale("target_participation_level", 0, 5, "2"),
+                ColumnSpec("archetype", "vocab", vocabulary="archetype", example="respond_to_desire"),
+                ColumnSpec("target_archetype", "vocab", vocabulary="archetype", example="coach_behaviour"),
+                ColumnSpec("continuous", "bool", example="no"),
             ),
         ),
         TableSpec(

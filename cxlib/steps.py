@@ -28,6 +28,7 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("00_overview"),
     Step("01_diagnosis", requires=("survey",)),
+    Step("02_participation", requires=("journey",)),
     Step("03_journey", requires=("journey",)),
     Step("04_human_value_chain", requires=("employees",)),
 )

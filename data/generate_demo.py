@@ -54,6 +54,10 @@ class DemoSpec:
     degrading_touchpoint: str
     degrade_from: str
     moment_stages: list[str]
+    out_of_hours_growth: float
+    needs: dict[str, str]  # stage -> the customer need it serves
+    internal_stages: list[tuple[str, list[tuple[str, str, str]]]]
+    participation_item: dict  # the survey question on willingness to co-create (column, scale)
     n_responses: int
     n_employees: int
     interactions_per_day: int
@@ -139,6 +143,10 @@ def make_survey(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, to
         [f"{t:.1f}".replace(".", ",") for t in tenure] if spec.survey_format["decimal"] == "," else tenure
     )
     survey[columns["products"]] = rng.integers(1, 6, n)
+    item = spec.participation_item
+    willing = np.clip(0.25 + 0.2 * (segments == spec.config["segments"][1]) + 0.3 * (drive - 0.6), 0, 1) > rng.random(n)
+    survey[item["column"]] = (np.where(willing, yes_label, "No") if item["scale"] == "yes/no"
+                              else np.clip(np.rint(2.5 + 2 * willing + rng.normal(0, 0.8, n)), 1, 5).astype(int))
     survey.loc[rng.random(n) < 0.03, columns["segment"]] = ""  # real exports have gaps
     return survey.sort_values(columns["response_id"])
 
@@ -146,7 +154,7 @@ def make_survey(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, to
 def make_journey(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     texts = spec.journey_texts
-    for order, (stage, touchpoints) in enumerate(spec.stages, start=1):
+    for order, (stage, touchpoints) in enumerate(spec.stages + spec.internal_stages, start=1):
         for tp_id, touchpoint, channel in touchpoints:
             human = channel in texts["human_channels"]
             pain = rng.random() < 0.45
@@ -169,11 +177,18 @@ def make_journey(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
                     "moment_of_truth": "yes" if tp_id == spec.degrading_touchpoint or rng.random() < 0.2 else "no",
                     "declared_emotion": int(rng.integers(-2, 3)),
                     "human_served": "yes" if human else "no",
-                    "internal": "no",
+                    "internal": "yes" if stage in dict(spec.internal_stages) else "no",
                     "value_promise": texts["promise"],
+                    "customer_need": spec.needs.get(stage, stage),
+                    "participation_level": int(rng.choice([0, 1, 1, 2, 2, 3])),
+                    "archetype": rng.choice(["respond_to_desire", "curated_offering", "coach_behaviour", "episodic", ""], p=[0.25, 0.1, 0.1, 0.35, 0.2]),
                 }
             )
-    return pd.DataFrame(rows)
+    journey = pd.DataFrame(rows)
+    targets = rng.random(len(journey)) < 0.4
+    journey["target_participation_level"] = np.where(targets, np.minimum(journey["participation_level"] + rng.integers(1, 3, len(journey)), 5), pd.NA)
+    journey["target_archetype"] = np.where(rng.random(len(journey)) < 0.3, rng.choice(["coach_behaviour", "automatic_execution", "curated_offering"], len(journey)), "")
+    return journey
 
 
 def make_interactions(spec: DemoSpec, rng: np.random.Generator, journey: pd.DataFrame) -> pd.DataFrame:
@@ -181,7 +196,14 @@ def make_interactions(spec: DemoSpec, rng: np.random.Generator, journey: pd.Data
     n = spec.interactions_per_day * days
     touchpoint_quality = pd.Series(rng.uniform(0.62, 0.85, len(journey)), index=journey["touchpoint_id"])
     tp = rng.choice(journey["touchpoint_id"].to_numpy(), n)
-    timestamp = YEAR_START + pd.to_timedelta(rng.uniform(0, days, n), unit="D")
+    day = rng.integers(0, days, n)
+    # Contacts cluster in business hours (9-19); on human-served channels the share outside them grows over
+    # the year when the spec plants a capacity risk (myth 1: more connection floods fixed staff).
+    human = journey.set_index("touchpoint_id")["human_served"].eq("yes").reindex(tp).to_numpy()
+    out_of_hours = 0.1 + np.where(human, spec.out_of_hours_growth * day / days, 0.0)
+    late = rng.random(n) < out_of_hours
+    hour = np.where(late, rng.choice(np.r_[0:8, 20:24], n), rng.integers(9, 19, n)) + rng.random(n)
+    timestamp = YEAR_START + pd.to_timedelta(day, unit="D") + pd.to_timedelta(hour, unit="h")
     quality = touchpoint_quality.reindex(tp).to_numpy()
     degraded = (tp == spec.degrading_touchpoint) & (timestamp >= pd.Timestamp(spec.degrade_from))
     quality = np.where(degraded, quality - 0.22, quality)

@@ -94,6 +94,24 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                      "answer each question with evidence, press Save (the previous table is kept in `backups/`)."),
         ("code", 'from cxlib.workshop import assessment_editor\n\nassessment_editor(client_dir)'),
     ],
+    "02_participation": [
+        ("markdown", "# 02 · Customer participation and connected experiences\n\nConsultant notes (not shown in the report): the ladder "
+                     "and next steps per touchpoint, connected-experience archetypes, the four myth checks and willingness to participate."),
+        ("parameters", PARAMETERS),
+        ("code", 'import cxlib\nfrom cxlib import participation\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
+                 'journey = client.tables["journey"]\nreport.title("02_participation")\nreport.say("participation.intro")'),
+        ("code", 'report.heading("participation.ladder_heading")\nreport.say("participation.ladder_text")\nreport.table(participation.ladder_table(t))\n'
+                 'if "participation_level" in journey:\n    steps = participation.recommendations(journey, t.language)\n'
+                 '    report.chart(participation.ladder_chart(steps, t))\n    report.say("participation.steps_summary", **participation.step_counts(steps))\n'
+                 '    report.table(participation.recommendation_table(steps, t))\nelse:\n    report.caution("participation.no_levels")'),
+        ("code", 'report.heading("participation.connected_heading")\nexperiences = participation.connected_experiences(journey, t.language)\n'
+                 'report.say("participation.connected_text", **participation.continuity_facts(experiences, t))\n'
+                 'report.chart(participation.needs_matrix_chart(experiences, t))'),
+        ("code", 'report.heading("participation.myths_heading")\nreport.say("participation.myths_text")\n'
+                 'report.table(participation.myth_table(participation.myth_checks(client, t), t))'),
+        ("code", 'report.heading("participation.willingness_heading")\nwilling = participation.willingness(client)\n'
+                 'report.chart(participation.willingness_chart(willing, t)) if willing is not None else report.caution("participation.no_willingness")'),
+    ],
     "03_journey": [
         ("markdown", "# 03 · Journey map and touchpoint monitoring\n\nConsultant notes (not shown in the report): the map, moments of truth, "
                      "scorecard and control charts. Monitoring is incremental: `monitoring.state.json` in the report folder remembers "

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from cxlib.exceptions import ParameterError
@@ -23,6 +24,10 @@ TITLES = {
                                "Los pilares que más explican NPS son Resolución", "y Personalización"),
     ("northwind", "01_diagnosis"): ("Diagnosis of the current experience", "Customer metrics", "Adjusted Wald", "No evidence",
                                     "The pillars that explain NPS most are Time &amp; effort", "and Expectations"),
+    ("demo", "02_participation"): ("Participación del cliente", "Sin participación", "LEGO Ideas", "propiedad intelectual",
+                                   "1. Más conexión siempre es mejor", "⚠ Riesgo", "No hay recorridos internos mapeados"),
+    ("northwind", "02_participation"): ("Customer participation", "Co-creation", "Waze", "content moderation",
+                                        "4. They only serve external customers", "internal touchpoints mapped", "This is a census"),
     ("demo", "03_journey"): ("Mapa del recorrido y monitoreo", "Pregunta estratégica", "Los momentos de verdad medidos son Soporte, Resolución de problemas",
                              "Puntos de contacto en alarma ahora: Transferencias SPEI en app (TP-APP-03)",
                              "Tus transferencias SPEI llegan en segundos, siempre", 'href="03_journey_map.xlsx"'),
@@ -39,6 +44,8 @@ CHART_TITLES = {
     ("northwind", "00_overview"): ("Responses by segment", "Measurements per month by channel"),
     ("demo", "01_diagnosis"): ("NPS por Segmento (IC 95 %)", "Peso de cada pilar sobre NPS", "Matriz de prioridades"),
     ("northwind", "01_diagnosis"): ("NPS by Segment (95% CI)", "Weight of each pillar on NPS", "Priority matrix"),
+    ("demo", "02_participation"): ("Puntos de contacto por nivel de participación", "Clientes dispuestos a participar, por segmento"),
+    ("northwind", "02_participation"): ("Touchpoints by participation level", "Customer needs covered by each connected experience"),
     ("demo", "03_journey"): ("Recorrido del cliente de Banco Meridiano", "Gráficos de control: Transferencias SPEI en app (TP-APP-03)"),
     ("northwind", "03_journey"): ("Northwind Mobile customer journey", "Control charts: In-store device setup (TP07)"),
     ("demo", "04_human_value_chain"): ("Habilitación de los pilares por rol (0-100)", "Experiencia de colaboradores frente a la de clientes"),
@@ -74,10 +81,24 @@ def test_every_step_has_expectations():
     assert {step for _, step in TITLES} == {step.name for step in STEPS} == {step for _, step in CHART_TITLES}
 
 
-def test_comments_are_escaped_in_the_diagnosis(demo_reports):
-    html = (demo_reports / "demo" / "01_diagnosis.html").read_text(encoding="utf-8")
-    assert "Pésimo servicio &lt;b&gt;telefónico&lt;/b&gt; &amp; muchas vueltas" in html
-    assert "<b>telefónico</b>" not in html
+def test_client_text_is_escaped_in_tables_and_prose(monkeypatch):
+    import cxlib.report
+    from cxlib.i18n import translator
+
+    shown = []
+    monkeypatch.setattr(cxlib.report, "display", lambda item, **_: shown.append(item.data))
+    report = cxlib.report.Report(load_client(DEMO_CLIENTS_DIR / "demo"), translator("es", "es_MX"))
+    report.table(pd.DataFrame({"Comentario": ["Pésimo servicio <b>telefónico</b> & muchas vueltas"]}))
+    report.say("journey.strategic_question", question="<script>alert(1)</script>")
+    html = "".join(shown)
+    assert "Pésimo servicio &lt;b&gt;telefónico&lt;/b&gt; &amp; muchas vueltas" in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+
+
+def test_no_raw_markup_from_client_data_in_any_report(demo_reports):
+    for slug, raw in (("demo", "<b>telefónico</b>"), ("northwind", "<staff>")):
+        for path in (demo_reports / slug).glob("*.html"):
+            assert raw not in path.read_text(encoding="utf-8"), path.name
 
 
 def test_second_run_is_incremental_and_keeps_the_state(demo_reports, tmp_path):

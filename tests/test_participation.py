@@ -1,0 +1,116 @@
+"""Participation ladder, recommendations and the four myth checks on small tables with known answers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlib import participation
+from cxlib.client import Client, load_client
+from cxlib.config import ClientConfig
+from cxlib.i18n import translator
+from cxlib.paths import DEMO_CLIENTS_DIR
+
+T = translator("en")
+CONFIG = ClientConfig(name="Acme", slug="acme", language="en", industry="Retail", currency="GBP")
+
+
+def client_with(**tables: pd.DataFrame) -> Client:
+    return Client(Path("."), CONFIG, tables=dict(tables))
+
+
+def journey(**columns) -> pd.DataFrame:
+    base = {"stage": ["Buy", "Buy", "Use"], "stage_order": [1, 1, 2], "touchpoint_id": ["T1", "T2", "T3"],
+            "touchpoint": ["Web checkout", "Store counter", "Usage alerts"], "channel": ["Web", "Store", "App"]}
+    return pd.DataFrame(base | columns)
+
+
+def test_ladder_has_six_levels_with_examples_and_policies():
+    steps = participation.ladder("es")
+    assert list(steps.index) == [0, 1, 2, 3, 4, 5]
+    assert "LEGO" in steps.at[4, "example"] and "Waze" in steps.at[3, "example"]
+    assert "intellectual_property" in steps.at[4, "policies"]
+
+
+def test_next_step_is_one_level_and_never_beyond_target():
+    table = participation.recommendations(journey(participation_level=[1, 3, None], target_participation_level=[4, 3, None]), "en")
+    assert table["next"].iloc[0] == 2 and pd.isna(table["next"].iloc[1]) and pd.isna(table["next"].iloc[2])
+    assert table["status"].tolist() == ["step", "at_target", "not_assessed"]
+    assert table["policies"].iloc[0] == ["privacy", "liability"]
+    no_target = participation.recommendations(journey(participation_level=[5, 0, 2], target_participation_level=[None, None, None]), "en")
+    assert pd.isna(no_target["next"].iloc[0]) and no_target["next"].iloc[1] == 1 and no_target["next"].iloc[2] == 3
+
+
+def test_archetypes_declared_win_over_inferred():
+    frame = journey(archetype=pd.array([pd.NA, "automatic_execution", pd.NA], dtype="string"))
+    experiences = participation.connected_experiences(frame, "en")
+    assert experiences["current"].tolist() == ["respond_to_desire", "automatic_execution", "coach_behaviour"]
+    assert experiences["current_source"].tolist() == ["inferred", "declared", "inferred"]
+    assert experiences["continuous"].tolist() == [False, True, True]
+    assert experiences["potential"].tolist() == ["curated_offering", "automatic_execution", "automatic_execution"]
+
+
+def human_interactions(late_share_end: float, growth: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(4)
+    days = rng.integers(0, 364, 20000)
+    keep = rng.random(len(days)) < (1 + growth * days / 364) / (1 + growth)
+    days = days[keep]
+    late = rng.random(len(days)) < 0.05 + (late_share_end - 0.05) * days / 364
+    hours = np.where(late, 22, 11)
+    stamps = pd.Timestamp("2025-01-06") + pd.to_timedelta(days, unit="D") + pd.to_timedelta(hours, unit="h")
+    stamps = stamps[stamps.day_of_week < 5]
+    interactions = pd.DataFrame({"timestamp": stamps, "touchpoint_id": "T2"})
+    return interactions, journey(human_served=pd.array([False, True, False], dtype="boolean"))
+
+
+def test_capacity_check_triggers_on_out_of_hours_growth():
+    interactions, frame = human_interactions(late_share_end=0.3, growth=0.0)
+    assert participation.capacity_check(client_with(journey=frame, interactions=interactions), T).status == "risk"
+
+
+def test_capacity_check_quiet_on_stable_demand():
+    interactions, frame = human_interactions(late_share_end=0.05, growth=0.0)
+    assert participation.capacity_check(client_with(journey=frame, interactions=interactions), T).status == "ok"
+
+
+def test_capacity_check_needs_data():
+    check = participation.capacity_check(client_with(journey=journey()), T)
+    assert check.status == "not_assessable" and "provide" in T(*check.evidence[0][:1], **check.evidence[0][1])
+
+
+def test_data_check():
+    measured = pd.DataFrame({"timestamp": pd.to_datetime(["2025-01-01"] * 2), "touchpoint_id": ["T1", "T2"]})
+    risky = journey(pain_point=[None, None, "App crashes"], kpi=[None, "Wait", None])
+    check = participation.data_check(client_with(journey=risky, interactions=measured), T)
+    assert check.status == "risk"
+    assert check.evidence[0][1]["examples"] == "T1" and check.evidence[1][1]["examples"] == "T3"
+    tidy = journey(pain_point=["Slow", None, None], kpi=[None, "Wait", None])
+    assert participation.data_check(client_with(journey=tidy, interactions=measured), T).status == "ok"
+
+
+def test_complexity_check():
+    redundant = journey(customer_action=["Pay", "Pay", "Pay"])
+    assert participation.complexity_check(client_with(journey=redundant), T).status == "risk"
+    simple = journey(customer_action=["Pay", "Ask", "Pay"])
+    assert participation.complexity_check(client_with(journey=simple), T).status == "ok"
+    assert participation.complexity_check(client_with(journey=journey()), T).status == "not_assessable"
+
+
+def test_internal_check():
+    assert participation.internal_check(client_with(journey=journey(internal=pd.array([False, False, True], dtype="boolean"))), T).status == "ok"
+    assert participation.internal_check(client_with(journey=journey(internal=pd.array([False] * 3, dtype="boolean"))), T).status == "risk"
+
+
+def test_demo_clients_trigger_their_planted_risks():
+    demo = {check.myth: check.status for check in participation.myth_checks(load_client(DEMO_CLIENTS_DIR / "demo"), translator("es"))}
+    northwind = {check.myth: check.status for check in participation.myth_checks(load_client(DEMO_CLIENTS_DIR / "northwind"), translator("en"))}
+    assert demo["capacity"] == "risk" and northwind["capacity"] == "ok"
+    assert demo["internal"] == "risk" and northwind["internal"] == "ok"
+
+
+def test_willingness_by_segment():
+    table = participation.willingness(load_client(DEMO_CLIENTS_DIR / "demo"))
+    assert table["value"].idxmax() == "Preferente"  # the generator makes this segment twice as willing
+    assert (table["low"] < table["value"]).all() and (table["n"] > 500).all()
