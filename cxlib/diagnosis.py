@@ -16,7 +16,7 @@ from cxlib.client import Client
 from cxlib.drivers import priority_matrix, relative_weights
 from cxlib.i18n import Translator
 from cxlib.method import PILLARS
-from cxlib.metrics import Estimate, csat, mean, mean_interval, metric_by, nps, nps_components, nps_segment_tests, proportion, proportion_interval
+from cxlib.metrics import Estimate, csat, mean, mean_interval, metric_by, nps, nps_components, nps_counts, nps_segment_tests, proportion, proportion_interval, top_two_box
 from cxlib.stats import SMALL_SAMPLE
 from cxlib.text import sentiment, themes
 
@@ -405,3 +405,71 @@ def largest_gap(targets: pd.DataFrame, t: Translator) -> dict[str, str] | None:
         return None
     pillar = gaps.idxmax()
     return {"pillar": t(f"pillar.{pillar}"), "gap": t.number(gaps[pillar], 1)}
+
+
+def outcome_points(client: Client) -> tuple[str, pd.Series] | None:
+    """The outcome on a points scale whose mean is the headline metric: NPS (−100/0/100 per
+    respondent, so the mean is the NPS), else CSAT top-two-box × 100, else % satisfied."""
+    survey = client.tables["survey"]
+    if "nps" in survey:
+        scores = survey["nps"]
+        return "nps", pd.Series(np.select([scores >= 9, scores >= 7], [100.0, 0.0], -100.0), index=survey.index).where(scores.notna())
+    if "csat" in survey:
+        return "csat", 100 * top_two_box(survey["csat"], client.survey_scales["csat"].bounds[1]).astype("float64")
+    if "satisfied" in survey:
+        return "satisfied", 100 * survey["satisfied"].astype("float64")
+    return None
+
+
+def impact_slopes(client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 300) -> pd.DataFrame:
+    """Outcome points gained per pillar point, implied by the relative weights (with their interval).
+
+    Johnson's raw weight ε is the squared standardised effect a pillar carries, so
+    ``sign(r) × sqrt(ε) × sd(outcome) / sd(pillar)`` converts it back into outcome points per
+    0-100 pillar point (Johnson 2000); the bootstrap bounds of ε give the interval. It is an
+    approximation that apportions correlated pillars' shared effect, not a causal estimate.
+    """
+    name, points = outcome_points(client)
+    frame = pillar_frame.assign(_outcome=points)
+    weights = relative_weights(frame, "_outcome", list(pillar_frame.columns), bootstrap=bootstrap)
+    valid = frame.dropna()
+    ratio = valid["_outcome"].std() / valid[list(pillar_frame.columns)].std()
+    sign = np.sign(valid[list(pillar_frame.columns)].corrwith(valid["_outcome"]))
+    bounds = np.sqrt(weights[["weight", "low", "high"]].clip(lower=0)).mul(ratio.reindex(weights.index) * sign.reindex(weights.index), axis=0)
+    slopes = pd.DataFrame({"slope": bounds["weight"], "low": bounds[["low", "high"]].min(axis=1), "high": bounds[["low", "high"]].max(axis=1)})
+    slopes.attrs.update({"outcome": name, "n": weights.attrs["n"]})
+    return slopes
+
+
+def step_results(client: Client, estimates: dict[str, Estimate], targets: pd.DataFrame | None, weights: pd.DataFrame | None,
+                 comparison: pd.DataFrame | None, slopes: pd.DataFrame | None) -> dict:
+    """What the diagnosis publishes for the action plan, the summary and baseline comparisons."""
+    survey = client.tables["survey"]
+    metrics = {name: {"value": e.value, "low": e.low, "high": e.high, "n": e.n, "method": e.method} for name, e in estimates.items()}
+    if "nps" in survey:
+        metrics["nps"]["counts"] = dict(zip(("detractors", "passives", "promoters"), nps_counts(survey["nps"])))
+    if "csat" in survey:
+        flags = top_two_box(survey["csat"], client.survey_scales["csat"].bounds[1]).dropna()
+        metrics["csat"]["counts"] = {"successes": int(flags.sum()), "n": len(flags)}
+    if "ces" in survey:
+        metrics["ces"]["sd"] = float(survey["ces"].std())
+    pillars: dict[str, dict] = {}
+    if targets is not None:
+        for pillar, row in targets.iterrows():
+            pillars[pillar] = {"current": row["current"], "low": row["low"], "high": row["high"], "n": row["n"],
+                               "target": row["target"], "source": row["source"], "gap": row["gap"]}
+        sds = customer_pillar_frame(client).std()
+        for pillar in pillars:
+            pillars[pillar]["sd"] = sds.get(pillar)
+    if weights is not None:
+        for pillar, row in weights.iterrows():
+            pillars.setdefault(pillar, {}).update({"weight": row["weight"], "share": row["share"], "weight_low": row["low"], "weight_high": row["high"]})
+    if comparison is not None:
+        for pillar, row in comparison.iterrows():
+            pillars.setdefault(pillar, {}).update({"self": row["self"], "overconfident": bool(row["overconfident"])})
+    if slopes is not None:
+        for pillar, row in slopes.iterrows():
+            pillars.setdefault(pillar, {}).update({"slope": row["slope"], "slope_low": row["low"], "slope_high": row["high"]})
+    return {"metrics": metrics, "pillars": pillars, "outcome": weights.attrs["outcome"] if weights is not None else None,
+            "r2": weights.attrs["r2"] if weights is not None else None, "n_drivers": weights.attrs["n"] if weights is not None else None,
+            "impact_outcome": slopes.attrs["outcome"] if slopes is not None else None}

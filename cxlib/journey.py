@@ -337,3 +337,24 @@ def alarm_touchpoints(run: MonitoringRun, client: Client) -> list[tuple[str, str
     names = client.tables["journey"].set_index("touchpoint_id")["touchpoint"]
     alarms = run.alerts[run.alerts["level"] == "alarm"].sort_values("weeks", ascending=False)
     return [(tp, f"{names.get(tp, tp)} ({tp})") for tp in dict.fromkeys(alarms["touchpoint_id"])]
+
+
+def step_results(client: Client, run: MonitoringRun | None, card: pd.DataFrame | None, weights: pd.DataFrame | None) -> dict:
+    """What the journey step publishes: alarms, moments of truth and the scorecard."""
+    published: dict = {"moments": {}, "alarms": [], "scorecard": {}}
+    if weights is not None:
+        published["moments"] = weights[["r2", "low", "high", "n", "share"]].to_dict(orient="index")
+        published["moments_of_truth"] = moments_of_truth(weights)
+    if run is not None and card is not None:
+        names = client.tables["journey"].set_index("touchpoint_id")["touchpoint"]
+        ongoing = run.alerts[run.alerts["ongoing"] & (run.alerts["level"] == "alarm")]
+        published["alarms"] = [
+            {"touchpoint_id": row.touchpoint_id, "touchpoint": names.get(row.touchpoint_id, row.touchpoint_id), "metric": row.metric,
+             "since": row.first_week, "weeks": row.weeks, "worst": row.worst, "limit": row.limit, "centre": row.centre,
+             "promise": row.promise if isinstance(row.promise, str) else None}
+            for row in ongoing.itertuples()
+        ]
+        totals = run.aggregates.groupby("touchpoint_id")[["n_score", "sum_score", "sumsq_score", "n_success", "successes"]].sum()
+        published["scorecard"] = totals.to_dict(orient="index")
+        published["last_timestamp"] = run.last_timestamp
+    return published

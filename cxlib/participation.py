@@ -297,3 +297,9 @@ def step_counts(table: pd.DataFrame) -> dict[str, int]:
     """How many touchpoints have a next step, are at target, or are not assessed."""
     counts = table["status"].value_counts()
     return {"steps": int(counts.get("step", 0)), "at_target": int(counts.get("at_target", 0)), "not_assessed": int(counts.get("not_assessed", 0))}
+
+
+def step_results(checks: list[MythCheck], experiences: pd.DataFrame) -> dict:
+    """What the participation step publishes (myth statuses, continuity)."""
+    return {"myths": {check.myth: check.status for check in checks}, "continuous_share": float(experiences["continuous"].mean()),
+            "touchpoints": len(experiences)}

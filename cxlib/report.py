@@ -70,9 +70,10 @@ class Report:
     client: Client
     t: Translator
 
-    def heading(self, key: str, level: int = 2, **values: object) -> None:
-        """Show a heading from catalogue ``key``."""
-        display(HTML(f"<h{level}>{self._text(key, values)}</h{level}>"))
+    def heading(self, key: str, level: int = 2, anchor: str | None = None, **values: object) -> None:
+        """Show a heading from catalogue ``key``; ``anchor`` gives it an id the summary links to."""
+        identifier = f' id="{html.escape(anchor)}"' if anchor else ""
+        display(HTML(f"<h{level}{identifier}>{self._text(key, values)}</h{level}>"))
 
     def title(self, step: str) -> None:
         """Show the step's title and the client's name at the top of the report."""

@@ -323,3 +323,16 @@ def strongest_culture(table: pd.DataFrame, t: Translator) -> dict[str, str]:
     row = table.loc[table["r"].abs().idxmax()]
     return {"culture": item_label(row["culture"]), "behaviour": item_label(row["behaviour"]), "r": t.number(row["r"], 2),
             "low": t.number(row["low"], 2), "high": t.number(row["high"], 2)}
+
+
+def step_results(links: list[Correlation] | None, model: PathModel | None, ex: str | None, cells: pd.DataFrame | None) -> dict:
+    """What the human value chain publishes: the EX → CX link, the path model, the weakest cells."""
+    published: dict = {"ex_measure": ex}
+    if links:
+        published["ex_cx"] = {"r": links[0].r, "low": links[0].low, "high": links[0].high, "n": links[0].n, "finding": links[0].finding}
+        published["links"] = [{"x": l.x, "y": l.y, "r": l.r, "low": l.low, "high": l.high, "n": l.n, "finding": l.finding} for l in links]
+    if model is not None:
+        published["path"] = {"indirect": model.indirect, "low": model.low, "high": model.high, "n": model.n, "finding": model.finding}
+    if cells is not None:
+        published["weakest"] = weakest_cells(cells)[["group", "pillar", "mean", "n"]].to_dict(orient="records")
+    return published

@@ -41,8 +41,9 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                      "customer view, metrics with intervals, key drivers, targets and comments. The last cell opens the workshop editor "
                      "for the self-assessment (JupyterLab only)."),
         ("parameters", PARAMETERS),
-        ("code", 'import cxlib\nfrom cxlib import assessment, diagnosis\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
-                 'survey = client.tables["survey"]\nreport.title("01_diagnosis")\nreport.say("diagnosis.intro")'),
+        ("code", 'import cxlib\nfrom cxlib import assessment, diagnosis, results\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
+                 'survey = client.tables["survey"]\nself_scores = targets = weights = comparison = slopes = None\n'
+                 'report.title("01_diagnosis")\nreport.say("diagnosis.intro")'),
         ("code", 'report.heading("diagnosis.metrics_heading")\nreport.say("diagnosis.metrics_text")\n'
                  'report.table(diagnosis.metric_table(diagnosis.overall_metrics(survey, client.survey_scales), t))\n'
                  'for metric, by in diagnosis.available_breakdowns(client):\n'
@@ -73,13 +74,13 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  '        report.chart(diagnosis.pillar_comparison_chart(comparison, t))\n'
                  '        overconfident = diagnosis.overconfident_pillars(comparison, t)\n'
                  '        report.say("diagnosis.overconfident", pillars=overconfident) if overconfident else report.say("diagnosis.no_overconfident")'),
-        ("code", 'report.heading("diagnosis.drivers_heading")\nif client.survey_items and diagnosis.outcome(client):\n'
+        ("code", 'report.heading("diagnosis.drivers_heading", anchor="drivers")\nif client.survey_items and diagnosis.outcome(client):\n'
                  '    weights = diagnosis.pillar_drivers(client, pillar_frame)\n    report.say("diagnosis.drivers_text")\n'
                  '    report.chart(diagnosis.driver_chart(weights, t))\n    report.say("diagnosis.top_drivers", **diagnosis.top_driver_facts(weights, t))\n'
                  '    priority_figure, matrix = diagnosis.priority_chart(weights, customer_scores["value"], t)\n'
-                 '    report.chart(priority_figure)\n    fix = diagnosis.fix_first(matrix, t)\n    report.say("diagnosis.fix_first", pillars=fix) if fix else report.say("diagnosis.no_fix")\n'
+                 '    report.chart(priority_figure)\n    slopes = diagnosis.impact_slopes(client, pillar_frame)\n    fix = diagnosis.fix_first(matrix, t)\n    report.say("diagnosis.fix_first", pillars=fix) if fix else report.say("diagnosis.no_fix")\n'
                  'else:\n    report.caution("diagnosis.no_drivers")'),
-        ("code", 'if client.survey_items:\n    report.heading("diagnosis.target_heading")\n'
+        ("code", 'if client.survey_items:\n    report.heading("diagnosis.target_heading", anchor="targets")\n'
                  '    targets = diagnosis.pillar_targets(client, pillar_frame, customer_scores)\n'
                  '    report.chart(diagnosis.target_chart(targets, t))\n    gap = diagnosis.largest_gap(targets, t)\n'
                  '    if gap:\n        report.say("diagnosis.largest_gap", **gap)\n    report.table(diagnosis.target_table(targets, t))'),
@@ -90,6 +91,8 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  '        report.table(diagnosis.theme_table(client, themes, t))\n'
                  '    report.heading("diagnosis.quotes_heading", level=3)\n    report.table(diagnosis.example_quotes(client, sentiment, themes, t))\n'
                  'else:\n    report.caution("diagnosis.no_comments")'),
+        ("code", 'results.publish(report_dir, "01_diagnosis", diagnosis.step_results(\n'
+                 '    client, diagnosis.overall_metrics(survey, client.survey_scales), targets, weights, comparison, slopes))'),
         ("markdown", "## Workshop\n\nIn JupyterLab, the next cell opens the self-assessment editor: type a respondent's name, press Load, "
                      "answer each question with evidence, press Save (the previous table is kept in `backups/`)."),
         ("code", 'from cxlib.workshop import assessment_editor\n\nassessment_editor(client_dir)'),
@@ -98,7 +101,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ("markdown", "# 02 · Customer participation and connected experiences\n\nConsultant notes (not shown in the report): the ladder "
                      "and next steps per touchpoint, connected-experience archetypes, the four myth checks and willingness to participate."),
         ("parameters", PARAMETERS),
-        ("code", 'import cxlib\nfrom cxlib import participation\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
+        ("code", 'import cxlib\nfrom cxlib import participation, results\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
                  'journey = client.tables["journey"]\nreport.title("02_participation")\nreport.say("participation.intro")'),
         ("code", 'report.heading("participation.ladder_heading")\nreport.say("participation.ladder_text")\nreport.table(participation.ladder_table(t))\n'
                  'if "participation_level" in journey:\n    steps = participation.recommendations(journey, t.language)\n'
@@ -107,8 +110,9 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ("code", 'report.heading("participation.connected_heading")\nexperiences = participation.connected_experiences(journey, t.language)\n'
                  'report.say("participation.connected_text", **participation.continuity_facts(experiences, t))\n'
                  'report.chart(participation.needs_matrix_chart(experiences, t))'),
-        ("code", 'report.heading("participation.myths_heading")\nreport.say("participation.myths_text")\n'
-                 'report.table(participation.myth_table(participation.myth_checks(client, t), t))'),
+        ("code", 'report.heading("participation.myths_heading", anchor="myths")\nreport.say("participation.myths_text")\n'
+                 'checks = participation.myth_checks(client, t)\nreport.table(participation.myth_table(checks, t))\n'
+                 'results.publish(report_dir, "02_participation", participation.step_results(checks, experiences))'),
         ("code", 'report.heading("participation.willingness_heading")\nwilling = participation.willingness(client)\n'
                  'report.chart(participation.willingness_chart(willing, t)) if willing is not None else report.caution("participation.no_willingness")'),
     ],
@@ -117,7 +121,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                      "scorecard and control charts. Monitoring is incremental: `monitoring.state.json` in the report folder remembers "
                      "what earlier runs processed."),
         ("parameters", PARAMETERS),
-        ("code", 'from pathlib import Path\n\nimport cxlib\nfrom cxlib import journey, monitoring\n\nreport = cxlib.setup(client_dir)\n'
+        ("code", 'from pathlib import Path\n\nimport cxlib\nfrom cxlib import journey, monitoring, results\n\nreport = cxlib.setup(client_dir)\n'
                  'client, t = report.client, report.t\nreport.title("03_journey")\nreport.say("journey.intro")\n'
                  'if client.config.strategic_question:\n    report.say("journey.strategic_question", question=client.config.strategic_question)'),
         ("code", 'run = card = None\nif client.has("interactions"):\n'
@@ -133,7 +137,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  '    report.say("journey.moments_found", **facts)\n    if investment is not None:\n        report.say("journey.investment_gap", **facts)'),
         ("code", 'report.heading("journey.scorecard_heading")\nif report.require("interactions"):\n'
                  '    report.say("journey.scorecard_text")\n    report.table(journey.scorecard_table(card, t))'),
-        ("code", 'report.heading("journey.monitoring_heading")\nif run is not None:\n    report.say("journey.monitoring_text")\n'
+        ("code", 'report.heading("journey.monitoring_heading", anchor="alerts")\nif run is not None:\n    report.say("journey.monitoring_text")\n'
                  '    report.say(f"journey.since.{run.mode}", **journey.since_facts(run, t))\n'
                  '    in_alarm = card.loc[card["status"] == "alarm"]\n'
                  '    if len(in_alarm):\n        report.caution("journey.in_alarm", touchpoints=", ".join(in_alarm["touchpoint"] + " (" + in_alarm.index + ")"))\n'
@@ -141,13 +145,14 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  '    report.table(journey.alert_table(run, client, t)) if len(run.alerts) else report.say("journey.no_alerts")\n'
                  '    for touchpoint_id, label in journey.alarm_touchpoints(run, client)[:4]:\n'
                  '        report.chart(journey.control_chart(run, touchpoint_id, label, t))'),
+        ("code", 'results.publish(report_dir, "03_journey", journey.step_results(client, run, card, weights))'),
     ],
     "04_human_value_chain": [
         ("markdown", "# 04 · Human value chain\n\nConsultant notes (not shown in the report): pillar × role enablement, the unit-level "
                      "linkage employees → customers → results, outlying units, and culture → behaviours."),
         ("parameters", PARAMETERS),
-        ("code", 'import cxlib\nfrom cxlib import value_chain\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
-                 'employees = client.tables["employees"]\nreport.title("04_human_value_chain")\nreport.say("value_chain.intro")'),
+        ("code", 'import cxlib\nfrom cxlib import results, value_chain\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
+                 'employees = client.tables["employees"]\nroles = links = model = ex = None\nreport.title("04_human_value_chain")\nreport.say("value_chain.intro")'),
         ("code", 'report.heading("value_chain.matrix_heading")\nif value_chain.enablement_columns(employees):\n'
                  '    report.say("value_chain.matrix_text")\n    roles = value_chain.pillar_role_matrix(employees, "role")\n'
                  '    report.chart(value_chain.matrix_chart(roles, t("value_chain.role_title"), t("value_chain.role_axis"), t))\n'
@@ -156,16 +161,16 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  '        offices = value_chain.pillar_role_matrix(employees.assign(office=employees["office"].map(lambda key: t(f"office.{key}"), na_action="ignore")), "office")\n'
                  '        report.chart(value_chain.matrix_chart(offices, t("value_chain.office_title"), t("value_chain.office_axis"), t))\n'
                  'else:\n    report.caution("value_chain.no_enablement")'),
-        ("code", 'report.heading("value_chain.linkage_heading")\nunits = value_chain.unit_scores(client) if client.has("survey") else None\n'
+        ("code", 'report.heading("value_chain.linkage_heading", anchor="linkage")\nunits = value_chain.unit_scores(client) if client.has("survey") else None\n'
                  'ex = value_chain.ex_measure(units) if units is not None else None\n'
                  'if ex is None or "nps" not in units:\n    report.caution("value_chain.no_linkage")\nelse:\n'
-                 '    report.say("value_chain.linkage_text")\n    results = value_chain.result_columns(units)\n'
-                 '    links = value_chain.linkage(units, ex, "nps", results)\n'
+                 '    report.say("value_chain.linkage_text")\n    outcomes = value_chain.result_columns(units)\n'
+                 '    links = value_chain.linkage(units, ex, "nps", outcomes)\n'
                  '    report.say("value_chain.ex_cx_finding" if links[0].finding else "value_chain.ex_cx_none", **value_chain.correlation_facts(links[0], t))\n'
                  '    report.table(value_chain.correlation_table(links, t))\n    report.caution("value_chain.caveat", n=links[0].n)\n'
                  '    if units["thin"].any():\n        report.caution("value_chain.thin_units", units=", ".join(units.index[units["thin"]]))\n'
-                 '    if results:\n        model = value_chain.path_model(units.loc[~units["thin"], ex], units.loc[~units["thin"], "nps"], units.loc[~units["thin"], results[0]])\n'
-                 '        report.heading("value_chain.path_heading", level=3, result=t(f"value_chain.measure.{results[0]}"))\n'
+                 '    if outcomes:\n        model = value_chain.path_model(units.loc[~units["thin"], ex], units.loc[~units["thin"], "nps"], units.loc[~units["thin"], outcomes[0]])\n'
+                 '        report.heading("value_chain.path_heading", level=3, result=t(f"value_chain.measure.{outcomes[0]}"))\n'
                  '        report.say("value_chain.path_text", **value_chain.path_facts(model, t))\n'
                  '        report.say("value_chain.path_finding" if model.finding else "value_chain.path_none")'),
         ("code", 'if ex is not None and "nps" in units:\n    report.heading("value_chain.quadrant_heading")\n'
@@ -177,6 +182,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ("code", 'report.heading("value_chain.culture_heading")\nculture = value_chain.culture_behaviour(employees)\n'
                  'if culture is None:\n    report.caution("value_chain.no_culture")\nelse:\n    report.say("value_chain.culture_text")\n'
                  '    report.chart(value_chain.culture_chart(culture, t))\n    report.say("value_chain.strongest_culture", **value_chain.strongest_culture(culture, t))'),
+        ("code", 'results.publish(report_dir, "04_human_value_chain", value_chain.step_results(links, model, ex, roles))'),
     ],
 }
 
