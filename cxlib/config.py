@@ -5,6 +5,7 @@ key path in ``client.yaml`` and what to write instead.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -141,6 +142,8 @@ class ClientConfig(Strict):
     questions: list[Question] = Field(default_factory=list)
     strategic_question: str | None = None
     touchpoint_promises: dict[str, str] = Field(default_factory=dict)
+    plan_start: dt.date | None = None
+    baseline: str | None = None
 
     @field_validator("pillar_targets")
     @classmethod

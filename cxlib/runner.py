@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -33,7 +33,8 @@ from cxlib.export import footer_text, notebook_to_html, report_css
 from cxlib.files import swap_folder, write_text_atomic
 from cxlib.i18n import LANGUAGES, translator
 from cxlib.paths import PROJECT_DIR, TEMPLATES_DIR, resolve_client_dir
-from cxlib.steps import STEPS, Step, select_steps
+from cxlib.summary import findings, progress, progress_rows
+from cxlib.steps import STEP_BY_NAME, STEPS, Step, select_steps
 
 KERNEL_NAME = "cxwb"
 MANIFEST_NAME = "manifest.json"
@@ -179,8 +180,20 @@ def _write_skipped_page(run: ClientRun, step: Step, missing: list[str]) -> None:
     write_text_atomic(run.build_dir / f"{step.name}.html", page)
 
 
-def _carry_over_steps(run: ClientRun, target: Path) -> None:
-    """Copy the previous report's steps that this run did not select (``--steps``) into the build.
+def _seed_build(build: Path, published: Path, selected: tuple[Step, ...]) -> None:
+    """Start a build from the report in place: its state files, and every file of the steps this run
+    does not select (``--steps``), so later steps and the index can use their results."""
+    for state in published.glob(STATE_PATTERN):  # incremental steps continue from the report in place
+        shutil.copy2(state, build / state.name)
+    chosen = {step.name for step in selected}
+    for step in STEPS:
+        if step.name not in chosen:
+            for path in published.glob(f"{step.name}*"):
+                shutil.copy2(path, build / path.name)
+
+
+def _carry_over_results(run: ClientRun, target: Path) -> None:
+    """Take the previous manifest's entry for every step this run did not execute.
 
     A step with no previous output is marked ``not_run``, so the index always lists every step.
     """
@@ -189,20 +202,16 @@ def _carry_over_steps(run: ClientRun, target: Path) -> None:
         if step.name in run.results:
             continue
         entry = previous.get(step.name)
-        files = [target / f"{step.name}{suffix}" for suffix in (".html", ".ipynb")]
-        if entry is None or not files[0].is_file():
+        if entry is None or not (run.build_dir / f"{step.name}.html").is_file():
             run.results[step.name] = StepResult(step.name, "not_run")
             continue
-        for path in files:
-            if path.is_file():
-                shutil.copy2(path, run.build_dir / path.name)
         run.results[step.name] = StepResult(**{key: entry[key] for key in ("step", "status", "seconds", "error", "missing", "parameters")})
 
 
 def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
     """Write manifest and index, then swap the build in (or keep it aside when it failed)."""
     config = run.client.config
-    _carry_over_steps(run, out_dir / config.slug)
+    _carry_over_results(run, out_dir / config.slug)
     steps = STEPS
     t = translator(config.language, config.locale)
     finished = dt.datetime.now()
@@ -226,7 +235,19 @@ def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
             note = t("report.skipped_note", tables=", ".join(t("table." + name) for name in result.missing))
         rows.append({"title": t("step." + step.name), "html": f"{step.name}.html" if result.status != "not_run" else None, "status": result.status,
                      "status_label": t("report.status." + result.status), "note": note})
+    sections: dict[str, list] = {}
+    for finding in findings(run.build_dir, t):
+        sections.setdefault(t(finding.section), []).append(finding)
+    baseline_dir = _baseline_dir(run.client, out_dir)
+    comparison = progress(run.build_dir, baseline_dir) if baseline_dir is not None else None
+    if comparison is not None:
+        write_text_atomic(run.build_dir / "progress.json", comparison.to_json(orient="records", force_ascii=False))
     index = PAGES.get_template("client_index.html.j2").render(
+        sections=sections, detail_label=t("summary.detail"), findings_heading=t("summary.heading"), findings_intro=t("summary.intro"),
+        no_findings=t("summary.none"), baseline=config.baseline, progress_heading=t("summary.progress_heading"),
+        progress_intro=t("summary.progress_intro", baseline=config.baseline or ""), progress_missing=t("summary.progress_missing", baseline=config.baseline or ""),
+        progress=progress_rows(comparison, t) if comparison is not None else None,
+        progress_labels={key: t(f"summary.col.{key}") for key in ("measure", "before", "now", "change", "p", "verdict")},
         language=t.language, css=report_css(), page_title=t("report.client_index_title", name=config.name),
         client_name=config.name, industry=config.industry, run_date=t.date(finished, "long"), steps=rows,
         labels={"industry": t("report.industry"), "last_run": t("report.last_run"), "steps": t("report.steps")},
@@ -239,6 +260,20 @@ def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         shutil.rmtree(target, ignore_errors=True)
     swap_folder(run.build_dir, target)
     return status, target
+
+
+def _baseline_dir(client: Client, out_dir: Path) -> Path | None:
+    """The baseline run named in ``client.yaml``: a report folder or its manifest (relative to the
+    client folder), or the slug of a client in this output folder. ``None`` when not declared."""
+    name = client.config.baseline
+    if not name:
+        return None
+    candidate = (client.directory / name).resolve()
+    if candidate.name == MANIFEST_NAME:
+        candidate = candidate.parent
+    if (candidate / MANIFEST_NAME).is_file():
+        return candidate
+    return out_dir / name
 
 
 def _previous_manifest(report_dir: Path) -> dict | None:
@@ -301,8 +336,7 @@ def run(client_names: list[str], out_dir: Path, jobs: int = 1, step_names: list[
             continue
         build = out_dir / f".build-{client.config.slug}-{uuid.uuid4().hex[:8]}"
         build.mkdir()
-        for state in (out_dir / client.config.slug).glob(STATE_PATTERN):  # incremental steps continue from the report in place
-            shutil.copy2(state, build / state.name)
+        _seed_build(build, out_dir / client.config.slug, steps)
         runs.append(ClientRun(client, build, dt.datetime.now()))
     pending: list[tuple[ClientRun, Job]] = []
     for client_run in runs:
@@ -317,6 +351,9 @@ def run(client_names: list[str], out_dir: Path, jobs: int = 1, step_names: list[
                                             config.name, step.name, str(step.notebook), str(client_run.build_dir))))
     try:
         _execute(pending, jobs)
+        slugs = [client_run.slug for client_run in runs]
+        # a client whose baseline is run in this same call is finished after it, so it compares with the new baseline
+        runs.sort(key=lambda client_run: client_run.client.config.baseline in slugs)
         for client_run in runs:
             status, target = _finish_client(client_run, out_dir)
             any_failed |= status != "ok"
@@ -340,15 +377,26 @@ def _quiet_kernels() -> None:
 
 
 def _execute(pending: list[tuple["ClientRun", Job]], jobs: int) -> None:
-    """Run the jobs in ``jobs`` worker processes, with one progress bar and one log line per job."""
+    """Run the jobs in ``jobs`` worker processes, with one progress bar and one log line per job.
+
+    A job starts once the steps it reads results from (``Step.after``) have finished for its client.
+    """
     if not pending:
         return
+    scheduled = {(job.slug, job.step) for _, job in pending}
+    depends = {job: {(job.slug, name) for name in STEP_BY_NAME[job.step].after} & scheduled for _, job in pending}
+    waiting, finished, running = list(pending), set(), {}
     with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_quiet_kernels) as pool, tqdm(total=len(pending), unit="job", file=sys.stderr) as bar:
-        futures = {pool.submit(execute_step, job): (client_run, job) for client_run, job in pending}
-        for future in as_completed(futures):
-            client_run, job = futures[future]
-            result = future.result()
-            client_run.results[job.step] = result
-            detail = f" ({result.error})" if result.error else ""
-            _log(f"{job.slug} {job.step}: {result.status} in {result.seconds:.1f}s{detail}")
-            bar.update()
+        while waiting or running:
+            for item in [item for item in waiting if depends[item[1]] <= finished]:
+                waiting.remove(item)
+                running[pool.submit(execute_step, item[1])] = item
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                client_run, job = running.pop(future)
+                result = future.result()
+                client_run.results[job.step] = result
+                finished.add((job.slug, job.step))
+                detail = f" ({result.error})" if result.error else ""
+                _log(f"{job.slug} {job.step}: {result.status} in {result.seconds:.1f}s{detail}")
+                bar.update()

@@ -13,11 +13,12 @@ class Step:
     """A step of the method, run as ``notebooks/<name>.ipynb``.
 
     ``requires`` lists the tables without which the step is skipped (the report says which to
-    provide).
+    provide); ``after`` the steps whose published results it reads, which run first.
     """
 
     name: str
     requires: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
     directory: Path = NOTEBOOKS_DIR
 
     @property
@@ -31,7 +32,10 @@ STEPS: tuple[Step, ...] = (
     Step("02_participation", requires=("journey",)),
     Step("03_journey", requires=("journey",)),
     Step("04_human_value_chain", requires=("employees",)),
+    Step("05_action_plan", requires=("initiatives",), after=("01_diagnosis", "02_participation", "03_journey", "04_human_value_chain")),
+    Step("06_ecosystem", requires=("ecosystem",), after=("01_diagnosis",)),
 )
+STEP_BY_NAME = {step.name: step for step in STEPS}
 
 
 def select_steps(names: list[str] | None) -> tuple[Step, ...]:

@@ -184,6 +184,43 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  '    report.chart(value_chain.culture_chart(culture, t))\n    report.say("value_chain.strongest_culture", **value_chain.strongest_culture(culture, t))'),
         ("code", 'results.publish(report_dir, "04_human_value_chain", value_chain.step_results(links, model, ex, roles))'),
     ],
+    "05_action_plan": [
+        ("markdown", "# 05 · Action plan\n\nConsultant notes (not shown in the report): initiatives evaluated with the results the earlier "
+                     "steps published in the report folder (`*.results.json`); the three-wave roadmap."),
+        ("parameters", PARAMETERS),
+        ("code", 'import cxlib\nfrom cxlib import action_plan, results\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
+                 'earlier = {step: results.load(report_dir, step) for step in ("01_diagnosis", "02_participation", "03_journey")}\n'
+                 'diagnosis = earlier["01_diagnosis"]\noutcome = (diagnosis or {}).get("impact_outcome") or "nps"\n'
+                 'report.title("05_action_plan")\nreport.say("plan.intro")\n'
+                 'missing = [t(f"step.{step}") for step, published in earlier.items() if published is None]\n'
+                 'if missing:\n    report.caution("plan.missing_steps", steps=", ".join(missing))'),
+        ("code", 'report.heading("plan.evaluation_heading", anchor="initiatives")\n'
+                 'evaluation = action_plan.evaluate(client, diagnosis, earlier["02_participation"], earlier["03_journey"])\n'
+                 'if diagnosis and diagnosis.get("impact_outcome"):\n'
+                 '    report.say("plan.evaluation_text", outcome=t(f"metric.{outcome}"), closure=t.percent(action_plan.FULL_EFFECT_CLOSURE))\n'
+                 '    report.chart(action_plan.priority_chart(evaluation, outcome, client.config.currency, t))\n'
+                 '    report.say("plan.top_sentence", names=", ".join(evaluation["name"].head(3)))\nelse:\n    report.caution("plan.no_diagnosis")\n'
+                 'report.table(action_plan.evaluation_table(evaluation, outcome, t))\n'
+                 'for flag, key in (("no_experience_case", "plan.no_case_sentence"), ("loads_capacity", "plan.capacity_sentence")):\n'
+                 '    if evaluation[flag].any():\n        report.caution(key, names=", ".join(evaluation.loc[evaluation[flag], "name"]))'),
+        ("code", 'report.heading("plan.roadmap_heading", anchor="roadmap")\nreport.say("plan.roadmap_text")\n'
+                 'plan = action_plan.schedule(evaluation, action_plan.plan_start(client))\nreport.chart(action_plan.gantt(plan, t))\n'
+                 'report.table(action_plan.wave_table(plan, diagnosis, outcome, t))\n'
+                 'results.publish(report_dir, "05_action_plan", action_plan.step_results(evaluation, outcome))'),
+    ],
+    "06_ecosystem": [
+        ("markdown", "# 06 · 9C ecosystem balance\n\nConsultant notes (not shown in the report): the nine dimensions of experiential "
+                     "capital with evidence, linked to the pillar findings of the diagnosis."),
+        ("parameters", PARAMETERS),
+        ("code", 'import cxlib\nfrom cxlib import ecosystem, results\n\nreport = cxlib.setup(client_dir)\nclient, t = report.client, report.t\n'
+                 'report.title("06_ecosystem")\nreport.caution("ecosystem.intro")\ntable = ecosystem.balance(client.tables["ecosystem"])'),
+        ("code", 'report.chart(ecosystem.radar(table.dropna(subset=["score"]), t))\nreport.say("ecosystem.balance", **ecosystem.balance_facts(table, t))\n'
+                 'report.say("ecosystem.strengths", names=ecosystem.names(ecosystem.strengths(table), t))\n'
+                 'report.say("ecosystem.weaknesses", names=ecosystem.names(ecosystem.weaknesses(table), t))\n'
+                 'if table["score"].isna().any():\n    report.caution("ecosystem.unscored", names=ecosystem.names(table.index[table["score"].isna()].tolist(), t))'),
+        ("code", 'report.table(ecosystem.dimension_table(table, results.load(report_dir, "01_diagnosis"), t))\n'
+                 'results.publish(report_dir, "06_ecosystem", ecosystem.step_results(table))'),
+    ],
 }
 
 
