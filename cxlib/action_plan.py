@@ -49,7 +49,7 @@ def evaluate(client: Client, diagnosis: dict | None, participation: dict | None,
     pillars = results_frame((diagnosis or {}).get("pillars"))
     journey_table = client.tables["journey"].set_index("touchpoint_id") if client.has("journey") else pd.DataFrame()
     moments = set((journey or {}).get("moments_of_truth", []))
-    alarmed = {alarm["touchpoint_id"] for alarm in (journey or {}).get("alarms", [])}
+    alarmed = {alarm["touchpoint_id"] for alarm in (journey or {}).get("alarms") or []}
     pained = set(journey_table.index[journey_table["pain_point"].notna()]) if "pain_point" in journey_table else set()
     in_moment = set(journey_table.index[journey_table["stage"].isin(moments)]) if len(journey_table) else set()
     human = set(journey_table.index[journey_table["human_served"].fillna(False).astype(bool)]) if "human_served" in journey_table else set()

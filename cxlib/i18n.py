@@ -7,6 +7,7 @@ Strings live in ``catalogue.yaml`` beside this module, one key per string with a
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,13 @@ LANGUAGES: tuple[str, ...] = ("es", "en")
 CATALOGUE: dict[str, dict[str, str]] = yaml.safe_load(
     (Path(__file__).with_name("catalogue.yaml")).read_text(encoding="utf-8")
 )
+
+
+MISSING = "–"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 @dataclass(frozen=True)
@@ -44,13 +52,17 @@ class Translator:
             raise KeyError(f"catalogue.yaml has no {self.language!r} text for {key!r}") from missing
         return text.format(**values) if values else text
 
-    def number(self, value: float, decimals: int = 0) -> str:
-        """Format a number with the locale's separators and a fixed number of decimals."""
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        """Format a number with the locale's separators and a fixed number of decimals ("–" when missing)."""
+        if _missing(value):
+            return MISSING
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
-    def percent(self, share: float, decimals: int = 0) -> str:
-        """Format a share in 0..1 as a percentage."""
+    def percent(self, share: float | None, decimals: int = 0) -> str:
+        """Format a share in 0..1 as a percentage ("–" when missing)."""
+        if _missing(share):
+            return MISSING
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
         return format_percent(share, format=pattern, locale=self.locale)
 

@@ -341,7 +341,7 @@ def alarm_touchpoints(run: MonitoringRun, client: Client) -> list[tuple[str, str
 
 def step_results(client: Client, run: MonitoringRun | None, card: pd.DataFrame | None, weights: pd.DataFrame | None) -> dict:
     """What the journey step publishes: alarms, moments of truth and the scorecard."""
-    published: dict = {"moments": {}, "alarms": [], "scorecard": {}}
+    published: dict = {"moments": {}, "alarms": None, "scorecard": {}}  # alarms stay None when nothing was monitored
     if weights is not None:
         published["moments"] = weights[["r2", "low", "high", "n", "share"]].to_dict(orient="index")
         published["moments_of_truth"] = moments_of_truth(weights)

@@ -22,6 +22,7 @@ from cxlib.i18n import Translator
 from cxlib.metrics import _difference, nps_components, proportion_interval
 from cxlib.results import frame as results_frame
 from cxlib.results import load
+from cxlib.stats import SMALL_SAMPLE
 
 TOP = 2
 
@@ -46,9 +47,10 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
     if diagnosis:
         metrics = diagnosis["metrics"]
         for name, metric in metrics.items():
+            caution = f" {t('diagnosis.small')}" if metric["n"] < SMALL_SAMPLE else ""
             found.append(Finding("summary.section.metrics", t("summary.metric", metric=t(f"metric.{name}"),
                                  value=_interval(metric["value"], metric["low"], metric["high"], t, 2 if name == "ces" else 1),
-                                 n=t.number(metric["n"])), "01_diagnosis.html"))
+                                 n=t.number(metric["n"])) + caution, "01_diagnosis.html"))
         pillars = results_frame(diagnosis["pillars"])
         if "gap" in pillars:
             for pillar, row in pillars[pillars["gap"] > 0].nlargest(TOP, "gap").iterrows():
@@ -62,7 +64,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                                      share=t.percent(row["share"], 0), low=t.percent(row["weight_low"] / r2, 0), high=t.percent(row["weight_high"] / r2, 0),
                                      n=t.number(diagnosis["n_drivers"])), "01_diagnosis.html#drivers"))
     journey = load(report_dir, "03_journey")
-    if journey:
+    if journey and journey.get("alarms") is not None:
         for alarm in journey["alarms"]:
             value = (lambda x: t.percent(x, 1)) if alarm["metric"] == "rate" else (lambda x: t.number(x, 2))
             found.append(Finding("summary.section.alarms", t("summary.alarm", touchpoint=alarm["touchpoint"], metric=t(f"journey.metric.{alarm['metric']}"),
@@ -133,14 +135,20 @@ def progress(current_dir: Path, baseline_dir: Path) -> pd.DataFrame | None:
     return table
 
 
+#: Measures where a fall is an improvement (customer effort).
+LOWER_IS_BETTER = {"metric.ces"}
+
+
 def progress_rows(table: pd.DataFrame, t: Translator) -> list[dict[str, str]]:
-    """The comparison formatted for the index page."""
+    """The comparison formatted for the index page; for effort (CES) a fall counts as an improvement."""
+    improved = [(row.change < 0) == (row.measure in LOWER_IS_BETTER) for row in table.itertuples()]
+    decimals = [2 if row.measure == "metric.ces" else 1 for row in table.itertuples()]
     return [{
         "measure": t(row.measure),
-        "before": f"{_interval(row.before['value'], row.before['low'], row.before['high'], t)} (n = {t.number(row.before['n'])})",
-        "now": f"{_interval(row.now['value'], row.now['low'], row.now['high'], t)} (n = {t.number(row.now['n'])})",
-        "change": _interval(row.change, row.low, row.high, t),
-        "p": t.number(row.p_holm, 3),
-        "verdict": t("summary.significant_up" if row.significant and row.change > 0 else "summary.significant_down" if row.significant else "summary.not_significant"),
-        "status": "up" if row.significant and row.change > 0 else "down" if row.significant else "flat",
-    } for row in table.itertuples()]
+        "before": f"{_interval(row.before['value'], row.before['low'], row.before['high'], t, places)} (n = {t.number(row.before['n'])})",
+        "now": f"{_interval(row.now['value'], row.now['low'], row.now['high'], t, places)} (n = {t.number(row.now['n'])})",
+        "change": _interval(row.change, row.low, row.high, t, places),
+        "p": f"< {t.number(0.001, 3)}" if row.p_holm < 0.001 else t.number(row.p_holm, 3),
+        "verdict": t("summary.significant_up" if row.significant and better else "summary.significant_down" if row.significant else "summary.not_significant"),
+        "status": "up" if row.significant and better else "down" if row.significant else "flat",
+    } for row, better, places in zip(table.itertuples(), improved, decimals)]

@@ -1,6 +1,11 @@
 """The two demo clients' content: names, journeys, comments, initiatives (see generate_demo.py)."""
 from __future__ import annotations
 
+import copy
+import dataclasses
+
+import pandas as pd
+
 from generate_demo import DemoSpec
 
 BANK_STAGES = [
@@ -287,3 +292,16 @@ SPECS = [
         survey_format={"sep": ",", "encoding": "utf-8", "date_format": "%Y-%m-%d %H:%M", "decimal": "."},
     ),
 ]
+
+
+def _follow_up(baseline: DemoSpec) -> DemoSpec:
+    """The bank a year later: resolution and time & effort improved, the transfer touchpoint fixed."""
+    config = copy.deepcopy(baseline.config) | {"slug": "demo-seguimiento", "baseline": "demo"}
+    assessment = copy.deepcopy(baseline.assessment)
+    assessment["customer_means"] = {"time_effort": 0.55, "resolution": 0.7}
+    assessment["date"] = "2026-11-20"
+    return dataclasses.replace(baseline, slug="demo-seguimiento", seed=20261, config=config, assessment=assessment, n_responses=3000,
+                               interactions_per_day=150, degrade_from="2099-01-01", out_of_hours_growth=0.0, year_start=pd.Timestamp("2026-01-01"))
+
+
+SPECS.append(_follow_up(SPECS[0]))

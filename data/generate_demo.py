@@ -19,6 +19,10 @@ Planted structure that later steps must find (and the tests check):
   2025-06-01).
 * Employee experience per unit drives customer experience per unit, which drives retention.
 * One initiative (a CRM) touches no pillar, touchpoint or pain point: it has no experience case.
+* ``demo-seguimiento`` is the bank's follow-up wave a year later (2026, ``baseline: demo``): after
+  the first wave of initiatives, customers rate Resolution and Time & effort clearly higher, the
+  transfer touchpoint is fixed; the other pillars are generated as before and move only by a
+  point or two (a new sample of units and customers).
 * Leaders rate Time & effort highly in the self-assessment while customers rate it lowest (demo).
 """
 from __future__ import annotations
@@ -36,8 +40,6 @@ from cxlib.method import PILLARS
 
 CLIENTS_DIR = Path(__file__).resolve().parent / "clients"
 
-YEAR_START = pd.Timestamp("2025-01-01")
-YEAR_END = pd.Timestamp("2025-12-31 23:59")
 
 
 @dataclass
@@ -69,6 +71,7 @@ class DemoSpec:
     initiatives: list[dict]
     ecosystem: list[tuple[str, int, str]]
     survey_format: dict  # sep, encoding, date_format, decimal
+    year_start: pd.Timestamp = pd.Timestamp("2025-01-01")
 
     @property
     def survey_columns(self) -> dict[str, str]:
@@ -113,7 +116,7 @@ def make_survey(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, to
     ces = _to_scale(np.clip(1 - pillars["time_effort"] + rng.normal(0, 0.1, n), 0, 1), 1, 7, rng)
     yes_label = "Sí" if spec.config["language"] == "es" else "Yes"
     satisfied = np.where(drive + rng.normal(0, 0.1, n) > 0.55, yes_label, "No")
-    dates = YEAR_START + pd.to_timedelta(rng.uniform(0, 364.99, n), unit="D")
+    dates = spec.year_start + pd.to_timedelta(rng.uniform(0, 364.99, n), unit="D")
     group = np.select([nps >= 9, nps >= 7], ["promoter", "passive"], "detractor")
     pick = {g: rng.choice(spec.comments[g], n) for g in ("detractor", "passive", "promoter")}
     texts = np.select([group == "promoter", group == "passive"], [pick["promoter"], pick["passive"]], pick["detractor"])
@@ -192,7 +195,7 @@ def make_journey(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def make_interactions(spec: DemoSpec, rng: np.random.Generator, journey: pd.DataFrame) -> pd.DataFrame:
-    days = (YEAR_END - YEAR_START).days + 1
+    days = 365
     n = spec.interactions_per_day * days
     touchpoint_quality = pd.Series(rng.uniform(0.62, 0.85, len(journey)), index=journey["touchpoint_id"])
     tp = rng.choice(journey["touchpoint_id"].to_numpy(), n)
@@ -203,7 +206,7 @@ def make_interactions(spec: DemoSpec, rng: np.random.Generator, journey: pd.Data
     out_of_hours = 0.1 + np.where(human, spec.out_of_hours_growth * day / days, 0.0)
     late = rng.random(n) < out_of_hours
     hour = np.where(late, rng.choice(np.r_[0:8, 20:24], n), rng.integers(9, 19, n)) + rng.random(n)
-    timestamp = YEAR_START + pd.to_timedelta(day, unit="D") + pd.to_timedelta(hour, unit="h")
+    timestamp = spec.year_start + pd.to_timedelta(day, unit="D") + pd.to_timedelta(hour, unit="h")
     quality = touchpoint_quality.reindex(tp).to_numpy()
     degraded = (tp == spec.degrading_touchpoint) & (timestamp >= pd.Timestamp(spec.degrade_from))
     quality = np.where(degraded, quality - 0.22, quality)

@@ -38,6 +38,12 @@ TITLES = {
                                        "Advertencias: una correlación no prueba causalidad", "Sí (el intervalo excluye 0)", "Unidades atípicas"),
     ("northwind", "04_human_value_chain"): ("Human value chain", "Pillars × roles", "Units with better employee experience have more satisfied customers",
                                             "Caveats: a correlation does not prove causation", "Yes (interval excludes 0)", "The strongest link is"),
+    ("demo", "05_action_plan"): ("Plan de acción", "70 %", "Sin caso de experiencia: CRM corporativo", "Carga la capacidad humana fija",
+                                 "Hoja de ruta en tres olas", "NPS esperado al cierre"),
+    ("northwind", "05_action_plan"): ("Action plan", "Highest impact per cost", "No experience case: Enterprise CRM replacement",
+                                      "Three-wave roadmap", "Expected NPS at the end"),
+    ("demo", "06_ecosystem"): ("Balance 9C del ecosistema", "n = 1", "Fortalezas: Canales y circulación", "Debilidades:", "Sin panel de clientes"),
+    ("northwind", "06_ecosystem"): ("9C ecosystem balance", "n = 1", "Strengths: Channels &amp; circulation", "Weaknesses:", "Monthly CX board review"),
 }
 CHART_TITLES = {
     ("demo", "00_overview"): ("Respuestas por segmento", "Mediciones por mes y canal"),
@@ -50,6 +56,10 @@ CHART_TITLES = {
     ("northwind", "03_journey"): ("Northwind Mobile customer journey", "Control charts: In-store device setup (TP07)"),
     ("demo", "04_human_value_chain"): ("Habilitación de los pilares por rol (0-100)", "Experiencia de colaboradores frente a la de clientes"),
     ("northwind", "04_human_value_chain"): ("Pillar enablement by role (0-100)", "Employee against customer experience"),
+    ("demo", "05_action_plan"): ("Matriz de priorización: impacto en NPS frente a costo", "Hoja de ruta por ola y área"),
+    ("northwind", "05_action_plan"): ("Prioritisation matrix: impact on NPS against cost", "Roadmap by wave and office"),
+    ("demo", "06_ecosystem"): ("Balance 9C del capital experiencial (1-5)",),
+    ("northwind", "06_ecosystem"): ("9C balance of experiential capital (1-5)",),
 }
 
 
@@ -67,7 +77,7 @@ def test_step_reports_are_clean_offline_deliverables(demo_reports, slug):
             assert title in text
         for title in CHART_TITLES[slug, step.name]:
             assert json.dumps(title)[1:-1] in html, title  # plotly's JSON escapes non-ASCII
-        assert 'class="plotly-graph-div"' in html and html.count("Plotly.newPlot") >= 3
+        assert 'class="plotly-graph-div"' in html and html.count("Plotly.newPlot") >= len(CHART_TITLES[slug, step.name])
         assert not EXTERNAL_ASSET.search(html)
         for forbidden in ("In [", "Out[", "In&nbsp;[", "import cxlib", "cxlib.setup", "client_dir", "Traceback"):
             assert forbidden not in text, forbidden
