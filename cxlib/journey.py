@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import stats as scipy_stats
 from plotly.subplots import make_subplots
 
 from cxlib.charts import interval_bars
@@ -25,7 +24,7 @@ from cxlib.client import Client
 from cxlib.i18n import Translator
 from cxlib.metrics import mean_interval, metric_by, proportion_interval
 from cxlib.monitoring import MonitoringRun
-from cxlib.stats import SMALL_SAMPLE
+from cxlib.stats import SMALL_SAMPLE, fisher_interval
 
 #: Lanes of the map, top to bottom, as journey columns.
 LANES: tuple[str, ...] = ("customer_action", "touchpoint", "frontstage", "backstage", "support_process", "owner", "kpi",
@@ -147,7 +146,7 @@ def stage_drivers(client: Client, confidence: float = 0.95) -> pd.DataFrame | No
     """Per stage: how much of the variance in NPS the stage's touchpoint satisfaction explains.
 
     For the responses about each stage, the squared correlation between CSAT and NPS (``r2``,
-    with a Fisher z interval: Fisher, R. A. (1921), *Metron* 1, 3-32), and ``share``, the stage's
+    with a Fisher z interval, :func:`cxlib.stats.fisher_interval`), and ``share``, the stage's
     ``r2`` over the sum across stages. Unlike a pooled regression on stage dummies, this does not
     grow with the number of responses a stage happens to have. Stages with fewer than
     :data:`~cxlib.stats.SMALL_SAMPLE` responses are left out. ``None`` without NPS, CSAT and stages.
@@ -161,8 +160,7 @@ def stage_drivers(client: Client, confidence: float = 0.95) -> pd.DataFrame | No
     sums = sums[sums["n"] >= SMALL_SAMPLE]
     covariance = sums["xy"] - sums["x"] * sums["y"] / sums["n"]
     r = covariance / np.sqrt((sums["xx"] - sums["x"] ** 2 / sums["n"]) * (sums["yy"] - sums["y"] ** 2 / sums["n"]))
-    half = scipy_stats.norm.ppf(0.5 + confidence / 2) / np.sqrt(sums["n"] - 3)
-    r_low, r_high = np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)
+    r_low, r_high = fisher_interval(r, sums["n"], confidence)
     weights = pd.DataFrame({"r": r, "r2": r**2, "low": np.where(r_low > 0, r_low**2, 0.0), "high": np.maximum(r_low**2, r_high**2), "n": sums["n"].astype(int)})
     weights["share"] = weights["r2"] / weights["r2"].sum()
     order = stages(client.tables["journey"]) if client.has("journey") else sorted(weights.index)

@@ -172,10 +172,12 @@ class NpsDifference:
 def nps_difference(a, b, confidence: float = 0.95) -> NpsDifference:
     """Test whether two groups' NPS differ (adjusted Wald variances summed; Rocks 2016)."""
     (_, _, _, var_a), (_, _, _, var_b) = (nps_components(*nps_counts(pd.Series(s, dtype="float64"))) for s in (a, b))
-    return _difference(nps(a).value, nps(b).value, float(var_a), float(var_b), confidence)
+    return difference_test(nps(a).value, nps(b).value, float(var_a), float(var_b), confidence)
 
 
-def _difference(value_a, value_b, var_a, var_b, confidence: float) -> NpsDifference:
+def difference_test(value_a, value_b, var_a, var_b, confidence: float = 0.95) -> NpsDifference:
+    """Difference a − b of NPS values (−100..100) given their variances (on −1..1), vectorised:
+    normal interval and two-sided p-value (Rocks 2016, section 4)."""
     se = 100 * np.sqrt(np.asarray(var_a) + np.asarray(var_b))
     difference = np.asarray(value_a) - np.asarray(value_b)
     z = difference / se
@@ -229,7 +231,7 @@ def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) ->
     outside = flags.sum() - inside
     value_in, _, _, var_in = nps_components(inside["det"], inside["pas"], inside["pro"], confidence)
     value_out, _, _, var_out = nps_components(outside["det"], outside["pas"], outside["pro"], confidence)
-    test = _difference(value_in, value_out, var_in, var_out, confidence)
+    test = difference_test(value_in, value_out, var_in, var_out, confidence)
     result = pd.DataFrame(
         {"nps": value_in, "nps_rest": value_out, "difference": test.difference, "low": test.low, "high": test.high,
          "p_value": test.p_value, "n": inside.sum(axis=1)},

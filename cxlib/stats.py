@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import proportion_confint
 
 #: Below this many responses a figure is shown with a visible caution.
@@ -36,3 +37,26 @@ def share_table(labels: pd.Series, confidence: float = 0.95) -> pd.DataFrame:
         {"n": counts, "total": total, "share": counts / total if total else counts, "low": low, "high": high, "small": total < SMALL_SAMPLE},
         index=counts.index,
     )
+
+
+def fisher_interval(r, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence interval of a Pearson correlation by Fisher's z transformation, vectorised.
+
+    Fisher, R. A. (1921). On the "probable error" of a coefficient of correlation deduced from a
+    small sample. *Metron*, 1, 3-32: ``tanh(atanh(r) ± z / sqrt(n − 3))``.
+    """
+    z = np.arctanh(np.clip(np.asarray(r, dtype=float), -0.999999, 0.999999))
+    half = scipy_stats.norm.ppf(0.5 + confidence / 2) / np.sqrt(np.asarray(n, dtype=float) - 3)
+    return np.tanh(z - half), np.tanh(z + half)
+
+
+class IntervalFinding:
+    """Mixin for estimates with ``low`` and ``high``: a *finding* is an interval that excludes zero."""
+
+    low: float
+    high: float
+
+    @property
+    def finding(self) -> bool:
+        """True when the interval excludes zero."""
+        return self.low > 0 or self.high < 0

@@ -19,7 +19,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
 from cxlib.i18n import Translator
-from cxlib.metrics import _difference, nps_components, proportion_interval
+from cxlib.metrics import difference_test, nps_components
 from cxlib.results import frame as results_frame
 from cxlib.results import load
 from cxlib.stats import SMALL_SAMPLE
@@ -111,7 +111,7 @@ def progress(current_dir: Path, baseline_dir: Path) -> pd.DataFrame | None:
         counts_now, counts_before = (list(m["metrics"]["nps"]["counts"].values()) for m in (now, before))
         value_now, _, _, var_now = nps_components(*counts_now)
         value_before, _, _, var_before = nps_components(*counts_before)
-        test = _difference(value_now, value_before, var_now, var_before, 0.95)
+        test = difference_test(value_now, value_before, var_now, var_before, 0.95)
         rows.append(("metric.nps", before["metrics"]["nps"], now["metrics"]["nps"], float(test.difference), float(test.low), float(test.high), float(test.p_value)))
     if "csat" in now["metrics"] and "csat" in before["metrics"]:
         a, b = now["metrics"]["csat"]["counts"], before["metrics"]["csat"]["counts"]

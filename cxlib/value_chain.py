@@ -3,7 +3,7 @@
 * Pillar × role: how each role enables each pillar (``enable_<pillar>`` items, 1-5 → 0-100).
   Cells with fewer than :data:`MIN_CELL` respondents show no number; cells under
   :data:`~cxlib.stats.SMALL_SAMPLE` carry a caution.
-* Linkage across units: Pearson correlations with Fisher z intervals (Fisher 1921), and a simple
+* Linkage across units: Pearson correlations with Fisher z intervals (:func:`cxlib.stats.fisher_interval`), and a simple
   path model EX → CX → results: ``CX = a·EX``, ``results = c'·EX + b·CX`` on standardised unit
   scores, with a percentile bootstrap interval for the indirect effect ``a·b`` (Preacher, K. J. &
   Hayes, A. F. (2008), Asymptotic and resampling strategies for assessing and comparing indirect
@@ -17,14 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import stats as scipy_stats
 
 from cxlib.assessment import to_hundred
 from cxlib.client import Client
 from cxlib.i18n import Translator
 from cxlib.method import PILLARS
 from cxlib.metrics import metric_by
-from cxlib.stats import SMALL_SAMPLE
+from cxlib.stats import SMALL_SAMPLE, IntervalFinding, fisher_interval
 
 #: Cells with fewer respondents than this show no number at all.
 MIN_CELL = 10
@@ -123,7 +122,7 @@ def _enps(employees: pd.DataFrame) -> pd.Series:
 
 
 @dataclass(frozen=True)
-class Correlation:
+class Correlation(IntervalFinding):
     """A Pearson correlation across units with its Fisher z interval."""
 
     x: str
@@ -133,11 +132,6 @@ class Correlation:
     high: float
     n: int
 
-    @property
-    def finding(self) -> bool:
-        """True when the interval excludes zero."""
-        return self.low > 0 or self.high < 0
-
 
 def correlation(x: pd.Series, y: pd.Series, confidence: float = 0.95) -> Correlation:
     """Pearson r of two unit-level series with a Fisher z interval (pairs with a missing value dropped)."""
@@ -146,13 +140,12 @@ def correlation(x: pd.Series, y: pd.Series, confidence: float = 0.95) -> Correla
     if n < 4:
         return Correlation(x.name, y.name, np.nan, np.nan, np.nan, n)
     r = float(np.corrcoef(pairs.iloc[:, 0], pairs.iloc[:, 1])[0, 1])
-    half = scipy_stats.norm.ppf(0.5 + confidence / 2) / np.sqrt(n - 3)
-    z = np.arctanh(np.clip(r, -0.999999, 0.999999))
-    return Correlation(x.name, y.name, r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+    low, high = fisher_interval(r, n, confidence)
+    return Correlation(x.name, y.name, r, float(low), float(high), n)
 
 
 @dataclass(frozen=True)
-class PathModel:
+class PathModel(IntervalFinding):
     """EX → CX → result on standardised unit scores, with the bootstrap interval of the indirect effect."""
 
     a: float  # EX → CX
@@ -162,10 +155,6 @@ class PathModel:
     low: float
     high: float
     n: int
-
-    @property
-    def finding(self) -> bool:
-        return self.low > 0 or self.high < 0
 
 
 def _path_coefficients(data: np.ndarray) -> tuple[float, float, float]:
