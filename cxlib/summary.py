@@ -117,7 +117,7 @@ def progress(current_dir: Path, baseline_dir: Path) -> pd.DataFrame | None:
         a, b = now["metrics"]["csat"]["counts"], before["metrics"]["csat"]["counts"]
         _, p_value = proportions_ztest([a["successes"], b["successes"]], [a["n"], b["n"]])
         p_a, p_b = a["successes"] / a["n"], b["successes"] / b["n"]
-        half = 1.959964 * np.sqrt(p_a * (1 - p_a) / a["n"] + p_b * (1 - p_b) / b["n"])
+        half = scipy_stats.norm.ppf(0.975) * np.sqrt(p_a * (1 - p_a) / a["n"] + p_b * (1 - p_b) / b["n"])  # Wald interval of the difference
         rows.append(("metric.csat", before["metrics"]["csat"], now["metrics"]["csat"], 100 * (p_a - p_b), 100 * (p_a - p_b - half), 100 * (p_a - p_b + half), float(p_value)))
     if "ces" in now["metrics"] and "ces" in before["metrics"]:
         a, b = now["metrics"]["ces"], before["metrics"]["ces"]
