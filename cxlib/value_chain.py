@@ -29,6 +29,8 @@ from cxlib.stats import SMALL_SAMPLE, IntervalFinding, fisher_interval
 MIN_CELL = 10
 #: Units need this many survey responses and employee respondents to enter the linkage.
 MIN_UNIT_RESPONSES = 10
+#: Fewer usable units than this and no correlation across units is computed at all.
+MIN_UNITS = 5
 BOOTSTRAP = 2000
 
 
@@ -231,6 +233,11 @@ def outlier_units(units: pd.DataFrame, ex: str, cx: str, distance: float = 1.5, 
     standard = (usable[[ex, cx]] - usable[[ex, cx]].mean()) / usable[[ex, cx]].std(ddof=1)
     far = np.sqrt((standard**2).sum(axis=1))
     return far[far > distance].sort_values(ascending=False).index[:most].tolist()
+
+
+def enough_units(units: pd.DataFrame) -> bool:
+    """True when at least :data:`MIN_UNITS` units have enough customer and employee responses."""
+    return int((~units["thin"]).sum()) >= MIN_UNITS
 
 
 def ex_measure(units: pd.DataFrame) -> str | None:

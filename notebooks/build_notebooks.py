@@ -163,7 +163,8 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  'else:\n    report.caution("value_chain.no_enablement")'),
         ("code", 'report.heading("value_chain.linkage_heading", anchor="linkage")\nunits = value_chain.unit_scores(client) if client.has("survey") else None\n'
                  'ex = value_chain.ex_measure(units) if units is not None else None\n'
-                 'if ex is None or "nps" not in units:\n    report.caution("value_chain.no_linkage")\nelse:\n'
+                 'if ex is None or "nps" not in units:\n    report.caution("value_chain.no_linkage")\n'
+                 'elif not value_chain.enough_units(units):\n    report.caution("value_chain.few_units", n=int((~units["thin"]).sum()), minimum=value_chain.MIN_UNITS)\n    ex = None\nelse:\n'
                  '    report.say("value_chain.linkage_text")\n    outcomes = value_chain.result_columns(units)\n'
                  '    links = value_chain.linkage(units, ex, "nps", outcomes)\n'
                  '    report.say("value_chain.ex_cx_finding" if links[0].finding else "value_chain.ex_cx_none", **value_chain.correlation_facts(links[0], t))\n'

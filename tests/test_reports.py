@@ -195,3 +195,14 @@ def test_steps_option_keeps_the_other_steps(demo_reports, tmp_path):
     manifest = json.loads((out / "northwind" / "manifest.json").read_text(encoding="utf-8"))
     assert [step["status"] for step in manifest["steps"]] == ["ok"] * len(STEPS)
     assert (out / "northwind" / "00_overview.html").read_text(encoding="utf-8") == before
+
+
+def test_a_one_row_client_runs_every_step_with_cautions(scaffolded, tmp_path):
+    out = tmp_path / "out"
+    assert run([str(scaffolded)], out, jobs=2) == 0
+    manifest = json.loads((out / "acme" / "manifest.json").read_text(encoding="utf-8"))
+    assert [step["status"] for step in manifest["steps"]] == ["ok"] * len(STEPS)
+    chain = (out / "acme" / "04_human_value_chain.html").read_text(encoding="utf-8")
+    assert "Only 0 units have at least 10 customer and employee responses" in chain
+    diagnosis = (out / "acme" / "01_diagnosis.html").read_text(encoding="utf-8")
+    assert "⚠ n &lt; 30: small sample" in diagnosis or "⚠ n < 30: small sample" in diagnosis
