@@ -19,7 +19,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from cxlib.charts import interval_bars
 from cxlib.client import Client
 from cxlib.i18n import Translator
 from cxlib.metrics import mean_interval, metric_by, proportion_interval

@@ -82,7 +82,7 @@ def ewma_limit_factor(t: np.ndarray, baseline_periods: float = np.inf, smoothing
 def control_charts(aggregates: pd.DataFrame, baseline_weeks: int = BASELINE_WEEKS) -> pd.DataFrame:
     """Weekly chart values and limits for every touchpoint (one row per touchpoint and week)."""
     frames = []
-    for touchpoint, weeks in aggregates.sort_values("week").groupby("touchpoint_id", sort=True):  # loops over touchpoints
+    for _, weeks in aggregates.sort_values("week").groupby("touchpoint_id", sort=True):  # loops over touchpoints
         weeks = weeks.reset_index(drop=True)
         base = weeks.iloc[:baseline_weeks]
         chart = weeks[["touchpoint_id", "week", "n_score", "n_success"]].copy()

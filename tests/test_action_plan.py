@@ -1,17 +1,15 @@
 """Impact prediction, roadmap, 9C balance, the executive summary and progress between waves."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from cxlib import action_plan, ecosystem
-from cxlib.client import Client, load_client
+from cxlib.client import Client
 from cxlib.config import ClientConfig
 from cxlib.i18n import translator
-from cxlib.paths import DEMO_CLIENTS_DIR
 from cxlib.results import publish
 from cxlib.runner import run
 from cxlib.summary import findings, progress
