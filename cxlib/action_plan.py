@@ -96,7 +96,7 @@ def evaluation_table(evaluation: pd.DataFrame, outcome: str, t: Translator) -> p
     return pd.DataFrame({
         t("plan.col.initiative"): evaluation["name"].to_numpy(),
         t("plan.col.pillars"): [", ".join(t(f"pillar.{p}") for p in pillars) or "–" for pillars in evaluation["pillars"]],
-        t("plan.col.impact", outcome=t(f"metric.{outcome}")): [f"{t.number(v, 1)} [{t.number(lo, 1)}; {t.number(hi, 1)}]"
+        t("plan.col.impact", outcome=t(f"metric.{outcome}")): [t.interval(v, lo, hi)
                                                              for v, lo, hi in zip(evaluation["impact"], evaluation["impact_low"], evaluation["impact_high"])],
         t("plan.col.cost"): [t.number(c) for c in evaluation["cost"]],
         t("plan.col.ratio"): [t.number(r, 2) if pd.notna(r) else "–" for r in evaluation["impact_per_million"]],
@@ -178,8 +178,7 @@ def wave_table(plan: pd.DataFrame, diagnosis: dict | None, outcome: str, t: Tran
             reached = min(current + points, target) if pd.notna(target) else current + points
             targets.append(f"{t('pillar.' + pillar)} {t.number(current, 0)} → {t.number(reached, 0)}")
         base = headline.get("value")
-        outcome_target = (f"{t.number(base + impact[0], 1)} [{t.number(base + impact[1], 1)}; {t.number(base + impact[2], 1)}]"
-                          if base is not None else "–")
+        outcome_target = t.interval(*(base + impact)) if base is not None else "–"
         rows.append({
             t("plan.col.wave"): wave,
             t("plan.col.dates"): f"{members['start'].min():%Y-%m} – {members['end'].max():%Y-%m}",

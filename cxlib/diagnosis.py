@@ -229,11 +229,11 @@ def segment_profile(client: Client, t: Translator) -> pd.DataFrame:
         row = {t("overview.axis.segment"): segment, t("diagnosis.col.n"): t.number(len(group))}
         for name, estimate in overall_metrics(group, client.survey_scales).items():
             decimals = 2 if name == "ces" else 1
-            row[t(f"metric.{name}")] = _with_interval(estimate.value, estimate.low, estimate.high, t, decimals)
+            row[t(f"metric.{name}")] = t.interval(estimate.value, estimate.low, estimate.high, decimals)
         for column in ("tenure_years", "purchase_frequency", "products"):
             if column in group:
                 estimate = mean(group[column])
-                row[t(f"diagnosis.profile.{column}")] = _with_interval(estimate.value, estimate.low, estimate.high, t)
+                row[t(f"diagnosis.profile.{column}")] = t.interval(estimate.value, estimate.low, estimate.high)
         row[t("diagnosis.col.caution")] = t("diagnosis.small") if len(group) < SMALL_SAMPLE else ""
         rows.append(row)
     return pd.DataFrame(rows)
@@ -276,8 +276,8 @@ def theme_table(client: Client, theme_frame: pd.DataFrame, t: Translator) -> pd.
             t("diagnosis.col.theme"): t(f"theme.{theme}"),
             t("diagnosis.col.mentions"): t.number(mentions[theme]),
             t("diagnosis.col.share_comments"): t.percent(mentions[theme] / len(theme_frame), 1),
-            t("diagnosis.col.nps_mention"): _with_interval(inside[0][position], inside[1][position], inside[2][position], t),
-            t("diagnosis.col.nps_rest"): _with_interval(outside[0][position], outside[1][position], outside[2][position], t),
+            t("diagnosis.col.nps_mention"): t.interval(inside[0][position], inside[1][position], inside[2][position]),
+            t("diagnosis.col.nps_rest"): t.interval(outside[0][position], outside[1][position], outside[2][position]),
             t("diagnosis.col.caution"): t("diagnosis.small") if mentions[theme] < SMALL_SAMPLE else "",
         })
     return pd.DataFrame(rows)
@@ -316,10 +316,6 @@ def available_trends(client: Client) -> list[str]:
     return [metric for metric in TRENDS if metric in survey and "date" in survey]
 
 
-def _with_interval(value: float, low: float, high: float, t: Translator, decimals: int = 1) -> str:
-    return f"{t.number(value, decimals)} [{t.number(low, decimals)}; {t.number(high, decimals)}]"
-
-
 def segment_test_table(client: Client, t: Translator) -> pd.DataFrame:
     """Each segment's NPS against the rest, formatted for the report."""
     tests = nps_segment_tests(client.tables["survey"], "segment")
@@ -327,7 +323,7 @@ def segment_test_table(client: Client, t: Translator) -> pd.DataFrame:
         t("overview.axis.segment"): tests.index,
         t("diagnosis.col.n"): [t.number(n) for n in tests["n"]],
         t("metric.nps"): [t.number(v, 1) for v in tests["nps"]],
-        t("diagnosis.col.difference"): [_with_interval(d, lo, hi, t) for d, lo, hi in zip(tests["difference"], tests["low"], tests["high"])],
+        t("diagnosis.col.difference"): [t.interval(d, lo, hi) for d, lo, hi in zip(tests["difference"], tests["low"], tests["high"])],
         t("diagnosis.col.p_holm"): [t.number(p, 3) for p in tests["p_holm"]],
         t("diagnosis.col.significant"): [t("diagnosis.yes") if s else t("diagnosis.no") for s in tests["significant"]],
         t("diagnosis.col.caution"): [t("diagnosis.small") if n < SMALL_SAMPLE else "" for n in tests["n"]],
@@ -338,7 +334,7 @@ def self_assessment_table(self_scores: pd.DataFrame, t: Translator) -> pd.DataFr
     """Pillar self-assessment scores (0-100) with interval, respondents and range."""
     return pd.DataFrame({
         t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in self_scores.index],
-        t("diagnosis.col.score100"): [_with_interval(s, lo, hi, t) for s, lo, hi in zip(self_scores["score"], self_scores["low"], self_scores["high"])],
+        t("diagnosis.col.score100"): [t.interval(s, lo, hi) for s, lo, hi in zip(self_scores["score"], self_scores["low"], self_scores["high"])],
         t("diagnosis.col.n"): [t.number(n) for n in self_scores["n"]],
         t("diagnosis.col.spread"): [f"{t.number(lo, 0)} – {t.number(hi, 0)}" for lo, hi in zip(self_scores["lowest"], self_scores["highest"])],
         t("diagnosis.col.caution"): [t("diagnosis.small") if n < SMALL_SAMPLE else "" for n in self_scores["n"]],
@@ -390,7 +386,7 @@ def target_table(targets: pd.DataFrame, t: Translator) -> pd.DataFrame:
     """Current score, target, gap and where the target comes from, per pillar."""
     return pd.DataFrame({
         t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in targets.index],
-        t("diagnosis.col.current"): [_with_interval(c, lo, hi, t) for c, lo, hi in zip(targets["current"], targets["low"], targets["high"])],
+        t("diagnosis.col.current"): [t.interval(c, lo, hi) for c, lo, hi in zip(targets["current"], targets["low"], targets["high"])],
         t("diagnosis.col.target"): [t.number(v, 0) if pd.notna(v) else "–" for v in targets["target"]],
         t("diagnosis.col.gap"): [t.number(g, 1) if pd.notna(g) else "–" for g in targets["gap"]],
         t("diagnosis.col.source"): [t(f"diagnosis.source.{s}") for s in targets["source"]],

@@ -74,7 +74,7 @@ def dimension_table(table: pd.DataFrame, diagnosis: dict | None, t: Translator) 
             if pillar in pillars.index and pd.notna(pillars.at[pillar, "current"]):
                 row = pillars.loc[pillar]
                 gap = f"; {t('diagnosis.col.gap').lower()} {t.number(row['gap'], 0)}" if pd.notna(row.get("gap")) else ""
-                parts.append(f"{t('pillar.' + pillar)} {t.number(row['current'], 0)} [{t.number(row['low'], 0)}; {t.number(row['high'], 0)}]{gap}")
+                parts.append(f"{t('pillar.' + pillar)} {t.interval(row['current'], row['low'], row['high'], 0)}{gap}")
         return " · ".join(parts) or "–"
 
     return pd.DataFrame({

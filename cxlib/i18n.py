@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import yaml
 from babel import Locale
 from babel.dates import format_date
@@ -26,7 +27,8 @@ MISSING = "–"
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN or pandas' NA."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,13 @@ class Translator:
             return MISSING
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
         return format_percent(share, format=pattern, locale=self.locale)
+
+    def interval(self, value: float | None, low: float | None, high: float | None, decimals: int = 1, percent: bool = False) -> str:
+        """An estimate with its interval, ``value [low; high]`` ("–" when the estimate is missing)."""
+        if _missing(value):
+            return MISSING
+        show = (lambda x: self.percent(x, decimals)) if percent else (lambda x: self.number(x, decimals))
+        return f"{show(value)} [{show(low)}; {show(high)}]"
 
     def date(self, value: dt.date | dt.datetime, length: str = "medium") -> str:
         """Format a date in the locale's words (``3 mar 2025``, ``Mar 3, 2025``)."""

@@ -232,21 +232,17 @@ def scorecard(client: Client, run: MonitoringRun) -> pd.DataFrame:
 
 def scorecard_table(card: pd.DataFrame, t: Translator) -> pd.DataFrame:
     """The scorecard formatted for the report."""
-    def interval(value, low, high, decimals=2, percent=False):
-        show = (lambda x: t.percent(x, 1)) if percent else (lambda x: t.number(x, decimals))
-        return f"{show(value)} [{show(low)}; {show(high)}]" if pd.notna(value) else "–"
-
     table = pd.DataFrame({
         t("journey.col.rank"): card["rank"].to_numpy(),
         t("journey.col.touchpoint"): (card["touchpoint"].fillna("") + " (" + card.index.to_series() + ")").to_numpy(),
         t("journey.col.stage"): card["stage"].to_numpy(),
         t("journey.col.volume"): [t.number(n) for n in card["n"]],
-        t("journey.col.score"): [interval(v, lo, hi) for v, lo, hi in zip(card["score"], card["score_low"], card["score_high"])],
-        t("journey.col.rate"): [interval(v, lo, hi, percent=True) for v, lo, hi in zip(card["rate"], card["rate_low"], card["rate_high"])],
+        t("journey.col.score"): [t.interval(v, lo, hi, 2) for v, lo, hi in zip(card["score"], card["score_low"], card["score_high"])],
+        t("journey.col.rate"): [t.interval(v, lo, hi, 1, percent=True) for v, lo, hi in zip(card["rate"], card["rate_low"], card["rate_high"])],
         t("journey.col.trend"): [f"{'+' if s > 0 else ''}{t.number(s, 3)}" if pd.notna(s) else "–" for s in card["trend"]],
     })
     if "nps_value" in card:
-        table[t("journey.col.nps")] = [interval(v, lo, hi, 1) + (f" ⚠ n = {int(n)}" if pd.notna(n) and n < SMALL_SAMPLE else "")
+        table[t("journey.col.nps")] = [t.interval(v, lo, hi, 1) + (f" ⚠ n = {int(n)}" if pd.notna(n) and n < SMALL_SAMPLE else "")
                                        for v, lo, hi, n in zip(card["nps_value"], card["nps_low"], card["nps_high"], card["nps_n"])]
     table[t("journey.col.status")] = [t(f"journey.status.{s}") for s in card["status"]]
     return table

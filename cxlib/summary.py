@@ -36,10 +36,6 @@ class Finding:
     href: str
 
 
-def _interval(value: float, low: float, high: float, t: Translator, decimals: int = 1) -> str:
-    return f"{t.number(value, decimals)} [{t.number(low, decimals)}; {t.number(high, decimals)}]"
-
-
 def findings(report_dir: Path, t: Translator) -> list[Finding]:
     """The key findings of every step that published results, in method order."""
     found: list[Finding] = []
@@ -49,13 +45,13 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
         for name, metric in metrics.items():
             caution = f" {t('diagnosis.small')}" if metric["n"] < SMALL_SAMPLE else ""
             found.append(Finding("summary.section.metrics", t("summary.metric", metric=t(f"metric.{name}"),
-                                 value=_interval(metric["value"], metric["low"], metric["high"], t, 2 if name == "ces" else 1),
+                                 value=t.interval(metric["value"], metric["low"], metric["high"], 2 if name == "ces" else 1),
                                  n=t.number(metric["n"])) + caution, "01_diagnosis.html"))
         pillars = results_frame(diagnosis["pillars"])
         if "gap" in pillars:
             for pillar, row in pillars[pillars["gap"] > 0].nlargest(TOP, "gap").iterrows():
                 found.append(Finding("summary.section.gaps", t("summary.gap", pillar=t(f"pillar.{pillar}"), gap=t.number(row["gap"], 1),
-                                     current=_interval(row["current"], row["low"], row["high"], t), target=t.number(row["target"], 0), n=t.number(row["n"])),
+                                     current=t.interval(row["current"], row["low"], row["high"]), target=t.number(row["target"], 0), n=t.number(row["n"])),
                                      "01_diagnosis.html#targets"))
         if "share" in pillars and diagnosis.get("r2"):
             r2 = diagnosis["r2"]
@@ -76,7 +72,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
     if chain and chain.get("ex_cx"):
         link = chain["ex_cx"]
         found.append(Finding("summary.section.ex_cx", t("summary.ex_cx_yes" if link["finding"] else "summary.ex_cx_no",
-                             measure=t(f"value_chain.measure.{chain['ex_measure']}"), r=_interval(link["r"], link["low"], link["high"], t, 2), n=link["n"]),
+                             measure=t(f"value_chain.measure.{chain['ex_measure']}"), r=t.interval(link["r"], link["low"], link["high"], 2), n=link["n"]),
                              "04_human_value_chain.html#linkage"))
     plan = load(report_dir, "05_action_plan")
     if plan:
@@ -84,7 +80,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
         ranked = initiatives.sort_values("impact_per_million", ascending=False)
         for _, row in ranked[~ranked["no_experience_case"].astype(bool)].head(3).iterrows():
             found.append(Finding("summary.section.initiatives", t("summary.initiative", name=row["name"], outcome=t(f"metric.{plan['outcome']}"),
-                                 impact=_interval(row["impact"], row["impact_low"], row["impact_high"], t), cost=t.number(row["cost"]),
+                                 impact=t.interval(row["impact"], row["impact_low"], row["impact_high"]), cost=t.number(row["cost"]),
                                  wave=int(row["wave"]) if pd.notna(row["wave"]) else "–"), "05_action_plan.html#initiatives"))
         no_case = initiatives.loc[initiatives["no_experience_case"].astype(bool), "name"]
         if len(no_case):
@@ -145,9 +141,9 @@ def progress_rows(table: pd.DataFrame, t: Translator) -> list[dict[str, str]]:
     decimals = [2 if row.measure == "metric.ces" else 1 for row in table.itertuples()]
     return [{
         "measure": t(row.measure),
-        "before": f"{_interval(row.before['value'], row.before['low'], row.before['high'], t, places)} (n = {t.number(row.before['n'])})",
-        "now": f"{_interval(row.now['value'], row.now['low'], row.now['high'], t, places)} (n = {t.number(row.now['n'])})",
-        "change": _interval(row.change, row.low, row.high, t, places),
+        "before": f"{t.interval(row.before['value'], row.before['low'], row.before['high'], places)} (n = {t.number(row.before['n'])})",
+        "now": f"{t.interval(row.now['value'], row.now['low'], row.now['high'], places)} (n = {t.number(row.now['n'])})",
+        "change": t.interval(row.change, row.low, row.high, places),
         "p": f"< {t.number(0.001, 3)}" if row.p_holm < 0.001 else t.number(row.p_holm, 3),
         "verdict": t("summary.significant_up" if row.significant and better else "summary.significant_down" if row.significant else "summary.not_significant"),
         "status": "up" if row.significant and better else "down" if row.significant else "flat",

@@ -204,7 +204,7 @@ def correlation_table(links: list[Correlation], t: Translator) -> pd.DataFrame:
     """Correlations with intervals, n and whether they count as a finding."""
     return pd.DataFrame({
         t("value_chain.col.link"): [f"{t('value_chain.measure.' + link.x)} ↔ {t('value_chain.measure.' + link.y)}" for link in links],
-        t("value_chain.col.r"): [f"{t.number(link.r, 2)} [{t.number(link.low, 2)}; {t.number(link.high, 2)}]" for link in links],
+        t("value_chain.col.r"): [t.interval(link.r, link.low, link.high, 2) for link in links],
         t("value_chain.col.units"): [link.n for link in links],
         t("value_chain.col.finding"): [t("value_chain.finding_yes") if link.finding else t("value_chain.finding_no") for link in links],
     })
