@@ -42,10 +42,10 @@ def customer_pillar_frame(client: Client) -> pd.DataFrame:
 
 
 def customer_pillar_scores(pillar_frame: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Per pillar: mean 0-100 score with t interval and n."""
+    """Per pillar: mean 0-100 score with t interval, n and standard deviation."""
     stats = pillar_frame.agg(["mean", "std", "count"]).T
     low, high = mean_interval(stats["mean"], stats["std"], stats["count"], confidence)
-    return pd.DataFrame({"value": stats["mean"], "low": low, "high": high, "n": stats["count"].astype(int)}, index=stats.index)
+    return pd.DataFrame({"value": stats["mean"], "low": low, "high": high, "n": stats["count"].astype(int), "sd": stats["std"]}, index=stats.index)
 
 
 def self_vs_customer(self_scores: pd.DataFrame, customer_scores: pd.DataFrame) -> pd.DataFrame:
@@ -452,11 +452,8 @@ def step_results(client: Client, estimates: dict[str, Estimate], targets: pd.Dat
     pillars: dict[str, dict] = {}
     if targets is not None:
         for pillar, row in targets.iterrows():
-            pillars[pillar] = {"current": row["current"], "low": row["low"], "high": row["high"], "n": row["n"],
+            pillars[pillar] = {"current": row["current"], "low": row["low"], "high": row["high"], "n": row["n"], "sd": row["sd"],
                                "target": row["target"], "source": row["source"], "gap": row["gap"]}
-        sds = customer_pillar_frame(client).std()
-        for pillar in pillars:
-            pillars[pillar]["sd"] = sds.get(pillar)
     if weights is not None:
         for pillar, row in weights.iterrows():
             pillars.setdefault(pillar, {}).update({"weight": row["weight"], "share": row["share"], "weight_low": row["low"], "weight_high": row["high"]})
