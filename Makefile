@@ -1,11 +1,12 @@
 # cx-workbook: two commands on a fresh machine with Python 3.11.
 #   make demo   install, then run the Spanish demo client and print its report index
-#   make test   install, then run every test (the same command .ci/run calls)
+#   make test   install, then lint and run every test (the same command .ci/run calls)
+#   make lab    install, then open JupyterLab on notebooks/ with the workbook's kernel
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test benchmark clean
+.PHONY: install demo test lint lab benchmark clean
 
 install: $(VENV)/.installed
 
@@ -13,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name cxwb --display-name "Python (cx-workbook)"
 	touch $@
 
@@ -21,8 +22,15 @@ demo: install
 	$(BIN)/cxwb run demo
 	@echo "Client index: $(CURDIR)/reports/demo/index.html"
 
-test: install
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
 	$(BIN)/python -m pytest -q
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
 
 benchmark: install
 	$(BIN)/python benchmarks/pipeline.py

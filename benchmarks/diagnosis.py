@@ -6,6 +6,7 @@ validated by ``check_client`` and analysed with the same cxlib calls the 01_diag
 makes. Run ``python benchmarks/diagnosis.py [--rows N]``; it prints seconds per stage and the
 process's peak resident memory.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cxlib import assessment, diagnosis
-from cxlib.client import check_client
-from cxlib.i18n import translator
-from cxlib.paths import DEMO_CLIENTS_DIR
+from cxlib.core.i18n import translator
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.client import check_client
+from cxlib.steps import diagnosis
 
 
 def peak_mb() -> float:
@@ -54,9 +55,17 @@ def main() -> None:
         folder.mkdir()
         for name in ("client.yaml", "assessment.csv"):
             shutil.copy2(DEMO_CLIENTS_DIR / "demo" / name, folder / name)
-        template = pd.read_csv(DEMO_CLIENTS_DIR / "demo" / "survey.csv", sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+        template = pd.read_csv(
+            DEMO_CLIENTS_DIR / "demo" / "survey.csv",
+            sep=";",
+            encoding="cp1252",
+            dtype=str,
+            keep_default_na=False,
+        )
         started = time.perf_counter()
-        make_survey(arguments.rows, template).to_csv(folder / "survey.csv", sep=";", encoding="cp1252", index=False)
+        make_survey(arguments.rows, template).to_csv(
+            folder / "survey.csv", sep=";", encoding="cp1252", index=False
+        )
         size = (folder / "survey.csv").stat().st_size / 1e6
         started = stage(f"write {arguments.rows:,} rows ({size:.0f} MB CSV)", started)
         client, problems = check_client(folder)
@@ -75,7 +84,7 @@ def main() -> None:
         started = stage("breakdowns, trends, segment tests", started)
         frame = diagnosis.customer_pillar_frame(client)
         scores = diagnosis.customer_pillar_scores(frame)
-        diagnosis.self_vs_customer(assessment.pillar_scores(client.tables["assessment"]), scores)
+        diagnosis.self_vs_customer(diagnosis.assessment_pillar_scores(client.tables["assessment"]), scores)
         diagnosis.pillar_targets(client, frame, scores)
         started = stage("customer pillar scores, targets", started)
         weights = diagnosis.pillar_drivers(client, frame, bootstrap=500)
@@ -84,8 +93,11 @@ def main() -> None:
         diagnosis.theme_table(client, themes, t)
         diagnosis.example_quotes(client, sentiment, themes, t)
         stage(f"sentiment + themes ({len(sentiment):,} comments)", started)
-    print(f"total analysis after reading: {sum(v for k, v in timings.items() if not k.startswith(('write', 'read'))):.2f} s; "
-          f"top drivers: {', '.join(weights.index[:2])}; peak RSS {peak_mb():.0f} MB")
+    print(
+        "total analysis after reading: "
+        f"{sum(v for k, v in timings.items() if not k.startswith(('write', 'read'))):.2f} s; "
+        f"top drivers: {', '.join(weights.index[:2])}; peak RSS {peak_mb():.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ The floor is the same number of trivial notebooks (one per step) that only do th
 imports, executed through papermill on the same kernel: what any papermill-based pipeline pays.
 Run ``python benchmarks/pipeline.py [--repeat N]``; it prints medians in seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from cxlib.runner import KERNEL_NAME
+from cxlib.run.runner import KERNEL_NAME
 from cxlib.steps import STEPS
 
 IMPORTS = "import cxlib\nfrom cxlib import profile\nimport pandas, plotly.express"
@@ -25,19 +26,28 @@ IMPORTS = "import cxlib\nfrom cxlib import profile\nimport pandas, plotly.expres
 
 def time_cxwb(clients: list[str], out: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "cxlib", "run", *clients, "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "cxlib", "run", *clients, "--out", str(out)], check=True, capture_output=True
+    )
     return time.perf_counter() - started
 
 
 def time_floor(workdir: Path) -> float:
-    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": KERNEL_NAME, "display_name": KERNEL_NAME, "language": "python"}})
+    notebook = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": KERNEL_NAME, "display_name": KERNEL_NAME, "language": "python"}}
+    )
     notebook.cells.append(nbformat.v4.new_code_cell(IMPORTS))
     source = workdir / "floor.ipynb"
     nbformat.write(notebook, source)
     started = time.perf_counter()
     for index in range(len(STEPS)):
-        papermill.execute_notebook(str(source), str(workdir / f"floor-{index}.ipynb"), kernel_name=KERNEL_NAME,
-                                   progress_bar=False, shutdown_kernel="immediate")
+        papermill.execute_notebook(
+            str(source),
+            str(workdir / f"floor-{index}.ipynb"),
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            shutdown_kernel="immediate",
+        )
     return time.perf_counter() - started
 
 
@@ -51,8 +61,14 @@ def main() -> None:
         floor = [time_floor(workdir) for _ in range(arguments.repeat)]
         time_cxwb(["northwind"], workdir / "reports")
         print(f"steps per client: {len(STEPS)}; repeats: {arguments.repeat}")
-        print(f"cxwb run demo (median): {statistics.median(pipeline):.2f} s  runs: {', '.join(f'{x:.2f}' for x in pipeline)}")
-        print(f"floor, {len(STEPS)} trivial notebook(s) (median): {statistics.median(floor):.2f} s  runs: {', '.join(f'{x:.2f}' for x in floor)}")
+        print(
+            f"cxwb run demo (median): {statistics.median(pipeline):.2f} s  runs: "
+            f"{', '.join(f'{x:.2f}' for x in pipeline)}"
+        )
+        print(
+            f"floor, {len(STEPS)} trivial notebook(s) (median): {statistics.median(floor):.2f} s  runs: "
+            f"{', '.join(f'{x:.2f}' for x in floor)}"
+        )
         print(f"ratio: {statistics.median(pipeline) / statistics.median(floor):.2f}x")
         for client in ("demo", "northwind"):
             html = sum(path.stat().st_size for path in (workdir / "reports" / client).glob("*.html"))

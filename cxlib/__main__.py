@@ -1,4 +1,5 @@
 """``python -m cxlib`` is ``cxwb``."""
+
 import sys
 
 from cxlib.cli import main

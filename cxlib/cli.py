@@ -1,17 +1,18 @@
 """The ``cxwb`` command line: ``new``, ``validate`` and ``run``.
 
-Every :class:`~cxlib.exceptions.CxError` is printed as a message with what to do, and the
+Every :class:`~cxlib.core.exceptions.CxError` is printed as a message with what to do, and the
 command exits with its code (2 for bad input); no traceback reaches the user for bad input.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from cxlib.client import check_client
-from cxlib.exceptions import CxError
-from cxlib.paths import DEFAULT_REPORTS_DIR, resolve_client_dir
+from cxlib.core.exceptions import CxError
+from cxlib.core.paths import DEFAULT_REPORTS_DIR, resolve_client_dir
+from cxlib.inputs.client import check_client
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,7 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("client", help="a client folder, or the slug of a demo client")
     run = commands.add_parser("run", help="run the method's notebooks and write HTML reports")
     run.add_argument("clients", nargs="+", help="client folders or demo slugs")
-    run.add_argument("--out", type=Path, default=DEFAULT_REPORTS_DIR, help=f"output folder (default: {DEFAULT_REPORTS_DIR})")
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_REPORTS_DIR,
+        help=f"output folder (default: {DEFAULT_REPORTS_DIR})",
+    )
     run.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default: 1)")
     run.add_argument("--steps", nargs="+", help="only these steps (e.g. 00_overview or 00)")
     return parser
@@ -36,7 +42,10 @@ def _validate(client: str) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{client_dir}: {len(problems)} problem(s); fix them and run 'cxwb validate' again", file=sys.stderr)
+        print(
+            f"{client_dir}: {len(problems)} problem(s); fix them and run 'cxwb validate' again",
+            file=sys.stderr,
+        )
         return 2
     print(f"{client_dir}: OK")
     return 0
@@ -47,14 +56,17 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         if arguments.command == "new":
-            from cxlib.scaffold import scaffold_client
+            from cxlib.inputs.scaffold import scaffold_client
 
             written = scaffold_client(arguments.folder, arguments.language)
-            print(f"created {arguments.folder} with {len(written)} files; edit them, then run: cxwb validate {arguments.folder}")
+            print(
+                f"created {arguments.folder} with {len(written)} files; edit them, then run: cxwb validate "
+                f"{arguments.folder}"
+            )
             return 0
         if arguments.command == "validate":
             return _validate(arguments.client)
-        from cxlib.runner import run
+        from cxlib.run.runner import run
 
         if arguments.jobs < 1:
             raise CxError("--jobs must be at least 1")

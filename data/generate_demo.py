@@ -25,79 +25,44 @@ Planted structure that later steps must find (and the tests check):
   point or two (a new sample of units and customers).
 * Leaders rate Time & effort highly in the self-assessment while customers rate it lowest (demo).
 """
+
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+from demo_specs import SPECS, DemoSpec  # data/demo_specs.py, beside this script
 
-from cxlib.config import pillar_key
-from cxlib.method import PILLARS
+from cxlib.core.method import PILLARS
 
 CLIENTS_DIR = Path(__file__).resolve().parent / "clients"
 
 
-
-@dataclass
-class DemoSpec:
-    """One demo client; its survey's export columns come from the mappings in ``config``."""
-
-    slug: str
-    config: dict
-    seed: int
-    units: list[str]
-    roles: list[tuple[str, str]]  # (role, office)
-    stages: list[tuple[str, list[tuple[str, str, str]]]]  # stage -> [(touchpoint_id, touchpoint, channel)]
-    driver_weights: dict[str, float]
-    degrading_touchpoint: str
-    degrade_from: str
-    moment_stages: list[str]
-    out_of_hours_growth: float
-    needs: dict[str, str]  # stage -> the customer need it serves
-    internal_stages: list[tuple[str, list[tuple[str, str, str]]]]
-    participation_item: dict  # the survey question on willingness to co-create (column, scale)
-    n_responses: int
-    n_employees: int
-    interactions_per_day: int
-    item_scale: tuple[int, int]
-    csat_scale: tuple[int, int]
-    comments: dict[str, list[str]]  # detractor/passive/promoter -> texts
-    journey_texts: dict[str, list[str]]
-    assessment: dict
-    initiatives: list[dict]
-    ecosystem: list[tuple[str, int, str]]
-    survey_format: dict  # sep, encoding, date_format, decimal
-    year_start: pd.Timestamp = pd.Timestamp("2025-01-01")
-
-    @property
-    def survey_columns(self) -> dict[str, str]:
-        """Canonical field → export column, as client.yaml maps it."""
-        fields = self.config["survey"]["fields"]
-        return {name: value if isinstance(value, str) else value["column"] for name, value in fields.items()}
-
-    @property
-    def item_columns(self) -> dict[str, str]:
-        """Pillar → export column of its survey item (one item per pillar in the demos)."""
-        return {pillar_key(item["pillar"]): item["column"] for item in self.config["survey"]["items"]}
-
-
-def _latent_pillars(rng: np.random.Generator, n: int, unit_effect: np.ndarray, pillar_means: dict[str, float]) -> pd.DataFrame:
+def _latent_pillars(
+    rng: np.random.Generator, n: int, unit_effect: np.ndarray, pillar_means: dict[str, float]
+) -> pd.DataFrame:
     """Pillar perceptions on a 0..1 scale: a general halo, a unit effect, and pillar-specific noise."""
     halo = rng.normal(0, 0.12, n)
     return pd.DataFrame(
-        {p: np.clip(pillar_means[p] + halo + 0.5 * unit_effect + rng.normal(0, 0.17, n), 0, 1) for p in PILLARS}
+        {
+            p: np.clip(pillar_means[p] + halo + 0.5 * unit_effect + rng.normal(0, 0.17, n), 0, 1)
+            for p in PILLARS
+        }
     )
 
 
 def _to_scale(share: np.ndarray, low: int, high: int, rng: np.random.Generator) -> np.ndarray:
-    return np.clip(np.rint(low + share * (high - low) + rng.normal(0, 0.35, len(share))), low, high).astype(int)
+    return np.clip(np.rint(low + share * (high - low) + rng.normal(0, 0.35, len(share))), low, high).astype(
+        int
+    )
 
 
-def make_survey(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, touchpoints: pd.DataFrame) -> pd.DataFrame:
+def make_survey(
+    spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, touchpoints: pd.DataFrame
+) -> pd.DataFrame:
     n = spec.n_responses
     units = rng.choice(spec.units, n)
     unit_effect = 0.12 * unit_ex.reindex(units).to_numpy()
@@ -111,7 +76,16 @@ def make_survey(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, to
     touchpoint_experience = rng.normal(0, 0.1, n)
     at_moment = chosen_tp["stage"].isin(spec.moment_stages).to_numpy()
     unrelated = rng.normal(0, 0.1, n)
-    nps = np.clip(np.rint(10 * drive + 1.2 + 15 * np.where(at_moment, touchpoint_experience, unrelated) + rng.normal(0, 0.7, n)), 0, 10).astype(int)
+    nps = np.clip(
+        np.rint(
+            10 * drive
+            + 1.2
+            + 15 * np.where(at_moment, touchpoint_experience, unrelated)
+            + rng.normal(0, 0.7, n)
+        ),
+        0,
+        10,
+    ).astype(int)
     csat = _to_scale(np.clip(drive + touchpoint_experience, 0, 1), *spec.csat_scale, rng)
     ces = _to_scale(np.clip(1 - pillars["time_effort"] + rng.normal(0, 0.1, n), 0, 1), 1, 7, rng)
     yes_label = "Sí" if spec.config["language"] == "es" else "Yes"
@@ -119,7 +93,9 @@ def make_survey(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, to
     dates = spec.year_start + pd.to_timedelta(rng.uniform(0, 364.99, n), unit="D")
     group = np.select([nps >= 9, nps >= 7], ["promoter", "passive"], "detractor")
     pick = {g: rng.choice(spec.comments[g], n) for g in ("detractor", "passive", "promoter")}
-    texts = np.select([group == "promoter", group == "passive"], [pick["promoter"], pick["passive"]], pick["detractor"])
+    texts = np.select(
+        [group == "promoter", group == "passive"], [pick["promoter"], pick["passive"]], pick["detractor"]
+    )
     texts = np.where(rng.random(n) < 0.62, texts, "")
     segments = rng.choice(spec.config["segments"], n, p=[0.6, 0.25, 0.15])
     columns = spec.survey_columns
@@ -147,9 +123,14 @@ def make_survey(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series, to
     )
     survey[columns["products"]] = rng.integers(1, 6, n)
     item = spec.participation_item
-    willing = np.clip(0.25 + 0.2 * (segments == spec.config["segments"][1]) + 0.3 * (drive - 0.6), 0, 1) > rng.random(n)
-    survey[item["column"]] = (np.where(willing, yes_label, "No") if item["scale"] == "yes/no"
-                              else np.clip(np.rint(2.5 + 2 * willing + rng.normal(0, 0.8, n)), 1, 5).astype(int))
+    willing = np.clip(
+        0.25 + 0.2 * (segments == spec.config["segments"][1]) + 0.3 * (drive - 0.6), 0, 1
+    ) > rng.random(n)
+    survey[item["column"]] = (
+        np.where(willing, yes_label, "No")
+        if item["scale"] == "yes/no"
+        else np.clip(np.rint(2.5 + 2 * willing + rng.normal(0, 0.8, n)), 1, 5).astype(int)
+    )
     survey.loc[rng.random(n) < 0.03, columns["segment"]] = ""  # real exports have gaps
     return survey.sort_values(columns["response_id"])
 
@@ -177,20 +158,31 @@ def make_journey(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
                     "pain_point": rng.choice(texts["pains"]) if pain else "",
                     "pain_severity": int(rng.integers(2, 6)) if pain else "",
                     "opportunity": rng.choice(texts["opportunities"]) if rng.random() < 0.5 else "",
-                    "moment_of_truth": "yes" if tp_id == spec.degrading_touchpoint or rng.random() < 0.2 else "no",
+                    "moment_of_truth": "yes"
+                    if tp_id == spec.degrading_touchpoint or rng.random() < 0.2
+                    else "no",
                     "declared_emotion": int(rng.integers(-2, 3)),
                     "human_served": "yes" if human else "no",
                     "internal": "yes" if stage in dict(spec.internal_stages) else "no",
                     "value_promise": texts["promise"],
                     "customer_need": spec.needs.get(stage, stage),
                     "participation_level": int(rng.choice([0, 1, 1, 2, 2, 3])),
-                    "archetype": rng.choice(["respond_to_desire", "curated_offering", "coach_behaviour", "episodic", ""], p=[0.25, 0.1, 0.1, 0.35, 0.2]),
+                    "archetype": rng.choice(
+                        ["respond_to_desire", "curated_offering", "coach_behaviour", "episodic", ""],
+                        p=[0.25, 0.1, 0.1, 0.35, 0.2],
+                    ),
                 }
             )
     journey = pd.DataFrame(rows)
     targets = rng.random(len(journey)) < 0.4
-    journey["target_participation_level"] = np.where(targets, np.minimum(journey["participation_level"] + rng.integers(1, 3, len(journey)), 5), pd.NA)
-    journey["target_archetype"] = np.where(rng.random(len(journey)) < 0.3, rng.choice(["coach_behaviour", "automatic_execution", "curated_offering"], len(journey)), "")
+    journey["target_participation_level"] = np.where(
+        targets, np.minimum(journey["participation_level"] + rng.integers(1, 3, len(journey)), 5), pd.NA
+    )
+    journey["target_archetype"] = np.where(
+        rng.random(len(journey)) < 0.3,
+        rng.choice(["coach_behaviour", "automatic_execution", "curated_offering"], len(journey)),
+        "",
+    )
     return journey
 
 
@@ -214,9 +206,17 @@ def make_interactions(spec: DemoSpec, rng: np.random.Generator, journey: pd.Data
     success = np.where(rng.random(n) < quality + 0.1, "yes", "no")
     duration = np.round(rng.gamma(2.0, 120.0, n) * np.where(degraded, 1.6, 1.0))
     frame = pd.DataFrame(
-        {"timestamp": timestamp.floor("s"), "touchpoint_id": tp, "score": score, "success": success, "duration_seconds": duration.astype(int)}
+        {
+            "timestamp": timestamp.floor("s"),
+            "touchpoint_id": tp,
+            "score": score,
+            "success": success,
+            "duration_seconds": duration.astype(int),
+        }
     )
-    return frame.sort_values("timestamp").assign(timestamp=lambda f: f["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S"))
+    return frame.sort_values("timestamp").assign(
+        timestamp=lambda f: f["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    )
 
 
 def make_employees(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series) -> pd.DataFrame:
@@ -238,8 +238,14 @@ def make_employees(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series)
         frame[f"enable_{pillar}"] = np.clip(np.rint(3.3 + 0.5 * ex + rng.normal(0, 0.7, n)), 1, 5).astype(int)
     culture = rng.normal(0, 1, n) + 0.5 * ex
     spanish = spec.config["language"] == "es"
-    culture_items = ("enfoque_en_el_cliente", "autonomia", "reconocimiento") if spanish else ("customer_focus", "autonomy", "recognition")
-    behaviour_items = ("va_mas_alla", "comparte_aprendizajes") if spanish else ("goes_extra_mile", "shares_feedback")
+    culture_items = (
+        ("enfoque_en_el_cliente", "autonomia", "reconocimiento")
+        if spanish
+        else ("customer_focus", "autonomy", "recognition")
+    )
+    behaviour_items = (
+        ("va_mas_alla", "comparte_aprendizajes") if spanish else ("goes_extra_mile", "shares_feedback")
+    )
     for item in (f"culture_{name}" for name in culture_items):
         frame[item] = np.clip(np.rint(3.4 + 0.7 * culture + rng.normal(0, 0.6, n)), 1, 5).astype(int)
     for item in (f"behaviour_{name}" for name in behaviour_items):
@@ -253,7 +259,9 @@ def make_units(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series) -> 
     return pd.DataFrame(
         {
             "unit": unit_ex.index,
-            "region": [spec.config["_regions"][i % len(spec.config["_regions"])] for i in range(len(unit_ex))],
+            "region": [
+                spec.config["_regions"][i % len(spec.config["_regions"])] for i in range(len(unit_ex))
+            ],
             "customers": customers,
             "retention": np.round(np.clip(0.84 + 0.03 * cx + rng.normal(0, 0.01, len(cx)), 0, 1), 3),
             "revenue": np.round(customers * rng.uniform(90, 140, len(cx)) * (1 + 0.05 * cx), -2),
@@ -266,13 +274,22 @@ def make_assessment(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
     plan = spec.assessment
     rows = []
     for respondent, area in plan["respondents"]:
-        for pillar, prefix in zip(PILLARS, plan["item_prefixes"]):
+        for pillar, prefix in zip(PILLARS, plan["item_prefixes"], strict=True):
             for number in range(1, 5):
                 mean = plan["self_means"][pillar]
                 score = int(np.clip(np.rint(mean + rng.normal(0, 0.8)), 1, 5))
                 evidence = rng.choice(plan["evidence"]) if rng.random() > 0.18 else ""
-                rows.append({"respondent": respondent, "area": area, "pillar": plan["pillar_labels"][pillar],
-                             "item_id": f"{prefix}{number}", "score": score, "evidence": evidence, "date": plan["date"]})
+                rows.append(
+                    {
+                        "respondent": respondent,
+                        "area": area,
+                        "pillar": plan["pillar_labels"][pillar],
+                        "item_id": f"{prefix}{number}",
+                        "score": score,
+                        "evidence": evidence,
+                        "date": plan["date"],
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -284,13 +301,21 @@ def write_client(spec: DemoSpec) -> None:
         old.unlink()
     config = {key: value for key, value in spec.config.items() if not key.startswith("_")}
     header = f"# Demo client generated by data/generate_demo.py (seed {spec.seed}); do not edit by hand.\n"
-    (folder / "client.yaml").write_text(header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (folder / "client.yaml").write_text(
+        header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     unit_ex = pd.Series(rng.normal(0, 1, len(spec.units)), index=spec.units)
     journey = make_journey(spec, rng)
     touchpoints = journey[["stage", "touchpoint_id", "channel"]]
     fmt = spec.survey_format
     survey = make_survey(spec, rng, unit_ex, touchpoints)
-    survey.to_csv(folder / "survey.csv", sep=fmt["sep"], encoding=fmt["encoding"], index=False, quoting=csv.QUOTE_MINIMAL)
+    survey.to_csv(
+        folder / "survey.csv",
+        sep=fmt["sep"],
+        encoding=fmt["encoding"],
+        index=False,
+        quoting=csv.QUOTE_MINIMAL,
+    )
     journey.to_csv(folder / "journey.csv", index=False)
     make_interactions(spec, rng, journey).to_csv(folder / "interactions.csv", index=False)
     make_employees(spec, rng, unit_ex).to_csv(folder / "employees.csv", index=False)
@@ -301,12 +326,12 @@ def write_client(spec: DemoSpec) -> None:
         units.to_csv(folder / "units.csv", index=False)
     make_assessment(spec, rng).to_csv(folder / "assessment.csv", index=False)
     pd.DataFrame(spec.initiatives).to_csv(folder / "initiatives.csv", index=False)
-    pd.DataFrame(spec.ecosystem, columns=["dimension", "score", "evidence"]).to_csv(folder / "ecosystem.csv", index=False)
+    pd.DataFrame(spec.ecosystem, columns=["dimension", "score", "evidence"]).to_csv(
+        folder / "ecosystem.csv", index=False
+    )
     print(f"wrote {folder}")
 
 
 if __name__ == "__main__":
-    from demo_specs import SPECS  # noqa: E402  (data/demo_specs.py, beside this script)
-
     for demo_spec in SPECS:
         write_client(demo_spec)

@@ -1,4 +1,5 @@
 """Shared fixtures: demo reports are built once per session, in a temporary output folder."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cxlib.paths import DEMO_CLIENTS_DIR
-from cxlib.runner import run
-from cxlib.scaffold import scaffold_client
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.scaffold import scaffold_client
+from cxlib.run.runner import run
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """Open the reports in real headless Chromium (Debian's, never a downloaded one) with the network blocked."""
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,13 @@ def browser():
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
         )
         yield launched
         launched.close()
@@ -58,7 +65,9 @@ def test_reports_draw_charts_offline(browser, demo_reports, slug):
     assert charts.count() >= 5
     drawn = page.locator(".plotly-graph-div .main-svg .bars path, .plotly-graph-div .main-svg .point path")
     assert drawn.count() > 20
-    titles = page.locator(".plotly-graph-div .gtitle").evaluate_all("nodes => nodes.map(node => node.textContent)")
+    titles = page.locator(".plotly-graph-div .gtitle").evaluate_all(
+        "nodes => nodes.map(node => node.textContent)"
+    )
     assert any(("Respuestas" if slug == "demo" else "Responses") in title for title in titles)
     assert errors == [] and blocked == []
     page.close()

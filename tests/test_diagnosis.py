@@ -1,14 +1,16 @@
 """The diagnosis on the demo clients finds what the generator planted; comment analysis on known text."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-from cxlib import assessment, diagnosis
-from cxlib.client import load_client
-from cxlib.i18n import translator
-from cxlib.method import PILLARS
-from cxlib.paths import DEMO_CLIENTS_DIR
-from cxlib.text import sentiment, themes
+from cxlib.core.i18n import translator
+from cxlib.core.method import PILLARS
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.client import load_client
+from cxlib.inputs.question_bank import question_bank
+from cxlib.stats.text import sentiment, themes
+from cxlib.steps import diagnosis
 
 PLANTED_DRIVERS = {"demo": {"resolution", "personalisation"}, "northwind": {"time_effort", "expectations"}}
 
@@ -25,7 +27,9 @@ def test_planted_drivers_are_found():
 def test_overconfidence_on_time_and_effort_in_demo():
     client = load_client(DEMO_CLIENTS_DIR / "demo")
     customer = diagnosis.customer_pillar_scores(diagnosis.customer_pillar_frame(client))
-    comparison = diagnosis.self_vs_customer(assessment.pillar_scores(client.tables["assessment"]), customer)
+    comparison = diagnosis.self_vs_customer(
+        diagnosis.assessment_pillar_scores(client.tables["assessment"]), customer
+    )
     assert comparison.index[comparison["overconfident"]].tolist() == ["time_effort"]
 
 
@@ -39,21 +43,30 @@ def test_targets_fall_back_to_the_internal_benchmark():
 
 
 def test_assessment_scoring_on_a_small_table():
-    answers = pd.DataFrame({
-        "respondent": ["A", "B", "A", "B"], "pillar": ["resolution"] * 2 + ["empathy"] * 2,
-        "item_id": ["RES1", "RES1", "EMP1", "EMP1"], "score": [5.0, 1.0, 3.0, 3.0], "evidence": ["report", None, "memo", "memo"],
-    })
-    bank = assessment.question_bank()
-    items = assessment.item_scores(answers, bank, "en").set_index("item_id")
-    assert items.loc["RES1", "score"] == 50.0 and bool(items.loc["RES1", "disagreement"]) and not bool(items.loc["EMP1", "disagreement"])
-    pillars = assessment.pillar_scores(answers)
+    answers = pd.DataFrame(
+        {
+            "respondent": ["A", "B", "A", "B"],
+            "pillar": ["resolution"] * 2 + ["empathy"] * 2,
+            "item_id": ["RES1", "RES1", "EMP1", "EMP1"],
+            "score": [5.0, 1.0, 3.0, 3.0],
+            "evidence": ["report", None, "memo", "memo"],
+        }
+    )
+    bank = question_bank()
+    items = diagnosis.assessment_item_scores(answers, bank, "en").set_index("item_id")
+    assert (
+        items.loc["RES1", "score"] == 50.0
+        and bool(items.loc["RES1", "disagreement"])
+        and not bool(items.loc["EMP1", "disagreement"])
+    )
+    pillars = diagnosis.assessment_pillar_scores(answers)
     assert pillars.loc["empathy", "score"] == 50.0 and pillars.loc["resolution", "n"] == 2
-    evidence = assessment.evidence_table(answers, bank, "en")
+    evidence = diagnosis.assessment_evidence(answers, bank, "en")
     assert evidence["supported"].tolist().count(False) == 1
 
 
 def test_question_bank_covers_every_pillar_and_the_seed_items():
-    bank = assessment.question_bank()
+    bank = question_bank()
     assert (bank.groupby("pillar").size().reindex(list(PILLARS)) >= 4).all()
     assert bank["seed"].sum() == 9
     assert bank[["es", "en"]].notna().all().all()
@@ -62,7 +75,9 @@ def test_question_bank_covers_every_pillar_and_the_seed_items():
 def test_sentiment_and_themes_on_known_comments():
     comments = pd.Series(["Pésimo servicio, esperé una hora", "Excelente atención", "No fue rápido", None])
     result = sentiment(comments, "es")
-    assert result["label"].tolist()[:3] == ["negative", "positive", "negative"] and pd.isna(result["label"][3])
+    assert result["label"].tolist()[:3] == ["negative", "positive", "negative"] and pd.isna(
+        result["label"][3]
+    )
     english = themes(pd.Series(["My bill was wrong again", "Great signal everywhere"]), "en")
     assert english.loc[0, "fees"] and english.loc[1, "network"] and not english.loc[1, "fees"]
 
@@ -77,5 +92,9 @@ def test_negative_comments_concentrate_among_detractors():
 
 def test_metric_table_is_translated():
     client = load_client(DEMO_CLIENTS_DIR / "demo")
-    table = diagnosis.metric_table(diagnosis.overall_metrics(client.tables["survey"], client.survey_scales), translator("es", "es_MX"))
-    assert list(table.columns)[:3] == ["Indicador", "Valor", "IC 95 %"] and "Wald ajustado" in table.to_string()
+    table = diagnosis.metric_table(
+        diagnosis.overall_metrics(client.tables["survey"], client.survey_scales), translator("es", "es_MX")
+    )
+    assert (
+        list(table.columns)[:3] == ["Indicador", "Valor", "IC 95 %"] and "Wald ajustado" in table.to_string()
+    )

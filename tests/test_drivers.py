@@ -1,11 +1,12 @@
 """Key drivers against a published worked example, and on data with known structure."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cxlib.drivers import priority_matrix, relative_weights
+from cxlib.stats.drivers import priority_matrix, relative_weights
 
 # R's mtcars (Henderson & Velleman 1981): mpg, cyl, disp, hp, gear for the 32 cars.
 MTCARS = """mpg cyl disp hp gear

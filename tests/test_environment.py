@@ -1,4 +1,5 @@
 """pyproject.toml and environment.yml declare the same dependencies."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ import tomllib
 
 import yaml
 
-from cxlib.paths import PROJECT_DIR
+from cxlib.core.paths import PROJECT_DIR
 
 
 def _name(requirement: str) -> str:
@@ -15,9 +16,14 @@ def _name(requirement: str) -> str:
 
 def test_environment_matches_pyproject():
     project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]
-    declared = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    extras = project["optional-dependencies"].values()
+    declared = {_name(r) for r in project["dependencies"] + [r for extra in extras for r in extra]}
     environment = yaml.safe_load((PROJECT_DIR / "environment.yml").read_text())
     conda = {_name(r) for r in environment["dependencies"] if isinstance(r, str)} - {"python", "pip"}
     assert conda == declared
-    pinned = {_name(r): r.split(_name(r).replace("-", "_"), 1)[-1] for r in environment["dependencies"] if isinstance(r, str)}
+    pinned = {
+        _name(r): r.split(_name(r).replace("-", "_"), 1)[-1]
+        for r in environment["dependencies"]
+        if isinstance(r, str)
+    }
     assert "conda-forge" in environment["channels"] and pinned

@@ -1,23 +1,31 @@
 """Journey map cells, moments of truth on the demo clients, and the Excel export."""
+
 from __future__ import annotations
 
 import openpyxl
 import pandas as pd
 
-from cxlib import journey
-from cxlib.client import load_client
-from cxlib.i18n import translator
-from cxlib.monitoring import monitor
-from cxlib.paths import DEMO_CLIENTS_DIR
+from cxlib.core.i18n import translator
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.client import load_client
+from cxlib.stats.monitoring import monitor
+from cxlib.steps import journey
 
 
 def small_journey() -> pd.DataFrame:
-    return pd.DataFrame({
-        "stage": ["Buy", "Buy", "Use"], "stage_order": [1, 1, 2], "touchpoint_id": ["T1", "T2", "T3"],
-        "touchpoint": ["Web checkout", "Store", "App"], "channel": ["Web", "Store", "App"],
-        "pain_point": ["Slow", None, "Crashes"], "pain_severity": [2.0, None, 5.0],
-        "moment_of_truth": pd.array([False, True, False], dtype="boolean"), "owner": ["Digital", "Retail", "Digital"],
-    })
+    return pd.DataFrame(
+        {
+            "stage": ["Buy", "Buy", "Use"],
+            "stage_order": [1, 1, 2],
+            "touchpoint_id": ["T1", "T2", "T3"],
+            "touchpoint": ["Web checkout", "Store", "App"],
+            "channel": ["Web", "Store", "App"],
+            "pain_point": ["Slow", None, "Crashes"],
+            "pain_severity": [2.0, None, 5.0],
+            "moment_of_truth": pd.array([False, True, False], dtype="boolean"),
+            "owner": ["Digital", "Retail", "Digital"],
+        }
+    )
 
 
 def test_map_cells_by_lane_and_stage():
@@ -25,8 +33,14 @@ def test_map_cells_by_lane_and_stage():
     assert list(short.columns) == ["Buy", "Use"]
     assert short.at["touchpoint", "Buy"] == "Web checkout (Web)<br>Store (Store)"
     assert short.at["pain_point", "Use"] == "Crashes [5]"
-    assert code.at["pain_point", "Buy"] == journey.PAIN_LANE_CODE + 2 and code.at["pain_point", "Use"] == journey.PAIN_LANE_CODE + 5
-    assert code.at["moment_of_truth", "Buy"] == journey.TRUTH_LANE_CODE and code.at["moment_of_truth", "Use"] == 0
+    assert (
+        code.at["pain_point", "Buy"] == journey.PAIN_LANE_CODE + 2
+        and code.at["pain_point", "Use"] == journey.PAIN_LANE_CODE + 5
+    )
+    assert (
+        code.at["moment_of_truth", "Buy"] == journey.TRUTH_LANE_CODE
+        and code.at["moment_of_truth", "Use"] == 0
+    )
     assert short.at["owner", "Use"] == "Digital"
 
 
@@ -38,7 +52,10 @@ def test_map_fits_a_landscape_page():
 
 
 def test_planted_moments_of_truth_are_found():
-    for slug, planted in (("demo", {"Soporte", "Resolución de problemas"}), ("northwind", {"Set up", "Get help"})):
+    for slug, planted in (
+        ("demo", {"Soporte", "Resolución de problemas"}),
+        ("northwind", {"Set up", "Get help"}),
+    ):
         weights = journey.stage_drivers(load_client(DEMO_CLIENTS_DIR / slug))
         assert set(journey.moments_of_truth(weights)) == planted
         others = weights.drop(index=list(planted))
@@ -60,5 +77,9 @@ def test_excel_export(tmp_path):
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["Map", "Scorecard", "Alerts", "Journey"]
     assert workbook["Map"]["A2"].value == "Customer actions"
-    assert any("Your new phone set up in store" in str(cell.value) for row in workbook["Alerts"].iter_rows() for cell in row)
+    assert any(
+        "Your new phone set up in store" in str(cell.value)
+        for row in workbook["Alerts"].iter_rows()
+        for cell in row
+    )
     assert not list(tmp_path.glob(".*tmp*"))

@@ -1,4 +1,5 @@
 """Customer metrics on small inputs with hand-computed answers."""
+
 from __future__ import annotations
 
 import math
@@ -7,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxlib.metrics import csat, mean, metric_by, nps, nps_difference, nps_segment_tests, proportion
+from cxlib.stats.metrics import csat, mean, metric_by, nps, nps_difference, nps_segment_tests, proportion
 
 # 20 detractors, 30 passives, 50 promoters: NPS 30.
 SCORES = [0] * 20 + [7] * 30 + [10] * 50

@@ -1,18 +1,18 @@
-"""Committed notebooks: no outputs, the workbook's kernel, and identical to notebooks/build_notebooks.py."""
+"""Committed notebooks: each a jupytext pair in sync, without outputs, on the workbook's kernel."""
+
 from __future__ import annotations
 
-import importlib.util
-
+import jupytext
 import nbformat
 import pytest
 
-from cxlib.paths import NOTEBOOKS_DIR
-from cxlib.runner import KERNEL_NAME, check_parameters
+from cxlib.core.paths import NOTEBOOKS_DIR
+from cxlib.run.runner import KERNEL_NAME, check_parameters
 from cxlib.steps import STEPS
 
-spec = importlib.util.spec_from_file_location("build_notebooks", NOTEBOOKS_DIR / "build_notebooks.py")
-builder = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(builder)
+
+def _cells(notebook) -> list[tuple[str, str, list[str]]]:
+    return [(cell.cell_type, cell.source.strip(), cell.metadata.get("tags", [])) for cell in notebook.cells]
 
 
 @pytest.mark.parametrize("step", STEPS, ids=lambda step: step.name)
@@ -23,9 +23,23 @@ def test_notebook_is_committed_clean(step):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
-    assert notebook == builder.build(step.name, builder.NOTEBOOKS[step.name])
+    parameter_cells = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+    assert len(parameter_cells) == 1
     check_parameters(step)
 
 
+@pytest.mark.parametrize("step", STEPS, ids=lambda step: step.name)
+def test_notebook_pair_is_in_sync(step):
+    """The percent script and the .ipynb hold the same cells (run `jupytext --sync notebooks/*.py`)."""
+    script = step.notebook.with_suffix(".py")
+    paired = jupytext.read(script)
+    assert _cells(paired) == _cells(nbformat.read(step.notebook, as_version=4)), (
+        f"{script.name} and {step.notebook.name} differ; run: jupytext --sync {script}"
+    )
+    assert paired.metadata["kernelspec"]["name"] == KERNEL_NAME
+
+
 def test_every_notebook_is_a_step():
-    assert sorted(path.stem for path in NOTEBOOKS_DIR.glob("*.ipynb")) == sorted(step.name for step in STEPS)
+    steps = sorted(step.name for step in STEPS)
+    assert sorted(path.stem for path in NOTEBOOKS_DIR.glob("*.ipynb")) == steps
+    assert sorted(path.stem for path in NOTEBOOKS_DIR.glob("*.py")) == steps

@@ -1,4 +1,5 @@
 """Participation ladder, recommendations and the four myth checks on small tables with known answers."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cxlib import participation
-from cxlib.client import Client, load_client
-from cxlib.config import ClientConfig
-from cxlib.i18n import translator
-from cxlib.paths import DEMO_CLIENTS_DIR
+from cxlib.core.i18n import translator
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.client import Client, load_client
+from cxlib.inputs.config import ClientConfig
+from cxlib.steps import participation
 
 T = translator("en")
 CONFIG = ClientConfig(name="Acme", slug="acme", language="en", industry="Retail", currency="GBP")
@@ -21,8 +22,13 @@ def client_with(**tables: pd.DataFrame) -> Client:
 
 
 def journey(**columns) -> pd.DataFrame:
-    base = {"stage": ["Buy", "Buy", "Use"], "stage_order": [1, 1, 2], "touchpoint_id": ["T1", "T2", "T3"],
-            "touchpoint": ["Web checkout", "Store counter", "Usage alerts"], "channel": ["Web", "Store", "App"]}
+    base = {
+        "stage": ["Buy", "Buy", "Use"],
+        "stage_order": [1, 1, 2],
+        "touchpoint_id": ["T1", "T2", "T3"],
+        "touchpoint": ["Web checkout", "Store counter", "Usage alerts"],
+        "channel": ["Web", "Store", "App"],
+    }
     return pd.DataFrame(base | columns)
 
 
@@ -34,12 +40,20 @@ def test_ladder_has_six_levels_with_examples_and_policies():
 
 
 def test_next_step_is_one_level_and_never_beyond_target():
-    table = participation.recommendations(journey(participation_level=[1, 3, None], target_participation_level=[4, 3, None]), "en")
+    table = participation.recommendations(
+        journey(participation_level=[1, 3, None], target_participation_level=[4, 3, None]), "en"
+    )
     assert table["next"].iloc[0] == 2 and pd.isna(table["next"].iloc[1]) and pd.isna(table["next"].iloc[2])
     assert table["status"].tolist() == ["step", "at_target", "not_assessed"]
     assert table["policies"].iloc[0] == ["privacy", "liability"]
-    no_target = participation.recommendations(journey(participation_level=[5, 0, 2], target_participation_level=[None, None, None]), "en")
-    assert pd.isna(no_target["next"].iloc[0]) and no_target["next"].iloc[1] == 1 and no_target["next"].iloc[2] == 3
+    no_target = participation.recommendations(
+        journey(participation_level=[5, 0, 2], target_participation_level=[None, None, None]), "en"
+    )
+    assert (
+        pd.isna(no_target["next"].iloc[0])
+        and no_target["next"].iloc[1] == 1
+        and no_target["next"].iloc[2] == 3
+    )
 
 
 def test_archetypes_declared_win_over_inferred():
@@ -48,7 +62,11 @@ def test_archetypes_declared_win_over_inferred():
     assert experiences["current"].tolist() == ["respond_to_desire", "automatic_execution", "coach_behaviour"]
     assert experiences["current_source"].tolist() == ["inferred", "declared", "inferred"]
     assert experiences["continuous"].tolist() == [False, True, True]
-    assert experiences["potential"].tolist() == ["curated_offering", "automatic_execution", "automatic_execution"]
+    assert experiences["potential"].tolist() == [
+        "curated_offering",
+        "automatic_execution",
+        "automatic_execution",
+    ]
 
 
 def human_interactions(late_share_end: float, growth: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -66,12 +84,17 @@ def human_interactions(late_share_end: float, growth: float) -> tuple[pd.DataFra
 
 def test_capacity_check_triggers_on_out_of_hours_growth():
     interactions, frame = human_interactions(late_share_end=0.3, growth=0.0)
-    assert participation.capacity_check(client_with(journey=frame, interactions=interactions), T).status == "risk"
+    assert (
+        participation.capacity_check(client_with(journey=frame, interactions=interactions), T).status
+        == "risk"
+    )
 
 
 def test_capacity_check_quiet_on_stable_demand():
     interactions, frame = human_interactions(late_share_end=0.05, growth=0.0)
-    assert participation.capacity_check(client_with(journey=frame, interactions=interactions), T).status == "ok"
+    assert (
+        participation.capacity_check(client_with(journey=frame, interactions=interactions), T).status == "ok"
+    )
 
 
 def test_capacity_check_needs_data():
@@ -98,13 +121,29 @@ def test_complexity_check():
 
 
 def test_internal_check():
-    assert participation.internal_check(client_with(journey=journey(internal=pd.array([False, False, True], dtype="boolean"))), T).status == "ok"
-    assert participation.internal_check(client_with(journey=journey(internal=pd.array([False] * 3, dtype="boolean"))), T).status == "risk"
+    assert (
+        participation.internal_check(
+            client_with(journey=journey(internal=pd.array([False, False, True], dtype="boolean"))), T
+        ).status
+        == "ok"
+    )
+    assert (
+        participation.internal_check(
+            client_with(journey=journey(internal=pd.array([False] * 3, dtype="boolean"))), T
+        ).status
+        == "risk"
+    )
 
 
 def test_demo_clients_trigger_their_planted_risks():
-    demo = {check.myth: check.status for check in participation.myth_checks(load_client(DEMO_CLIENTS_DIR / "demo"), translator("es"))}
-    northwind = {check.myth: check.status for check in participation.myth_checks(load_client(DEMO_CLIENTS_DIR / "northwind"), translator("en"))}
+    demo = {
+        check.myth: check.status
+        for check in participation.myth_checks(load_client(DEMO_CLIENTS_DIR / "demo"), translator("es"))
+    }
+    northwind = {
+        check.myth: check.status
+        for check in participation.myth_checks(load_client(DEMO_CLIENTS_DIR / "northwind"), translator("en"))
+    }
     assert demo["capacity"] == "risk" and northwind["capacity"] == "ok"
     assert demo["internal"] == "risk" and northwind["internal"] == "ok"
 

@@ -1,4 +1,5 @@
 """Both demo clients end to end, and the HTML checked for content."""
+
 from __future__ import annotations
 
 import json
@@ -8,55 +9,160 @@ import nbformat
 import pandas as pd
 import pytest
 
-from cxlib.exceptions import ParameterError
-from cxlib.runner import ClientRun, StepResult, _finish_client, check_parameters, run
-from cxlib.client import load_client
-from cxlib.paths import DEMO_CLIENTS_DIR
+from cxlib.core.exceptions import ParameterError
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.client import load_client
+from cxlib.run.runner import ClientRun, StepResult, _finish_client, check_parameters, run
 from cxlib.steps import STEPS, Step
 
-EXTERNAL_ASSET = re.compile(r"""<(?:script[^>]*\ssrc|link[^>]*\shref)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
+EXTERNAL_ASSET = re.compile(
+    r"""<(?:script[^>]*\ssrc|link[^>]*\shref)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE
+)
 TITLES = {
     ("demo", "00_overview"): ("Perfil de los datos", "Banco Meridiano", "Tablas de entrada"),
     ("northwind", "00_overview"): ("Data profile", "Northwind Mobile", "Input tables"),
-    ("demo", "01_diagnosis"): ("Diagnóstico de la experiencia actual", "Indicadores del cliente", "Wald ajustado", "Sin evidencia",
-                               "La empresa se califica mejor de lo que la perciben sus clientes en: Tiempo y esfuerzo",
-                               "Los pilares que más explican NPS son Resolución", "y Personalización"),
-    ("northwind", "01_diagnosis"): ("Diagnosis of the current experience", "Customer metrics", "Adjusted Wald", "No evidence",
-                                    "The pillars that explain NPS most are Time &amp; effort", "and Expectations"),
-    ("demo", "02_participation"): ("Participación del cliente", "Sin participación", "LEGO Ideas", "propiedad intelectual",
-                                   "1. Más conexión siempre es mejor", "⚠ Riesgo", "No hay recorridos internos mapeados"),
-    ("northwind", "02_participation"): ("Customer participation", "Co-creation", "Waze", "content moderation",
-                                        "4. They only serve external customers", "internal touchpoints mapped", "This is a census"),
-    ("demo", "03_journey"): ("Mapa del recorrido y monitoreo", "Pregunta estratégica", "Los momentos de verdad medidos son Soporte, Resolución de problemas",
-                             "Puntos de contacto en alarma ahora: Transferencias SPEI en app (TP-APP-03)",
-                             "Tus transferencias SPEI llegan en segundos, siempre", 'href="03_journey_map.xlsx"'),
-    ("northwind", "03_journey"): ("Journey map and touchpoint monitoring", "Strategic question", "The measured moments of truth are Set up, Get help",
-                                  "Touchpoints in alarm now: In-store device setup (TP07)", "Your new phone set up in store in under 20 minutes",
-                                  "This run processed every measurement"),
-    ("demo", "04_human_value_chain"): ("Cadena de valor humana", "Pilares × roles", "Las unidades con mejor experiencia de colaboradores tienen clientes más satisfechos",
-                                       "Advertencias: una correlación no prueba causalidad", "Sí (el intervalo excluye 0)", "Unidades atípicas"),
-    ("northwind", "04_human_value_chain"): ("Human value chain", "Pillars × roles", "Units with better employee experience have more satisfied customers",
-                                            "Caveats: a correlation does not prove causation", "Yes (interval excludes 0)", "The strongest link is"),
-    ("demo", "05_action_plan"): ("Plan de acción", "70 %", "Sin caso de experiencia: CRM corporativo", "Carga la capacidad humana fija",
-                                 "Hoja de ruta en tres olas", "NPS esperado al cierre"),
-    ("northwind", "05_action_plan"): ("Action plan", "Highest impact per cost", "No experience case: Enterprise CRM replacement",
-                                      "Three-wave roadmap", "Expected NPS at the end"),
-    ("demo", "06_ecosystem"): ("Balance 9C del ecosistema", "n = 1", "Fortalezas: Canales y circulación", "Debilidades:", "Sin panel de clientes"),
-    ("northwind", "06_ecosystem"): ("9C ecosystem balance", "n = 1", "Strengths: Channels &amp; circulation", "Weaknesses:", "Monthly CX board review"),
+    ("demo", "01_diagnosis"): (
+        "Diagnóstico de la experiencia actual",
+        "Indicadores del cliente",
+        "Wald ajustado",
+        "Sin evidencia",
+        "La empresa se califica mejor de lo que la perciben sus clientes en: Tiempo y esfuerzo",
+        "Los pilares que más explican NPS son Resolución",
+        "y Personalización",
+    ),
+    ("northwind", "01_diagnosis"): (
+        "Diagnosis of the current experience",
+        "Customer metrics",
+        "Adjusted Wald",
+        "No evidence",
+        "The pillars that explain NPS most are Time &amp; effort",
+        "and Expectations",
+    ),
+    ("demo", "02_participation"): (
+        "Participación del cliente",
+        "Sin participación",
+        "LEGO Ideas",
+        "propiedad intelectual",
+        "1. Más conexión siempre es mejor",
+        "⚠ Riesgo",
+        "No hay recorridos internos mapeados",
+    ),
+    ("northwind", "02_participation"): (
+        "Customer participation",
+        "Co-creation",
+        "Waze",
+        "content moderation",
+        "4. They only serve external customers",
+        "internal touchpoints mapped",
+        "This is a census",
+    ),
+    ("demo", "03_journey"): (
+        "Mapa del recorrido y monitoreo",
+        "Pregunta estratégica",
+        "Los momentos de verdad medidos son Soporte, Resolución de problemas",
+        "Puntos de contacto en alarma ahora: Transferencias SPEI en app (TP-APP-03)",
+        "Tus transferencias SPEI llegan en segundos, siempre",
+        'href="03_journey_map.xlsx"',
+    ),
+    ("northwind", "03_journey"): (
+        "Journey map and touchpoint monitoring",
+        "Strategic question",
+        "The measured moments of truth are Set up, Get help",
+        "Touchpoints in alarm now: In-store device setup (TP07)",
+        "Your new phone set up in store in under 20 minutes",
+        "This run processed every measurement",
+    ),
+    ("demo", "04_human_value_chain"): (
+        "Cadena de valor humana",
+        "Pilares × roles",
+        "Las unidades con mejor experiencia de colaboradores tienen clientes más satisfechos",
+        "Advertencias: una correlación no prueba causalidad",
+        "Sí (el intervalo excluye 0)",
+        "Unidades atípicas",
+    ),
+    ("northwind", "04_human_value_chain"): (
+        "Human value chain",
+        "Pillars × roles",
+        "Units with better employee experience have more satisfied customers",
+        "Caveats: a correlation does not prove causation",
+        "Yes (interval excludes 0)",
+        "The strongest link is",
+    ),
+    ("demo", "05_action_plan"): (
+        "Plan de acción",
+        "70 %",
+        "Sin caso de experiencia: CRM corporativo",
+        "Carga la capacidad humana fija",
+        "Hoja de ruta en tres olas",
+        "NPS esperado al cierre",
+    ),
+    ("northwind", "05_action_plan"): (
+        "Action plan",
+        "Highest impact per cost",
+        "No experience case: Enterprise CRM replacement",
+        "Three-wave roadmap",
+        "Expected NPS at the end",
+    ),
+    ("demo", "06_ecosystem"): (
+        "Balance 9C del ecosistema",
+        "n = 1",
+        "Fortalezas: Canales y circulación",
+        "Debilidades:",
+        "Sin panel de clientes",
+    ),
+    ("northwind", "06_ecosystem"): (
+        "9C ecosystem balance",
+        "n = 1",
+        "Strengths: Channels &amp; circulation",
+        "Weaknesses:",
+        "Monthly CX board review",
+    ),
 }
 CHART_TITLES = {
     ("demo", "00_overview"): ("Respuestas por segmento", "Mediciones por mes y canal"),
     ("northwind", "00_overview"): ("Responses by segment", "Measurements per month by channel"),
-    ("demo", "01_diagnosis"): ("NPS por Segmento (IC 95 %)", "Peso de cada pilar sobre NPS", "Matriz de prioridades"),
-    ("northwind", "01_diagnosis"): ("NPS by Segment (95% CI)", "Weight of each pillar on NPS", "Priority matrix"),
-    ("demo", "02_participation"): ("Puntos de contacto por nivel de participación", "Clientes dispuestos a participar, por segmento"),
-    ("northwind", "02_participation"): ("Touchpoints by participation level", "Customer needs covered by each connected experience"),
-    ("demo", "03_journey"): ("Recorrido del cliente de Banco Meridiano", "Gráficos de control: Transferencias SPEI en app (TP-APP-03)"),
-    ("northwind", "03_journey"): ("Northwind Mobile customer journey", "Control charts: In-store device setup (TP07)"),
-    ("demo", "04_human_value_chain"): ("Habilitación de los pilares por rol (0-100)", "Experiencia de colaboradores frente a la de clientes"),
-    ("northwind", "04_human_value_chain"): ("Pillar enablement by role (0-100)", "Employee against customer experience"),
-    ("demo", "05_action_plan"): ("Matriz de priorización: impacto en NPS frente a costo", "Hoja de ruta por ola y área"),
-    ("northwind", "05_action_plan"): ("Prioritisation matrix: impact on NPS against cost", "Roadmap by wave and office"),
+    ("demo", "01_diagnosis"): (
+        "NPS por Segmento (IC 95 %)",
+        "Peso de cada pilar sobre NPS",
+        "Matriz de prioridades",
+    ),
+    ("northwind", "01_diagnosis"): (
+        "NPS by Segment (95% CI)",
+        "Weight of each pillar on NPS",
+        "Priority matrix",
+    ),
+    ("demo", "02_participation"): (
+        "Puntos de contacto por nivel de participación",
+        "Clientes dispuestos a participar, por segmento",
+    ),
+    ("northwind", "02_participation"): (
+        "Touchpoints by participation level",
+        "Customer needs covered by each connected experience",
+    ),
+    ("demo", "03_journey"): (
+        "Recorrido del cliente de Banco Meridiano",
+        "Gráficos de control: Transferencias SPEI en app (TP-APP-03)",
+    ),
+    ("northwind", "03_journey"): (
+        "Northwind Mobile customer journey",
+        "Control charts: In-store device setup (TP07)",
+    ),
+    ("demo", "04_human_value_chain"): (
+        "Habilitación de los pilares por rol (0-100)",
+        "Experiencia de colaboradores frente a la de clientes",
+    ),
+    ("northwind", "04_human_value_chain"): (
+        "Pillar enablement by role (0-100)",
+        "Employee against customer experience",
+    ),
+    ("demo", "05_action_plan"): (
+        "Matriz de priorización: impacto en NPS frente a costo",
+        "Hoja de ruta por ola y área",
+    ),
+    ("northwind", "05_action_plan"): (
+        "Prioritisation matrix: impact on NPS against cost",
+        "Roadmap by wave and office",
+    ),
     ("demo", "06_ecosystem"): ("Balance 9C del capital experiencial (1-5)",),
     ("northwind", "06_ecosystem"): ("9C balance of experiential capital (1-5)",),
 }
@@ -76,9 +182,19 @@ def test_step_reports_are_clean_offline_deliverables(demo_reports, slug):
             assert title in text
         for title in CHART_TITLES[slug, step.name]:
             assert json.dumps(title)[1:-1] in html, title  # plotly's JSON escapes non-ASCII
-        assert 'class="plotly-graph-div"' in html and html.count("Plotly.newPlot") >= len(CHART_TITLES[slug, step.name])
+        assert 'class="plotly-graph-div"' in html and html.count("Plotly.newPlot") >= len(
+            CHART_TITLES[slug, step.name]
+        )
         assert not EXTERNAL_ASSET.search(html)
-        for forbidden in ("In [", "Out[", "In&nbsp;[", "import cxlib", "cxlib.setup", "client_dir", "Traceback"):
+        for forbidden in (
+            "In [",
+            "Out[",
+            "In&nbsp;[",
+            "import cxlib",
+            "cxlib.setup",
+            "client_dir",
+            "Traceback",
+        ):
             assert forbidden not in text, forbidden
         for word in ("jupyter", "papermill"):
             assert word not in text.lower(), word
@@ -90,13 +206,15 @@ def test_every_step_has_expectations():
     assert {step for _, step in TITLES} == {step.name for step in STEPS} == {step for _, step in CHART_TITLES}
 
 
-def test_client_text_is_escaped_in_tables_and_prose(monkeypatch):
-    import cxlib.report
-    from cxlib.i18n import translator
+def test_client_text_is_escaped_in_tables_and_prose(monkeypatch, tmp_path):
+    import cxlib.render.report
+    from cxlib.core.i18n import translator
 
     shown = []
-    monkeypatch.setattr(cxlib.report, "display", lambda item, **_: shown.append(item.data))
-    report = cxlib.report.Report(load_client(DEMO_CLIENTS_DIR / "demo"), translator("es", "es_MX"))
+    monkeypatch.setattr(cxlib.render.report, "display", lambda item, **_: shown.append(item.data))
+    report = cxlib.render.report.Report(
+        load_client(DEMO_CLIENTS_DIR / "demo"), translator("es", "es_MX"), report_dir=tmp_path
+    )
     report.table(pd.DataFrame({"Comentario": ["Pésimo servicio <b>telefónico</b> & muchas vueltas"]}))
     report.say("journey.strategic_question", question="<script>alert(1)</script>")
     html = "".join(shown)
@@ -118,7 +236,9 @@ def test_second_run_is_incremental_and_keeps_the_state(demo_reports, tmp_path):
     assert run(["northwind"], out, step_names=["03"]) == 0
     html = (out / "northwind" / "03_journey.html").read_text(encoding="utf-8")
     assert "This run processed only the measurements new since the previous run: 0 measurements after" in html
-    assert (out / "northwind" / "monitoring.state.json").is_file() and (out / "northwind" / "03_journey_map.xlsx").is_file()
+    assert (out / "northwind" / "monitoring.state.json").is_file() and (
+        out / "northwind" / "03_journey_map.xlsx"
+    ).is_file()
 
 
 def test_spanish_report_uses_spanish_months_and_numbers(demo_reports):
@@ -133,7 +253,11 @@ def test_manifest_records_the_run(demo_reports):
     assert all(len(digest) == 64 for digest in manifest["inputs"].values())
     assert manifest["packages"]["papermill"] != "not installed"
     step = manifest["steps"][0]
-    assert step["status"] == "ok" and step["seconds"] > 0 and set(step["parameters"]) == {"client_dir", "report_dir"}
+    assert (
+        step["status"] == "ok"
+        and step["seconds"] > 0
+        and set(step["parameters"]) == {"client_dir", "report_dir"}
+    )
 
 
 def test_indexes_link_every_step_and_client(demo_reports):
@@ -159,12 +283,17 @@ def test_client_data_is_escaped_and_absent_tables_are_explained(scaffolded, tmp_
 
 
 def test_parameters_must_match_the_notebook(tmp_path):
-    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "cxwb", "display_name": "cxwb", "language": "python"}})
+    notebook = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "cxwb", "display_name": "cxwb", "language": "python"}}
+    )
     cell = nbformat.v4.new_code_cell('client_dir = ""\nlanguage = "es"')
     cell.metadata["tags"] = ["parameters"]
     notebook.cells.append(cell)
     nbformat.write(notebook, tmp_path / "99_bad.ipynb")
-    with pytest.raises(ParameterError, match=r"declared but not passed: \['language'\]; passed but not declared: \['report_dir'\]"):
+    with pytest.raises(
+        ParameterError,
+        match=r"declared but not passed: \['language'\]; passed but not declared: \['report_dir'\]",
+    ):
         check_parameters(Step("99_bad", directory=tmp_path))
 
 
@@ -175,8 +304,12 @@ def test_failed_step_never_replaces_a_good_report(tmp_path):
     (good / "manifest.json").write_text(json.dumps({"status": "ok"}))
     build = out / ".build-demo"
     build.mkdir()
-    client_run = ClientRun(load_client(DEMO_CLIENTS_DIR / "demo"), build, __import__("datetime").datetime.now())
-    client_run.results = {step.name: StepResult(step.name, "failed", error="ValueError: boom") for step in STEPS}
+    client_run = ClientRun(
+        load_client(DEMO_CLIENTS_DIR / "demo"), build, __import__("datetime").datetime.now()
+    )
+    client_run.results = {
+        step.name: StepResult(step.name, "failed", error="ValueError: boom") for step in STEPS
+    }
     status, target = _finish_client(client_run, out)
     assert status == "failed" and target == out / "demo.failed"
     assert json.loads((good / "manifest.json").read_text())["status"] == "ok"

@@ -1,4 +1,5 @@
 """Unit tests of cxlib on small inputs with known answers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,19 +8,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxlib.client import check_client
-from cxlib.config import parse_scale
-from cxlib.exceptions import Problem
-from cxlib.files import swap_folder, write_text_atomic
-from cxlib.i18n import CATALOGUE, LANGUAGES, translator
-from cxlib.method import PILLAR_SPELLINGS, PILLARS, normalise_name, vocabulary_aliases
-from cxlib.schema import ProblemCollector, parse_bool, parse_dates, parse_number
-from cxlib.stats import share_table, wilson_interval
-from cxlib.tables import decode_text, read_table, sniff_separator
+from cxlib.core.exceptions import Problem
+from cxlib.core.files import swap_folder, write_text_atomic
+from cxlib.core.i18n import CATALOGUE, LANGUAGES, translator
+from cxlib.core.method import PILLAR_SPELLINGS, PILLARS, normalise_name, vocabulary_aliases
+from cxlib.inputs.client import check_client
+from cxlib.inputs.config import parse_scale
+from cxlib.inputs.schema import ProblemCollector, parse_bool, parse_dates, parse_number
+from cxlib.inputs.tables import decode_text, read_table, sniff_separator
+from cxlib.stats.estimators import share_table, wilson_interval
 
 
 def test_catalogue_has_every_language():
-    incomplete = [key for key, texts in CATALOGUE.items() if set(texts) != set(LANGUAGES) or not all(texts.values())]
+    incomplete = [
+        key for key, texts in CATALOGUE.items() if set(texts) != set(LANGUAGES) or not all(texts.values())
+    ]
     assert incomplete == []
 
 
@@ -49,7 +52,9 @@ def test_scales():
 
 def test_spanish_excel_csv_is_detected(tmp_path):
     path = tmp_path / "units.csv"
-    path.write_bytes("unit;retention;revenue\nSucursal Coyoacán;0,85;1200,5\n\nSucursal León;0,9;900\n".encode("cp1252"))
+    path.write_bytes(
+        "unit;retention;revenue\nSucursal Coyoacán;0,85;1200,5\n\nSucursal León;0,9;900\n".encode("cp1252")
+    )
     raw, problems = read_table(path)
     assert problems == []
     assert raw.separator == ";" and raw.encoding == "cp1252" and raw.decimal_comma
@@ -60,7 +65,7 @@ def test_spanish_excel_csv_is_detected(tmp_path):
 
 
 def test_decode_and_sniff():
-    assert decode_text("año".encode("utf-8"))[1] == "utf-8-sig"
+    assert decode_text("año".encode())[1] == "utf-8-sig"
     assert decode_text("año".encode("cp1252"))[1] == "cp1252"
     assert sniff_separator("a\tb\n1\t2\n") == "\t"
 
@@ -86,11 +91,14 @@ def test_problem_collector_caps_listing():
     collector.rows("nps", bad, lambda row: f"row {row} bad", "fix it")
     assert len(collector.problems) == 11
     assert str(collector.problems[0]) == "survey.csv:2: nps: row 2 bad; fix it"
-    assert collector.problems[-1] == Problem("survey.csv", None, "nps", "15 more row(s) with the same problem; fix it")
+    assert collector.problems[-1] == Problem(
+        "survey.csv", None, "nps", "15 more row(s) with the same problem; fix it"
+    )
 
 
 def test_wilson_interval_known_values():
-    # Wilson (1927) interval for 50/100 at 95%: 0.4038 to 0.5962 (Newcombe 1998, Stat Med 17:857, table I method 3).
+    # Wilson (1927) interval for 50/100 at 95%: 0.4038 to 0.5962 (Newcombe 1998, Stat Med 17:857, table I
+    # method 3).
     low, high = wilson_interval(np.array([50]), np.array([100]))
     assert low[0] == pytest.approx(0.4038, abs=1e-4) and high[0] == pytest.approx(0.5962, abs=1e-4)
 
@@ -114,7 +122,7 @@ def test_atomic_write_and_swap(tmp_path):
 
 
 def test_demo_clients_load_with_mapped_survey():
-    from cxlib.paths import DEMO_CLIENTS_DIR
+    from cxlib.core.paths import DEMO_CLIENTS_DIR
 
     client, problems = check_client(DEMO_CLIENTS_DIR / "northwind")
     assert problems == []

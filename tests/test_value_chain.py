@@ -1,4 +1,5 @@
 """Human value chain statistics on known answers, planted and null linkage."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,17 +7,21 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from cxlib import value_chain
-from cxlib.client import load_client
-from cxlib.i18n import translator
-from cxlib.paths import DEMO_CLIENTS_DIR
+from cxlib.core.i18n import translator
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.client import load_client
+from cxlib.steps import human_value_chain
 
 
 def test_correlation_with_fisher_interval_by_hand():
-    link = value_chain.correlation(pd.Series([1, 2, 3, 4, 5.0], name="x"), pd.Series([2, 4, 5, 4, 5.0], name="y"))
+    link = human_value_chain.correlation(
+        pd.Series([1, 2, 3, 4, 5.0], name="x"), pd.Series([2, 4, 5, 4, 5.0], name="y")
+    )
     # r = 6 / sqrt(10 × 6) = 0.774597; z = atanh(r) = 1.031718; half-width = 1.959964 / sqrt(2) = 1.385904
     assert link.r == pytest.approx(0.774597, abs=1e-6)
-    assert (link.low, link.high) == pytest.approx((np.tanh(1.031718 - 1.385904), np.tanh(1.031718 + 1.385904)), abs=1e-5)
+    assert (link.low, link.high) == pytest.approx(
+        (np.tanh(1.031718 - 1.385904), np.tanh(1.031718 + 1.385904)), abs=1e-5
+    )
     assert link.n == 5 and not link.finding
 
 
@@ -25,27 +30,31 @@ def test_path_coefficients_match_ols_on_standardised_data():
     ex = pd.Series(rng.normal(size=40))
     cx = 0.6 * ex + rng.normal(scale=0.8, size=40)
     result = 0.5 * cx + 0.2 * ex + rng.normal(scale=0.7, size=40)
-    model = value_chain.path_model(ex, cx, result, bootstrap=500)
+    model = human_value_chain.path_model(ex, cx, result, bootstrap=500)
     standard = pd.concat([ex, cx, result], axis=1).apply(lambda c: (c - c.mean()) / c.std())
     a = sm.OLS(standard[1], standard[[0]]).fit().params.iloc[0]
     direct, b = sm.OLS(standard[2], standard[[0, 1]]).fit().params
     assert (model.a, model.b, model.direct) == pytest.approx((a, b, direct))
-    assert model.indirect == pytest.approx(a * b) and model.finding and model.low < model.indirect < model.high
+    assert (
+        model.indirect == pytest.approx(a * b) and model.finding and model.low < model.indirect < model.high
+    )
 
 
 def test_thin_cells_show_no_number():
     employees = pd.DataFrame({"role": ["A"] * 12 + ["B"] * 4, "enable_resolution": [5] * 12 + [1] * 4})
-    cells = value_chain.pillar_role_matrix(employees).set_index("group")
+    cells = human_value_chain.pillar_role_matrix(employees).set_index("group")
     assert cells.at["A", "mean"] == 100 and bool(cells.at["A", "shown"]) and bool(cells.at["A", "small"])
     assert not bool(cells.at["B", "shown"])
-    figure = value_chain.matrix_chart(cells.reset_index(), "t", "g", translator("en"))
+    figure = human_value_chain.matrix_chart(cells.reset_index(), "t", "g", translator("en"))
     assert "n < 10" in figure.data[0].text[1][0] and np.isnan(figure.data[0].z[1][0])
 
 
 @pytest.mark.parametrize("slug", ["demo", "northwind"])
 def test_planted_linkage_is_found(slug):
-    units = value_chain.unit_scores(load_client(DEMO_CLIENTS_DIR / slug))
-    links = value_chain.linkage(units, value_chain.ex_measure(units), "nps", value_chain.result_columns(units))
+    units = human_value_chain.unit_scores(load_client(DEMO_CLIENTS_DIR / slug))
+    links = human_value_chain.linkage(
+        units, human_value_chain.ex_measure(units), "nps", human_value_chain.result_columns(units)
+    )
     assert links[0].finding and links[0].r > 0.5
     retention = next(link for link in links if link.x == "nps" and link.y == "retention")
     assert retention.finding
@@ -56,13 +65,19 @@ def test_null_data_gives_no_finding(seed):
     client = load_client(DEMO_CLIENTS_DIR / "demo")
     employees = client.tables["employees"]
     rng = np.random.default_rng(seed)
-    client.tables["employees"] = employees.assign(unit=rng.permutation(employees["unit"].to_numpy()))  # EX unrelated to units
-    units = value_chain.unit_scores(client)
-    links = value_chain.linkage(units, value_chain.ex_measure(units), "nps", value_chain.result_columns(units))
+    client.tables["employees"] = employees.assign(
+        unit=rng.permutation(employees["unit"].to_numpy())
+    )  # EX unrelated to units
+    units = human_value_chain.unit_scores(client)
+    links = human_value_chain.linkage(
+        units, human_value_chain.ex_measure(units), "nps", human_value_chain.result_columns(units)
+    )
     assert not links[0].finding
 
 
 def test_culture_behaviour_correlations():
     client = load_client(DEMO_CLIENTS_DIR / "northwind")
-    table = value_chain.culture_behaviour(client.tables["employees"])
-    assert len(table) == 6 and (table["low"] > 0).all() and (table["n"] == len(client.tables["employees"])).all()
+    table = human_value_chain.culture_behaviour(client.tables["employees"])
+    assert (
+        len(table) == 6 and (table["low"] > 0).all() and (table["n"] == len(client.tables["employees"])).all()
+    )

@@ -1,18 +1,23 @@
 """The workshop editor's save and load logic, without a browser."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from cxlib.client import check_client
-from cxlib.exceptions import CxError
-from cxlib.workshop import AssessmentStore, assessment_editor
+from cxlib.core.exceptions import CxError
+from cxlib.inputs.client import check_client
+from cxlib.inputs.workshop import AssessmentStore, assessment_editor
 
 
 def test_save_is_atomic_with_backup_and_reloads(scaffolded):
     store = AssessmentStore(scaffolded)
     before = (scaffolded / "assessment.csv").read_text()
-    store.save("Ana López", "Operations", {"RES1": (4, "72% first-contact resolution"), "TIE1": (2, ""), "EMP1": (None, "")})
+    store.save(
+        "Ana López",
+        "Operations",
+        {"RES1": (4, "72% first-contact resolution"), "TIE1": (2, ""), "EMP1": (None, "")},
+    )
     assert store.answers_for("Ana López") == {"RES1": (4, "72% first-contact resolution"), "TIE1": (2, "")}
     backups = list((scaffolded / "backups").iterdir())
     assert len(backups) == 1 and backups[0].read_text() == before

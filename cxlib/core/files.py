@@ -1,0 +1,49 @@
+"""Atomic file and folder writes: a reader never sees a half-written report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def swap_folder(built: Path, target: Path) -> None:
+    """Replace folder ``target`` by ``built``: two renames, so ``target`` is never half-written.
+
+    The previous ``target`` is moved aside first and deleted only after ``built`` is in place; if
+    the second rename fails, the previous folder is put back.
+    """
+    retired = target.with_name(f".retired-{target.name}-{uuid.uuid4().hex[:8]}")
+    had_previous = target.exists()
+    if had_previous:
+        os.replace(target, retired)
+    try:
+        os.replace(built, target)
+    except BaseException:
+        if had_previous:
+            os.replace(retired, target)
+        raise
+    if had_previous:
+        shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,100 @@
+"""The es/en catalogue of every report string, and locale-aware number and date formatting.
+
+Strings live in ``catalogue.yaml`` beside this module, one key per string with an ``es`` and an
+``en`` text (a test checks both exist). Numbers and dates are formatted with Babel
+(https://babel.pocoo.org), so a Mexican report reads ``1,234.5`` and a Spanish one ``1.234,5``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+LANGUAGES: tuple[str, ...] = ("es", "en")
+CATALOGUE: dict[str, dict[str, str]] = yaml.safe_load(
+    (Path(__file__).with_name("catalogue.yaml")).read_text(encoding="utf-8")
+)
+
+
+MISSING = "–"
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or pandas' NA."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Translate catalogue keys and format numbers for one language and Babel locale.
+
+    Parameters
+    ----------
+    language : {"es", "en"}
+        The report language.
+    locale : str
+        A Babel locale such as ``es_MX`` or ``en_GB``; it must belong to ``language``.
+    """
+
+    language: str
+    locale: str
+
+    def __call__(self, key: str, **values: object) -> str:
+        """Return the text of ``key`` in the report language, with ``{name}`` fields filled."""
+        try:
+            text = CATALOGUE[key][self.language]
+        except KeyError as missing:
+            raise KeyError(f"catalogue.yaml has no {self.language!r} text for {key!r}") from missing
+        return text.format(**values) if values else text
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        """Format a number with the locale's separators and a fixed number of decimals ("–" when missing)."""
+        if _missing(value):
+            return MISSING
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def percent(self, share: float | None, decimals: int = 0) -> str:
+        """Format a share in 0..1 as a percentage ("–" when missing)."""
+        if _missing(share):
+            return MISSING
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+        return format_percent(share, format=pattern, locale=self.locale)
+
+    def interval(
+        self,
+        value: float | None,
+        low: float | None,
+        high: float | None,
+        decimals: int = 1,
+        percent: bool = False,
+    ) -> str:
+        """An estimate with its interval, ``value [low; high]`` ("–" when the estimate is missing)."""
+        if _missing(value):
+            return MISSING
+        show = (lambda x: self.percent(x, decimals)) if percent else (lambda x: self.number(x, decimals))
+        return f"{show(value)} [{show(low)}; {show(high)}]"
+
+    def date(self, value: dt.date | dt.datetime, length: str = "medium") -> str:
+        """Format a date in the locale's words (``3 mar 2025``, ``Mar 3, 2025``)."""
+        return format_date(value, format=length, locale=self.locale)
+
+    def month(self, value: dt.date | dt.datetime) -> str:
+        """Format a month as abbreviated name and year (``mar 2025``)."""
+        return format_date(value, format="MMM yyyy", locale=self.locale)
+
+
+def translator(language: str, locale: str | None = None) -> Translator:
+    """Build a :class:`Translator`, defaulting the locale to the bare language."""
+    chosen = locale or language
+    if Locale.parse(chosen).language != language:
+        raise ValueError(f"locale {chosen!r} does not belong to language {language!r}")
+    return Translator(language=language, locale=chosen)

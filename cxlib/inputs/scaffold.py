@@ -1,0 +1,82 @@
+"""``cxwb new DIR``: a client folder that validates, to be filled in with the client's data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from cxlib.core.exceptions import CxError
+from cxlib.inputs.schema import SURVEY_FIELDS, TABLES
+from cxlib.inputs.tables import TABLE_NAMES
+
+CLIENT_YAML = """\
+# Client configuration for cx-workbook. Check it with: cxwb validate {folder}
+name: {name}                  # the client's name, as it appears on every report
+slug: {slug}                  # lowercase letters, digits, - or _; names the report folder
+language: {language}          # report language: es or en
+locale: {locale}              # number and date format, e.g. es_MX, es_CO, es_CL, es_ES, en_GB, en_US
+industry: {industry}
+currency: {currency}          # ISO 4217 code, e.g. MXN, COP, CLP, EUR, USD, GBP
+segments: [{segment}]         # customer segments as written in the survey's segment column
+
+# Target experience per pillar on a 0-100 scale (personalisation, integrity, expectations,
+# resolution, time_effort, empathy; Spanish names such as "Tiempo y esfuerzo" also work).
+pillar_targets:
+  resolution: 80
+
+# The strategic question and each touchpoint's value promise: monitoring alerts name the promise at stake.
+strategic_question: "How do we make every visit quick and free of surprises?"
+touchpoint_promises:
+  TP01: "Your account open in 20 minutes"
+
+# How the survey export maps onto the workbook's canonical fields. A field not listed here is
+# read from a column with its canonical name ({fields}).
+# Scales: 0-10, 1-5, 1-7 or yes/no. NPS needs 0-10.
+survey:
+  fields:
+    nps: {{column: nps, scale: 0-10}}
+    # csat: {{column: "Overall satisfaction", scale: 1-7}}
+    # satisfied: {{column: "Was your issue resolved?", scale: yes/no}}
+  items: []
+    # - {{column: "Staff knew my history", pillar: personalisation, scale: 1-5}}
+"""
+
+
+def _example_row(table: str) -> dict[str, str]:
+    columns = SURVEY_FIELDS.values() if table == "survey" else TABLES[table].columns
+    return {spec.name: spec.example for spec in columns}
+
+
+def scaffold_client(folder: Path, language: str = "en") -> list[Path]:
+    """Create ``folder`` with a commented ``client.yaml`` and one template table per input.
+
+    Raises
+    ------
+    CxError
+        When ``folder`` exists and is not empty (nothing is overwritten).
+    """
+    if folder.exists() and any(folder.iterdir()):
+        raise CxError(f"{folder} exists and is not empty; choose a new folder name (nothing was written)")
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9_-]+", "-", folder.name.lower()).strip("-") or "client"
+    locale = {"es": "es_MX", "en": "en_GB"}[language]
+    text = CLIENT_YAML.format(
+        folder=folder,
+        name=folder.name,
+        slug=slug,
+        language=language,
+        locale=locale,
+        industry="Retail banking",
+        currency="MXN" if language == "es" else "GBP",
+        segment=_example_row("survey")["segment"],
+        fields=", ".join(SURVEY_FIELDS),
+    )
+    written = [folder / "client.yaml"]
+    written[0].write_text(text, encoding="utf-8")
+    for table in TABLE_NAMES:
+        path = folder / f"{table}.csv"
+        pd.DataFrame([_example_row(table)]).to_csv(path, index=False)
+        written.append(path)
+    return written

@@ -1,0 +1,124 @@
+"""Find and read a client's input tables by base name, as CSV or XLSX.
+
+Spanish-market CSVs exported from Excel are usually ``;``-separated, cp1252-encoded and use a
+decimal comma; :func:`read_table` detects encoding and separator and reports what it found, so the
+schema can read ``3,5`` as 3.5. Every cell is read as text: typing happens in
+:mod:`cxlib.schema`, where a bad cell can be reported by row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
+
+from cxlib.core.exceptions import Problem
+
+TABLE_NAMES: tuple[str, ...] = (
+    "assessment",
+    "survey",
+    "journey",
+    "interactions",
+    "employees",
+    "units",
+    "initiatives",
+    "ecosystem",
+)
+EXTENSIONS: tuple[str, ...] = (".csv", ".xlsx")
+#: Spreadsheet row of the first data row (the header is row 1).
+FIRST_DATA_ROW = 2
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read from disk: all cells as text, plus how the file was decoded."""
+
+    path: Path
+    frame: pd.DataFrame
+    encoding: str | None
+    separator: str | None
+
+    @property
+    def decimal_comma(self) -> bool:
+        return self.separator == ";"
+
+
+def find_table(client_dir: Path, base_name: str) -> tuple[Path | None, list[Problem]]:
+    """Return the file holding table ``base_name`` (``.csv`` or ``.xlsx``), or ``None`` when absent."""
+    found = [
+        client_dir / f"{base_name}{ext}" for ext in EXTENSIONS if (client_dir / f"{base_name}{ext}").is_file()
+    ]
+    if len(found) > 1:
+        names = " and ".join(path.name for path in found)
+        return None, [Problem(found[0].name, None, None, f"both {names} exist; keep only one of them")]
+    return (found[0] if found else None), []
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), falling back to cp1252, then latin-1."""
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any byte string")
+
+
+def sniff_separator(text: str) -> str:
+    """Pick the field separator among ``, ; tab |`` from the first lines of a CSV."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text else ""
+        return max(",;\t|", key=header.count)
+
+
+def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
+    """Read one table as text cells; blank rows are dropped but keep their row numbers.
+
+    The returned frame's index is the spreadsheet row number of each record.
+    """
+    name = path.name
+    try:
+        if path.suffix.lower() == ".xlsx":
+            frame = pd.read_excel(path, dtype=str, engine="openpyxl")
+            encoding = separator = None
+        else:
+            data = path.read_bytes()
+            if not data.strip():
+                return None, [
+                    Problem(name, None, None, "is empty; add a header row and data, or delete the file")
+                ]
+            text, encoding = decode_text(data)
+            separator = sniff_separator(text)
+            frame = pd.read_csv(
+                io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False
+            )
+    except (OSError, ValueError, KeyError, pd.errors.ParserError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return None, [
+            Problem(name, None, None, f"cannot be read ({reason}); re-export it as CSV (UTF-8) or XLSX")
+        ]
+    except (zipfile.BadZipFile, InvalidFileException) as error:
+        return None, [
+            Problem(
+                name,
+                None,
+                None,
+                f"is not a valid .xlsx workbook ({type(error).__name__}); re-save it in Excel as .xlsx or "
+                "export CSV",
+            )
+        ]
+    frame.columns = [str(column).strip() for column in frame.columns]
+    frame = frame.apply(lambda column: column.str.strip()).replace("", pd.NA)
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    frame = frame.dropna(how="all")
+    if frame.empty:
+        return None, [Problem(name, None, None, "has a header but no data rows; add data or delete the file")]
+    return RawTable(path=path, frame=frame, encoding=encoding, separator=separator), []

@@ -1,0 +1,186 @@
+"""What a notebook calls to become a report: :func:`setup`, then :class:`Report` helpers.
+
+``setup`` loads and validates the client, installs the offline plotly renderer and the report
+theme, and returns a :class:`Report` that writes headings, prose (from the es/en catalogue),
+tables and charts. Values from client data are always HTML-escaped.
+
+Charts are shown through the ``cxwb`` plotly renderer. It emits the plotly JSON mimetype, which
+JupyterLab draws interactively, and an HTML ``<div>`` without plotly.js, which the report template
+draws with the single copy of plotly.js it inlines in the page head (plotly ≥6 figures otherwise
+vanish from nbconvert HTML, and the stock renderers load plotly.js from a CDN).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from IPython.display import HTML, display
+from plotly.io._renderers import PlotlyRenderer
+
+from cxlib.core.i18n import Translator, translator
+from cxlib.core.paths import interactive_report_dir
+from cxlib.inputs.client import Client, load_client
+from cxlib.stats.estimators import SMALL_SAMPLE
+
+PALETTE = [
+    "#1B4F72",
+    "#E67E22",
+    "#27AE60",
+    "#8E44AD",
+    "#C0392B",
+    "#16A085",
+    "#7F8C8D",
+    "#D4AC0D",
+    "#2E86C1",
+    "#A04000",
+]
+FONT_FAMILY = "Segoe UI, Helvetica Neue, Arial, sans-serif"
+RENDERER_NAME = "cxwb"
+PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+class ReportRenderer(PlotlyRenderer):
+    """Plotly mimetype for JupyterLab plus a plotly.js-free ``<div>`` for the HTML report."""
+
+    def to_mimebundle(self, fig_dict: dict) -> dict:
+        bundle = super().to_mimebundle(fig_dict)
+        bundle["text/html"] = pio.to_html(
+            fig_dict, include_plotlyjs=False, full_html=False, config=PLOT_CONFIG
+        )
+        return bundle
+
+
+def install_theme(locale: str) -> None:
+    """Register the report's plotly template and renderer and make them the defaults."""
+    template = go.layout.Template(
+        layout=go.Layout(
+            colorway=PALETTE,
+            font={"family": FONT_FAMILY, "size": 14, "color": "#1C2833"},
+            title={"font": {"size": 18}, "x": 0.0, "xanchor": "left"},
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            xaxis={"gridcolor": "#EAECEE", "linecolor": "#ABB2B9", "automargin": True},
+            yaxis={"gridcolor": "#EAECEE", "linecolor": "#ABB2B9", "automargin": True},
+            margin={"l": 60, "r": 30, "t": 70, "b": 60},
+            separators=get_decimal_symbol(locale) + get_group_symbol(locale),
+            height=440,
+        )
+    )
+    pio.templates["cxwb"] = template
+    pio.templates.default = "cxwb"
+    pio.renderers[RENDERER_NAME] = ReportRenderer(config=PLOT_CONFIG)
+    pio.renderers.default = RENDERER_NAME
+
+
+@dataclass
+class Report:
+    """Display helpers for one client's report; every text comes from the catalogue in its language."""
+
+    client: Client
+    t: Translator
+    #: Where the step writes its files (results, state, downloads) beside its report.
+    report_dir: Path
+
+    def heading(self, key: str, level: int = 2, anchor: str | None = None, **values: object) -> None:
+        """Show a heading from catalogue ``key``; ``anchor`` gives it an id the summary links to."""
+        identifier = f' id="{html.escape(anchor)}"' if anchor else ""
+        display(HTML(f"<h{level}{identifier}>{self._text(key, values)}</h{level}>"))
+
+    def title(self, step: str) -> None:
+        """Show the step's title and the client's name at the top of the report."""
+        name = html.escape(self.client.config.name)
+        display(
+            HTML(
+                '<header class="cx-title"><p '
+                f'class="cx-client">{name}</p><h1>{self.t("step." + step)}</h1></header>'
+            )
+        )
+
+    def say(self, key: str, **values: object) -> None:
+        """Show a paragraph from catalogue ``key``; ``values`` are escaped before they fill it."""
+        display(HTML(f"<p>{self._text(key, values)}</p>"))
+
+    def caution(self, key: str, **values: object) -> None:
+        """Show a visible caution box (small samples, missing data)."""
+        display(HTML(f'<div class="cx-caution" role="note">{self._text(key, values)}</div>'))
+
+    def small_sample(self, n: int) -> None:
+        """Show the small-sample caution when ``n`` is below :data:`~cxlib.stats.estimators.SMALL_SAMPLE`."""
+        if n < SMALL_SAMPLE:
+            self.caution("report.caution_small_n", n=n)
+
+    def require(self, table: str) -> bool:
+        """True when the client provided ``table``; otherwise show what to provide and return False."""
+        if self.client.has(table):
+            return True
+        self.caution("overview.absent", table=self.t(f"table.{table}"), file=table)
+        return False
+
+    def download(self, path: Path, key: str) -> None:
+        """Link a file written beside the report (relative link, so the folder can be moved)."""
+        display(
+            HTML(
+                f'<p><a class="cx-download" href="{html.escape(path.name)}" download>{self.t(key)} '
+                f"({html.escape(path.name)})</a></p>"
+            )
+        )
+
+    def table(self, frame: pd.DataFrame, collapsed_key: str | None = None) -> None:
+        """Show a frame as an HTML table whose cells are escaped; headers must already be translated.
+
+        With ``collapsed_key``, the table sits in a ``<details>`` element whose summary is that
+        catalogue text (long annexes such as every answer's evidence).
+        """
+        body = frame.to_html(index=False, escape=True, border=0, classes="cx-table", na_rep="–")
+        body = body.replace('<table border="0" class="dataframe cx-table">', '<table class="cx-table">', 1)
+        if collapsed_key:
+            body = f"<details><summary>{self.t(collapsed_key)} ({len(frame)})</summary>{body}</details>"
+        display(HTML(body))
+
+    def chart(self, figure: go.Figure, wide: bool = False) -> None:
+        """Show a plotly figure through the report renderer.
+
+        ``wide`` keeps the figure's own width (scrolling on screen, scaled to a landscape page in
+        print) instead of fitting the page, for charts such as the journey map.
+        """
+        if not wide:
+            figure.show()
+            return
+        bundle = ReportRenderer(config=PLOT_CONFIG | {"responsive": False}).to_mimebundle(figure.to_dict())
+        bundle["text/html"] = f'<div class="cx-wide">{bundle["text/html"]}</div>'
+        display(bundle, raw=True)
+
+    def _text(self, key: str, values: dict[str, object]) -> str:
+        escaped = {name: html.escape(str(value)) for name, value in values.items()}
+        return self.t(key, **escaped)
+
+
+def setup(client_dir: str | Path, report_dir: str | Path = "") -> Report:
+    """Load and validate the client, install the plotly theme and renderer, and return a :class:`Report`.
+
+    Parameters
+    ----------
+    client_dir
+        The client folder.
+    report_dir
+        Where the step writes its files (``*.results.json``, state, downloads); ``cxwb run`` sets it
+        to the client's build folder. Empty in interactive use: ``reports/<slug>/interactive/``
+        (:func:`cxlib.core.paths.interactive_report_dir`), never the current folder.
+
+    Raises
+    ------
+    cxlib.core.exceptions.ValidationError
+        When the client folder has problems (``cxwb validate`` lists them).
+    """
+    client = load_client(Path(client_dir))
+    language_translator = translator(client.config.language, client.config.locale)
+    install_theme(language_translator.locale)
+    folder = Path(report_dir) if str(report_dir) else interactive_report_dir(client.config.slug)
+    folder.mkdir(parents=True, exist_ok=True)
+    return Report(client=client, t=language_translator, report_dir=folder)

@@ -1,0 +1,276 @@
+"""The executive summary on the client's ``index.html`` and the comparison with a baseline run.
+
+Findings are sentences from the catalogue filled with the figures the steps published
+(:mod:`cxlib.results`): each carries its value, interval and n, and links to the detail. Nothing
+is written for a particular client. :func:`progress` compares this run with a baseline run of the
+same client (``baseline`` in ``client.yaml``) and tests every change: NPS with the two-sample
+adjusted-Wald test (Rocks 2016), CSAT with a two-proportion z test, means with Welch's t test, and
+Holm's correction across all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats as scipy_stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportions_ztest
+
+from cxlib.core.i18n import Translator
+from cxlib.render.results import frame as results_frame
+from cxlib.render.results import load
+from cxlib.stats.estimators import SMALL_SAMPLE
+from cxlib.stats.metrics import difference_test, nps_components
+
+TOP = 2
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One sentence of the summary, and the page (and anchor) with the detail."""
+
+    section: str
+    text: str
+    href: str
+
+
+def findings(report_dir: Path, t: Translator) -> list[Finding]:
+    """The key findings of every step that published results, in method order."""
+    found: list[Finding] = []
+    diagnosis = load(report_dir, "01_diagnosis")
+    if diagnosis:
+        metrics = diagnosis["metrics"]
+        for name, metric in metrics.items():
+            caution = f" {t('diagnosis.small')}" if metric["n"] < SMALL_SAMPLE else ""
+            found.append(
+                Finding(
+                    "summary.section.metrics",
+                    t(
+                        "summary.metric",
+                        metric=t(f"metric.{name}"),
+                        value=t.interval(
+                            metric["value"], metric["low"], metric["high"], 2 if name == "ces" else 1
+                        ),
+                        n=t.number(metric["n"]),
+                    )
+                    + caution,
+                    "01_diagnosis.html",
+                )
+            )
+        pillars = results_frame(diagnosis["pillars"])
+        if "gap" in pillars:
+            for pillar, row in pillars[pillars["gap"] > 0].nlargest(TOP, "gap").iterrows():
+                found.append(
+                    Finding(
+                        "summary.section.gaps",
+                        t(
+                            "summary.gap",
+                            pillar=t(f"pillar.{pillar}"),
+                            gap=t.number(row["gap"], 1),
+                            current=t.interval(row["current"], row["low"], row["high"]),
+                            target=t.number(row["target"], 0),
+                            n=t.number(row["n"]),
+                        ),
+                        "01_diagnosis.html#targets",
+                    )
+                )
+        if "share" in pillars and diagnosis.get("r2"):
+            r2 = diagnosis["r2"]
+            for pillar, row in pillars.nlargest(TOP, "share").iterrows():
+                found.append(
+                    Finding(
+                        "summary.section.drivers",
+                        t(
+                            "summary.driver",
+                            pillar=t(f"pillar.{pillar}"),
+                            outcome=t(f"metric.{diagnosis['outcome']}"),
+                            share=t.percent(row["share"], 0),
+                            low=t.percent(row["weight_low"] / r2, 0),
+                            high=t.percent(row["weight_high"] / r2, 0),
+                            n=t.number(diagnosis["n_drivers"]),
+                        ),
+                        "01_diagnosis.html#drivers",
+                    )
+                )
+    journey = load(report_dir, "03_journey")
+    if journey and journey.get("alarms") is not None:
+        for alarm in journey["alarms"]:
+            value = (lambda x: t.percent(x, 1)) if alarm["metric"] == "rate" else (lambda x: t.number(x, 2))
+            found.append(
+                Finding(
+                    "summary.section.alarms",
+                    t(
+                        "summary.alarm",
+                        touchpoint=alarm["touchpoint"],
+                        metric=t(f"journey.metric.{alarm['metric']}"),
+                        since=t.date(pd.Timestamp(alarm["since"])),
+                        worst=value(alarm["worst"]),
+                        centre=value(alarm["centre"]),
+                        limit=value(alarm["limit"]),
+                        promise=alarm["promise"] or t("journey.no_promise"),
+                    ),
+                    "03_journey.html#alerts",
+                )
+            )
+        if not journey["alarms"]:
+            found.append(
+                Finding("summary.section.alarms", t("journey.none_in_alarm"), "03_journey.html#alerts")
+            )
+    chain = load(report_dir, "04_human_value_chain")
+    if chain and chain.get("ex_cx"):
+        link = chain["ex_cx"]
+        found.append(
+            Finding(
+                "summary.section.ex_cx",
+                t(
+                    "summary.ex_cx_yes" if link["finding"] else "summary.ex_cx_no",
+                    measure=t(f"value_chain.measure.{chain['ex_measure']}"),
+                    r=t.interval(link["r"], link["low"], link["high"], 2),
+                    n=link["n"],
+                ),
+                "04_human_value_chain.html#linkage",
+            )
+        )
+    plan = load(report_dir, "05_action_plan")
+    if plan:
+        initiatives = results_frame(plan["initiatives"])
+        ranked = initiatives.sort_values("impact_per_million", ascending=False)
+        for _, row in ranked[~ranked["no_experience_case"].astype(bool)].head(3).iterrows():
+            found.append(
+                Finding(
+                    "summary.section.initiatives",
+                    t(
+                        "summary.initiative",
+                        name=row["name"],
+                        outcome=t(f"metric.{plan['outcome']}"),
+                        impact=t.interval(row["impact"], row["impact_low"], row["impact_high"]),
+                        cost=t.number(row["cost"]),
+                        wave=int(row["wave"]) if pd.notna(row["wave"]) else "–",
+                    ),
+                    "05_action_plan.html#initiatives",
+                )
+            )
+        no_case = initiatives.loc[initiatives["no_experience_case"].astype(bool), "name"]
+        if len(no_case):
+            found.append(
+                Finding(
+                    "summary.section.initiatives",
+                    t("plan.no_case_sentence", names=", ".join(no_case)),
+                    "05_action_plan.html#initiatives",
+                )
+            )
+    return found
+
+
+def _welch(
+    mean_a, sd_a, n_a, mean_b, sd_b, n_b, confidence: float = 0.95
+) -> tuple[float, float, float, float]:
+    """Difference a − b with Welch's interval and two-sided p-value (from summary statistics)."""
+    se = np.sqrt(sd_a**2 / n_a + sd_b**2 / n_b)
+    df = se**4 / ((sd_a**2 / n_a) ** 2 / (n_a - 1) + (sd_b**2 / n_b) ** 2 / (n_b - 1))
+    difference = mean_a - mean_b
+    half = scipy_stats.t.ppf(0.5 + confidence / 2, df) * se
+    return (
+        difference,
+        difference - half,
+        difference + half,
+        float(2 * scipy_stats.t.sf(abs(difference / se), df)),
+    )
+
+
+def progress(current_dir: Path, baseline_dir: Path) -> pd.DataFrame | None:
+    """Changes from the baseline run to this one, each tested; ``None`` when either has no diagnosis."""
+    now, before = load(current_dir, "01_diagnosis"), load(baseline_dir, "01_diagnosis")
+    if not now or not before:
+        return None
+    rows = []
+    if "nps" in now["metrics"] and "nps" in before["metrics"]:
+        counts_now, counts_before = (list(m["metrics"]["nps"]["counts"].values()) for m in (now, before))
+        value_now, _, _, var_now = nps_components(*counts_now)
+        value_before, _, _, var_before = nps_components(*counts_before)
+        test = difference_test(value_now, value_before, var_now, var_before, 0.95)
+        rows.append(
+            (
+                "metric.nps",
+                before["metrics"]["nps"],
+                now["metrics"]["nps"],
+                float(test.difference),
+                float(test.low),
+                float(test.high),
+                float(test.p_value),
+            )
+        )
+    if "csat" in now["metrics"] and "csat" in before["metrics"]:
+        a, b = now["metrics"]["csat"]["counts"], before["metrics"]["csat"]["counts"]
+        _, p_value = proportions_ztest([a["successes"], b["successes"]], [a["n"], b["n"]])
+        p_a, p_b = a["successes"] / a["n"], b["successes"] / b["n"]
+        half = scipy_stats.norm.ppf(0.975) * np.sqrt(
+            p_a * (1 - p_a) / a["n"] + p_b * (1 - p_b) / b["n"]
+        )  # Wald interval of the difference
+        rows.append(
+            (
+                "metric.csat",
+                before["metrics"]["csat"],
+                now["metrics"]["csat"],
+                100 * (p_a - p_b),
+                100 * (p_a - p_b - half),
+                100 * (p_a - p_b + half),
+                float(p_value),
+            )
+        )
+    if "ces" in now["metrics"] and "ces" in before["metrics"]:
+        a, b = now["metrics"]["ces"], before["metrics"]["ces"]
+        rows.append(("metric.ces", b, a, *_welch(a["value"], a["sd"], a["n"], b["value"], b["sd"], b["n"])))
+    pillars_now, pillars_before = results_frame(now["pillars"]), results_frame(before["pillars"])
+    for pillar in pillars_now.index.intersection(pillars_before.index):
+        a, b = pillars_now.loc[pillar], pillars_before.loc[pillar]
+        if pd.notna(a.get("sd")) and pd.notna(b.get("sd")):
+            rows.append(
+                (
+                    f"pillar.{pillar}",
+                    {"value": b["current"], "low": b["low"], "high": b["high"], "n": b["n"]},
+                    {"value": a["current"], "low": a["low"], "high": a["high"], "n": a["n"]},
+                    *_welch(a["current"], a["sd"], a["n"], b["current"], b["sd"], b["n"]),
+                )
+            )
+    table = pd.DataFrame(rows, columns=["measure", "before", "now", "change", "low", "high", "p_value"])
+    table["p_holm"] = multipletests(table["p_value"], method="holm")[1] if len(table) else []
+    table["significant"] = table["p_holm"] < 0.05
+    return table
+
+
+#: Measures where a fall is an improvement (customer effort).
+LOWER_IS_BETTER = {"metric.ces"}
+
+
+def _with_n(t: Translator, estimate: dict, places: int) -> str:
+    """``value [low; high] (n = N)`` for a published estimate."""
+    interval = t.interval(estimate["value"], estimate["low"], estimate["high"], places)
+    return f"{interval} (n = {t.number(estimate['n'])})"
+
+
+def progress_rows(table: pd.DataFrame, t: Translator) -> list[dict[str, str]]:
+    """The comparison formatted for the index page; for effort (CES) a fall counts as an improvement."""
+    improved = [(row.change < 0) == (row.measure in LOWER_IS_BETTER) for row in table.itertuples()]
+    decimals = [2 if row.measure == "metric.ces" else 1 for row in table.itertuples()]
+    return [
+        {
+            "measure": t(row.measure),
+            "before": _with_n(t, row.before, places),
+            "now": _with_n(t, row.now, places),
+            "change": t.interval(row.change, row.low, row.high, places),
+            "p": f"< {t.number(0.001, 3)}" if row.p_holm < 0.001 else t.number(row.p_holm, 3),
+            "verdict": t(
+                "summary.significant_up"
+                if row.significant and better
+                else "summary.significant_down"
+                if row.significant
+                else "summary.not_significant"
+            ),
+            "status": "up" if row.significant and better else "down" if row.significant else "flat",
+        }
+        for row, better, places in zip(table.itertuples(), improved, decimals, strict=True)
+    ]

@@ -1,0 +1,528 @@
+"""``cxwb run``: validate, execute every step with papermill, export HTML, swap reports in atomically.
+
+One *job* is one step of one client. Jobs run in parallel worker processes (``--jobs``); each
+executes its notebook with papermill into the client's build folder and exports it to HTML with
+nbconvert. When all of a client's jobs are done, its index and ``manifest.json`` are written and
+the build folder replaces ``<out>/<slug>`` in one swap. A run with a failed step never replaces a
+previous good report: it is kept beside it as ``<slug>.failed`` instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+import papermill
+from ipykernel.kernelspec import install as install_kernel
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from papermill.exceptions import PapermillExecutionError
+from tqdm import tqdm
+
+from cxlib.core.exceptions import EnvironmentSetupError, ParameterError, ValidationError
+from cxlib.core.files import swap_folder, write_text_atomic
+from cxlib.core.i18n import LANGUAGES, translator
+from cxlib.core.paths import INTERACTIVE_DIR_NAME, PROJECT_DIR, TEMPLATES_DIR, resolve_client_dir
+from cxlib.inputs.client import Client, check_client
+from cxlib.render.export import footer_text, notebook_to_html, report_css
+from cxlib.render.summary import findings, progress, progress_rows
+from cxlib.steps import STEP_BY_NAME, STEPS, Step, select_steps
+
+KERNEL_NAME = "cxwb"
+KERNEL_DISPLAY_NAME = "Python (cx-workbook)"
+MANIFEST_NAME = "manifest.json"
+#: State files a step keeps between runs (e.g. monitoring); carried from the published report into each build.
+STATE_PATTERN = "*.state.json"
+REPORTED_PACKAGES = (
+    "cx-workbook",
+    "pandas",
+    "numpy",
+    "plotly",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "pydantic",
+    "statsmodels",
+    "scipy",
+    "babel",
+)
+PAGES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "pages"), autoescape=True, undefined=jinja2.StrictUndefined
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One step of one client, as sent to a worker process."""
+
+    slug: str
+    client_dir: str
+    language: str
+    locale: str | None
+    client_name: str
+    step: str
+    notebook: str
+    build_dir: str
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        return step_parameters(self.client_dir, self.build_dir)
+
+
+@dataclass
+class StepResult:
+    """What happened to one job."""
+
+    step: str
+    status: str  # ok | failed | skipped | not_run
+    seconds: float = 0.0
+    error: str | None = None
+    missing: list[str] = field(default_factory=list)
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+def step_parameters(client_dir: str, report_dir: str) -> dict[str, str]:
+    """The parameters every step notebook declares in its ``parameters`` cell."""
+    return {"client_dir": client_dir, "report_dir": report_dir}
+
+
+def ensure_kernel(manager: KernelSpecManager | None = None, prefix: str = sys.prefix) -> str:
+    """Make sure the workbook's notebook kernel exists, registering it on first use; say which runs.
+
+    ``make install`` registers the ``cxwb`` kernel; after a plain ``pip install`` it is missing, so
+    the first ``cxwb run`` registers it for the current interpreter in ``prefix`` (the active
+    environment, like ``python -m ipykernel install --sys-prefix``).
+
+    Returns
+    -------
+    str
+        A log line naming the kernel and the interpreter it runs.
+
+    Raises
+    ------
+    EnvironmentSetupError
+        When the kernel is missing and cannot be registered (e.g. a read-only environment).
+    """
+    manager = manager or KernelSpecManager()
+    try:
+        spec = manager.get_kernel_spec(KERNEL_NAME)
+        return f"kernel '{KERNEL_NAME}': {spec.argv[0]} ({spec.resource_dir})"
+    except NoSuchKernel:
+        pass
+    try:
+        folder = install_kernel(
+            kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY_NAME, prefix=prefix, user=False
+        )
+    except OSError as error:
+        raise EnvironmentSetupError(
+            f"the '{KERNEL_NAME}' notebook kernel is not installed and could not be registered in {prefix} "
+            f"({error}); run: {sys.executable} -m ipykernel install --user --name {KERNEL_NAME}"
+        ) from error
+    return f"kernel '{KERNEL_NAME}' was not registered: registered it for {sys.executable} in {folder}"
+
+
+def check_parameters(step: Step) -> None:
+    """Unknown or missing parameters are errors (papermill's inspection of the parameters cell)."""
+    if not step.notebook.is_file():
+        raise ParameterError(f"step {step.name}: notebook {step.notebook} is missing; restore it from git")
+    declared = set(papermill.inspect_notebook(str(step.notebook)))
+    given = set(step_parameters("", ""))
+    if declared != given:
+        missing, unknown = sorted(declared - given), sorted(given - declared)
+        raise ParameterError(
+            f"step {step.name}: the notebook's parameters cell does not match what cxwb passes "
+            f"(declared but not passed: {missing or 'none'}; passed but not declared: {unknown or 'none'}); "
+            f"make the parameters cell declare exactly {sorted(given)}"
+        )
+
+
+def execute_step(job: Job) -> StepResult:
+    """Execute one step notebook and export its HTML (runs in a worker process)."""
+    started = time.perf_counter()
+    build = Path(job.build_dir)
+    executed = build / f"{job.step}.ipynb"
+    error = None
+    try:
+        papermill.execute_notebook(
+            job.notebook,
+            str(executed),
+            parameters=job.parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            shutdown_kernel="immediate",
+        )
+    except PapermillExecutionError as failure:
+        error = f"{failure.ename}: {failure.evalue}"
+    except Exception as failure:  # a kernel that dies or cannot start: recorded, the run goes on
+        error = f"{type(failure).__name__}: {failure}"
+    if executed.is_file():
+        t = translator(job.language, job.locale)
+        title = f"{t('step.' + job.step)} · {job.client_name}"
+        try:
+            html = notebook_to_html(executed, t, title, dt.datetime.now())
+            write_text_atomic(build / f"{job.step}.html", html)
+        except Exception as failure:  # nbconvert failures are reported per step, never crash the run
+            error = error or f"HTML export failed: {type(failure).__name__}: {failure}"
+    return StepResult(
+        job.step, "failed" if error else "ok", time.perf_counter() - started, error, parameters=job.parameters
+    )
+
+
+def git_sha() -> str:
+    """The project's git commit, or ``unknown`` outside a checkout."""
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in REPORTED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    versions["python"] = sys.version.split()[0]
+    return versions
+
+
+@dataclass
+class ClientRun:
+    """One client's run: its jobs, results and build folder."""
+
+    client: Client
+    build_dir: Path
+    started: dt.datetime
+    results: dict[str, StepResult] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.client.config.slug
+
+    @property
+    def failed(self) -> bool:
+        return any(result.status == "failed" for result in self.results.values())
+
+
+def _write_skipped_page(run: ClientRun, step: Step, missing: list[str]) -> None:
+    t = translator(run.client.config.language, run.client.config.locale)
+    page = PAGES.get_template("skipped.html.j2").render(
+        language=t.language,
+        css=report_css(),
+        page_title=t("step." + step.name),
+        client_name=run.client.config.name,
+        back_label=t("report.back_to_index"),
+        footer=footer_text(t, run.started),
+        note=t("report.skipped_note", tables=", ".join(f"{name} ({t('table.' + name)})" for name in missing)),
+    )
+    write_text_atomic(run.build_dir / f"{step.name}.html", page)
+
+
+def _seed_build(build: Path, published: Path, selected: tuple[Step, ...]) -> None:
+    """Start a build from the report in place: its state files, and every file of the steps this run
+    does not select (``--steps``), so later steps and the index can use their results."""
+    for state in published.glob(STATE_PATTERN):  # incremental steps continue from the report in place
+        shutil.copy2(state, build / state.name)
+    # a consultant's own notebook runs (cxlib.setup without report_dir) stay
+    interactive = published / INTERACTIVE_DIR_NAME
+    if interactive.is_dir():
+        shutil.copytree(interactive, build / INTERACTIVE_DIR_NAME)
+    chosen = {step.name for step in selected}
+    for step in STEPS:
+        if step.name not in chosen:
+            for path in published.glob(f"{step.name}*"):
+                shutil.copy2(path, build / path.name)
+
+
+def _carry_over_results(run: ClientRun, target: Path) -> None:
+    """Take the previous manifest's entry for every step this run did not execute.
+
+    A step with no previous output is marked ``not_run``, so the index always lists every step.
+    """
+    previous = {entry["step"]: entry for entry in (_previous_manifest(target) or {}).get("steps", [])}
+    for step in STEPS:
+        if step.name in run.results:
+            continue
+        entry = previous.get(step.name)
+        if entry is None or not (run.build_dir / f"{step.name}.html").is_file():
+            run.results[step.name] = StepResult(step.name, "not_run")
+            continue
+        run.results[step.name] = StepResult(
+            **{key: entry[key] for key in ("step", "status", "seconds", "error", "missing", "parameters")}
+        )
+
+
+def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
+    """Write manifest and index, then swap the build in (or keep it aside when it failed)."""
+    config = run.client.config
+    _carry_over_results(run, out_dir / config.slug)
+    steps = STEPS
+    t = translator(config.language, config.locale)
+    finished = dt.datetime.now()
+    status = "failed" if run.failed else "ok"
+    manifest = {
+        "client": config.slug,
+        "name": config.name,
+        "industry": config.industry,
+        "language": config.language,
+        "status": status,
+        "started": run.started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "git_sha": git_sha(),
+        "packages": package_versions(),
+        "client_dir": str(run.client.directory),
+        "inputs": run.client.input_hashes(),
+        "steps": [
+            asdict(run.results[step.name])
+            | {"html": f"{step.name}.html" if run.results[step.name].status != "not_run" else None}
+            for step in steps
+        ],
+    }
+    write_text_atomic(run.build_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False))
+    rows = []
+    for step in steps:
+        result = run.results[step.name]
+        note = ""
+        if result.status == "failed":
+            note = t("report.step_failed")
+        elif result.status == "skipped":
+            note = t("report.skipped_note", tables=", ".join(t("table." + name) for name in result.missing))
+        rows.append(
+            {
+                "title": t("step." + step.name),
+                "html": f"{step.name}.html" if result.status != "not_run" else None,
+                "status": result.status,
+                "status_label": t("report.status." + result.status),
+                "note": note,
+            }
+        )
+    sections: dict[str, list] = {}
+    for finding in findings(run.build_dir, t):
+        sections.setdefault(t(finding.section), []).append(finding)
+    baseline_dir = _baseline_dir(run.client, out_dir)
+    comparison = progress(run.build_dir, baseline_dir) if baseline_dir is not None else None
+    if comparison is not None:
+        write_text_atomic(
+            run.build_dir / "progress.json", comparison.to_json(orient="records", force_ascii=False)
+        )
+    index = PAGES.get_template("client_index.html.j2").render(
+        sections=sections,
+        detail_label=t("summary.detail"),
+        findings_heading=t("summary.heading"),
+        findings_intro=t("summary.intro"),
+        no_findings=t("summary.none"),
+        baseline=config.baseline,
+        progress_heading=t("summary.progress_heading"),
+        progress_intro=t("summary.progress_intro", baseline=config.baseline or ""),
+        progress_missing=t("summary.progress_missing", baseline=config.baseline or ""),
+        progress=progress_rows(comparison, t) if comparison is not None else None,
+        progress_labels={
+            key: t(f"summary.col.{key}") for key in ("measure", "before", "now", "change", "p", "verdict")
+        },
+        language=t.language,
+        css=report_css(),
+        page_title=t("report.client_index_title", name=config.name),
+        client_name=config.name,
+        industry=config.industry,
+        run_date=t.date(finished, "long"),
+        steps=rows,
+        labels={
+            "industry": t("report.industry"),
+            "last_run": t("report.last_run"),
+            "steps": t("report.steps"),
+        },
+        up_link=True,
+        up_label=t("report.all_reports"),
+        footer=footer_text(t, finished),
+    )
+    write_text_atomic(run.build_dir / "index.html", index)
+    target = out_dir / config.slug
+    if run.failed and (_previous_manifest(target) or {}).get("status") == "ok":
+        target = out_dir / f"{config.slug}.failed"
+        shutil.rmtree(target, ignore_errors=True)
+    swap_folder(run.build_dir, target)
+    return status, target
+
+
+def _baseline_dir(client: Client, out_dir: Path) -> Path | None:
+    """The baseline run named in ``client.yaml``: a report folder or its manifest (relative to the
+    client folder), or the slug of a client in this output folder. ``None`` when not declared."""
+    name = client.config.baseline
+    if not name:
+        return None
+    candidate = (client.directory / name).resolve()
+    if candidate.name == MANIFEST_NAME:
+        candidate = candidate.parent
+    if (candidate / MANIFEST_NAME).is_file():
+        return candidate
+    return out_dir / name
+
+
+def _previous_manifest(report_dir: Path) -> dict | None:
+    """The manifest of the report now in ``report_dir``, or ``None``."""
+    try:
+        return json.loads((report_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_all_clients_index(out_dir: Path) -> Path:
+    """The top-level index of every client report in ``out_dir``, titled in both languages."""
+    clients = []
+    for manifest_path in sorted(out_dir.glob(f"*/{MANIFEST_NAME}")):
+        if manifest_path.parent.name.endswith(".failed"):
+            continue
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        t = translator(manifest["language"])
+        clients.append(
+            {
+                "name": manifest["name"],
+                "industry": manifest["industry"],
+                "href": f"{manifest_path.parent.name}/index.html",
+                "finished": t.date(dt.datetime.fromisoformat(manifest["finished"]), "long"),
+                "status": manifest["status"],
+                "status_label": t("report.status." + manifest["status"]),
+            }
+        )
+    title = " / ".join(translator(language)("report.all_clients_title") for language in LANGUAGES)
+    page = PAGES.get_template("all_clients.html.j2").render(
+        language=LANGUAGES[0],
+        css=report_css(),
+        page_title=title,
+        clients=clients,
+        footer=" / ".join(footer_text(translator(language), dt.datetime.now()) for language in LANGUAGES),
+    )
+    path = out_dir / "index.html"
+    write_text_atomic(path, page)
+    return path
+
+
+def _log(message: str) -> None:
+    tqdm.write(message, file=sys.stderr)
+
+
+def run(client_names: list[str], out_dir: Path, jobs: int = 1, step_names: list[str] | None = None) -> int:
+    """Run the selected steps for every client; return the exit code (0 all ok, 1 anything failed).
+
+    Raises
+    ------
+    CxError
+        For problems found before anything runs (unknown client or step, missing kernel,
+        parameter mismatch).
+    """
+    steps = select_steps(step_names)
+    client_dirs = [resolve_client_dir(name) for name in client_names]
+    _log(ensure_kernel())
+    for step in steps:
+        check_parameters(step)
+    out_dir = out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    runs: list[ClientRun] = []
+    any_failed = False
+    for client_dir in client_dirs:
+        client, problems = check_client(client_dir)
+        if problems:
+            _log(str(ValidationError(str(client_dir), problems)))
+            _log(f"{client_dir.name}: not run; its previous report, if any, is unchanged")
+            any_failed = True
+            continue
+        build = out_dir / f".build-{client.config.slug}-{uuid.uuid4().hex[:8]}"
+        build.mkdir()
+        _seed_build(build, out_dir / client.config.slug, steps)
+        runs.append(ClientRun(client, build, dt.datetime.now()))
+    pending: list[tuple[ClientRun, Job]] = []
+    for client_run in runs:
+        for step in steps:
+            missing = [name for name in step.requires if not client_run.client.has(name)]
+            if missing:
+                client_run.results[step.name] = StepResult(step.name, "skipped", missing=missing)
+                _write_skipped_page(client_run, step, missing)
+                continue
+            config = client_run.client.config
+            pending.append(
+                (
+                    client_run,
+                    Job(
+                        config.slug,
+                        str(client_run.client.directory),
+                        config.language,
+                        config.locale,
+                        config.name,
+                        step.name,
+                        str(step.notebook),
+                        str(client_run.build_dir),
+                    ),
+                )
+            )
+    try:
+        _execute(pending, jobs)
+        slugs = [client_run.slug for client_run in runs]
+        # a client whose baseline is run in this same call is finished after it, so it compares with the new
+        # baseline
+        runs.sort(key=lambda client_run: client_run.client.config.baseline in slugs)
+        for client_run in runs:
+            status, target = _finish_client(client_run, out_dir)
+            any_failed |= status != "ok"
+            _log(f"{client_run.slug}: {status} → {target / 'index.html'}")
+    finally:
+        for client_run in runs:
+            shutil.rmtree(client_run.build_dir, ignore_errors=True)
+    index = write_all_clients_index(out_dir)
+    _log(f"index of all clients: {index}")
+    return 1 if any_failed else 0
+
+
+def _quiet_kernels() -> None:
+    """Send the worker's (and so its kernels') stderr to /dev/null: kernels print start-up noise there.
+
+    Errors in a notebook still reach the report and manifest through papermill.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _execute(pending: list[tuple[ClientRun, Job]], jobs: int) -> None:
+    """Run the jobs in ``jobs`` worker processes, with one progress bar and one log line per job.
+
+    A job starts once the steps it reads results from (``Step.after``) have finished for its client.
+    """
+    if not pending:
+        return
+    scheduled = {(job.slug, job.step) for _, job in pending}
+    depends = {
+        job: {(job.slug, name) for name in STEP_BY_NAME[job.step].after} & scheduled for _, job in pending
+    }
+    waiting, finished, running = list(pending), set(), {}
+    with (
+        ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_quiet_kernels) as pool,
+        tqdm(total=len(pending), unit="job", file=sys.stderr) as bar,
+    ):
+        while waiting or running:
+            for item in [item for item in waiting if depends[item[1]] <= finished]:
+                waiting.remove(item)
+                running[pool.submit(execute_step, item[1])] = item
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                client_run, job = running.pop(future)
+                result = future.result()
+                client_run.results[job.step] = result
+                finished.add((job.slug, job.step))
+                detail = f" ({result.error})" if result.error else ""
+                _log(f"{job.slug} {job.step}: {result.status} in {result.seconds:.1f}s{detail}")
+                bar.update()

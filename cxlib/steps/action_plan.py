@@ -1,0 +1,306 @@
+"""Step 05, action plan: initiative evaluation, prioritisation and the three-wave roadmap.
+
+It reads the results the earlier steps published (:mod:`cxlib.results`): pillar gaps and impact
+slopes from the diagnosis, the capacity myth from participation, moments of truth and alarms from
+the journey.
+
+Predicted impact of an initiative (in outcome points, e.g. NPS): for every pillar it touches, the
+gap it closes times the pillar's impact slope (:func:`cxlib.steps.diagnosis.impact_slopes`), summed over
+its pillars. An initiative declaring the strongest external effect (+2) is assumed to close
+:data:`FULL_EFFECT_CLOSURE` of each touched pillar's gap, +1 half that; the assumption is shown in the
+report and is editable here. The interval sums the slopes' interval bounds (conservative).
+
+Seed 002: an investment with no pillar, no touchpoint with a pain point, moment of truth or alarm,
+and no declared external effect has no experience case; one that loads fixed human capacity is
+flagged against myth 1 of connected strategy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from cxlib.core.i18n import Translator
+from cxlib.inputs.client import Client
+from cxlib.render.results import frame as results_frame
+
+#: Share of a touched pillar's gap closed by an initiative with the strongest declared external effect (+2).
+FULL_EFFECT_CLOSURE = 0.5
+WAVES = (1, 2, 3)
+OFFICE_ORDER = ("front", "middle", "back")
+
+
+def _listed(value) -> list[str]:
+    return list(value) if isinstance(value, list) else []
+
+
+def role_offices(client: Client) -> dict[str, str]:
+    """Each role's office (front, middle or back), the most common answer in the employee survey."""
+    if not client.has("employees") or "office" not in client.tables["employees"]:
+        return {}
+    employees = client.tables["employees"].dropna(subset=["role", "office"])
+    return employees.groupby("role")["office"].agg(lambda offices: offices.mode().iloc[0]).to_dict()
+
+
+def evaluate(
+    client: Client, diagnosis: dict | None, participation: dict | None, journey: dict | None
+) -> pd.DataFrame:
+    """One row per initiative: predicted impact with interval, cost ratio, office, and the flags."""
+    initiatives = client.tables["initiatives"].set_index("initiative_id")
+    pillars = results_frame((diagnosis or {}).get("pillars"))
+    journey_table = (
+        client.tables["journey"].set_index("touchpoint_id") if client.has("journey") else pd.DataFrame()
+    )
+    moments = set((journey or {}).get("moments_of_truth", []))
+    alarmed = {alarm["touchpoint_id"] for alarm in (journey or {}).get("alarms") or []}
+    pained = (
+        set(journey_table.index[journey_table["pain_point"].notna()])
+        if "pain_point" in journey_table
+        else set()
+    )
+    in_moment = (
+        set(journey_table.index[journey_table["stage"].isin(moments)]) if len(journey_table) else set()
+    )
+    human = (
+        set(journey_table.index[journey_table["human_served"].fillna(False).astype(bool)])
+        if "human_served" in journey_table
+        else set()
+    )
+    capacity_risk = (participation or {}).get("myths", {}).get("capacity") == "risk"
+    offices = role_offices(client)
+    rows = []
+    for initiative_id, row in initiatives.iterrows():
+        touched_pillars, touchpoints, roles = (
+            _listed(row.get("pillars")),
+            _listed(row.get("touchpoints")),
+            _listed(row.get("roles")),
+        )
+        effect = max(float(row.get("effect_external") or 0), 0.0)
+        closure = effect / 2 * FULL_EFFECT_CLOSURE
+        impact = np.zeros(3)
+        closed = {}
+        for pillar in touched_pillars:
+            if pillar in pillars.index and pd.notna(pillars.at[pillar, "gap"]) and "slope" in pillars:
+                gap = max(pillars.at[pillar, "gap"], 0.0) * closure
+                closed[pillar] = gap
+                impact += gap * pillars.loc[pillar, ["slope", "slope_low", "slope_high"]].to_numpy(
+                    dtype=float
+                )
+        relevant = set(touchpoints) & (pained | in_moment | alarmed)
+        experience_case = bool(touched_pillars or relevant) and effect > 0
+        loads = bool(row.get("loads_human_capacity")) if pd.notna(row.get("loads_human_capacity")) else False
+        role_office = [offices[role] for role in roles if role in offices]
+        office = (
+            pd.Series(role_office).mode().iloc[0]
+            if role_office
+            else ("front" if set(touchpoints) & human else "back")
+        )
+        rows.append(
+            {
+                "initiative_id": initiative_id,
+                "name": row["name"],
+                "cost": row["cost"],
+                "effort": row.get("effort"),
+                "duration": row.get("duration_months"),
+                "wave": row.get("wave"),
+                "owner": row.get("owner"),
+                "kpi": row.get("kpi"),
+                "pillars": touched_pillars,
+                "touchpoints": touchpoints,
+                "closed": closed,
+                "office": office,
+                "impact": impact[0],
+                "impact_low": impact[1],
+                "impact_high": impact[2],
+                "impact_per_million": impact[0] / row["cost"] * 1e6 if row["cost"] else np.nan,
+                "no_experience_case": not experience_case,
+                "loads_capacity": loads or (capacity_risk and bool(set(touchpoints) & human)),
+                "touches_alarm": bool(set(touchpoints) & alarmed),
+                "touches_moment": bool(set(touchpoints) & in_moment),
+            }
+        )
+    return pd.DataFrame(rows).set_index("initiative_id").sort_values("impact_per_million", ascending=False)
+
+
+def evaluation_table(evaluation: pd.DataFrame, outcome: str, t: Translator) -> pd.DataFrame:
+    """The evaluation for the report: impact with interval, cost, ratio and flags."""
+    flags = []
+    for row in evaluation.itertuples():
+        marks = [t("plan.flag.no_case")] if row.no_experience_case else []
+        marks += [t("plan.flag.capacity")] if row.loads_capacity else []
+        marks += [t("plan.flag.alarm")] if row.touches_alarm else []
+        marks += [t("plan.flag.moment")] if row.touches_moment else []
+        flags.append("; ".join(marks) or "–")
+    return pd.DataFrame(
+        {
+            t("plan.col.initiative"): evaluation["name"].to_numpy(),
+            t("plan.col.pillars"): [
+                ", ".join(t(f"pillar.{p}") for p in pillars) or "–" for pillars in evaluation["pillars"]
+            ],
+            t("plan.col.impact", outcome=t(f"metric.{outcome}")): [
+                t.interval(v, lo, hi)
+                for v, lo, hi in zip(
+                    evaluation["impact"], evaluation["impact_low"], evaluation["impact_high"], strict=True
+                )
+            ],
+            t("plan.col.cost"): [t.number(c) for c in evaluation["cost"]],
+            t("plan.col.ratio"): [
+                t.number(r, 2) if pd.notna(r) else "–" for r in evaluation["impact_per_million"]
+            ],
+            t("plan.col.wave"): [int(w) if pd.notna(w) else "–" for w in evaluation["wave"]],
+            t("plan.col.flags"): flags,
+        }
+    )
+
+
+def priority_chart(evaluation: pd.DataFrame, outcome: str, currency: str, t: Translator) -> go.Figure:
+    """Impact (with interval) against cost; bubble size is effort, red marks no experience case."""
+    colours = np.where(
+        evaluation["no_experience_case"],
+        "#C0392B",
+        np.where(evaluation["loads_capacity"], "#E67E22", "#1B4F72"),
+    ).tolist()
+    effort = evaluation["effort"].fillna(3).astype(float)
+    figure = go.Figure(
+        go.Scatter(
+            x=evaluation["cost"],
+            y=evaluation["impact"],
+            mode="markers+text",
+            text=evaluation["name"],
+            textposition="top center",
+            marker={"size": 10 + 5 * effort, "color": colours, "opacity": 0.8},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": evaluation["impact_high"] - evaluation["impact"],
+                "arrayminus": evaluation["impact"] - evaluation["impact_low"],
+                "color": "#566573",
+            },
+            customdata=np.stack([effort, evaluation["wave"].astype(float)], axis=1),
+            hovertemplate="%{text}<br>%{y:.1f} · %{x:,.0f}<br>"
+            + t("plan.col.effort")
+            + " %{customdata[0]} · "
+            + t("plan.col.wave")
+            + " %{customdata[1]}<extra></extra>",
+        )
+    )
+    figure.add_hline(y=evaluation["impact"].median(), line_dash="dot", line_color="#7F8C8D")
+    figure.add_vline(x=evaluation["cost"].median(), line_dash="dot", line_color="#7F8C8D")
+    figure.update_layout(
+        title=t("plan.priority_title", outcome=t(f"metric.{outcome}")),
+        xaxis_title=t("plan.cost_axis", currency=currency),
+        yaxis_title=t("plan.impact_axis", outcome=t(f"metric.{outcome}")),
+        height=560,
+    )
+    figure.update_xaxes(type="log")
+    return figure
+
+
+def schedule(evaluation: pd.DataFrame, plan_start: pd.Timestamp) -> pd.DataFrame:
+    """Start and end dates: wave 1 starts at ``plan_start``; each later wave when half of the
+    previous wave's initiatives have ended (the waves overlap, as connected fronts are built)."""
+    plan = evaluation.copy()
+    plan["wave"] = plan["wave"].fillna(1).astype(int)
+    plan["duration"] = plan["duration"].fillna(6).astype(float)
+    start = 0.0
+    for wave in WAVES:
+        members = plan["wave"] == wave
+        plan.loc[members, "start_month"] = start
+        if members.any():
+            start += float(plan.loc[members, "duration"].median())
+    plan["start"] = [plan_start + pd.DateOffset(months=int(m)) for m in plan["start_month"]]
+    plan["end"] = [
+        s + pd.DateOffset(days=int(round(d * 30.4)))
+        for s, d in zip(plan["start"], plan["duration"], strict=True)
+    ]
+    return plan.sort_values(["wave", "start", "office"])
+
+
+def gantt(plan: pd.DataFrame, t: Translator) -> go.Figure:
+    """The roadmap: one bar per initiative, coloured by front, middle or back office, grouped by wave."""
+    chart = plan.assign(
+        office_label=plan["office"].map(lambda office: t(f"office.{office}")),
+        label=[f"{t('plan.col.wave')} {w} · {n}" for w, n in zip(plan["wave"], plan["name"], strict=True)],
+    )
+    figure = px.timeline(
+        chart,
+        x_start="start",
+        x_end="end",
+        y="label",
+        color="office_label",
+        text="owner",
+        category_orders={"office_label": [t(f"office.{o}") for o in OFFICE_ORDER]},
+        labels={"office_label": t("value_chain.office_axis"), "label": t("plan.col.initiative")},
+        title=t("plan.gantt_title"),
+    )
+    figure.update_yaxes(autorange="reversed", title_text="")
+    figure.update_xaxes(tickformat="%Y-%m", title_text=t("plan.month_axis"))
+    figure.update_layout(height=max(380, 120 + 40 * len(plan)))
+    return figure
+
+
+def wave_table(plan: pd.DataFrame, diagnosis: dict | None, outcome: str, t: Translator) -> pd.DataFrame:
+    """Per wave: dates, initiatives, offices, owners, KPIs, and the pillar and outcome targets reached
+    by the end of the wave (current score plus the gaps closed so far, capped at the target)."""
+    pillars = results_frame((diagnosis or {}).get("pillars"))
+    headline = ((diagnosis or {}).get("metrics") or {}).get(outcome, {})
+    closed_so_far: dict[str, float] = {}
+    impact = np.zeros(3)
+    rows = []
+    for wave in WAVES:
+        members = plan[plan["wave"] == wave]
+        if members.empty:
+            continue
+        for closed in members["closed"]:
+            for pillar, points in closed.items():
+                closed_so_far[pillar] = closed_so_far.get(pillar, 0.0) + points
+        impact += members[["impact", "impact_low", "impact_high"]].sum().to_numpy()
+        targets = []
+        for pillar, points in closed_so_far.items():
+            current, target = pillars.at[pillar, "current"], pillars.at[pillar, "target"]
+            reached = min(current + points, target) if pd.notna(target) else current + points
+            targets.append(f"{t('pillar.' + pillar)} {t.number(current, 0)} → {t.number(reached, 0)}")
+        base = headline.get("value")
+        outcome_target = t.interval(*(base + impact)) if base is not None else "–"
+        rows.append(
+            {
+                t("plan.col.wave"): wave,
+                t("plan.col.dates"): f"{members['start'].min():%Y-%m} – {members['end'].max():%Y-%m}",
+                t("plan.col.initiatives"): ", ".join(members["name"]),
+                t("plan.col.offices"): ", ".join(
+                    t(f"office.{o}") for o in OFFICE_ORDER if o in set(members["office"])
+                ),
+                t("plan.col.owners"): ", ".join(sorted(set(members["owner"].dropna()))),
+                t("plan.col.kpis"): ", ".join(members["kpi"].dropna()),
+                t("plan.col.pillar_targets"): "; ".join(targets) or "–",
+                t("plan.col.outcome_target", outcome=t(f"metric.{outcome}")): outcome_target,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def plan_start(client: Client) -> pd.Timestamp:
+    """The first day of the month after the latest survey response (or of next month)."""
+    if client.config.plan_start is not None:
+        return pd.Timestamp(client.config.plan_start)
+    survey = client.tables.get("survey")
+    latest = survey["date"].max() if survey is not None and "date" in survey else pd.Timestamp.today()
+    return (pd.Timestamp(latest) + pd.offsets.MonthBegin(1)).normalize()
+
+
+def step_results(evaluation: pd.DataFrame, outcome: str) -> dict:
+    """What the action plan publishes: initiatives by impact per cost, with their flags."""
+    columns = [
+        "name",
+        "cost",
+        "impact",
+        "impact_low",
+        "impact_high",
+        "impact_per_million",
+        "wave",
+        "no_experience_case",
+        "loads_capacity",
+    ]
+    return {"outcome": outcome, "initiatives": evaluation[columns].to_dict(orient="index")}

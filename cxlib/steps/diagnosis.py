@@ -1,0 +1,807 @@
+"""Step 01, diagnosis: customer metrics, customer-side pillar scores, drivers, targets, comments.
+
+Metric maths lives in :mod:`cxlib.stats.metrics` and driver maths in :mod:`cxlib.stats.drivers`;
+this module joins them to the client's survey and self-assessment and builds the step's tables
+and charts. Pillar scores are on 0-100 throughout.
+
+The self-assessment is answered on 1-5 and reported on 0-100 (``(score - 1) / 4 * 100``), the
+scale shared with customer pillar scores and targets. A pillar's interval is a t interval over
+respondents' pillar means (each leader or area is one observation), so five respondents give a
+wide, honest interval.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxlib.core.i18n import Translator
+from cxlib.core.method import PILLARS
+from cxlib.inputs.client import Client
+from cxlib.render.charts import interval_bars
+from cxlib.stats.drivers import priority_matrix, relative_weights
+from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
+from cxlib.stats.metrics import (
+    Estimate,
+    csat,
+    mean,
+    mean_interval,
+    metric_by,
+    nps,
+    nps_components,
+    nps_counts,
+    nps_segment_tests,
+    proportion,
+    proportion_interval,
+    top_two_box,
+)
+from cxlib.stats.text import sentiment, themes
+
+#: Outcomes for driver analysis, in order of preference.
+OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
+#: A pillar where leaders score themselves this many points (0-100) above customers is "overconfident".
+OVERCONFIDENCE_MARGIN = 10.0
+#: Units need this many responses to count towards the internal best-quartile benchmark.
+UNIT_MIN_RESPONSES = SMALL_SAMPLE
+
+#: Self-assessment answers whose spread (max − min, on 1-5) reaches this are flagged as a disagreement.
+DISAGREEMENT_SPREAD = 2
+
+
+def assessment_item_scores(assessment: pd.DataFrame, bank: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Per item: respondents, mean (1-5), spread, 0-100 score and a disagreement flag."""
+    grouped = assessment.groupby(["pillar", "item_id"], observed=True)["score"]
+    items = grouped.agg(n="count", mean="mean", sd="std", low="min", high="max").reset_index()
+    items["spread"] = items["high"] - items["low"]
+    items["score"] = to_hundred(items["mean"])
+    items["disagreement"] = items["spread"] >= DISAGREEMENT_SPREAD
+    items["question"] = items["item_id"].map(bank[language])
+    items["pillar"] = pd.Categorical(items["pillar"], PILLARS, ordered=True)
+    return items.sort_values(["pillar", "item_id"]).reset_index(drop=True)
+
+
+def assessment_pillar_scores(assessment: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Per pillar: 0-100 score with a t interval over respondents, respondent count and spread."""
+    per_respondent = assessment.groupby(["pillar", "respondent"], observed=True)["score"].mean().reset_index()
+    per_respondent["score"] = to_hundred(per_respondent["score"])
+    grouped = per_respondent.groupby("pillar", observed=True)["score"].agg(
+        ["mean", "std", "count", "min", "max"]
+    )
+    low, high = mean_interval(grouped["mean"], grouped["std"], grouped["count"], confidence)
+    result = pd.DataFrame(
+        {
+            "score": grouped["mean"],
+            "low": low,
+            "high": high,
+            "n": grouped["count"],
+            "lowest": grouped["min"],
+            "highest": grouped["max"],
+        }
+    )
+    return result.reindex([p for p in PILLARS if p in result.index])
+
+
+def assessment_evidence(assessment: pd.DataFrame, bank: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Every answer with its evidence; ``supported`` is False where no evidence was given."""
+    table = assessment.assign(
+        question=assessment["item_id"].map(bank[language]),
+        supported=assessment["evidence"].notna() if "evidence" in assessment else False,
+    )
+    order = pd.Categorical(table["pillar"], PILLARS, ordered=True)
+    columns = [
+        c
+        for c in ("pillar", "item_id", "question", "respondent", "area", "score", "evidence", "supported")
+        if c in table
+    ]
+    return (
+        table.assign(pillar=order)
+        .sort_values(["pillar", "item_id", "respondent"])[columns]
+        .reset_index(drop=True)
+    )
+
+
+def customer_pillar_frame(client: Client) -> pd.DataFrame:
+    """Per survey response, each pillar's 0-100 score: the mean of its mapped items (each rescaled by its own
+    scale)."""
+    survey = client.tables["survey"]
+    scored = {}
+    for item in client.survey_items:
+        values = survey[item.column].astype("float64")
+        low, high = item.scale.bounds
+        scored.setdefault(item.pillar, []).append(to_hundred(values, low, high))
+    return pd.DataFrame(
+        {pillar: pd.concat(columns, axis=1).mean(axis=1) for pillar, columns in scored.items()},
+        index=survey.index,
+    )[[p for p in PILLARS if p in scored]]
+
+
+def customer_pillar_scores(pillar_frame: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Per pillar: mean 0-100 score with t interval, n and standard deviation."""
+    stats = pillar_frame.agg(["mean", "std", "count"]).T
+    low, high = mean_interval(stats["mean"], stats["std"], stats["count"], confidence)
+    return pd.DataFrame(
+        {
+            "value": stats["mean"],
+            "low": low,
+            "high": high,
+            "n": stats["count"].astype(int),
+            "sd": stats["std"],
+        },
+        index=stats.index,
+    )
+
+
+def self_vs_customer(self_scores: pd.DataFrame, customer_scores: pd.DataFrame) -> pd.DataFrame:
+    """Self-assessment beside the customer view; ``overconfident`` where leaders rate a pillar
+    at least :data:`OVERCONFIDENCE_MARGIN` points above customers."""
+    table = pd.DataFrame(
+        {
+            "self": self_scores["score"],
+            "self_low": self_scores["low"],
+            "self_high": self_scores["high"],
+            "self_n": self_scores["n"],
+            "customer": customer_scores["value"],
+            "customer_low": customer_scores["low"],
+            "customer_high": customer_scores["high"],
+            "customer_n": customer_scores["n"],
+        }
+    ).reindex([p for p in PILLARS if p in self_scores.index or p in customer_scores.index])
+    table["gap"] = table["self"] - table["customer"]
+    table["overconfident"] = table["gap"] >= OVERCONFIDENCE_MARGIN
+    return table
+
+
+def pillar_targets(client: Client, pillar_frame: pd.DataFrame, customer_scores: pd.DataFrame) -> pd.DataFrame:
+    """Current customer score against the target per pillar, and the gap (target − current).
+
+    Targets come from ``client.yaml`` (``pillar_targets``). Where a pillar has none, the
+    internal benchmark serves: the best-quartile unit's score (the 75th percentile of unit means
+    among units with at least :data:`UNIT_MIN_RESPONSES` responses), i.e. what the client's own
+    better units already achieve (Camp, R. C. (1989), *Benchmarking*, ASQC Quality Press).
+    """
+    targets = pd.Series(client.config.pillar_targets, dtype="float64").reindex(customer_scores.index)
+    source = pd.Series(np.where(targets.notna(), "client", "none"), index=customer_scores.index)
+    survey = client.tables["survey"]
+    if "unit" in survey and targets.isna().any():
+        units = pillar_frame.groupby(survey["unit"], observed=True)
+        unit_means = units.mean()[units.count().min(axis=1) >= UNIT_MIN_RESPONSES]
+        if len(unit_means) >= 4:
+            internal = unit_means.quantile(0.75)
+            missing = targets.isna() & internal.reindex(targets.index).notna()
+            targets[missing] = internal[missing[missing].index]
+            source[missing] = "internal"
+    table = customer_scores.rename(columns={"value": "current"}).assign(target=targets, source=source)
+    table["gap"] = table["target"] - table["current"]
+    return table
+
+
+def outcome(client: Client) -> str | None:
+    """The survey outcome used for drivers: NPS, else CSAT, else the binary satisfied flag."""
+    survey = client.tables["survey"]
+    return next(
+        (name for name in OUTCOMES if name in survey and survey[name].notna().sum() > SMALL_SAMPLE), None
+    )
+
+
+def pillar_drivers(client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 500) -> pd.DataFrame:
+    """Johnson's relative weights of the customer pillar scores on the outcome."""
+    target = outcome(client)
+    frame = pillar_frame.assign(**{target: client.tables["survey"][target].astype("float64")})
+    weights = relative_weights(frame, target, list(pillar_frame.columns), bootstrap=bootstrap)
+    weights.attrs["outcome"] = target
+    return weights
+
+
+def overall_metrics(survey: pd.DataFrame, scales: dict) -> dict[str, Estimate]:
+    """Each available metric over the given responses (``scales`` is ``Client.survey_scales``)."""
+    estimates = {}
+    if "nps" in survey:
+        estimates["nps"] = nps(survey["nps"])
+    if "csat" in survey:
+        estimates["csat"] = csat(survey["csat"], scales["csat"].bounds[1])
+    if "ces" in survey:
+        estimates["ces"] = mean(survey["ces"])
+    if "satisfied" in survey:
+        estimates["satisfied"] = proportion(survey["satisfied"])
+    return estimates
+
+
+def metric_table(estimates: dict[str, Estimate], t: Translator) -> pd.DataFrame:
+    """The overall metrics as a report table: value, 95% interval, n, method and a caution."""
+    rows = []
+    for name, estimate in estimates.items():
+        decimals = 2 if name == "ces" else 1
+        rows.append(
+            {
+                t("diagnosis.col.metric"): t(f"metric.{name}"),
+                t("diagnosis.col.value"): t.number(estimate.value, decimals),
+                t(
+                    "diagnosis.col.interval"
+                ): f"{t.number(estimate.low, decimals)} – {t.number(estimate.high, decimals)}",
+                t("diagnosis.col.n"): t.number(estimate.n),
+                t("diagnosis.col.method"): t(f"method.{estimate.method}"),
+                t("diagnosis.col.caution"): t("diagnosis.small") if estimate.small else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def breakdown(client: Client, metric: str, by: str) -> pd.DataFrame:
+    """A metric by segment, channel or month (``by="month"``)."""
+    survey = client.tables["survey"]
+    if by == "month":
+        survey = survey.assign(month=survey["date"].dt.to_period("M").dt.to_timestamp())
+    scale_high = client.survey_scales["csat"].bounds[1] if metric == "csat" else None
+    return metric_by(survey, metric, by, scale_high)
+
+
+def breakdown_chart(table: pd.DataFrame, metric: str, by: str, t: Translator) -> go.Figure:
+    """Bars with intervals of a metric by group; ``n`` and small-sample cautions on every bar."""
+    value_range = (-100, 100) if metric == "nps" else None
+    return interval_bars(
+        table,
+        t("diagnosis.by_title", metric=t(f"metric.{metric}"), group=t(f"diagnosis.group.{by}")),
+        t(f"metric.{metric}"),
+        t(f"diagnosis.group.{by}"),
+        t,
+        value_range=value_range,
+    )
+
+
+def trend_chart(table: pd.DataFrame, metric: str, t: Translator) -> go.Figure:
+    """A metric per month with its 95% interval as a band; months under n = 30 are marked."""
+    months = [t.month(month) for month in table.index]
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=months + months[::-1],
+                y=list(table["high"]) + list(table["low"][::-1]),
+                fill="toself",
+                fillcolor="rgba(27,79,114,0.15)",
+                line={"width": 0},
+                hoverinfo="skip",
+                name=t("diagnosis.interval95"),
+            ),
+            go.Scatter(
+                x=months,
+                y=table["value"],
+                mode="lines+markers",
+                name=t(f"metric.{metric}"),
+                marker={"symbol": np.where(table["small"], "x", "circle"), "size": 9},
+                customdata=np.stack([table["low"], table["high"], table["n"]], axis=1),
+                hovertemplate=(
+                    "%{x}: %{y:.1f} [%{customdata[0]:.1f}; %{customdata[1]:.1f}] "
+                    "n = %{customdata[2]}<extra></extra>"
+                ),
+            ),
+        ]
+    )
+    figure.update_layout(
+        title=t("diagnosis.trend_title", metric=t(f"metric.{metric}")),
+        xaxis_title=t("overview.axis.month"),
+        yaxis_title=t(f"metric.{metric}"),
+    )
+    return figure
+
+
+def pillar_comparison_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
+    """Self-assessment and customer score per pillar, each with its interval."""
+    labels = [t(f"pillar.{p}") for p in table.index]
+    figure = go.Figure()
+    for column, name_key, colour in (
+        ("self", "diagnosis.self_view", "#E67E22"),
+        ("customer", "diagnosis.customer_view", "#1B4F72"),
+    ):
+        n_column = f"{column}_n"
+        figure.add_bar(
+            y=labels,
+            x=table[column],
+            name=t(name_key),
+            orientation="h",
+            marker_color=colour,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": table[f"{column}_high"] - table[column],
+                "arrayminus": table[column] - table[f"{column}_low"],
+            },
+            customdata=table[n_column],
+            hovertemplate="%{y}: %{x:.1f} (n = %{customdata})<extra>" + t(name_key) + "</extra>",
+        )
+    figure.update_layout(
+        barmode="group",
+        title=t("diagnosis.self_vs_customer_title"),
+        xaxis_title=t("diagnosis.score_axis"),
+        height=max(360, 120 + 60 * len(labels)),
+        yaxis={"autorange": "reversed"},
+    )
+    figure.update_xaxes(range=[0, 100])
+    return figure
+
+
+def target_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
+    """Current customer score (with interval) against the target per pillar."""
+    labels = [t(f"pillar.{p}") for p in table.index]
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=labels,
+                x=table["current"],
+                orientation="h",
+                name=t("diagnosis.current"),
+                marker_color="#1B4F72",
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": table["high"] - table["current"],
+                    "arrayminus": table["current"] - table["low"],
+                },
+                customdata=table["n"],
+                hovertemplate="%{y}: %{x:.1f} (n = %{customdata})<extra></extra>",
+            ),
+            go.Scatter(
+                y=labels,
+                x=table["target"],
+                mode="markers",
+                name=t("diagnosis.target"),
+                marker={"symbol": "diamond", "size": 14, "color": "#C0392B"},
+                customdata=[t(f"diagnosis.source.{s}") for s in table["source"]],
+                hovertemplate="%{y}: %{x:.0f} (%{customdata})<extra></extra>",
+            ),
+        ]
+    )
+    figure.update_layout(
+        title=t("diagnosis.target_title"),
+        xaxis_title=t("diagnosis.score_axis"),
+        height=max(360, 120 + 50 * len(labels)),
+        yaxis={"autorange": "reversed"},
+    )
+    figure.update_xaxes(range=[0, 100])
+    return figure
+
+
+def driver_chart(weights: pd.DataFrame, t: Translator) -> go.Figure:
+    """Each pillar's share of explained variance with its bootstrap interval."""
+    r2 = weights.attrs["r2"]
+    table = pd.DataFrame(
+        {
+            "value": weights["share"],
+            "low": weights["low"] / r2,
+            "high": weights["high"] / r2,
+            "n": weights.attrs["n"],
+        }
+    )
+    table.index = [t(f"pillar.{p}") for p in weights.index]
+    title = t(
+        "diagnosis.drivers_title",
+        outcome=t(f"metric.{weights.attrs['outcome']}"),
+        r2=t.percent(r2, 0),
+        n=t.number(weights.attrs["n"]),
+    )
+    return interval_bars(
+        table,
+        title,
+        t("diagnosis.share_axis"),
+        t("diagnosis.pillar_axis"),
+        t,
+        percent=True,
+        value_range=(0, min(1.0, float(table["high"].max()) + 0.3)),
+    )
+
+
+def priority_chart(
+    weights: pd.DataFrame, performance: pd.Series, t: Translator
+) -> tuple[go.Figure, pd.DataFrame]:
+    """Importance × performance matrix; returns the figure and the matrix with quadrants."""
+    matrix = priority_matrix(weights, performance)
+    figure = go.Figure(
+        go.Scatter(
+            x=matrix["performance"],
+            y=matrix["importance"],
+            mode="markers+text",
+            text=[t(f"pillar.{p}") for p in matrix.index],
+            textposition="top center",
+            marker={
+                "size": 16,
+                "color": ["#C0392B" if q == "fix" else "#1B4F72" for q in matrix["quadrant"]],
+            },
+            customdata=[t(f"diagnosis.quadrant.{q}") for q in matrix["quadrant"]],
+            hovertemplate="%{text}: %{customdata}<extra></extra>",
+        )
+    )
+    figure.add_hline(y=matrix["importance"].mean(), line_dash="dot", line_color="#7F8C8D")
+    figure.add_vline(x=matrix["performance"].mean(), line_dash="dot", line_color="#7F8C8D")
+    figure.update_layout(
+        title=t("diagnosis.priority_title"),
+        xaxis_title=t("diagnosis.performance_axis"),
+        yaxis_title=t("diagnosis.share_axis"),
+    )
+    figure.update_yaxes(tickformat=".0%")
+    return figure, matrix
+
+
+def segment_profile(client: Client, t: Translator) -> pd.DataFrame:
+    """Per segment: responses, NPS and CSAT with intervals, and the mapped purchase behaviour."""
+    survey = client.tables["survey"]
+    rows = []
+    for segment, group in survey.groupby("segment", observed=True):
+        row = {t("overview.axis.segment"): segment, t("diagnosis.col.n"): t.number(len(group))}
+        for name, estimate in overall_metrics(group, client.survey_scales).items():
+            decimals = 2 if name == "ces" else 1
+            row[t(f"metric.{name}")] = t.interval(estimate.value, estimate.low, estimate.high, decimals)
+        for column in ("tenure_years", "purchase_frequency", "products"):
+            if column in group:
+                estimate = mean(group[column])
+                row[t(f"diagnosis.profile.{column}")] = t.interval(
+                    estimate.value, estimate.low, estimate.high
+                )
+        row[t("diagnosis.col.caution")] = t("diagnosis.small") if len(group) < SMALL_SAMPLE else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def comment_analysis(client: Client) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sentiment and theme flags of every response with a comment."""
+    survey = client.tables["survey"]
+    comments = survey["comment"].dropna()
+    language = client.config.language
+    return sentiment(comments, language), themes(comments, language)
+
+
+def sentiment_chart(client: Client, sentiment_frame: pd.DataFrame, t: Translator) -> go.Figure:
+    """Share of negative comments by NPS group (detractor, passive, promoter) with Wilson intervals."""
+    scores = client.tables["survey"].loc[sentiment_frame.index, "nps"]
+    group = pd.Series(
+        np.select([scores >= 9, scores >= 7], ["promoter", "passive"], "detractor"), index=scores.index
+    ).where(scores.notna())
+    counts = (
+        (sentiment_frame["label"] == "negative")
+        .groupby(group)
+        .agg(["sum", "count"])
+        .reindex(["detractor", "passive", "promoter"])
+        .dropna()
+    )
+    low, high = proportion_interval(counts["sum"], counts["count"])
+    table = pd.DataFrame(
+        {"value": counts["sum"] / counts["count"], "low": low, "high": high, "n": counts["count"].astype(int)}
+    )
+    table.index = [t(f"diagnosis.nps_group.{g}") for g in counts.index]
+    return interval_bars(
+        table,
+        t("diagnosis.sentiment_title"),
+        t("diagnosis.negative_share"),
+        t("diagnosis.nps_group_axis"),
+        t,
+        percent=True,
+        value_range=(0, 1),
+    )
+
+
+def theme_table(client: Client, theme_frame: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Per theme: mentions, share of comments, NPS of those who mention it against those who do not."""
+    scores = client.tables["survey"].loc[theme_frame.index, "nps"]
+    groups = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9}).astype(int)
+    mentioned = theme_frame.astype(int).T @ groups  # themes × NPS groups, one matrix product
+    counts = {name: mentioned[name] for name in groups} | {
+        f"{name}_rest": groups[name].sum() - mentioned[name] for name in groups
+    }
+    inside = nps_components(counts["det"], counts["pas"], counts["pro"])
+    outside = nps_components(counts["det_rest"], counts["pas_rest"], counts["pro_rest"])
+    mentions = theme_frame.sum()
+    rows = []
+    for position, theme in enumerate(theme_frame.columns):
+        if mentions[theme] == 0:
+            continue
+        rows.append(
+            {
+                t("diagnosis.col.theme"): t(f"theme.{theme}"),
+                t("diagnosis.col.mentions"): t.number(mentions[theme]),
+                t("diagnosis.col.share_comments"): t.percent(mentions[theme] / len(theme_frame), 1),
+                t("diagnosis.col.nps_mention"): t.interval(
+                    inside[0][position], inside[1][position], inside[2][position]
+                ),
+                t("diagnosis.col.nps_rest"): t.interval(
+                    outside[0][position], outside[1][position], outside[2][position]
+                ),
+                t("diagnosis.col.caution"): t("diagnosis.small") if mentions[theme] < SMALL_SAMPLE else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def example_quotes(
+    client: Client,
+    sentiment_frame: pd.DataFrame,
+    theme_frame: pd.DataFrame,
+    t: Translator,
+    per_theme: int = 2,
+) -> pd.DataFrame:
+    """The most negative and most positive comment of each theme, with the respondent's NPS (escaped on
+    display)."""
+    survey = client.tables["survey"]
+    rows = []
+    for theme in theme_frame.columns:
+        mentioned = sentiment_frame[theme_frame[theme]].sort_values("score")
+        if mentioned.empty:
+            continue
+        picks = (
+            mentioned.index[[0, -1]] if per_theme == 2 and len(mentioned) > 1 else mentioned.index[:per_theme]
+        )
+        for index in dict.fromkeys(picks):
+            rows.append(
+                {
+                    t("diagnosis.col.theme"): t(f"theme.{theme}"),
+                    t("diagnosis.col.quote"): survey.at[index, "comment"],
+                    t("metric.nps"): t.number(survey.at[index, "nps"]) if "nps" in survey else "–",
+                    t("diagnosis.col.sentiment"): t(
+                        f"diagnosis.sentiment.{sentiment_frame.at[index, 'label']}"
+                    ),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+#: The metric breakdowns the report shows, where the survey has the metric and the grouping.
+BREAKDOWNS: tuple[tuple[str, str], ...] = (
+    ("nps", "segment"),
+    ("nps", "channel"),
+    ("csat", "segment"),
+    ("ces", "channel"),
+    ("satisfied", "segment"),
+)
+TRENDS: tuple[str, ...] = ("nps", "csat")
+
+
+def available_breakdowns(client: Client) -> list[tuple[str, str]]:
+    """The (metric, grouping) pairs of :data:`BREAKDOWNS` this survey supports."""
+    survey = client.tables["survey"]
+    return [(metric, by) for metric, by in BREAKDOWNS if metric in survey and by in survey]
+
+
+def available_trends(client: Client) -> list[str]:
+    """The metrics of :data:`TRENDS` this survey can show by month."""
+    survey = client.tables["survey"]
+    return [metric for metric in TRENDS if metric in survey and "date" in survey]
+
+
+def segment_test_table(client: Client, t: Translator) -> pd.DataFrame:
+    """Each segment's NPS against the rest, formatted for the report."""
+    tests = nps_segment_tests(client.tables["survey"], "segment")
+    return pd.DataFrame(
+        {
+            t("overview.axis.segment"): tests.index,
+            t("diagnosis.col.n"): [t.number(n) for n in tests["n"]],
+            t("metric.nps"): [t.number(v, 1) for v in tests["nps"]],
+            t("diagnosis.col.difference"): [
+                t.interval(d, lo, hi)
+                for d, lo, hi in zip(tests["difference"], tests["low"], tests["high"], strict=True)
+            ],
+            t("diagnosis.col.p_holm"): [t.number(p, 3) for p in tests["p_holm"]],
+            t("diagnosis.col.significant"): [
+                t("diagnosis.yes") if s else t("diagnosis.no") for s in tests["significant"]
+            ],
+            t("diagnosis.col.caution"): [
+                t("diagnosis.small") if n < SMALL_SAMPLE else "" for n in tests["n"]
+            ],
+        }
+    )
+
+
+def self_assessment_table(self_scores: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Pillar self-assessment scores (0-100) with interval, respondents and range."""
+    return pd.DataFrame(
+        {
+            t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in self_scores.index],
+            t("diagnosis.col.score100"): [
+                t.interval(s, lo, hi)
+                for s, lo, hi in zip(
+                    self_scores["score"], self_scores["low"], self_scores["high"], strict=True
+                )
+            ],
+            t("diagnosis.col.n"): [t.number(n) for n in self_scores["n"]],
+            t("diagnosis.col.spread"): [
+                f"{t.number(lo, 0)} – {t.number(hi, 0)}"
+                for lo, hi in zip(self_scores["lowest"], self_scores["highest"], strict=True)
+            ],
+            t("diagnosis.col.caution"): [
+                t("diagnosis.small") if n < SMALL_SAMPLE else "" for n in self_scores["n"]
+            ],
+        }
+    )
+
+
+def disagreement_table(items: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """The questions whose answers differ by at least two points between respondents."""
+    flagged = items[items["disagreement"]]
+    return pd.DataFrame(
+        {
+            t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in flagged["pillar"]],
+            t("diagnosis.col.question"): flagged["question"].to_numpy(),
+            t("diagnosis.col.mean"): [t.number(m, 1) for m in flagged["mean"]],
+            t("diagnosis.col.spread"): [
+                f"{int(lo)} – {int(hi)}" for lo, hi in zip(flagged["low"], flagged["high"], strict=True)
+            ],
+            t("diagnosis.col.n"): [t.number(n) for n in flagged["n"]],
+        }
+    )
+
+
+def evidence_display(evidence: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Every answer with its evidence; unsupported answers say so."""
+    return pd.DataFrame(
+        {
+            t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in evidence["pillar"]],
+            t("diagnosis.col.question"): evidence["question"].to_numpy(),
+            t("diagnosis.col.respondent"): evidence["respondent"].to_numpy(),
+            t("diagnosis.col.score"): [t.number(s) for s in evidence["score"]],
+            t("diagnosis.col.evidence"): [
+                e if supported else t("diagnosis.unsupported")
+                for e, supported in zip(evidence["evidence"], evidence["supported"], strict=True)
+            ],
+        }
+    )
+
+
+def overconfident_pillars(comparison: pd.DataFrame, t: Translator) -> str:
+    """The pillars where leaders rate themselves well above customers, named in the report language."""
+    return ", ".join(
+        f"{t(f'pillar.{p}')} (+{t.number(g, 0)})"
+        for p, g in comparison.loc[comparison["overconfident"], "gap"].items()
+    )
+
+
+def top_driver_facts(weights: pd.DataFrame, t: Translator) -> dict[str, str]:
+    """The two strongest drivers and their shares, for ``diagnosis.top_drivers``."""
+    first, second = weights.index[:2]
+    return {
+        "outcome": t(f"metric.{weights.attrs['outcome']}"),
+        "first": t(f"pillar.{first}"),
+        "second": t(f"pillar.{second}"),
+        "first_share": t.percent(weights.loc[first, "share"], 0),
+        "second_share": t.percent(weights.loc[second, "share"], 0),
+    }
+
+
+def fix_first(matrix: pd.DataFrame, t: Translator) -> str:
+    """The pillars in the "fix first" quadrant, most important first."""
+    fix = matrix[matrix["quadrant"] == "fix"].sort_values("importance", ascending=False)
+    return ", ".join(t(f"pillar.{p}") for p in fix.index)
+
+
+def target_table(targets: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Current score, target, gap and where the target comes from, per pillar."""
+    return pd.DataFrame(
+        {
+            t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in targets.index],
+            t("diagnosis.col.current"): [
+                t.interval(c, lo, hi)
+                for c, lo, hi in zip(targets["current"], targets["low"], targets["high"], strict=True)
+            ],
+            t("diagnosis.col.target"): [t.number(v, 0) if pd.notna(v) else "–" for v in targets["target"]],
+            t("diagnosis.col.gap"): [t.number(g, 1) if pd.notna(g) else "–" for g in targets["gap"]],
+            t("diagnosis.col.source"): [t(f"diagnosis.source.{s}") for s in targets["source"]],
+            t("diagnosis.col.n"): [t.number(n) for n in targets["n"]],
+        }
+    )
+
+
+def largest_gap(targets: pd.DataFrame, t: Translator) -> dict[str, str] | None:
+    """The pillar furthest below its target, for ``diagnosis.largest_gap`` (``None`` without targets)."""
+    gaps = targets["gap"].dropna()
+    if gaps.empty or gaps.max() <= 0:
+        return None
+    pillar = gaps.idxmax()
+    return {"pillar": t(f"pillar.{pillar}"), "gap": t.number(gaps[pillar], 1)}
+
+
+def outcome_points(client: Client) -> tuple[str, pd.Series] | None:
+    """The outcome on a points scale whose mean is the headline metric: NPS (−100/0/100 per
+    respondent, so the mean is the NPS), else CSAT top-two-box × 100, else % satisfied."""
+    survey = client.tables["survey"]
+    if "nps" in survey:
+        scores = survey["nps"]
+        return "nps", pd.Series(
+            np.select([scores >= 9, scores >= 7], [100.0, 0.0], -100.0), index=survey.index
+        ).where(scores.notna())
+    if "csat" in survey:
+        return "csat", 100 * top_two_box(survey["csat"], client.survey_scales["csat"].bounds[1]).astype(
+            "float64"
+        )
+    if "satisfied" in survey:
+        return "satisfied", 100 * survey["satisfied"].astype("float64")
+    return None
+
+
+def impact_slopes(client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 300) -> pd.DataFrame:
+    """Outcome points gained per pillar point, implied by the relative weights (with their interval).
+
+    Johnson's raw weight ε is the squared standardised effect a pillar carries, so
+    ``sign(r) × sqrt(ε) × sd(outcome) / sd(pillar)`` converts it back into outcome points per
+    0-100 pillar point (Johnson 2000); the bootstrap bounds of ε give the interval. It is an
+    approximation that apportions correlated pillars' shared effect, not a causal estimate.
+    """
+    name, points = outcome_points(client)
+    frame = pillar_frame.assign(_outcome=points)
+    weights = relative_weights(frame, "_outcome", list(pillar_frame.columns), bootstrap=bootstrap)
+    valid = frame.dropna()
+    ratio = valid["_outcome"].std() / valid[list(pillar_frame.columns)].std()
+    sign = np.sign(valid[list(pillar_frame.columns)].corrwith(valid["_outcome"]))
+    bounds = np.sqrt(weights[["weight", "low", "high"]].clip(lower=0)).mul(
+        ratio.reindex(weights.index) * sign.reindex(weights.index), axis=0
+    )
+    slopes = pd.DataFrame(
+        {
+            "slope": bounds["weight"],
+            "low": bounds[["low", "high"]].min(axis=1),
+            "high": bounds[["low", "high"]].max(axis=1),
+        }
+    )
+    slopes.attrs.update({"outcome": name, "n": weights.attrs["n"]})
+    return slopes
+
+
+def step_results(
+    client: Client,
+    estimates: dict[str, Estimate],
+    targets: pd.DataFrame | None,
+    weights: pd.DataFrame | None,
+    comparison: pd.DataFrame | None,
+    slopes: pd.DataFrame | None,
+) -> dict:
+    """What the diagnosis publishes for the action plan, the summary and baseline comparisons."""
+    survey = client.tables["survey"]
+    metrics = {
+        name: {"value": e.value, "low": e.low, "high": e.high, "n": e.n, "method": e.method}
+        for name, e in estimates.items()
+    }
+    if "nps" in survey:
+        metrics["nps"]["counts"] = dict(
+            zip(("detractors", "passives", "promoters"), nps_counts(survey["nps"]), strict=True)
+        )
+    if "csat" in survey:
+        flags = top_two_box(survey["csat"], client.survey_scales["csat"].bounds[1]).dropna()
+        metrics["csat"]["counts"] = {"successes": int(flags.sum()), "n": len(flags)}
+    if "ces" in survey:
+        metrics["ces"]["sd"] = float(survey["ces"].std())
+    pillars: dict[str, dict] = {}
+    if targets is not None:
+        for pillar, row in targets.iterrows():
+            pillars[pillar] = {
+                "current": row["current"],
+                "low": row["low"],
+                "high": row["high"],
+                "n": row["n"],
+                "sd": row["sd"],
+                "target": row["target"],
+                "source": row["source"],
+                "gap": row["gap"],
+            }
+    if weights is not None:
+        for pillar, row in weights.iterrows():
+            pillars.setdefault(pillar, {}).update(
+                {
+                    "weight": row["weight"],
+                    "share": row["share"],
+                    "weight_low": row["low"],
+                    "weight_high": row["high"],
+                }
+            )
+    if comparison is not None:
+        for pillar, row in comparison.iterrows():
+            pillars.setdefault(pillar, {}).update(
+                {"self": row["self"], "overconfident": bool(row["overconfident"])}
+            )
+    if slopes is not None:
+        for pillar, row in slopes.iterrows():
+            pillars.setdefault(pillar, {}).update(
+                {"slope": row["slope"], "slope_low": row["low"], "slope_high": row["high"]}
+            )
+    return {
+        "metrics": metrics,
+        "pillars": pillars,
+        "outcome": weights.attrs["outcome"] if weights is not None else None,
+        "r2": weights.attrs["r2"] if weights is not None else None,
+        "n_drivers": weights.attrs["n"] if weights is not None else None,
+        "impact_outcome": slopes.attrs["outcome"] if slopes is not None else None,
+    }

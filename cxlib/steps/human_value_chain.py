@@ -1,0 +1,477 @@
+"""Step 04, the human value chain: employee experience → customer experience → business results.
+
+* Pillar × role: how each role enables each pillar (``enable_<pillar>`` items, 1-5 → 0-100).
+  Cells with fewer than :data:`MIN_CELL` respondents show no number; cells under
+  :data:`~cxlib.stats.estimators.SMALL_SAMPLE` carry a caution.
+* Linkage across units: Pearson correlations with Fisher z intervals
+  (:func:`cxlib.stats.estimators.fisher_interval`), and a simple path model EX → CX → results: ``CX
+  = a·EX``, ``results = c'·EX + b·CX`` on standardised unit scores, with a percentile bootstrap
+  interval for the indirect effect ``a·b`` (Preacher, K. J. & Hayes, A. F. (2008), Asymptotic and
+  resampling strategies for assessing and comparing indirect effects in multiple mediator models,
+  *Behavior Research Methods* 40(3), 879-891). A link is reported as a finding only when its
+  interval excludes zero; with a dozen units intervals are wide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxlib.core.i18n import Translator
+from cxlib.core.method import PILLARS
+from cxlib.inputs.client import Client
+from cxlib.stats.estimators import SMALL_SAMPLE, IntervalFinding, fisher_interval, to_hundred
+from cxlib.stats.metrics import metric_by
+
+#: Cells with fewer respondents than this show no number at all.
+MIN_CELL = 10
+#: Units need this many survey responses and employee respondents to enter the linkage.
+MIN_UNIT_RESPONSES = 10
+#: Fewer usable units than this and no correlation across units is computed at all.
+MIN_UNITS = 5
+BOOTSTRAP = 2000
+
+
+def enablement_columns(employees: pd.DataFrame) -> list[str]:
+    """The ``enable_<pillar>`` columns present, in pillar order."""
+    return [f"enable_{pillar}" for pillar in PILLARS if f"enable_{pillar}" in employees]
+
+
+def pillar_role_matrix(employees: pd.DataFrame, by: str = "role") -> pd.DataFrame:
+    """Long table: per group (role or office) and pillar, the 0-100 enablement mean, sd and n."""
+    columns = enablement_columns(employees)
+    long = employees.melt(id_vars=[by], value_vars=columns, var_name="pillar", value_name="score").dropna(
+        subset=["score", by]
+    )
+    long["pillar"] = long["pillar"].str.removeprefix("enable_")
+    long["score"] = to_hundred(long["score"])
+    cells = long.groupby([by, "pillar"], observed=True)["score"].agg(["mean", "std", "count"]).reset_index()
+    cells["shown"] = cells["count"] >= MIN_CELL
+    cells["small"] = cells["count"] < SMALL_SAMPLE
+    return cells.rename(columns={by: "group", "count": "n"})
+
+
+def matrix_chart(cells: pd.DataFrame, title: str, group_title: str, t: Translator) -> go.Figure:
+    """Heatmap of enablement by group × pillar; thin cells show "n < 10" instead of a number."""
+    groups = sorted(cells["group"].unique())
+    pillars = [p for p in PILLARS if p in set(cells["pillar"])]
+    grid = cells.set_index(["group", "pillar"])
+    values = np.full((len(groups), len(pillars)), np.nan)
+    text = np.full((len(groups), len(pillars)), "", dtype=object)
+    hover = np.full((len(groups), len(pillars)), "", dtype=object)
+    for i, group in enumerate(groups):
+        for j, pillar in enumerate(pillars):
+            if (group, pillar) not in grid.index:
+                continue
+            cell = grid.loc[(group, pillar)]
+            if cell["shown"]:
+                values[i, j] = cell["mean"]
+                text[i, j] = t.number(cell["mean"], 0) + (" ⚠" if cell["small"] else "")
+            else:
+                text[i, j] = f"n < {MIN_CELL}"
+            hover[i, j] = t(
+                "value_chain.cell_hover",
+                n=int(cell["n"]),
+                sd=t.number(cell["std"], 1) if pd.notna(cell["std"]) else "–",
+            )
+    figure = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=[t(f"pillar.{p}") for p in pillars],
+            y=groups,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{y} · %{x}: %{text}<br>%{customdata}<extra></extra>",
+            colorscale="RdYlGn",
+            zmin=0,
+            zmax=100,
+            colorbar={"title": {"text": "0-100"}},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    figure.update_layout(
+        title=title,
+        xaxis_title=t("diagnosis.pillar_axis"),
+        yaxis_title=group_title,
+        height=max(360, 110 + 44 * len(groups)),
+    )
+    return figure
+
+
+def weakest_cells(cells: pd.DataFrame, count: int = 3) -> pd.DataFrame:
+    """The shown cells with the lowest enablement (where to act first)."""
+    return cells[cells["shown"]].nsmallest(count, "mean")
+
+
+def unit_scores(client: Client) -> pd.DataFrame:
+    """Per unit: employee eNPS, engagement and enablement; customer NPS; business results.
+
+    Units with fewer than :data:`MIN_UNIT_RESPONSES` survey responses or employee respondents are
+    kept in the table but flagged ``thin`` and left out of the linkage.
+    """
+    employees = client.tables["employees"]
+    frame = pd.DataFrame(index=pd.Index(sorted(employees["unit"].dropna().unique()), name="unit"))
+    if "enps" in employees:
+        frame["enps"] = _enps(employees).reindex(frame.index)
+    if "engagement" in employees:
+        frame["engagement"] = to_hundred(employees.groupby("unit")["engagement"].mean()).reindex(frame.index)
+    columns = enablement_columns(employees)
+    if columns:
+        frame["enablement"] = to_hundred(employees.groupby("unit")[columns].mean().mean(axis=1)).reindex(
+            frame.index
+        )
+    frame["employees_n"] = employees["unit"].value_counts().reindex(frame.index).fillna(0).astype(int)
+    survey = client.tables["survey"]
+    if "nps" in survey and "unit" in survey:
+        customer = metric_by(survey, "nps", "unit")
+        frame["nps"], frame["nps_low"], frame["nps_high"] = (
+            customer[c].reindex(frame.index) for c in ("value", "low", "high")
+        )
+        frame["customers_n"] = customer["n"].reindex(frame.index).fillna(0).astype(int)
+    if client.has("units"):
+        units = client.tables["units"].set_index("unit")
+        for column in ("retention", "revenue", "complaints", "customers"):
+            if column in units:
+                frame[column] = units[column].reindex(frame.index)
+        if {"complaints", "customers"} <= set(units.columns):
+            frame["complaints_rate"] = frame["complaints"] / frame["customers"] * 1000
+        if {"revenue", "customers"} <= set(units.columns):
+            frame["revenue_per_customer"] = frame["revenue"] / frame["customers"]
+    frame["thin"] = (frame["employees_n"] < MIN_UNIT_RESPONSES) | (
+        frame.get("customers_n", 0) < MIN_UNIT_RESPONSES
+    )
+    return frame
+
+
+def _enps(employees: pd.DataFrame) -> pd.Series:
+    """Employee NPS per unit (promoters 9-10 minus detractors 0-6), the same arithmetic as customer NPS."""
+    return metric_by(employees.rename(columns={"enps": "nps"}), "nps", "unit")["value"]
+
+
+@dataclass(frozen=True)
+class Correlation(IntervalFinding):
+    """A Pearson correlation across units with its Fisher z interval."""
+
+    x: str
+    y: str
+    r: float
+    low: float
+    high: float
+    n: int
+
+
+def correlation(x: pd.Series, y: pd.Series, confidence: float = 0.95) -> Correlation:
+    """Pearson r of two unit-level series with a Fisher z interval (pairs with a missing value dropped)."""
+    pairs = pd.concat([x, y], axis=1).dropna()
+    n = len(pairs)
+    if n < 4:
+        return Correlation(x.name, y.name, np.nan, np.nan, np.nan, n)
+    r = float(np.corrcoef(pairs.iloc[:, 0], pairs.iloc[:, 1])[0, 1])
+    low, high = fisher_interval(r, n, confidence)
+    return Correlation(x.name, y.name, r, float(low), float(high), n)
+
+
+@dataclass(frozen=True)
+class PathModel(IntervalFinding):
+    """EX → CX → result on standardised unit scores, with the bootstrap interval of the indirect effect."""
+
+    a: float  # EX → CX
+    b: float  # CX → result, controlling for EX
+    direct: float  # EX → result, controlling for CX
+    indirect: float
+    low: float
+    high: float
+    n: int
+
+
+def _path_coefficients(data: np.ndarray) -> tuple[float, float, float]:
+    """(a, b, c') by least squares on standardised columns EX, CX, result."""
+    standard = (data - data.mean(axis=0)) / data.std(axis=0, ddof=1)
+    ex, cx, result = standard.T
+    a = float(np.dot(ex, cx) / np.dot(ex, ex))
+    design = np.column_stack([ex, cx])
+    direct, b = np.linalg.lstsq(design, result, rcond=None)[0]
+    return a, float(b), float(direct)
+
+
+def path_model(
+    ex: pd.Series,
+    cx: pd.Series,
+    result: pd.Series,
+    bootstrap: int = BOOTSTRAP,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> PathModel:
+    """Fit the mediation path EX → CX → result across units and bootstrap the indirect effect a·b."""
+    data = pd.concat([ex, cx, result], axis=1).dropna().to_numpy(dtype=float)
+    n = len(data)
+    a, b, direct = _path_coefficients(data)
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(bootstrap):  # resamples units (a dozen rows), never survey rows
+        sample = data[rng.integers(0, n, n)]
+        if np.all(sample.std(axis=0, ddof=1) > 0):
+            a_star, b_star, _ = _path_coefficients(sample)
+            draws.append(a_star * b_star)
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(draws, [tail, 1 - tail])
+    return PathModel(a, b, direct, a * b, float(low), float(high), n)
+
+
+def linkage(units: pd.DataFrame, ex: str, cx: str, results: list[str]) -> list[Correlation]:
+    """Correlations EX–CX and CX–each result across the units that are not thin."""
+    usable = units[~units["thin"]]
+    links = [correlation(usable[ex], usable[cx])]
+    links += [correlation(usable[cx], usable[result]) for result in results]
+    links += [correlation(usable[ex], usable[result]) for result in results]
+    return links
+
+
+def result_columns(units: pd.DataFrame) -> list[str]:
+    """The business results available per unit, in reporting order."""
+    return [c for c in ("retention", "revenue_per_customer", "complaints_rate") if c in units]
+
+
+def correlation_table(links: list[Correlation], t: Translator) -> pd.DataFrame:
+    """Correlations with intervals, n and whether they count as a finding."""
+    return pd.DataFrame(
+        {
+            t("value_chain.col.link"): [
+                f"{t('value_chain.measure.' + link.x)} ↔ {t('value_chain.measure.' + link.y)}"
+                for link in links
+            ],
+            t("value_chain.col.r"): [t.interval(link.r, link.low, link.high, 2) for link in links],
+            t("value_chain.col.units"): [link.n for link in links],
+            t("value_chain.col.finding"): [
+                t("value_chain.finding_yes") if link.finding else t("value_chain.finding_no")
+                for link in links
+            ],
+        }
+    )
+
+
+def quadrant_chart(units: pd.DataFrame, ex: str, cx: str, outliers: list[str], t: Translator) -> go.Figure:
+    """Units by EX (x) and CX (y), quadrant lines at the means, outliers named."""
+    usable = units[~units["thin"]]
+    labels = [unit if unit in outliers else "" for unit in usable.index]
+    figure = go.Figure(
+        go.Scatter(
+            x=usable[ex],
+            y=usable[cx],
+            mode="markers+text",
+            text=labels,
+            textposition="top center",
+            marker={
+                "size": 13,
+                "color": ["#C0392B" if unit in outliers else "#1B4F72" for unit in usable.index],
+            },
+            customdata=np.stack(
+                [usable.index, usable["employees_n"], usable.get("customers_n", usable["employees_n"])],
+                axis=1,
+            ),
+            hovertemplate=(
+                "%{customdata[0]}<br>EX %{x:.1f} (n = %{customdata[1]})"
+                "<br>CX %{y:.1f} (n = %{customdata[2]})<extra></extra>"
+            ),
+        )
+    )
+    figure.add_vline(x=usable[ex].mean(), line_dash="dot", line_color="#7F8C8D")
+    figure.add_hline(y=usable[cx].mean(), line_dash="dot", line_color="#7F8C8D")
+    figure.update_layout(
+        title=t("value_chain.quadrant_title", n=len(usable)),
+        xaxis_title=t(f"value_chain.measure.{ex}"),
+        yaxis_title=t(f"value_chain.measure.{cx}"),
+        height=520,
+    )
+    return figure
+
+
+def outlier_units(units: pd.DataFrame, ex: str, cx: str, distance: float = 1.5, most: int = 4) -> list[str]:
+    """Units far from the others: standardised distance from the centre of EX and CX above ``distance``,
+    farthest first."""
+    usable = units[~units["thin"]]
+    standard = (usable[[ex, cx]] - usable[[ex, cx]].mean()) / usable[[ex, cx]].std(ddof=1)
+    far = np.sqrt((standard**2).sum(axis=1))
+    return far[far > distance].sort_values(ascending=False).index[:most].tolist()
+
+
+def enough_units(units: pd.DataFrame) -> bool:
+    """True when at least :data:`MIN_UNITS` units have enough customer and employee responses."""
+    return int((~units["thin"]).sum()) >= MIN_UNITS
+
+
+def ex_measure(units: pd.DataFrame) -> str | None:
+    """The employee-experience measure for the linkage: enablement, else eNPS, else engagement."""
+    return next((column for column in ("enablement", "enps", "engagement") if column in units), None)
+
+
+def explain_outliers(
+    client: Client, units: pd.DataFrame, outliers: list[str], ex: str, cx: str, t: Translator, cells: int = 2
+) -> pd.DataFrame:
+    """For each outlier unit, its quadrant and the role × pillar cells that differ most from all units."""
+    employees = client.tables["employees"]
+    overall = pillar_role_matrix(employees).set_index(["group", "pillar"])["mean"]
+    usable = units[~units["thin"]]
+    rows = []
+    for unit in outliers:
+        local = pillar_role_matrix(employees[employees["unit"] == unit])
+        local = local[local["n"] >= 3].set_index(
+            ["group", "pillar"]
+        )  # within one unit, cells are small: shown as a lead, not a number
+        deviation = (local["mean"] - overall.reindex(local.index)).dropna()
+        high_ex, high_cx = usable.at[unit, ex] >= usable[ex].mean(), usable.at[unit, cx] >= usable[cx].mean()
+        direction = deviation.nlargest(cells) if high_ex else deviation.nsmallest(cells)
+        rows.append(
+            {
+                t("value_chain.col.unit"): unit,
+                t("value_chain.col.quadrant"): t(
+                    f"value_chain.quadrant.{'high' if high_ex else 'low'}_{'high' if high_cx else 'low'}"
+                ),
+                t(f"value_chain.measure.{ex}"): t.number(usable.at[unit, ex], 1),
+                t(f"value_chain.measure.{cx}"): t.number(usable.at[unit, cx], 1),
+                t("value_chain.col.cells"): "; ".join(
+                    f"{role} · {t('pillar.' + pillar)} ({'+' if d > 0 else ''}{t.number(d, 0)}, n = "
+                    f"{int(local.at[(role, pillar), 'n'])})"
+                    for (role, pillar), d in direction.items()
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def culture_behaviour(employees: pd.DataFrame) -> pd.DataFrame | None:
+    """Correlations (with Fisher intervals) between every culture item and every behaviour item."""
+    culture = [c for c in employees if c.startswith("culture_")]
+    behaviours = [c for c in employees if c.startswith("behaviour_")]
+    if not culture or not behaviours:
+        return None
+    rows = [correlation(employees[c], employees[b]) for c in culture for b in behaviours]
+    return pd.DataFrame(
+        [{"culture": r.x, "behaviour": r.y, "r": r.r, "low": r.low, "high": r.high, "n": r.n} for r in rows]
+    )
+
+
+def item_label(column: str) -> str:
+    """``culture_customer_focus`` → ``customer focus``."""
+    return column.split("_", 1)[1].replace("_", " ")
+
+
+def culture_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
+    """Heatmap of culture × behaviour correlations, interval and n on hover."""
+    culture, behaviours = list(dict.fromkeys(table["culture"])), list(dict.fromkeys(table["behaviour"]))
+    grid = table.set_index(["culture", "behaviour"])
+    z = [[grid.at[(c, b), "r"] for b in behaviours] for c in culture]
+    text = [[t.number(grid.at[(c, b), "r"], 2) for b in behaviours] for c in culture]
+    hover = [
+        [
+            f"[{t.number(grid.at[(c, b), 'low'], 2)}; {t.number(grid.at[(c, b), 'high'], 2)}] n = "
+            f"{int(grid.at[(c, b), 'n'])}"
+            for b in behaviours
+        ]
+        for c in culture
+    ]
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[item_label(b) for b in behaviours],
+            y=[item_label(c) for c in culture],
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{y} → %{x}: r = %{text} %{customdata}<extra></extra>",
+            colorscale="RdBu",
+            zmin=-1,
+            zmax=1,
+            xgap=2,
+            ygap=2,
+        )
+    )
+    figure.update_layout(
+        title=t("value_chain.culture_title", n=int(table["n"].max())),
+        xaxis_title=t("value_chain.behaviours_axis"),
+        yaxis_title=t("value_chain.culture_axis"),
+        height=max(320, 120 + 60 * len(culture)),
+    )
+    return figure
+
+
+def weakest_text(cells: pd.DataFrame, t: Translator) -> str:
+    """The weakest shown cells as "role · pillar (score, n)"."""
+    return "; ".join(
+        f"{row.group} · {t('pillar.' + row.pillar)} ({t.number(row.mean, 0)}, n = {row.n})"
+        for row in weakest_cells(cells).itertuples()
+    )
+
+
+def correlation_facts(link: Correlation, t: Translator) -> dict[str, str]:
+    """A correlation's figures for a sentence."""
+    return {
+        "r": t.number(link.r, 2),
+        "low": t.number(link.low, 2),
+        "high": t.number(link.high, 2),
+        "n": str(link.n),
+    }
+
+
+def path_facts(model: PathModel, t: Translator) -> dict[str, str]:
+    """A path model's figures for ``value_chain.path_text``."""
+    return {
+        name: t.number(getattr(model, name), 2) for name in ("a", "b", "direct", "indirect", "low", "high")
+    } | {"n": str(model.n)}
+
+
+def strongest_culture(table: pd.DataFrame, t: Translator) -> dict[str, str]:
+    """The culture → behaviour pair with the largest correlation."""
+    row = table.loc[table["r"].abs().idxmax()]
+    return {
+        "culture": item_label(row["culture"]),
+        "behaviour": item_label(row["behaviour"]),
+        "r": t.number(row["r"], 2),
+        "low": t.number(row["low"], 2),
+        "high": t.number(row["high"], 2),
+    }
+
+
+def step_results(
+    links: list[Correlation] | None, model: PathModel | None, ex: str | None, cells: pd.DataFrame | None
+) -> dict:
+    """What the human value chain publishes: the EX → CX link, the path model, the weakest cells."""
+    published: dict = {"ex_measure": ex}
+    if links:
+        published["ex_cx"] = {
+            "r": links[0].r,
+            "low": links[0].low,
+            "high": links[0].high,
+            "n": links[0].n,
+            "finding": links[0].finding,
+        }
+        published["links"] = [
+            {
+                "x": link.x,
+                "y": link.y,
+                "r": link.r,
+                "low": link.low,
+                "high": link.high,
+                "n": link.n,
+                "finding": link.finding,
+            }
+            for link in links
+        ]
+    if model is not None:
+        published["path"] = {
+            "indirect": model.indirect,
+            "low": model.low,
+            "high": model.high,
+            "n": model.n,
+            "finding": model.finding,
+        }
+    if cells is not None:
+        published["weakest"] = weakest_cells(cells)[["group", "pillar", "mean", "n"]].to_dict(
+            orient="records"
+        )
+    return published

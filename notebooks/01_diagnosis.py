@@ -1,0 +1,158 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python (cx-workbook)
+#     language: python
+#     name: cxwb
+# ---
+
+# %% [markdown]
+# # 01 · Diagnosis on the six pillars
+#
+# Consultant notes (not shown in the report): self-assessment against the customer view, metrics with
+# intervals, key drivers, targets and comments. The last cell opens the workshop editor for the
+# self-assessment (JupyterLab only).
+
+# %% tags=["parameters"]
+client_dir = ""  # the client folder (set by cxwb run)
+report_dir = ""  # where this run writes its files (set by cxwb run; empty: reports/<slug>/interactive/)
+
+# %%
+import cxlib
+from cxlib.inputs.question_bank import question_bank
+from cxlib.render import results
+from cxlib.steps import diagnosis
+
+report = cxlib.setup(client_dir, report_dir)
+client, t, report_dir = report.client, report.t, report.report_dir
+survey = client.tables["survey"]
+self_scores = targets = weights = comparison = slopes = None
+report.title("01_diagnosis")
+report.say("diagnosis.intro")
+
+# %%
+report.heading("diagnosis.metrics_heading")
+report.say("diagnosis.metrics_text")
+report.table(diagnosis.metric_table(diagnosis.overall_metrics(survey, client.survey_scales), t))
+for metric, by in diagnosis.available_breakdowns(client):
+    report.chart(diagnosis.breakdown_chart(diagnosis.breakdown(client, metric, by), metric, by, t))
+for metric in diagnosis.available_trends(client):
+    report.chart(diagnosis.trend_chart(diagnosis.breakdown(client, metric, "month"), metric, t))
+
+# %%
+if "nps" in survey and "segment" in survey:
+    report.heading("diagnosis.segment_tests_heading", level=3)
+    report.say("diagnosis.segment_tests_text")
+    report.table(diagnosis.segment_test_table(client, t))
+
+# %%
+report.heading("diagnosis.assessment_heading")
+if report.require("assessment"):
+    answers = client.tables["assessment"]
+    bank = question_bank(client.config)
+    self_scores = diagnosis.assessment_pillar_scores(answers)
+    items = diagnosis.assessment_item_scores(answers, bank, t.language)
+    report.say(
+        "diagnosis.assessment_text",
+        respondents=answers["respondent"].nunique(),
+        items=answers["item_id"].nunique(),
+    )
+    report.table(diagnosis.self_assessment_table(self_scores, t))
+    report.heading("diagnosis.disagreement_heading", level=3)
+    if items["disagreement"].any():
+        report.say("diagnosis.disagreement_text", n=int(items["disagreement"].sum()))
+        report.table(diagnosis.disagreement_table(items, t))
+    else:
+        report.say("diagnosis.no_disagreement")
+    evidence = diagnosis.assessment_evidence(answers, bank, t.language)
+    report.heading("diagnosis.evidence_heading", level=3)
+    report.say(
+        "diagnosis.evidence_text", unsupported=int((~evidence["supported"]).sum()), total=len(evidence)
+    )
+    report.table(diagnosis.evidence_display(evidence, t), collapsed_key="diagnosis.show_evidence")
+
+# %%
+report.heading("diagnosis.customer_pillars_heading")
+if not client.survey_items:
+    report.caution("diagnosis.no_items")
+else:
+    pillar_frame = diagnosis.customer_pillar_frame(client)
+    customer_scores = diagnosis.customer_pillar_scores(pillar_frame)
+    report.say("diagnosis.customer_pillars_text")
+    if client.has("assessment"):
+        comparison = diagnosis.self_vs_customer(self_scores, customer_scores)
+        report.chart(diagnosis.pillar_comparison_chart(comparison, t))
+        overconfident = diagnosis.overconfident_pillars(comparison, t)
+        report.say("diagnosis.overconfident", pillars=overconfident) if overconfident else report.say(
+            "diagnosis.no_overconfident"
+        )
+
+# %%
+report.heading("diagnosis.drivers_heading", anchor="drivers")
+if client.survey_items and diagnosis.outcome(client):
+    weights = diagnosis.pillar_drivers(client, pillar_frame)
+    report.say("diagnosis.drivers_text")
+    report.chart(diagnosis.driver_chart(weights, t))
+    report.say("diagnosis.top_drivers", **diagnosis.top_driver_facts(weights, t))
+    priority_figure, matrix = diagnosis.priority_chart(weights, customer_scores["value"], t)
+    report.chart(priority_figure)
+    slopes = diagnosis.impact_slopes(client, pillar_frame)
+    fix = diagnosis.fix_first(matrix, t)
+    report.say("diagnosis.fix_first", pillars=fix) if fix else report.say("diagnosis.no_fix")
+else:
+    report.caution("diagnosis.no_drivers")
+
+# %%
+if client.survey_items:
+    report.heading("diagnosis.target_heading", anchor="targets")
+    targets = diagnosis.pillar_targets(client, pillar_frame, customer_scores)
+    report.chart(diagnosis.target_chart(targets, t))
+    gap = diagnosis.largest_gap(targets, t)
+    if gap:
+        report.say("diagnosis.largest_gap", **gap)
+    report.table(diagnosis.target_table(targets, t))
+
+# %%
+if "segment" in survey:
+    report.heading("diagnosis.profile_heading")
+    report.table(diagnosis.segment_profile(client, t))
+
+# %%
+report.heading("diagnosis.emotions_heading")
+if "comment" in survey and survey["comment"].notna().any():
+    sentiment, themes = diagnosis.comment_analysis(client)
+    report.say("diagnosis.emotions_text", n=t.number(len(sentiment)))
+    if "nps" in survey:
+        report.chart(diagnosis.sentiment_chart(client, sentiment, t))
+        report.table(diagnosis.theme_table(client, themes, t))
+    report.heading("diagnosis.quotes_heading", level=3)
+    report.table(diagnosis.example_quotes(client, sentiment, themes, t))
+else:
+    report.caution("diagnosis.no_comments")
+
+# %%
+results.publish(
+    report_dir,
+    "01_diagnosis",
+    diagnosis.step_results(
+        client, diagnosis.overall_metrics(survey, client.survey_scales), targets, weights, comparison, slopes
+    ),
+)
+
+# %% [markdown]
+# ## Workshop
+#
+# In JupyterLab, the next cell opens the self-assessment editor: type a respondent's name, press Load, answer
+# each question with evidence, press Save (the previous table is kept in `backups/`).
+
+# %%
+from cxlib.inputs.workshop import assessment_editor
+
+assessment_editor(client_dir)

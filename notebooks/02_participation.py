@@ -1,0 +1,67 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python (cx-workbook)
+#     language: python
+#     name: cxwb
+# ---
+
+# %% [markdown]
+# # 02 · Customer participation and connected experiences
+#
+# Consultant notes (not shown in the report): the ladder and next steps per touchpoint, connected-experience
+# archetypes, the four myth checks and willingness to participate.
+
+# %% tags=["parameters"]
+client_dir = ""  # the client folder (set by cxwb run)
+report_dir = ""  # where this run writes its files (set by cxwb run; empty: reports/<slug>/interactive/)
+
+# %%
+import cxlib
+from cxlib.render import results
+from cxlib.steps import participation
+
+report = cxlib.setup(client_dir, report_dir)
+client, t, report_dir = report.client, report.t, report.report_dir
+journey = client.tables["journey"]
+report.title("02_participation")
+report.say("participation.intro")
+
+# %%
+report.heading("participation.ladder_heading")
+report.say("participation.ladder_text")
+report.table(participation.ladder_table(t))
+if "participation_level" in journey:
+    steps = participation.recommendations(journey, t.language)
+    report.chart(participation.ladder_chart(steps, t))
+    report.say("participation.steps_summary", **participation.step_counts(steps))
+    report.table(participation.recommendation_table(steps, t))
+else:
+    report.caution("participation.no_levels")
+
+# %%
+report.heading("participation.connected_heading")
+experiences = participation.connected_experiences(journey, t.language)
+report.say("participation.connected_text", **participation.continuity_facts(experiences, t))
+report.chart(participation.needs_matrix_chart(experiences, t))
+
+# %%
+report.heading("participation.myths_heading", anchor="myths")
+report.say("participation.myths_text")
+checks = participation.myth_checks(client, t)
+report.table(participation.myth_table(checks, t))
+results.publish(report_dir, "02_participation", participation.step_results(checks, experiences))
+
+# %%
+report.heading("participation.willingness_heading")
+willing = participation.willingness(client)
+report.chart(participation.willingness_chart(willing, t)) if willing is not None else report.caution(
+    "participation.no_willingness"
+)

@@ -1,0 +1,94 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python (cx-workbook)
+#     language: python
+#     name: cxwb
+# ---
+
+# %% [markdown]
+# # 03 · Journey map and touchpoint monitoring
+#
+# Consultant notes (not shown in the report): the map, moments of truth, scorecard and control charts.
+# Monitoring is incremental: `monitoring.state.json` in the report folder remembers what earlier runs
+# processed.
+
+# %% tags=["parameters"]
+client_dir = ""  # the client folder (set by cxwb run)
+report_dir = ""  # where this run writes its files (set by cxwb run; empty: reports/<slug>/interactive/)
+
+# %%
+import cxlib
+from cxlib.render import results
+from cxlib.stats import monitoring
+from cxlib.steps import journey
+
+report = cxlib.setup(client_dir, report_dir)
+client, t, report_dir = report.client, report.t, report.report_dir
+report.title("03_journey")
+report.say("journey.intro")
+if client.config.strategic_question:
+    report.say("journey.strategic_question", question=client.config.strategic_question)
+
+# %%
+run = card = None
+if client.has("interactions"):
+    run = monitoring.monitor(
+        client.tables["interactions"],
+        client.config.touchpoint_promises,
+        report_dir / "monitoring.state.json",
+    )
+    card = journey.scorecard(client, run)
+workbook = journey.export_workbook(report_dir / "03_journey_map.xlsx", client, t, card, run)
+
+# %%
+report.heading("journey.map_heading")
+report.chart(journey.journey_map(client, t), wide=True)
+report.say("journey.map_text", file=workbook.name)
+report.download(workbook, "journey.download")
+
+# %%
+report.heading("journey.moments_heading")
+weights = journey.stage_drivers(client) if client.has("survey") else None
+if weights is None:
+    report.caution("journey.no_moments")
+else:
+    investment = journey.investment_by_stage(client)
+    report.say("journey.moments_text")
+    report.chart(journey.moments_chart(weights, investment, t))
+    facts = journey.moments_facts(weights, investment, t)
+    report.say("journey.moments_found", **facts)
+    if investment is not None:
+        report.say("journey.investment_gap", **facts)
+
+# %%
+report.heading("journey.scorecard_heading")
+if report.require("interactions"):
+    report.say("journey.scorecard_text")
+    report.table(journey.scorecard_table(card, t))
+
+# %%
+report.heading("journey.monitoring_heading", anchor="alerts")
+if run is not None:
+    report.say("journey.monitoring_text")
+    report.say(f"journey.since.{run.mode}", **journey.since_facts(run, t))
+    in_alarm = card.loc[card["status"] == "alarm"]
+    if len(in_alarm):
+        report.caution(
+            "journey.in_alarm", touchpoints=", ".join(in_alarm["touchpoint"] + " (" + in_alarm.index + ")")
+        )
+    else:
+        report.say("journey.none_in_alarm")
+    report.table(journey.alert_table(run, client, t)) if len(run.alerts) else report.say("journey.no_alerts")
+    for touchpoint_id, label in journey.alarm_touchpoints(run, client)[:4]:
+        report.chart(journey.control_chart(run, touchpoint_id, label, t))
+
+# %%
+results.publish(report_dir, "03_journey", journey.step_results(client, run, card, weights))

@@ -1,0 +1,121 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python (cx-workbook)
+#     language: python
+#     name: cxwb
+# ---
+
+# %% [markdown]
+# # 04 · Human value chain
+#
+# Consultant notes (not shown in the report): pillar × role enablement, the unit-level linkage employees →
+# customers → results, outlying units, and culture → behaviours.
+
+# %% tags=["parameters"]
+client_dir = ""  # the client folder (set by cxwb run)
+report_dir = ""  # where this run writes its files (set by cxwb run; empty: reports/<slug>/interactive/)
+
+# %%
+import cxlib
+from cxlib.render import results
+from cxlib.steps import human_value_chain
+
+report = cxlib.setup(client_dir, report_dir)
+client, t, report_dir = report.client, report.t, report.report_dir
+employees = client.tables["employees"]
+roles = links = model = ex = None
+report.title("04_human_value_chain")
+report.say("value_chain.intro")
+
+# %%
+report.heading("value_chain.matrix_heading")
+if human_value_chain.enablement_columns(employees):
+    report.say("value_chain.matrix_text")
+    roles = human_value_chain.pillar_role_matrix(employees, "role")
+    report.chart(
+        human_value_chain.matrix_chart(
+            roles, t("value_chain.role_title"), t("value_chain.role_axis"), t
+        )
+    )
+    report.say("value_chain.weakest", cells=human_value_chain.weakest_text(roles, t))
+    if "office" in employees:
+        offices = human_value_chain.pillar_role_matrix(
+            employees.assign(
+                office=employees["office"].map(lambda key: t(f"office.{key}"), na_action="ignore")
+            ),
+            "office",
+        )
+        report.chart(
+            human_value_chain.matrix_chart(
+                offices, t("value_chain.office_title"), t("value_chain.office_axis"), t
+            )
+        )
+else:
+    report.caution("value_chain.no_enablement")
+
+# %%
+report.heading("value_chain.linkage_heading", anchor="linkage")
+units = human_value_chain.unit_scores(client) if client.has("survey") else None
+ex = human_value_chain.ex_measure(units) if units is not None else None
+if ex is None or "nps" not in units:
+    report.caution("value_chain.no_linkage")
+elif not human_value_chain.enough_units(units):
+    report.caution(
+        "value_chain.few_units", n=int((~units["thin"]).sum()), minimum=human_value_chain.MIN_UNITS
+    )
+    ex = None
+else:
+    report.say("value_chain.linkage_text")
+    outcomes = human_value_chain.result_columns(units)
+    links = human_value_chain.linkage(units, ex, "nps", outcomes)
+    report.say(
+        "value_chain.ex_cx_finding" if links[0].finding else "value_chain.ex_cx_none",
+        **human_value_chain.correlation_facts(links[0], t),
+    )
+    report.table(human_value_chain.correlation_table(links, t))
+    report.caution("value_chain.caveat", n=links[0].n)
+    if units["thin"].any():
+        report.caution("value_chain.thin_units", units=", ".join(units.index[units["thin"]]))
+    if outcomes:
+        model = human_value_chain.path_model(
+            units.loc[~units["thin"], ex],
+            units.loc[~units["thin"], "nps"],
+            units.loc[~units["thin"], outcomes[0]],
+        )
+        report.heading(
+            "value_chain.path_heading", level=3, result=t(f"value_chain.measure.{outcomes[0]}")
+        )
+        report.say("value_chain.path_text", **human_value_chain.path_facts(model, t))
+        report.say("value_chain.path_finding" if model.finding else "value_chain.path_none")
+
+# %%
+if ex is not None and "nps" in units:
+    report.heading("value_chain.quadrant_heading")
+    outliers = human_value_chain.outlier_units(units, ex, "nps")
+    report.chart(human_value_chain.quadrant_chart(units, ex, "nps", outliers, t))
+    if outliers:
+        report.say("value_chain.outliers_text")
+        report.table(human_value_chain.explain_outliers(client, units, outliers, ex, "nps", t))
+    else:
+        report.say("value_chain.no_outliers")
+
+# %%
+report.heading("value_chain.culture_heading")
+culture = human_value_chain.culture_behaviour(employees)
+if culture is None:
+    report.caution("value_chain.no_culture")
+else:
+    report.say("value_chain.culture_text")
+    report.chart(human_value_chain.culture_chart(culture, t))
+    report.say("value_chain.strongest_culture", **human_value_chain.strongest_culture(culture, t))
+
+# %%
+results.publish(report_dir, "04_human_value_chain", human_value_chain.step_results(links, model, ex, roles))

@@ -1,0 +1,49 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python (cx-workbook)
+#     language: python
+#     name: cxwb
+# ---
+
+# %% [markdown]
+# # 06 · 9C ecosystem balance
+#
+# Consultant notes (not shown in the report): the nine dimensions of experiential capital with evidence,
+# linked to the pillar findings of the diagnosis.
+
+# %% tags=["parameters"]
+client_dir = ""  # the client folder (set by cxwb run)
+report_dir = ""  # where this run writes its files (set by cxwb run; empty: reports/<slug>/interactive/)
+
+# %%
+import cxlib
+from cxlib.render import results
+from cxlib.steps import ecosystem
+
+report = cxlib.setup(client_dir, report_dir)
+client, t, report_dir = report.client, report.t, report.report_dir
+report.title("06_ecosystem")
+report.caution("ecosystem.intro")
+table = ecosystem.balance(client.tables["ecosystem"])
+
+# %%
+report.chart(ecosystem.radar(table.dropna(subset=["score"]), t))
+report.say("ecosystem.balance", **ecosystem.balance_facts(table, t))
+report.say("ecosystem.strengths", names=ecosystem.names(ecosystem.strengths(table), t))
+report.say("ecosystem.weaknesses", names=ecosystem.names(ecosystem.weaknesses(table), t))
+if table["score"].isna().any():
+    report.caution(
+        "ecosystem.unscored", names=ecosystem.names(table.index[table["score"].isna()].tolist(), t)
+    )
+
+# %%
+report.table(ecosystem.dimension_table(table, results.load(report_dir, "01_diagnosis"), t))
+results.publish(report_dir, "06_ecosystem", ecosystem.step_results(table))
