@@ -41,9 +41,7 @@ if human_value_chain.enablement_columns(employees):
     report.say("value_chain.matrix_text")
     roles = human_value_chain.pillar_role_matrix(employees, "role")
     report.chart(
-        human_value_chain.matrix_chart(
-            roles, t("value_chain.role_title"), t("value_chain.role_axis"), t
-        )
+        human_value_chain.matrix_chart(roles, t("value_chain.role_title"), t("value_chain.role_axis"), t)
     )
     report.say("value_chain.weakest", cells=human_value_chain.weakest_text(roles, t))
     if "office" in employees:
@@ -90,9 +88,7 @@ else:
             units.loc[~units["thin"], "nps"],
             units.loc[~units["thin"], outcomes[0]],
         )
-        report.heading(
-            "value_chain.path_heading", level=3, result=t(f"value_chain.measure.{outcomes[0]}")
-        )
+        report.heading("value_chain.path_heading", level=3, result=t(f"value_chain.measure.{outcomes[0]}"))
         report.say("value_chain.path_text", **human_value_chain.path_facts(model, t))
         report.say("value_chain.path_finding" if model.finding else "value_chain.path_none")
 
