@@ -40,7 +40,8 @@ report.table(overview.inventory(client, t))
 report.heading("overview.survey_heading")
 if report.require("survey"):
     survey = client.tables["survey"]
-    report.say("overview.survey_text", **overview.survey_facts(client, t))
+    summary_key, facts = overview.survey_summary(client, t)
+    report.say(summary_key, **facts)
     if "date" in survey:
         report.chart(
             overview.monthly_volume(
@@ -51,13 +52,18 @@ if report.require("survey"):
                 t,
             )
         )
-    for column in ("segment", "channel"):
+    for column in (*client.segment_dimensions, "channel"):
         if column in survey:
+            axis = t(f"overview.axis.{column}")
             report.chart(
-                overview.share_chart(
-                    survey[column], t(f"overview.{column}_title"), t(f"overview.axis.{column}"), t
-                )
+                overview.share_chart(survey[column], t("overview.responses_by", group=axis), axis, t)
             )
+    report.heading("overview.checks_heading", level=3, anchor="data-checks")
+    report.say("overview.checks_text")
+    report.table(overview.data_checks(client, t))
+    report.heading("overview.coverage_heading", level=3)
+    report.say("overview.coverage_text")
+    report.table(overview.answer_coverage(client, t))
 
 # %%
 report.heading("overview.journey_heading")

@@ -47,10 +47,11 @@ for metric in diagnosis.available_trends(client):
     report.chart(diagnosis.trend_chart(diagnosis.breakdown(client, metric, "month"), metric, t))
 
 # %%
-if "nps" in survey and "segment" in survey:
+if "nps" in survey and client.segment_dimensions:
     report.heading("diagnosis.segment_tests_heading", level=3)
     report.say("diagnosis.segment_tests_text")
-    report.table(diagnosis.segment_test_table(client, t))
+    for dimension in client.segment_dimensions:
+        report.table(diagnosis.segment_test_table(client, t, dimension))
 
 # %%
 report.heading("diagnosis.assessment_heading")
@@ -122,7 +123,8 @@ if client.survey_items:
 # %%
 if "segment" in survey:
     report.heading("diagnosis.profile_heading")
-    report.table(diagnosis.segment_profile(client, t))
+    for dimension in client.segment_dimensions:
+        report.table(diagnosis.segment_profile(client, t, dimension))
 
 # %%
 report.heading("diagnosis.emotions_heading")

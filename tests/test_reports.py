@@ -119,8 +119,8 @@ TITLES = {
     ),
 }
 CHART_TITLES = {
-    ("demo", "00_overview"): ("Respuestas por segmento", "Mediciones por mes y canal"),
-    ("northwind", "00_overview"): ("Responses by segment", "Measurements per month by channel"),
+    ("demo", "00_overview"): ("Respuestas por Segmento", "Mediciones por mes y canal"),
+    ("northwind", "00_overview"): ("Responses by Customer type", "Measurements per month by channel"),
     ("demo", "01_diagnosis"): (
         "NPS por Segmento (IC 95 %)",
         "Peso de cada pilar sobre NPS",

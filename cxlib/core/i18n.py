@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -46,14 +46,22 @@ class Translator:
 
     language: str
     locale: str
+    #: Client-specific texts that replace catalogue keys (e.g. ``metric.satisfied`` from ``label:``).
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __call__(self, key: str, **values: object) -> str:
         """Return the text of ``key`` in the report language, with ``{name}`` fields filled."""
+        if key in self.labels:
+            return self.labels[key]
         try:
             text = CATALOGUE[key][self.language]
         except KeyError as missing:
             raise KeyError(f"catalogue.yaml has no {self.language!r} text for {key!r}") from missing
         return text.format(**values) if values else text
+
+    def with_labels(self, labels: dict[str, str]) -> Translator:
+        """This translator with client-specific texts for some keys (client data: escape on display)."""
+        return replace(self, labels={**self.labels, **labels})
 
     def number(self, value: float | None, decimals: int = 0) -> str:
         """Format a number with the locale's separators and a fixed number of decimals ("–" when missing)."""
@@ -82,6 +90,10 @@ class Translator:
             return MISSING
         show = (lambda x: self.percent(x, decimals)) if percent else (lambda x: self.number(x, decimals))
         return f"{show(value)} [{show(low)}; {show(high)}]"
+
+    def p_value(self, p: float) -> str:
+        """``= 0.042`` or ``< 0.001`` (APA style), to follow a "p"."""
+        return f"< {self.number(0.001, 3)}" if p < 0.001 else f"= {self.number(p, 3)}"
 
     def date(self, value: dt.date | dt.datetime, length: str = "medium") -> str:
         """Format a date in the locale's words (``3 mar 2025``, ``Mar 3, 2025``)."""

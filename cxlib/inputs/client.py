@@ -16,7 +16,7 @@ import pandas as pd
 
 from cxlib.core.exceptions import Problem, ValidationError
 from cxlib.core.method import normalise_name
-from cxlib.inputs.config import ClientConfig, Scale, load_config, parse_scale
+from cxlib.inputs.config import ClientConfig, ColumnMapping, Scale, code_key, load_config, parse_scale
 from cxlib.inputs.question_bank import check_items, question_bank
 from cxlib.inputs.schema import (
     SURVEY_FIELDS,
@@ -24,6 +24,8 @@ from cxlib.inputs.schema import (
     TABLES,
     ColumnSpec,
     ProblemCollector,
+    map_distinct,
+    suggest,
     type_column,
     type_table,
 )
@@ -61,6 +63,21 @@ class Client:
     survey_scales: dict[str, Scale] = field(default_factory=dict)
     survey_items: list[SurveyItemColumn] = field(default_factory=list)
     unused_columns: dict[str, list[str]] = field(default_factory=dict)
+    #: Typed survey column of each segment dimension → the export's column name (``None``: canonical).
+    segment_dimensions: dict[str, str | None] = field(default_factory=dict)
+    #: Export column → cells set to missing by its ``missing:`` codes ("not applicable").
+    not_applicable: dict[str, int] = field(default_factory=dict)
+    #: Catalogue key → the client's own text per language (survey ``label:``, segment columns).
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Survey column → its question text (Qualtrics' second header row, SPSS variable labels).
+    display_names: dict[str, str] = field(default_factory=dict)
+    #: Table → how its file was read (``csv``, ``qualtrics``, ``xlsx``, ``parquet``, ``spss``).
+    formats: dict[str, str] = field(default_factory=dict)
+
+    def report_labels(self, language: str) -> dict[str, str]:
+        """The client's texts in ``language``, for :meth:`Translator.with_labels` (client data, so
+        escape them where they go into HTML unescaped)."""
+        return {key: texts[language] for key, texts in self.labels.items() if language in texts}
 
     def has(self, *names: str) -> bool:
         """True when every named table is present."""
@@ -91,6 +108,66 @@ def _survey_spec(field_name: str, scale: Scale) -> ColumnSpec:
     return ColumnSpec(base.name, "integer", required=base.required, low=low, high=high)
 
 
+def _prepare_cells(
+    raw: pd.Series, mapping: ColumnMapping | None, collector: ProblemCollector, label: str, where: str
+) -> tuple[pd.Series, int]:
+    """Apply a mapping's ``missing`` codes and ``values`` recodes to raw text cells.
+
+    Returns the cells to type and how many were not-applicable codes. A label without a recode
+    is reported once per distinct label, with the labels seen.
+    """
+    if mapping is None or not (mapping.missing or mapping.values):
+        return raw, 0
+    keys = map_distinct(raw, code_key)
+    not_applicable = keys.isin(mapping.missing_keys)
+    raw, keys = raw.mask(not_applicable), keys.mask(not_applicable)
+    if mapping.values:
+        recoded = keys.map(mapping.recodes)
+        unmapped = raw.notna() & recoded.isna()
+        if unmapped.any():
+            seen = raw[unmapped].value_counts()
+            listed = ", ".join(f"'{value}' ({count} rows)" for value, count in seen.head(10).items())
+            known = ", ".join(f"'{value}'" for value in mapping.values)
+            collector.file(
+                f"label(s) {listed} have no recode in client.yaml {where}.values (recoded: {known}); "
+                "add each label under values:, or under missing: if it means no answer",
+                label,
+            )
+        raw = recoded.astype("string")
+    return raw, int(not_applicable.sum())
+
+
+def _type_mapped(
+    frame: pd.DataFrame,
+    source: str,
+    spec: ColumnSpec,
+    mapping: ColumnMapping | None,
+    scale: Scale | None,
+    collector: ProblemCollector,
+    decimal_comma: bool,
+    where: str,
+    client: Client,
+) -> pd.Series:
+    """Type one export column through its mapping: codes, recodes, typing, then reversal."""
+    cells, not_applicable = _prepare_cells(frame[source], mapping, collector, source, where)
+    if mapping is not None and mapping.missing:
+        client.not_applicable[source] = not_applicable
+    typed = type_column(cells, spec, collector, decimal_comma, label=source)
+    if mapping is not None and mapping.reverse:
+        if scale is None or scale.is_binary:
+            collector.file(f"reverse: true needs a numeric scale in client.yaml {where}", source)
+        else:
+            low, high = scale.bounds
+            typed = low + high - typed
+    return typed
+
+
+def _segment_columns(sources: list[str], mapped: bool) -> dict[str, str | None]:
+    """Typed column of each segment dimension: ``segment``, then ``segment_2``, ``segment_3``…"""
+    names = ["segment"] + [f"segment_{number}" for number in range(2, len(sources) + 1)]
+    return dict(zip(names, [source if mapped else None for source in sources], strict=True))
+
+
 def _type_survey(
     raw: RawTable, config: ClientConfig, collector: ProblemCollector, client: Client
 ) -> pd.DataFrame:
@@ -100,14 +177,16 @@ def _type_survey(
     mappings = config.survey.fields
     for field_name, base_spec in SURVEY_FIELDS.items():
         mapping = mappings.get(field_name)
-        source = mapping.column if mapping else field_name
-        if source not in frame.columns:
+        sources = mapping.columns if mapping else [field_name]
+        absent = [source for source in sources if source not in frame.columns]
+        if absent:
             if mapping:
-                collector.file(
-                    f"column '{source}' named in client.yaml survey.fields.{field_name} is not in the file; "
-                    "fix the mapping or the export",
-                    source,
-                )
+                for source in absent:
+                    collector.file(
+                        f"column '{source}' named in client.yaml survey.fields.{field_name} is not in the "
+                        f"file{suggest(source, list(frame.columns))}; fix the mapping or the export",
+                        source,
+                    )
             elif base_spec.required:
                 collector.file(
                     f"missing required column; add it or map it in client.yaml survey.fields.{field_name}",
@@ -117,46 +196,84 @@ def _type_survey(
         scale = _field_scale(base_spec, mapping.scale if mapping else None)
         if field_name == "nps" and scale.bounds != (0, 10):
             collector.file(
-                f"NPS needs a 0-10 scale, client.yaml declares {scale.text}; map a 0-10 question", source
+                f"NPS needs a 0-10 scale, client.yaml declares {scale.text}; map a 0-10 question", sources[0]
             )
             continue
         spec = base_spec if scale is None else _survey_spec(field_name, scale)
         if scale is not None:
             client.survey_scales[field_name] = scale
-        typed[field_name] = type_column(frame[source], spec, collector, raw.decimal_comma, label=source)
+        if mapping and mapping.label:
+            client.labels[f"metric.{field_name}"] = dict(mapping.label)
+        columns = _segment_columns(sources, bool(mapping)) if field_name == "segment" else {field_name: None}
+        for column, source in zip(columns, sources, strict=True):
+            where = f"survey.fields.{field_name}"
+            typed[column] = _type_mapped(
+                frame, source, spec, mapping, scale, collector, raw.decimal_comma, where, client
+            )
+        if field_name == "segment":
+            client.segment_dimensions = columns
+            for column, source in columns.items():
+                if source is not None:  # a mapped dimension is named after its export column
+                    name = raw.display_names.get(source, source)
+                    for key in (f"overview.axis.{column}", f"diagnosis.group.{column}"):
+                        client.labels[key] = {"es": name, "en": name}
     if not any(name in typed.columns for name in SURVEY_OUTCOMES):
         collector.file(f"no outcome column; provide or map at least one of {', '.join(SURVEY_OUTCOMES)}")
     for item in config.survey.items:
         if item.column not in frame.columns:
             collector.file(
-                "survey item named in client.yaml survey.items is not in the file; fix the mapping",
+                "survey item named in client.yaml survey.items is not in the file"
+                f"{suggest(item.column, list(frame.columns))}; fix the mapping",
                 item.column,
             )
             continue
-        scale = parse_scale(item.scale)
+        scale = parse_scale(item.scale or "1-5")
         column = f"item_{normalise_name(item.column)}"
         spec = (
             ColumnSpec(column, "bool")
             if scale.is_binary
             else ColumnSpec(column, "integer", low=scale.bounds[0], high=scale.bounds[1])
         )
-        typed[column] = type_column(frame[item.column], spec, collector, raw.decimal_comma, label=item.column)
+        typed[column] = _type_mapped(
+            frame, item.column, spec, item, scale, collector, raw.decimal_comma, "survey.items", client
+        )
         client.survey_items.append(SurveyItemColumn(column, item.column, item.pillar, scale))
     used = (
-        {mapping.column for mapping in mappings.values()}
+        {column for mapping in mappings.values() for column in mapping.columns}
         | set(SURVEY_FIELDS)
         | {item.column for item in config.survey.items}
     )
     client.unused_columns["survey"] = [column for column in frame.columns if column not in used]
-    if config.segments and "segment" in typed.columns:
-        unknown = typed["segment"].notna() & ~typed["segment"].isin(config.segments)
-        collector.rows(
-            mappings["segment"].column if "segment" in mappings else "segment",
-            unknown,
-            lambda row: f"segment '{typed.at[row, 'segment']}' is not in client.yaml segments",
-            f"use one of {', '.join(config.segments)} or add it to segments",
-        )
+    _check_segments(typed, config, collector, client)
     return typed
+
+
+def _check_segments(typed: pd.DataFrame, config: ClientConfig, collector: ProblemCollector, client: Client):
+    """Segment values must be listed in ``segments``: a list checks the first dimension, a mapping
+    ``{column: [values]}`` each dimension it names. One problem per distinct unknown value."""
+    if isinstance(config.segments, list):
+        allowed = {"segment": config.segments} if config.segments else {}
+    else:
+        by_source = {source or "segment": column for column, source in client.segment_dimensions.items()}
+        allowed = {by_source[name]: values for name, values in config.segments.items() if name in by_source}
+        for name in config.segments:
+            if name not in by_source:
+                collector.file(
+                    f"client.yaml segments names '{name}', which is not a segment column; use one of "
+                    f"{', '.join(by_source)}"
+                )
+    for column, values in allowed.items():
+        if column not in typed:
+            continue
+        source = client.segment_dimensions.get(column) or "segment"
+        collector.distinct(
+            source,
+            typed[column].where(typed[column].notna() & ~typed[column].isin(values)),
+            lambda value, values=values: (
+                f"segment '{value}' is not in client.yaml segments{suggest(value, values)}"
+            ),
+            f"use one of {', '.join(values)} or add it to segments",
+        )
 
 
 def _check_references(client: Client, collectors: dict[str, ProblemCollector]) -> None:
@@ -246,7 +363,9 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
         if raw is None:
             continue
         collector = collectors[name] = ProblemCollector(path.name)
+        client.formats[name] = raw.kind
         if name == "survey":
+            client.display_names = raw.display_names
             client.tables[name] = _type_survey(raw, config, collector, client)
         else:
             client.tables[name] = type_table(raw.frame, TABLES[name], collector, raw.decimal_comma)

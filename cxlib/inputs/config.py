@@ -7,6 +7,7 @@ key path in ``client.yaml`` and what to write instead.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -64,40 +65,90 @@ def parse_scale(text: str) -> Scale:
     return Scale(text=cleaned)
 
 
-class FieldMapping(Strict):
-    """Where a canonical survey field is in the export, and on what scale it was asked."""
+#: A raw cell value as written in client.yaml: YAML reads ``yes`` as True and ``0`` as a number.
+RawValue = str | bool | int | float
 
-    column: str
+
+def code_key(value: object) -> str:
+    """The comparable form of a raw code or label: numbers by value (``0``, ``"0.0"`` → ``"0"``),
+    ``yes``/``True`` alike, text case- and accent-insensitive (``"Sí"`` → ``"si"``)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value).strip()
+    try:
+        return f"{float(text.replace(',', '.')):g}"
+    except ValueError:
+        return normalise_name(text)
+
+
+def canonical_text(value: RawValue) -> str:
+    """A recode target as the text the typing step reads (``True`` → ``yes``, ``4.0`` → ``4``)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class ColumnMapping(Strict):
+    """How one export column is read: scale, not-applicable codes, label recodes, reversal, label.
+
+    ``missing`` lists codes meaning "no answer / not applicable" (e.g. ``[0, 99]``): those cells
+    become missing before range checks. ``values`` recodes raw labels (case- and accent-insensitive)
+    to canonical values before typing. ``reverse`` reverses a numeric scale (``low + high - x``), for
+    negatively worded items. ``label`` names the field in reports, per language.
+    """
+
     scale: str | None = None
+    missing: list[RawValue] = Field(default_factory=list)
+    values: dict[RawValue, RawValue] = Field(default_factory=dict)
+    reverse: bool = False
+    label: dict[Literal["es", "en"], str] = Field(default_factory=dict)
 
     @field_validator("scale")
     @classmethod
     def _scale_is_known(cls, value: str | None) -> str | None:
         return None if value is None else parse_scale(value).text
 
+    @property
+    def missing_keys(self) -> set[str]:
+        return {code_key(code) for code in self.missing}
+
+    @property
+    def recodes(self) -> dict[str, str]:
+        return {code_key(raw): canonical_text(target) for raw, target in self.values.items()}
+
+
+class FieldMapping(ColumnMapping):
+    """Where a canonical survey field is in the export; ``segment`` may name several columns."""
+
+    column: str | list[str]
+
+    @property
+    def columns(self) -> list[str]:
+        return self.column if isinstance(self.column, list) else [self.column]
+
 
 def pillar_key(name: str) -> str:
     """The pillar key for any accepted spelling; raises ``ValueError`` naming the valid keys."""
-    key = vocabulary_aliases("pillar", PILLARS, PILLAR_SPELLINGS).get(normalise_name(name))
+    aliases = vocabulary_aliases("pillar", PILLARS, PILLAR_SPELLINGS)
+    key = aliases.get(normalise_name(name))
     if key is None:
-        raise ValueError(f"unknown pillar {name!r}; use one of {', '.join(PILLARS)}")
+        close = difflib.get_close_matches(normalise_name(name), list(aliases), n=1, cutoff=0.6)
+        hint = f" (did you mean '{aliases[close[0]]}'?)" if close else ""
+        raise ValueError(f"unknown pillar {name!r}{hint}; use one of {', '.join(PILLARS)}")
     return key
 
 
 PillarName = Annotated[str, AfterValidator(pillar_key)]
 
 
-class SurveyItem(Strict):
+class SurveyItem(ColumnMapping):
     """A survey question that rates one pillar from the customer's side."""
 
     column: str
     pillar: PillarName
-    scale: str = "1-5"
-
-    @field_validator("scale")
-    @classmethod
-    def _scale_is_known(cls, value: str) -> str:
-        return parse_scale(value).text
+    scale: str | None = "1-5"
 
 
 class Question(Strict):
@@ -119,9 +170,11 @@ class SurveyMapping(Strict):
     @field_validator("fields", mode="before")
     @classmethod
     def _short_form(cls, value: object) -> object:
-        """Allow ``nps: "Column name"`` as short for ``nps: {column: "Column name"}``."""
+        """Allow ``nps: "Column name"`` (or a list, for ``segment``) as short for ``{column: ...}``."""
         if isinstance(value, dict):
-            return {key: {"column": item} if isinstance(item, str) else item for key, item in value.items()}
+            return {
+                key: {"column": item} if isinstance(item, str | list) else item for key, item in value.items()
+            }
         return value
 
     @field_validator("fields")
@@ -135,6 +188,11 @@ class SurveyMapping(Strict):
                 f"unknown survey field(s) {', '.join(unknown)}; canonical fields are "
                 f"{', '.join(SURVEY_FIELDS)}"
             )
+        several = sorted(
+            name for name, mapping in value.items() if len(mapping.columns) > 1 and name != "segment"
+        )
+        if several:
+            raise ValueError(f"{', '.join(several)}: only segment may name several columns; name one column")
         return value
 
 
@@ -147,25 +205,16 @@ class ClientConfig(Strict):
     locale: str | None = None
     industry: str = Field(min_length=1)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    segments: list[str] = Field(default_factory=list)
-    pillar_targets: dict[str, float] = Field(default_factory=dict)
+    #: Allowed segment values: a list for the (first) segment column, or ``{column: [values]}``.
+    segments: list[str] | dict[str, list[str]] = Field(default_factory=list)
+    #: Target per pillar on 0-100; each key and value is checked on its own, so every bad entry is reported.
+    pillar_targets: dict[PillarName, Annotated[float, Field(ge=0, le=100)]] = Field(default_factory=dict)
     survey: SurveyMapping = Field(default_factory=SurveyMapping)
     questions: list[Question] = Field(default_factory=list)
     strategic_question: str | None = None
     touchpoint_promises: dict[str, str] = Field(default_factory=dict)
     plan_start: dt.date | None = None
     baseline: str | None = None
-
-    @field_validator("pillar_targets")
-    @classmethod
-    def _targets_on_known_pillars(cls, value: dict[str, float]) -> dict[str, float]:
-        targets: dict[str, float] = {}
-        for name, target in value.items():
-            key = pillar_key(name)
-            if not 0 <= target <= 100:
-                raise ValueError(f"target for {name!r} is {target}; targets are on a 0-100 scale")
-            targets[key] = target
-        return targets
 
     @model_validator(mode="after")
     def _locale_matches_language(self) -> ClientConfig:
@@ -212,13 +261,15 @@ def load_config(client_dir: Path) -> tuple[ClientConfig | None, list[Problem]]:
 
 
 def _problem_from_pydantic(item: dict) -> Problem:
-    location = ".".join(str(part) for part in item["loc"]) or None
+    location = ".".join(str(part) for part in item["loc"] if part != "[key]") or None
     message = item["msg"].removeprefix("Value error, ")
     hints = {
         "missing": "add this key",
         "extra_forbidden": "remove this key or fix its spelling",
         "literal_error": "use one of the values listed",
         "string_pattern_mismatch": "see the comment in the scaffolded client.yaml for the format",
+        "less_than_equal": "targets and scores are on the scale given in the comment of client.yaml",
+        "greater_than_equal": "targets and scores are on the scale given in the comment of client.yaml",
     }
     hint = hints.get(item["type"])
     return Problem(CLIENT_CONFIG_NAME, None, location, f"{message}; {hint}" if hint else message)

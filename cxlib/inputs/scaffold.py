@@ -19,7 +19,8 @@ language: {language}          # report language: es or en
 locale: {locale}              # number and date format, e.g. es_MX, es_CO, es_CL, es_ES, en_GB, en_US
 industry: {industry}
 currency: {currency}          # ISO 4217 code, e.g. MXN, COP, CLP, EUR, USD, GBP
-segments: [{segment}]         # customer segments as written in the survey's segment column
+segments: [{segment}]         # segment values as written in the survey's (first) segment column;
+                              # with several segment columns: {{Class: [Eco, Business], Region: [North]}}
 
 # Target experience per pillar on a 0-100 scale (personalisation, integrity, expectations,
 # resolution, time_effort, empathy; Spanish names such as "Tiempo y esfuerzo" also work).
@@ -31,16 +32,27 @@ strategic_question: "How do we make every visit quick and free of surprises?"
 touchpoint_promises:
   TP01: "Your account open in 20 minutes"
 
-# How the survey export maps onto the workbook's canonical fields. A field not listed here is
-# read from a column with its canonical name ({fields}).
-# Scales: 0-10, 1-5, 1-7 or yes/no. NPS needs 0-10.
+# How the survey export maps onto the workbook's canonical fields, with no edit to the export
+# (CSV, XLSX, Parquet, SPSS .sav with its value labels, or a Qualtrics CSV export). A field not
+# listed here is read from a column with its canonical name ({fields}).
+# Scales: 0-10, 1-5, 1-7 or yes/no. NPS needs 0-10. On any field or item:
+#   missing: [0, 99]           codes meaning "no answer / not applicable": blank before range checks
+#   values: {{raw label: value}}  recode the export's labels (case- and accent-insensitive) first
+#   reverse: true              a negatively worded item, reversed on its scale
+#   label: {{en: ..., es: ...}}   how reports name an outcome
 survey:
   fields:
     nps: {{column: nps, scale: 0-10}}
+    # segment: [Class, Type of Travel]      # one column or a list; each is a breakdown dimension
     # csat: {{column: "Overall satisfaction", scale: 1-7}}
-    # satisfied: {{column: "Was your issue resolved?", scale: yes/no}}
+    # satisfied:
+    #   column: satisfaction
+    #   scale: yes/no
+    #   values: {{satisfied: yes, neutral or dissatisfied: no}}
+    #   label: {{en: Satisfied passengers, es: Pasajeros satisfechos}}
   items: []
-    # - {{column: "Staff knew my history", pillar: personalisation, scale: 1-5}}
+    # - {{column: "Staff knew my history", pillar: personalisation, scale: 1-5, missing: [0]}}
+    # - {{column: "It took a lot of effort", pillar: time_effort, scale: 1-7, reverse: true}}
 """
 
 

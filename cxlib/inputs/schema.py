@@ -261,6 +261,34 @@ class ProblemCollector:
                 )
             )
 
+    def distinct(self, column: str, values: pd.Series, message_for_value, hint: str) -> None:
+        """Report each distinct non-missing value of ``values`` once: at its first row, with how many
+        rows hold it (a misspelt label in 3,000 rows is one problem, not 3,000)."""
+        present = values.dropna()
+        if present.empty:
+            return
+        rows_by_value = present.index.to_series().groupby(present.to_numpy(), sort=False)
+        for value, rows in list(rows_by_value)[:MAX_ROWS_LISTED]:
+            count = len(rows)
+            where = (
+                f" ({count} rows: {', '.join(str(row) for row in rows.iloc[:5])}{', …' if count > 5 else ''})"
+            )
+            self.problems.append(
+                Problem(
+                    self.file_name,
+                    int(rows.iloc[0]),
+                    column,
+                    f"{message_for_value(value)}{where if count > 1 else ''}; {hint}",
+                )
+            )
+        remaining = present.nunique() - MAX_ROWS_LISTED
+        if remaining > 0:
+            self.problems.append(
+                Problem(
+                    self.file_name, None, column, f"{remaining} more distinct value(s) like these; {hint}"
+                )
+            )
+
 
 def map_distinct(text: pd.Series, function) -> pd.Series:
     """Apply ``function`` to each distinct value once and map the results back (no loop over rows)."""

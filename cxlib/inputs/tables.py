@@ -1,9 +1,15 @@
-"""Find and read a client's input tables by base name, as CSV or XLSX.
+"""Find and read a client's input tables by base name: CSV, XLSX, Parquet or SPSS ``.sav``.
 
 Spanish-market CSVs exported from Excel are usually ``;``-separated, cp1252-encoded and use a
 decimal comma; :func:`read_table` detects encoding and separator and reports what it found, so the
 schema can read ``3,5`` as 3.5. Every cell is read as text: typing happens in
-:mod:`cxlib.schema`, where a bad cell can be reported by row and column.
+:mod:`cxlib.inputs.schema`, where a bad cell can be reported by row and column.
+
+Market-research exports are recognised as they come: SPSS files with their value labels applied
+(so ``client.yaml`` ``values:`` can recode them) and variable labels as display names (read with
+pyreadstat, https://github.com/Roche/pyreadstat); Qualtrics CSV exports by their three header rows
+(column name, question text, an ``{"ImportId": ...}`` row), the question text becoming the
+column's display name and the data starting at spreadsheet row 4.
 """
 
 from __future__ import annotations
@@ -11,10 +17,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyreadstat
 from openpyxl.utils.exceptions import InvalidFileException
 
 from cxlib.core.exceptions import Problem
@@ -29,7 +36,9 @@ TABLE_NAMES: tuple[str, ...] = (
     "initiatives",
     "ecosystem",
 )
-EXTENSIONS: tuple[str, ...] = (".csv", ".xlsx")
+EXTENSIONS: tuple[str, ...] = (".csv", ".xlsx", ".parquet", ".sav")
+#: A Qualtrics export's third header row holds cells like ``{"ImportId":"QID4"}``.
+QUALTRICS_IMPORT_ID = r'^\{\s*"ImportId"'
 #: Spreadsheet row of the first data row (the header is row 1).
 FIRST_DATA_ROW = 2
 
@@ -42,6 +51,10 @@ class RawTable:
     frame: pd.DataFrame
     encoding: str | None
     separator: str | None
+    #: ``csv``, ``qualtrics``, ``xlsx``, ``parquet`` or ``spss``.
+    kind: str = "csv"
+    #: Column → its question text (Qualtrics' second header row, SPSS variable labels).
+    display_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def decimal_comma(self) -> bool:
@@ -85,10 +98,23 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     The returned frame's index is the spreadsheet row number of each record.
     """
     name = path.name
+    encoding = separator = None
+    display_names: dict[str, str] = {}
+    kind = path.suffix.lower().lstrip(".")
     try:
-        if path.suffix.lower() == ".xlsx":
+        if kind == "xlsx":
             frame = pd.read_excel(path, dtype=str, engine="openpyxl")
-            encoding = separator = None
+        elif kind == "parquet":
+            frame = _as_text(pd.read_parquet(path))
+        elif kind == "sav":
+            kind = "spss"
+            data, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+            frame = _as_text(data)
+            display_names = {
+                column: label
+                for column, label in zip(meta.column_names, meta.column_labels, strict=True)
+                if label
+            }
         else:
             data = path.read_bytes()
             if not data.strip():
@@ -100,7 +126,7 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             frame = pd.read_csv(
                 io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False
             )
-    except (OSError, ValueError, KeyError, pd.errors.ParserError) as error:
+    except (OSError, ValueError, KeyError, pd.errors.ParserError, pyreadstat.ReadstatError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         return None, [
             Problem(name, None, None, f"cannot be read ({reason}); re-export it as CSV (UTF-8) or XLSX")
@@ -118,7 +144,22 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     frame.columns = [str(column).strip() for column in frame.columns]
     frame = frame.apply(lambda column: column.str.strip()).replace("", pd.NA)
     frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    if kind == "csv" and len(frame) >= 2 and frame.iloc[1].str.contains(QUALTRICS_IMPORT_ID, na=False).any():
+        kind = "qualtrics"
+        display_names = {column: text for column, text in frame.iloc[0].items() if pd.notna(text)}
+        frame = frame.iloc[2:]
     frame = frame.dropna(how="all")
     if frame.empty:
         return None, [Problem(name, None, None, "has a header but no data rows; add data or delete the file")]
-    return RawTable(path=path, frame=frame, encoding=encoding, separator=separator), []
+    return RawTable(path, frame, encoding, separator, kind, display_names), []
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A typed frame (Parquet, SPSS) as text cells, like a CSV: whole numbers without ``.0``."""
+    columns = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+            values = values.astype("Int64")
+        columns[str(column)] = values.astype("string")
+    return pd.DataFrame(columns, index=frame.index)

@@ -179,7 +179,10 @@ def setup(client_dir: str | Path, report_dir: str | Path = "") -> Report:
         When the client folder has problems (``cxwb validate`` lists them).
     """
     client = load_client(Path(client_dir))
-    language_translator = translator(client.config.language, client.config.locale)
+    labels = client.report_labels(client.config.language)
+    language_translator = translator(client.config.language, client.config.locale).with_labels(
+        {key: html.escape(text) for key, text in labels.items()}
+    )
     install_theme(language_translator.locale)
     folder = Path(report_dir) if str(report_dir) else interactive_report_dir(client.config.slug)
     folder.mkdir(parents=True, exist_ok=True)

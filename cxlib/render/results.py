@@ -57,5 +57,14 @@ def load(report_dir: str | Path, step: str) -> dict[str, Any] | None:
 
 
 def frame(records: dict[str, dict[str, Any]] | None) -> pd.DataFrame:
-    """A published ``{key: {column: value}}`` table back as a DataFrame (empty when absent)."""
-    return pd.DataFrame.from_dict(records or {}, orient="index")
+    """A published ``{key: {column: value}}`` table back as a DataFrame (empty when absent).
+
+    A column of numbers and nulls comes back as float64 even when every value is null (e.g. no
+    pillar has a target), so numeric operations never meet an object column.
+    """
+    table = pd.DataFrame.from_dict(records or {}, orient="index")
+    for column in table.columns:
+        values = table[column].dropna()
+        if all(isinstance(value, int | float) and not isinstance(value, bool) for value in values):
+            table[column] = table[column].astype("float64")
+    return table

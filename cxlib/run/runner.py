@@ -272,7 +272,7 @@ def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
     config = run.client.config
     _carry_over_results(run, out_dir / config.slug)
     steps = STEPS
-    t = translator(config.language, config.locale)
+    t = translator(config.language, config.locale).with_labels(run.client.report_labels(config.language))
     finished = dt.datetime.now()
     status = "failed" if run.failed else "ok"
     manifest = {

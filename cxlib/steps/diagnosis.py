@@ -421,12 +421,12 @@ def priority_chart(
     return figure, matrix
 
 
-def segment_profile(client: Client, t: Translator) -> pd.DataFrame:
-    """Per segment: responses, NPS and CSAT with intervals, and the mapped purchase behaviour."""
+def segment_profile(client: Client, t: Translator, by: str = "segment") -> pd.DataFrame:
+    """Per segment of dimension ``by``: responses, metrics with intervals, purchase behaviour."""
     survey = client.tables["survey"]
     rows = []
-    for segment, group in survey.groupby("segment", observed=True):
-        row = {t("overview.axis.segment"): segment, t("diagnosis.col.n"): t.number(len(group))}
+    for segment, group in survey.groupby(by, observed=True):
+        row = {t(f"overview.axis.{by}"): segment, t("diagnosis.col.n"): t.number(len(group))}
         for name, estimate in overall_metrics(group, client.survey_scales).items():
             decimals = 2 if name == "ces" else 1
             row[t(f"metric.{name}")] = t.interval(estimate.value, estimate.low, estimate.high, decimals)
@@ -554,9 +554,14 @@ TRENDS: tuple[str, ...] = ("nps", "csat")
 
 
 def available_breakdowns(client: Client) -> list[tuple[str, str]]:
-    """The (metric, grouping) pairs of :data:`BREAKDOWNS` this survey supports."""
+    """The (metric, grouping) pairs of :data:`BREAKDOWNS` this survey supports; ``segment`` stands
+    for every segment dimension (``segment``, ``segment_2``…)."""
     survey = client.tables["survey"]
-    return [(metric, by) for metric, by in BREAKDOWNS if metric in survey and by in survey]
+    pairs = []
+    for metric, by in BREAKDOWNS:
+        groupings = list(client.segment_dimensions) if by == "segment" else [by]
+        pairs += [(metric, grouping) for grouping in groupings if metric in survey and grouping in survey]
+    return pairs
 
 
 def available_trends(client: Client) -> list[str]:
@@ -565,12 +570,12 @@ def available_trends(client: Client) -> list[str]:
     return [metric for metric in TRENDS if metric in survey and "date" in survey]
 
 
-def segment_test_table(client: Client, t: Translator) -> pd.DataFrame:
-    """Each segment's NPS against the rest, formatted for the report."""
-    tests = nps_segment_tests(client.tables["survey"], "segment")
+def segment_test_table(client: Client, t: Translator, by: str = "segment") -> pd.DataFrame:
+    """Each segment of dimension ``by`` against the rest on NPS, formatted for the report."""
+    tests = nps_segment_tests(client.tables["survey"], by)
     return pd.DataFrame(
         {
-            t("overview.axis.segment"): tests.index,
+            t(f"overview.axis.{by}"): tests.index,
             t("diagnosis.col.n"): [t.number(n) for n in tests["n"]],
             t("metric.nps"): [t.number(v, 1) for v in tests["nps"]],
             t("diagnosis.col.difference"): [

@@ -10,12 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import statsmodels.api as sm
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.inputs.tables import TABLE_NAMES
 from cxlib.render.charts import interval_bars
-from cxlib.stats.estimators import share_table
+from cxlib.stats.estimators import SMALL_SAMPLE, share_table
 from cxlib.steps import STEPS
 
 #: The date column of each table that has one.
@@ -223,3 +224,154 @@ def employees_chart(client: Client, t: Translator) -> go.Figure:
     figure.update_yaxes(categoryorder="array", categoryarray=list(order[::-1]))
     figure.update_layout(height=max(360, 80 + 28 * len(order)))
     return figure
+
+
+#: Items a respondent must have answered before straight-lining or duplication is judged.
+MIN_ANSWERED = 3
+#: Below this p-value the outcome counts as related to the items (overall F test).
+RELATION_ALPHA = 0.05
+
+
+def survey_summary(client: Client, t: Translator) -> tuple[str, dict[str, str]]:
+    """The catalogue key and values of the survey's one-sentence summary (undated surveys say so)."""
+    facts = survey_facts(client, t)
+    return ("overview.survey_text" if facts["start"] != "–" else "overview.survey_text_undated"), facts
+
+
+def _answer_columns(client: Client) -> list[str]:
+    """Survey columns holding answers: outcomes and pillar items."""
+    survey = client.tables["survey"]
+    outcomes = [name for name in ("nps", "csat", "ces", "satisfied") if name in survey]
+    return outcomes + [item.column for item in client.survey_items]
+
+
+def outcome_relation(client: Client) -> dict[str, float] | None:
+    """Does the outcome relate to the pillar items at all? OLS of the outcome on every item with
+    the overall F test (complete cases). ``None`` without an outcome or with too few cases.
+
+    A p-value above :data:`RELATION_ALPHA` means the items jointly explain no more of the outcome
+    than chance would: any driver ranking on these data is noise (Fox, J. (2016), *Applied
+    Regression Analysis and Generalized Linear Models*, 3rd ed., Sage, §6.2).
+    """
+    survey = client.tables["survey"]
+    outcome = next((name for name in ("nps", "csat", "satisfied", "ces") if name in survey), None)
+    items = [item.column for item in client.survey_items]
+    if outcome is None or not items:
+        return None
+    frame = survey[[outcome, *items]].astype("float64").dropna()
+    frame = frame.loc[:, frame.nunique() > 1]
+    if outcome not in frame or frame.shape[1] < 2 or len(frame) <= frame.shape[1] + 1:
+        return None
+    fit = sm.OLS(frame[outcome], sm.add_constant(frame.drop(columns=outcome))).fit()
+    return {"outcome": outcome, "r2": float(fit.rsquared), "p": float(fit.f_pvalue), "n": int(fit.nobs)}
+
+
+def data_checks(client: Client, t: Translator) -> pd.DataFrame:
+    """What a research analyst checks before trusting the survey, one row per check: the result,
+    its n and what it means for the findings.
+
+    * duplicate responses: rows identical on every column but the response id (with
+      :data:`MIN_ANSWERED` or more answers);
+    * straight-lining: respondents giving one same value to every item they answered (3+ items);
+    * items or outcomes with a single value (they cannot explain anything);
+    * the outcome's relation to the items (:func:`outcome_relation`);
+    * segments under the small-sample threshold, per segment dimension.
+    """
+    survey = client.tables["survey"]
+    answers = survey[[column for column in _answer_columns(client) if column in survey]]
+    answered = answers.notna().sum(axis=1)
+    rows = []
+
+    def add(check: str, status: str, n: int, total: int, **values: object) -> None:
+        rows.append(
+            {
+                t("overview.checks.col.check"): t(f"overview.checks.{check}"),
+                t("overview.checks.col.result"): t(f"overview.checks.{check}.{status}", **values),
+                t("overview.checks.col.n"): f"{t.number(n)} / {t.number(total)}",
+            }
+        )
+
+    # identical on every column but the response id (answers, date, segment, channel, comment):
+    # identical answer patterns alone are common by chance on short scales
+    eligible = survey.drop(columns="response_id")[answered >= MIN_ANSWERED]
+    duplicates = int(eligible.astype("string").fillna("").duplicated(keep="first").sum())
+    add("duplicates", "found" if duplicates else "none", duplicates, len(eligible))
+    item_columns = [item.column for item in client.survey_items]
+    if len(item_columns) >= MIN_ANSWERED:
+        items = survey[item_columns]
+        judged = items.notna().sum(axis=1) >= MIN_ANSWERED
+        flat = int((judged & (items.nunique(axis=1) == 1)).sum())
+        add(
+            "straightlining",
+            "found" if flat else "none",
+            flat,
+            int(judged.sum()),
+            share=t.percent(flat / judged.sum() if judged.sum() else 0, 1),
+        )
+    constant = [_source_name(client, column) for column in answers.columns if answers[column].nunique() <= 1]
+    add(
+        "constant",
+        "found" if constant else "none",
+        len(constant),
+        answers.shape[1],
+        columns=", ".join(constant),
+    )
+    relation = outcome_relation(client)
+    if relation is not None:
+        status = "related" if relation["p"] < RELATION_ALPHA else "unrelated"
+        add(
+            "relation",
+            status,
+            relation["n"],
+            len(survey),
+            outcome=t(f"metric.{relation['outcome']}"),
+            r2=t.percent(relation["r2"], 1),
+            p=t.p_value(relation["p"]),
+        )
+    for dimension in client.segment_dimensions:
+        counts = survey[dimension].value_counts()
+        small = counts[counts < SMALL_SAMPLE]
+        add(
+            "segments",
+            "small" if len(small) else "enough",
+            len(small),
+            len(counts),
+            dimension=t(f"overview.axis.{dimension}"),
+            segments=", ".join(f"{name} (n = {t.number(count)})" for name, count in small.items()),
+        )
+    return pd.DataFrame(rows)
+
+
+def answer_coverage(client: Client, t: Translator) -> pd.DataFrame:
+    """Per mapped survey answer column: answers, blanks and "not applicable" codes, as shares."""
+    survey = client.tables["survey"]
+    rows = []
+    for column in _answer_columns(client):
+        if column not in survey:
+            continue
+        source = _source_column(client, column)
+        not_applicable = client.not_applicable.get(source, 0)
+        blank = int(survey[column].isna().sum()) - not_applicable
+        total = len(survey)
+        rows.append(
+            {
+                t("overview.coverage.col.column"): _source_name(client, column),
+                t("overview.coverage.col.answered"): f"{t.number(total - blank - not_applicable)}",
+                t("overview.coverage.col.blank"): t.percent(blank / total, 1),
+                t("overview.coverage.col.not_applicable"): t.percent(not_applicable / total, 1),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _source_column(client: Client, column: str) -> str:
+    """The export column a typed survey column was read from."""
+    items = {item.column: item.source for item in client.survey_items}
+    mapping = client.config.survey.fields.get(column)
+    return items.get(column) or (mapping.columns[0] if mapping else column)
+
+
+def _source_name(client: Client, column: str) -> str:
+    """How the report names a typed survey column: its question text, else its export column."""
+    source = _source_column(client, column)
+    return client.display_names.get(source, source)

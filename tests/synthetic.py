@@ -1,0 +1,172 @@
+"""Small generated client folders in the shapes real exports come in (not the demo).
+
+Each writes a survey as an SPSS ``.sav`` (value labels), a Qualtrics CSV (three header rows), a
+Parquet file or a plain CSV, and a ``client.yaml`` that maps it without any edit to the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+import yaml
+
+ITEMS = {  # export column → pillar
+    "Online boarding": "time_effort",
+    "Seat comfort": "personalisation",
+    "Inflight service": "empathy",
+    "Checkin service": "expectations",
+    "Baggage handling": "resolution",
+}
+REVERSED_ITEM = "It took a lot of effort"
+
+
+def _answers(rng: np.random.Generator, n: int, linked: bool) -> tuple[pd.DataFrame, np.ndarray]:
+    """Items on 1-5 (0 = not applicable for about 8%), a reversed 1-7 item, and a latent outcome
+    driven by two items, or independent of them when ``linked`` is false."""
+    items = pd.DataFrame({column: rng.integers(1, 6, n) for column in ITEMS})
+    latent = 0.9 * items["Online boarding"] + 0.5 * items["Baggage handling"] + rng.normal(0, 1.0, n)
+    if not linked:
+        latent = rng.permutation(latent.to_numpy())
+    items = items.mask(rng.random(items.shape) < 0.08, 0)
+    effort = 8 - (items["Online boarding"].replace(0, 3) * 1.4).round()
+    items[REVERSED_ITEM] = np.clip(effort, 1, 7).astype(int)
+    return items, np.asarray(latent)
+
+
+def _config(slug: str, language: str, survey: dict, **extra: object) -> dict:
+    return {
+        "name": f"Synthetic {slug}",
+        "slug": slug,
+        "language": language,
+        "industry": "Airline",
+        "currency": "EUR",
+        "survey": survey,
+        **extra,
+    }
+
+
+def _item_mappings() -> list[dict]:
+    mapped = [
+        {"column": column, "pillar": pillar, "scale": "1-5", "missing": [0]}
+        for column, pillar in ITEMS.items()
+    ]
+    return mapped + [{"column": REVERSED_ITEM, "pillar": "time_effort", "scale": "1-7", "reverse": True}]
+
+
+def _write_config(folder: Path, config: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    (folder / "client.yaml").write_text(text, encoding="utf-8")
+
+
+def spss_airline(folder: Path, n: int = 400, seed: int = 1, linked: bool = True) -> Path:
+    """An SPSS file: two segment fields with value labels, a binary outcome exported as labels,
+    n.a. codes, a reversed item; no dates, no targets, no units, no comments."""
+    rng = np.random.default_rng(seed)
+    items, latent = _answers(rng, n, linked)
+    data = items.assign(
+        id=np.arange(1, n + 1),
+        travel_class=rng.choice([1, 2, 3], n, p=[0.45, 0.45, 0.10]),
+        travel_type=rng.choice([1, 2], n),
+        satisfaction=np.where(latent > np.median(latent), 1, 2),
+    )
+    data.columns = [column.replace(" ", "_") for column in data.columns]
+    folder.mkdir(parents=True, exist_ok=True)
+    pyreadstat.write_sav(
+        data,
+        str(folder / "survey.sav"),
+        column_labels={"travel_class": "Class", "travel_type": "Type of Travel"},
+        variable_value_labels={
+            "travel_class": {1: "Business", 2: "Eco", 3: "Eco Plus"},
+            "travel_type": {1: "Business travel", 2: "Personal Travel"},
+            "satisfaction": {1: "satisfied", 2: "neutral or dissatisfied"},
+        },
+    )
+    survey = {
+        "fields": {
+            "response_id": "id",
+            "segment": ["travel_class", "travel_type"],
+            "satisfied": {
+                "column": "satisfaction",
+                "scale": "yes/no",
+                "values": {"Satisfied": "yes", "neutral or dissatisfied": "no"},
+                "label": {"en": "Satisfied passengers", "es": "Pasajeros satisfechos"},
+            },
+        },
+        "items": [dict(item, column=item["column"].replace(" ", "_")) for item in _item_mappings()],
+    }
+    _write_config(folder, _config(folder.name, "en", survey))
+    return folder
+
+
+def qualtrics_csat(folder: Path, n: int = 300, seed: int = 2) -> Path:
+    """A Qualtrics CSV export (three header rows), CSAT only, one segment field, dates and comments."""
+    rng = np.random.default_rng(seed)
+    items, latent = _answers(rng, n, linked=True)
+    csat = np.clip(np.round(1 + 4 * (latent - latent.min()) / np.ptp(latent)), 1, 5).astype(int)
+    frame = pd.DataFrame(
+        {
+            "ResponseId": [f"R_{i:05d}" for i in range(n)],
+            "RecordedDate": pd.date_range("2025-01-01", periods=n, freq="D").strftime("%Y-%m-%d %H:%M:%S"),
+            "Q1": csat,
+            "Q2": rng.choice(["Online", "Agency"], n),
+            "Q3": rng.choice(["Muy bien, rápido", "Tardaron mucho", ""], n),
+        }
+        | {f"Q{4 + i}": items[column] for i, column in enumerate(ITEMS)}
+    )
+    questions = [
+        "Response ID",
+        "Recorded Date",
+        "Overall, how satisfied are you?",
+        "How did you book?",
+        "Tell us why",
+    ] + list(ITEMS)
+    import_ids = [f'{{"ImportId":"{column}"}}' for column in frame.columns]
+    header = pd.DataFrame([questions, import_ids], columns=frame.columns)
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.concat([header, frame.astype(str)]).to_csv(folder / "survey.csv", index=False)
+    survey = {
+        "fields": {
+            "response_id": "ResponseId",
+            "date": "RecordedDate",
+            "csat": {"column": "Q1", "scale": "1-5"},
+            "segment": "Q2",
+            "comment": "Q3",
+        },
+        "items": [
+            {"column": f"Q{4 + i}", "pillar": pillar, "missing": [0]}
+            for i, pillar in enumerate(ITEMS.values())
+        ],
+    }
+    _write_config(folder, _config(folder.name, "es", survey, segments=["Online", "Agency"]))
+    return folder
+
+
+def parquet_nps(folder: Path, n: int = 300, seed: int = 3) -> Path:
+    """A Parquet survey: NPS only, units under 30 responses each, no segment, no targets."""
+    rng = np.random.default_rng(seed)
+    items, latent = _answers(rng, n, linked=True)
+    nps = np.clip(np.round(10 * (latent - latent.min()) / np.ptp(latent)), 0, 10).astype(int)
+    branches = rng.choice(list("ABCDEFGHIJKL"), n)
+    frame = items.assign(resp=[f"P{i}" for i in range(n)], ltr=nps, branch=branches)
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(folder / "survey.parquet")
+    survey = {
+        "fields": {"response_id": "resp", "nps": {"column": "ltr", "scale": "0-10"}, "unit": "branch"},
+        "items": _item_mappings(),
+    }
+    _write_config(folder, _config(folder.name, "en", survey))
+    return folder
+
+
+def minimal_csv(folder: Path, n: int = 60, seed: int = 4) -> Path:
+    """A plain CSV with an id and CSAT only: no items, segments, dates, units or comments."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    survey = pd.DataFrame({"response_id": range(n), "csat": rng.integers(1, 6, n)})
+    survey.to_csv(folder / "survey.csv", index=False)
+    _write_config(folder, _config(folder.name, "es", {}))
+    return folder
