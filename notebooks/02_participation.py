@@ -61,7 +61,9 @@ results.publish(report_dir, "02_participation", participation.step_results(check
 
 # %%
 report.heading("participation.willingness_heading")
-willing = participation.willingness(client)
-report.chart(participation.willingness_chart(willing, t)) if willing is not None else report.caution(
-    "participation.no_willingness"
-)
+willing = {dimension: participation.willingness(client, dimension) for dimension in client.segment_dimensions}
+willing = {dimension: table for dimension, table in willing.items() if table is not None}
+for dimension, table in willing.items():
+    report.chart(participation.willingness_chart(table, t, dimension))
+if not willing:
+    report.caution("participation.no_willingness")

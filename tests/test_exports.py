@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pandas
 import pytest
 import synthetic
 import yaml
@@ -70,7 +71,7 @@ def test_not_applicable_codes_are_missing_not_zero(tmp_path):
 def test_reverse_item_is_reversed_on_its_scale(tmp_path):
     folder = synthetic.parquet_nps(tmp_path / "branches")
     client = load_client(folder)
-    raw = __import__("pandas").read_parquet(folder / "survey.parquet")[synthetic.REVERSED_ITEM]
+    raw = pandas.read_parquet(folder / "survey.parquet")[synthetic.REVERSED_ITEM]
     typed = client.tables["survey"]["item_it_took_a_lot_of_effort"]
     assert (typed.to_numpy() == 8 - raw.to_numpy()).all()
 
@@ -124,3 +125,18 @@ def test_near_miss_segment_is_reported_once_with_its_rows_and_the_closest_value(
         r"\(\d+ rows: \d+, \d+, \d+, \d+, \d+, …\); use one of online, Agency",
         messages[0],
     )
+
+
+def test_repeated_submissions_are_found_on_every_export_column(tmp_path):
+    folder = synthetic.parquet_nps(tmp_path / "branches")
+    frame = pandas.read_parquet(folder / "survey.parquet")
+    repeated = frame.iloc[:3].assign(resp=["again-1", "again-2", "again-3"])
+    pandas.concat([frame, repeated]).to_parquet(folder / "survey.parquet")
+    client = load_client(folder)
+    checks = overview.data_checks(client, translator("en"))
+    assert checks.iloc[0].tolist() == [
+        "Duplicate responses",
+        "Some responses are identical on every question: possibly submitted twice. Check them with the "
+        "fieldwork provider; they count twice in every figure.",
+        "3 / 303",
+    ]

@@ -127,13 +127,13 @@ CHART_TITLES = {
         "Matriz de prioridades",
     ),
     ("northwind", "01_diagnosis"): (
-        "NPS by Segment (95% CI)",
+        "NPS by Customer type (95% CI)",
         "Weight of each pillar on NPS",
         "Priority matrix",
     ),
     ("demo", "02_participation"): (
         "Puntos de contacto por nivel de participación",
-        "Clientes dispuestos a participar, por segmento",
+        "Clientes dispuestos a participar, por Segmento",
     ),
     ("northwind", "02_participation"): (
         "Touchpoints by participation level",

@@ -73,6 +73,9 @@ class Client:
     display_names: dict[str, str] = field(default_factory=dict)
     #: Table → how its file was read (``csv``, ``qualtrics``, ``xlsx``, ``parquet``, ``spss``).
     formats: dict[str, str] = field(default_factory=dict)
+    #: A hash of each raw survey row over every export column but those unique to each row (ids,
+    #: row counters), so repeated submissions can be found on all the data, not only the mapped part.
+    survey_fingerprints: pd.Series | None = None
 
     def report_labels(self, language: str) -> dict[str, str]:
         """The client's texts in ``language``, for :meth:`Translator.with_labels` (client data, so
@@ -346,6 +349,12 @@ def _check_assessment_items(client: Client, collector: ProblemCollector) -> None
     )
 
 
+def _row_fingerprints(frame: pd.DataFrame) -> pd.Series:
+    """One 64-bit hash per row over the columns that are not unique to each row (vectorised)."""
+    repeating = [column for column in frame.columns if frame[column].nunique() < len(frame)]
+    return pd.util.hash_pandas_object(frame[repeating], index=False)
+
+
 def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     """Validate a client folder; return the loaded client (``None`` if unusable) and all problems."""
     config, problems = load_config(client_dir)
@@ -366,6 +375,7 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
         client.formats[name] = raw.kind
         if name == "survey":
             client.display_names = raw.display_names
+            client.survey_fingerprints = _row_fingerprints(raw.frame)
             client.tables[name] = _type_survey(raw, config, collector, client)
         else:
             client.tables[name] = type_table(raw.frame, TABLES[name], collector, raw.decimal_comma)

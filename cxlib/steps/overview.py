@@ -270,8 +270,8 @@ def data_checks(client: Client, t: Translator) -> pd.DataFrame:
     """What a research analyst checks before trusting the survey, one row per check: the result,
     its n and what it means for the findings.
 
-    * duplicate responses: rows identical on every column but the response id (with
-      :data:`MIN_ANSWERED` or more answers);
+    * duplicate responses: rows identical on every export column except those unique to each row
+      (ids, counters), with :data:`MIN_ANSWERED` or more answers;
     * straight-lining: respondents giving one same value to every item they answered (3+ items);
     * items or outcomes with a single value (they cannot explain anything);
     * the outcome's relation to the items (:func:`outcome_relation`);
@@ -291,10 +291,10 @@ def data_checks(client: Client, t: Translator) -> pd.DataFrame:
             }
         )
 
-    # identical on every column but the response id (answers, date, segment, channel, comment):
-    # identical answer patterns alone are common by chance on short scales
-    eligible = survey.drop(columns="response_id")[answered >= MIN_ANSWERED]
-    duplicates = int(eligible.astype("string").fillna("").duplicated(keep="first").sum())
+    # identical on every export column but ids (mapped or not): identical answer patterns alone
+    # are common by chance on short scales
+    eligible = client.survey_fingerprints[answered >= MIN_ANSWERED]
+    duplicates = int(eligible.duplicated(keep="first").sum())
     add("duplicates", "found" if duplicates else "none", duplicates, len(eligible))
     item_columns = [item.column for item in client.survey_items]
     if len(item_columns) >= MIN_ANSWERED:

@@ -453,11 +453,11 @@ def myth_table(checks: list[MythCheck], t: Translator) -> pd.DataFrame:
     )
 
 
-def willingness(client: Client) -> pd.DataFrame | None:
-    """Share of customers willing to participate, by segment, with Wilson intervals (``None`` if not
-    mapped)."""
+def willingness(client: Client, by: str = "segment") -> pd.DataFrame | None:
+    """Share of customers willing to participate, by segment dimension ``by``, with Wilson
+    intervals (``None`` if participation or the dimension is not mapped)."""
     survey = client.tables["survey"] if client.has("survey") else None
-    if survey is None or "participation" not in survey or "segment" not in survey:
+    if survey is None or "participation" not in survey or by not in survey:
         return None
     scale = client.survey_scales.get("participation")
     flags = (
@@ -465,10 +465,8 @@ def willingness(client: Client) -> pd.DataFrame | None:
         if scale is None or scale.is_binary
         else top_two_box(survey["participation"], scale.bounds[1])
     )
-    valid = flags.notna() & survey["segment"].notna()
-    grouped = (
-        flags[valid].astype(float).groupby(survey.loc[valid, "segment"], observed=True).agg(["sum", "count"])
-    )
+    valid = flags.notna() & survey[by].notna()
+    grouped = flags[valid].astype(float).groupby(survey.loc[valid, by], observed=True).agg(["sum", "count"])
     low, high = proportion_interval(grouped["sum"], grouped["count"])
     return pd.DataFrame(
         {
@@ -480,13 +478,13 @@ def willingness(client: Client) -> pd.DataFrame | None:
     )
 
 
-def willingness_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
-    """Willingness to participate by segment (share with Wilson interval and n)."""
+def willingness_chart(table: pd.DataFrame, t: Translator, by: str = "segment") -> go.Figure:
+    """Willingness to participate by segment dimension ``by`` (share with Wilson interval and n)."""
     return interval_bars(
         table,
-        t("participation.willingness_title"),
+        t("participation.willingness_title", group=t(f"overview.axis.{by}")),
         t("participation.willingness_axis"),
-        t("overview.axis.segment"),
+        t(f"overview.axis.{by}"),
         t,
         percent=True,
         value_range=(0, 1),
