@@ -21,7 +21,7 @@ import papermill
 from cxlib.run.runner import KERNEL_NAME
 from cxlib.steps import STEPS
 
-IMPORTS = "import cxlib\nfrom cxlib import profile\nimport pandas, plotly.express"
+IMPORTS = "import cxlib\nfrom cxlib.steps import overview\nimport pandas, plotly.express"
 
 
 def time_cxwb(clients: list[str], out: Path) -> float:

@@ -42,9 +42,14 @@ report.heading("diagnosis.metrics_heading")
 report.say("diagnosis.metrics_text")
 report.table(diagnosis.metric_table(diagnosis.overall_metrics(survey, client.survey_scales), t))
 for metric, by in diagnosis.available_breakdowns(client):
-    report.chart(diagnosis.breakdown_chart(diagnosis.breakdown(client, metric, by), metric, by, t))
+    table = diagnosis.breakdown(client, metric, by)
+    report.chart(diagnosis.breakdown_chart(table, metric, by, t))
+    takeaway, facts = diagnosis.breakdown_takeaway(table, metric, by, t)
+    report.say(takeaway, **facts)
 for metric in diagnosis.available_trends(client):
     report.chart(diagnosis.trend_chart(diagnosis.breakdown(client, metric, "month"), metric, t))
+    takeaway, facts = diagnosis.trend_takeaway(client, metric, t)
+    report.say(takeaway, **facts)
 
 # %%
 if "nps" in survey and client.segment_dimensions:
@@ -99,14 +104,26 @@ else:
 report.heading("diagnosis.drivers_heading", anchor="drivers")
 if client.survey_items and diagnosis.outcome(client):
     weights = diagnosis.pillar_drivers(client, pillar_frame)
-    report.say("diagnosis.drivers_text")
-    report.chart(diagnosis.driver_chart(weights, t))
-    report.say("diagnosis.top_drivers", **diagnosis.top_driver_facts(weights, t))
-    priority_figure, matrix = diagnosis.priority_chart(weights, customer_scores["value"], t)
-    report.chart(priority_figure)
-    slopes = diagnosis.impact_slopes(client, pillar_frame)
-    fix = diagnosis.fix_first(matrix, t)
-    report.say("diagnosis.fix_first", pillars=fix) if fix else report.say("diagnosis.no_fix")
+    verdict, fit = diagnosis.model_fit(weights, t)
+    report.say(verdict, **fit)
+    if weights.attrs["explains"]:
+        report.say("diagnosis.drivers_text")
+        report.chart(diagnosis.driver_chart(weights, t))
+        top_key, top = diagnosis.top_driver_facts(weights, t)
+        report.say(top_key, **top)
+        priority_figure, matrix = diagnosis.priority_chart(weights, customer_scores["value"], t)
+        report.chart(priority_figure)
+        slopes = diagnosis.impact_slopes(client, pillar_frame)
+        fix = diagnosis.fix_first(matrix, t)
+        report.say("diagnosis.fix_first", pillars=fix) if fix else report.say("diagnosis.no_fix")
+    item_weights = diagnosis.item_drivers(client)
+    if item_weights is not None:
+        report.heading("diagnosis.item_drivers_heading", level=3)
+        verdict, fit = diagnosis.model_fit(item_weights, t)
+        report.say(verdict, **fit)
+        if item_weights.attrs["explains"]:
+            report.say("diagnosis.item_drivers_text")
+            report.chart(diagnosis.item_driver_chart(item_weights, client, t))
 else:
     report.caution("diagnosis.no_drivers")
 

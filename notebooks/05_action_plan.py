@@ -48,13 +48,15 @@ if diagnosis and diagnosis.get("impact_outcome"):
     report.say(
         "plan.evaluation_text",
         outcome=t(f"metric.{outcome}"),
-        closure=t.percent(action_plan.FULL_EFFECT_CLOSURE),
+        closure=t.percent(action_plan.CLOSURE_SCENARIOS["central"]),
+        low=t.percent(action_plan.CLOSURE_SCENARIOS["low"]),
+        high=t.percent(action_plan.CLOSURE_SCENARIOS["high"]),
     )
     report.chart(action_plan.priority_chart(evaluation, outcome, client.config.currency, t))
     report.say("plan.top_sentence", names=", ".join(evaluation["name"].head(3)))
 else:
     report.caution("plan.no_diagnosis")
-report.table(action_plan.evaluation_table(evaluation, outcome, t))
+report.table(action_plan.evaluation_table(evaluation, outcome, client.config.currency, t))
 for flag, key in (
     ("no_experience_case", "plan.no_case_sentence"),
     ("loads_capacity", "plan.capacity_sentence"),
@@ -68,4 +70,5 @@ report.say("plan.roadmap_text")
 plan = action_plan.schedule(evaluation, action_plan.plan_start(client))
 report.chart(action_plan.gantt(plan, t))
 report.table(action_plan.wave_table(plan, diagnosis, outcome, t))
-results.publish(report_dir, "05_action_plan", action_plan.step_results(evaluation, outcome))
+waves = action_plan.wave_predictions(plan, diagnosis, outcome)
+results.publish(report_dir, "05_action_plan", action_plan.step_results(evaluation, outcome, waves))

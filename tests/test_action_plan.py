@@ -69,11 +69,12 @@ def initiatives() -> pd.DataFrame:
 def test_impact_from_known_weights_and_gaps():
     client = Client(Path("."), CONFIG, tables={"initiatives": initiatives()})
     evaluation = action_plan.evaluate(client, DIAGNOSIS, None, None)
-    # A: effect +2 closes 50% of the 20-point gap = 10 points × slope 1.0 [0.8; 1.2] = 10 [8; 12]
+    # A: effect +2 closes 50% (central; 25%-75% low-high) of the 20-point gap × slope 1.0 [0.8; 1.2]:
+    # central 10; low 20 × 25% × 0.8 = 4; high 20 × 75% × 1.2 = 18
     assert evaluation.loc["A", ["impact", "impact_low", "impact_high"]].tolist() == pytest.approx(
-        [10.0, 8.0, 12.0]
+        [10.0, 4.0, 18.0]
     )
-    assert evaluation.loc["A", "closed"] == {"resolution": 10.0}
+    assert evaluation.loc["A", "closures"] == {"resolution": 1.0}
     # B: empathy is already at target, so no gap to close
     assert evaluation.loc["B", "impact"] == 0.0 and bool(evaluation.loc["B", "loads_capacity"])
     assert bool(evaluation.loc["C", "no_experience_case"]) and not bool(
@@ -91,7 +92,29 @@ def test_schedule_overlaps_waves_and_targets_accumulate():
     )  # wave 1 median 3 months
     waves = action_plan.wave_table(plan, DIAGNOSIS, "nps", translator("en"))
     assert "Resolution 60 → 70" in waves.iloc[0]["Pillars at the end of the wave (0-100)"]
-    assert waves.iloc[0]["Expected NPS at the end [95% CI]"] == "20.0 [18.0; 22.0]"
+    assert waves.iloc[0]["Expected NPS at the end [low; high scenario]"] == "20.0 [14.0; 28.0]"
+
+
+def test_a_gap_closes_at_most_once_and_predictions_stay_on_scale():
+    # three initiatives at +2 on one pillar: 1 − 0.5³ = 87.5% of the gap, never more than all of it
+    assert action_plan.closed_shares([{"resolution": 1.0}] * 3, 0.5) == {"resolution": 0.875}
+    assert action_plan.closed_shares([{"resolution": 1.0}] * 9, 0.75)["resolution"] < 1.0
+    pillars = pd.DataFrame(
+        {"gap": [400.0], "slope": [1.0], "slope_low": [0.5], "slope_high": [2.0]}, index=["resolution"]
+    )
+    plan = initiatives().assign(closures=[{"resolution": 1.0}] * 3, wave=[1, 1, 1])
+    diagnosis = {
+        "pillars": pillars.assign(current=0.0, target=400.0).to_dict(orient="index"),
+        "metrics": {"nps": {"value": 10.0}},
+    }
+    plan = plan.assign(start=pd.Timestamp("2026-01-01"), end=pd.Timestamp("2026-06-01"), office="front")
+    waves = action_plan.wave_table(plan, diagnosis, "nps", translator("en"))
+    assert waves.iloc[0]["Expected NPS at the end [low; high scenario]"] == "100.0 [100.0; 100.0]"
+
+
+def test_roadmap_starts_after_the_run_date_without_plan_start():
+    client = Client(Path("."), CONFIG, tables={"initiatives": initiatives()})
+    assert action_plan.plan_start(client, pd.Timestamp("2026-11-23")) == pd.Timestamp("2026-12-01")
 
 
 def test_ecosystem_balance():

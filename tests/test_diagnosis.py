@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cxlib.core.i18n import translator
@@ -98,3 +99,28 @@ def test_metric_table_is_translated():
     assert (
         list(table.columns)[:3] == ["Indicador", "Valor", "IC 95 %"] and "Wald ajustado" in table.to_string()
     )
+
+
+def test_breakdown_takeaway_never_contradicts_the_intervals():
+    t = translator("en")
+    apart = pd.DataFrame(
+        {"value": [60.0, 40.0], "low": [55.0, 35.0], "high": [65.0, 45.0], "n": [400, 300]}, index=["A", "B"]
+    )
+    key, values = diagnosis.breakdown_takeaway(apart, "csat", "segment", t)
+    assert key == "diagnosis.takeaway.apart" and values["highest"].startswith("A: 60.0 [55.0; 65.0]")
+    overlapping = apart.assign(low=[45.0, 35.0], high=[65.0, 50.0])
+    assert diagnosis.breakdown_takeaway(overlapping, "csat", "segment", t)[0] == "diagnosis.takeaway.overlap"
+
+
+def test_trend_takeaway_finds_a_planted_trend_and_none_in_noise():
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    survey = client.tables["survey"]
+    t = translator("en")
+    assert diagnosis.trend_takeaway(client, "nps", t)[0] == "diagnosis.takeaway.trend_flat"
+    month = survey["date"].dt.month
+    rising = survey.assign(
+        nps=np.where(month > 6, np.maximum(survey["nps"], 9), np.minimum(survey["nps"], 6))
+    )
+    client.tables["survey"] = rising
+    key, values = diagnosis.trend_takeaway(client, "nps", t)
+    assert key == "diagnosis.takeaway.trend_up" and values["p"] == "< 0.001"

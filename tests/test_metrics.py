@@ -80,4 +80,34 @@ def test_segment_tests_flag_only_the_planted_segment():
     frame.loc[frame["segment"] == "c", "nps"] = rng.choice([9, 10, 8], 800)
     tests = nps_segment_tests(frame, "segment")
     assert bool(tests.loc["c", "significant"]) and tests.loc["c", "difference"] > 0
-    assert (tests["p_holm"] >= tests["p_value"]).all()
+    assert (tests["p_adjusted"] >= tests["p_value"]).all()
+    excludes_zero = (tests["low"] > 0) | (tests["high"] < 0)
+    assert (excludes_zero == tests["significant"]).all()
+
+
+def test_a_shown_nps_always_lies_inside_its_interval():
+    for scores in ([0], [10], [0, 1], [10, 10, 9]):
+        estimate = nps(scores)
+        assert estimate.low <= estimate.value <= estimate.high
+        assert -100 <= estimate.low and estimate.high <= 100
+
+
+def _segmented(seed: int, planted: float) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    segments = rng.choice(["A", "B", "C", "D"], 1200)
+    scores = rng.integers(0, 11, 1200) + np.where(segments == "A", planted, 0)
+    return pd.DataFrame({"nps": np.clip(scores, 0, 10), "segment": segments})
+
+
+def test_segment_tests_find_no_difference_where_there_is_none():
+    """Family-wise false findings across 40 seeds stay at the nominal 5% (Bonferroni)."""
+    false_findings = [
+        nps_segment_tests(_segmented(seed, 0), "segment")["significant"].any() for seed in range(40)
+    ]
+    assert sum(false_findings) / len(false_findings) <= 0.05
+
+
+def test_segment_tests_find_a_planted_difference():
+    for seed in range(5):
+        tests = nps_segment_tests(_segmented(seed, 2.5), "segment")
+        assert bool(tests.loc["A", "significant"]) and tests.loc["A", "low"] > 0

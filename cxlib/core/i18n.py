@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 import yaml
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("es", "en")
 CATALOGUE: dict[str, dict[str, str]] = yaml.safe_load(
@@ -90,6 +91,15 @@ class Translator:
             return MISSING
         show = (lambda x: self.percent(x, decimals)) if percent else (lambda x: self.number(x, decimals))
         return f"{show(value)} [{show(low)}; {show(high)}]"
+
+    def money(self, value: float | None, currency: str) -> str:
+        """An amount in ``currency`` (ISO 4217) in the locale's currency pattern, without cents
+        (``MX$250,000``, ``250.000 €``; "–" when missing)."""
+        if _missing(value):
+            return MISSING
+        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern.split(";")[0]
+        whole = re.sub(r"0\.0+", "0", pattern)
+        return format_currency(value, currency, format=whole, locale=self.locale, currency_digits=False)
 
     def p_value(self, p: float) -> str:
         """``= 0.042`` or ``< 0.001`` (APA style), to follow a "p"."""

@@ -86,6 +86,18 @@ class Client:
         """True when every named table is present."""
         return all(name in self.tables for name in names)
 
+    def source_of(self, column: str) -> str:
+        """The export column a typed survey column was read from."""
+        items = {item.column: item.source for item in self.survey_items}
+        dimensions = {name: source for name, source in self.segment_dimensions.items() if source}
+        mapping = self.config.survey.fields.get(column)
+        return items.get(column) or dimensions.get(column) or (mapping.columns[0] if mapping else column)
+
+    def column_label(self, column: str) -> str:
+        """How reports name a typed survey column: its question text, else its export column."""
+        source = self.source_of(column)
+        return self.display_names.get(source, source)
+
     def input_hashes(self) -> dict[str, str]:
         """SHA-256 of ``client.yaml`` and each input file, for the run manifest."""
         files = [self.directory / "client.yaml", *self.sources.values()]

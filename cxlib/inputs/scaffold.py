@@ -27,6 +27,9 @@ segments: [{segment}]         # segment values as written in the survey's (first
 pillar_targets:
   resolution: 80
 
+# First month of the action plan's roadmap (default: the month after the run).
+# plan_start: 2026-01-01
+
 # The strategic question and each touchpoint's value promise: monitoring alerts name the promise at stake.
 strategic_question: "How do we make every visit quick and free of surprises?"
 touchpoint_promises:

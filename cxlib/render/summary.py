@@ -77,8 +77,22 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                         "01_diagnosis.html#targets",
                     )
                 )
-        if "share" in pillars and diagnosis.get("r2"):
-            r2 = diagnosis["r2"]
+        if "share" in pillars and diagnosis.get("explains") is False:
+            found.append(
+                Finding(
+                    "summary.section.drivers",
+                    t(
+                        "summary.no_drivers",
+                        outcome=t(f"metric.{diagnosis['outcome']}"),
+                        r2=t.interval(
+                            diagnosis["r2"], diagnosis["r2_low"], diagnosis["r2_high"], 1, percent=True
+                        ),
+                        n=t.number(diagnosis["n_drivers"]),
+                    ),
+                    "01_diagnosis.html#drivers",
+                )
+            )
+        elif "share" in pillars and diagnosis.get("r2"):
             for pillar, row in pillars.nlargest(TOP, "share").iterrows():
                 found.append(
                     Finding(
@@ -87,9 +101,9 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                             "summary.driver",
                             pillar=t(f"pillar.{pillar}"),
                             outcome=t(f"metric.{diagnosis['outcome']}"),
-                            share=t.percent(row["share"], 0),
-                            low=t.percent(row["weight_low"] / r2, 0),
-                            high=t.percent(row["weight_high"] / r2, 0),
+                            share=t.interval(
+                                row["share"], row["share_low"], row["share_high"], 0, percent=True
+                            ),
                             n=t.number(diagnosis["n_drivers"]),
                         ),
                         "01_diagnosis.html#drivers",

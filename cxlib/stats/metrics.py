@@ -61,7 +61,10 @@ def nps_components(detractors, passives, promoters, confidence: float = 0.95, me
     """Vectorised NPS from counts: returns (value, low, high, variance) arrays on the -100..100 scale.
 
     ``value`` is the observed NPS; the interval (and the variance, on the -1..1 scale) follow
-    ``method``. Groups with no responses give NaN.
+    ``method``. The adjusted-Wald interval is centred on the adjusted estimate; where the observed
+    NPS falls outside it (only with a handful of unanimous answers, e.g. n = 1), the interval is
+    extended to the observed value, so a figure shown always lies inside its interval. Groups with
+    no responses give NaN.
     """
     if method not in NPS_METHODS:
         raise ValueError(f"unknown NPS method {method!r}; use one of {NPS_METHODS}")
@@ -81,7 +84,11 @@ def nps_components(detractors, passives, promoters, confidence: float = 0.95, me
     empty = n == 0
     value, low, high = (
         np.where(empty, np.nan, x)
-        for x in (value, np.clip(centre - half, -1, 1), np.clip(centre + half, -1, 1))
+        for x in (
+            value,
+            np.minimum(np.clip(centre - half, -1, 1), value),
+            np.maximum(np.clip(centre + half, -1, 1), value),
+        )
     )
     return 100 * value, 100 * low, 100 * high, np.where(empty, np.nan, variance)
 
@@ -150,19 +157,23 @@ def csat(scores, scale_high: int, confidence: float = 0.95, method: str = "wilso
     return proportion(top_two_box(scores, scale_high), confidence, method)
 
 
-def mean_interval(means, sds, n, confidence: float = 0.95):
-    """Vectorised Student's t interval for means."""
+def mean_interval(means, sds, n, confidence: float = 0.95, bounds: tuple[float, float] | None = None):
+    """Vectorised Student's t interval for means, truncated to the scale's ``bounds`` if given (a
+    mean of 1-5 ratings cannot lie outside 1..5, whatever a small sample's t interval says)."""
     means, sds, n = (np.asarray(x, dtype=float) for x in (means, sds, n))
     with np.errstate(invalid="ignore", divide="ignore"):
         half = scipy_stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1)) * sds / np.sqrt(n)
     half = np.where(n > 1, half, np.nan)
-    return means - half, means + half
+    low, high = means - half, means + half
+    if bounds is not None:
+        low, high = np.clip(low, *bounds), np.clip(high, *bounds)
+    return low, high
 
 
-def mean(values, confidence: float = 0.95) -> Estimate:
-    """Mean with a t interval (CES, scores); missing values ignored."""
+def mean(values, confidence: float = 0.95, bounds: tuple[float, float] | None = None) -> Estimate:
+    """Mean with a t interval (CES, scores), within the scale's ``bounds``; missing values ignored."""
     valid = pd.Series(values, dtype="float64").dropna()
-    low, high = mean_interval([valid.mean()], [valid.std(ddof=1)], [len(valid)], confidence)
+    low, high = mean_interval([valid.mean()], [valid.std(ddof=1)], [len(valid)], confidence, bounds)
     return Estimate(float(valid.mean()), float(low[0]), float(high[0]), len(valid), "t", confidence)
 
 
@@ -197,7 +208,12 @@ def difference_test(value_a, value_b, var_a, var_b, confidence: float = 0.95) ->
 
 
 def metric_by(
-    frame: pd.DataFrame, metric: str, by: str, scale_high: int | None = None, confidence: float = 0.95
+    frame: pd.DataFrame,
+    metric: str,
+    by: str,
+    scale_high: int | None = None,
+    confidence: float = 0.95,
+    bounds: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """One metric for every group of ``by``, all groups at once.
 
@@ -230,7 +246,7 @@ def metric_by(
         )
     elif metric == "ces":
         grouped = frame["ces"].groupby(groups, observed=True).agg(["mean", "std", "count"])
-        low, high = mean_interval(grouped["mean"], grouped["std"], grouped["count"], confidence)
+        low, high = mean_interval(grouped["mean"], grouped["std"], grouped["count"], confidence, bounds)
         result = pd.DataFrame({"value": grouped["mean"], "low": low, "high": high, "n": grouped["count"]})
     else:
         raise ValueError(f"unknown metric {metric!r}; use nps, csat, ces or satisfied")
@@ -240,10 +256,12 @@ def metric_by(
 
 
 def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) -> pd.DataFrame:
-    """Each group's NPS against the rest of the sample, with Holm-adjusted p-values.
+    """Each group's NPS against the rest of the sample, corrected for testing every group.
 
-    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
-    Journal of Statistics*, 6(2), 65-70.
+    Bonferroni-adjusted p-values (``p_adjusted``) and simultaneous intervals of the difference at
+    level ``1 − (1 − confidence) / m`` for ``m`` groups (``low``, ``high``), so "significant" and
+    "the interval excludes 0" always agree (Dunn, O. J. (1961), Multiple comparisons among means,
+    *JASA* 56(293), 52-64). ``p_value`` is the unadjusted two-sample test of Rocks (2016).
     """
     valid = frame[frame["nps"].notna() & frame[by].notna()]
     scores, groups = valid["nps"], valid[by]
@@ -252,7 +270,9 @@ def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) ->
     outside = flags.sum() - inside
     value_in, _, _, var_in = nps_components(inside["det"], inside["pas"], inside["pro"], confidence)
     value_out, _, _, var_out = nps_components(outside["det"], outside["pas"], outside["pro"], confidence)
-    test = difference_test(value_in, value_out, var_in, var_out, confidence)
+    testable = inside.sum(axis=1).gt(0) & outside.sum(axis=1).gt(0)
+    simultaneous = 1 - (1 - confidence) / max(int(testable.sum()), 1)
+    test = difference_test(value_in, value_out, var_in, var_out, simultaneous)
     result = pd.DataFrame(
         {
             "nps": value_in,
@@ -265,9 +285,10 @@ def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) ->
         },
         index=inside.index,
     )
-    testable = result["n"].gt(0) & result["p_value"].notna()
-    result["p_holm"] = np.nan
+    testable &= result["p_value"].notna()
+    result["p_adjusted"] = np.nan
     if testable.any():
-        result.loc[testable, "p_holm"] = multipletests(result.loc[testable, "p_value"], method="holm")[1]
-    result["significant"] = result["p_holm"] < 1 - confidence
+        adjusted = multipletests(result.loc[testable, "p_value"], method="bonferroni")[1]
+        result.loc[testable, "p_adjusted"] = adjusted
+    result["significant"] = result["p_adjusted"] < 1 - confidence
     return result

@@ -4,11 +4,16 @@ It reads the results the earlier steps published (:mod:`cxlib.results`): pillar 
 slopes from the diagnosis, the capacity myth from participation, moments of truth and alarms from
 the journey.
 
-Predicted impact of an initiative (in outcome points, e.g. NPS): for every pillar it touches, the
-gap it closes times the pillar's impact slope (:func:`cxlib.steps.diagnosis.impact_slopes`), summed over
-its pillars. An initiative declaring the strongest external effect (+2) is assumed to close
-:data:`FULL_EFFECT_CLOSURE` of each touched pillar's gap, +1 half that; the assumption is shown in the
-report and is editable here. The interval sums the slopes' interval bounds (conservative).
+Predicted impact (in outcome points, e.g. NPS) of a set of initiatives: for every pillar, the share
+of its gap the set closes times the pillar's impact slope (:func:`cxlib.steps.diagnosis.impact_slopes`),
+summed over pillars. An initiative declaring the strongest external effect (+2) is assumed to close a
+share of each touched pillar's gap given by the scenario (:data:`CLOSURE_SCENARIOS`: low, central,
+high), +1 half that. Initiatives touching the same pillar combine sub-additively: each closes its
+share of what is still open, so together they close ``1 − Π(1 − c_i)`` of the gap, never more than
+the whole gap (the independent-effects union of Bliss, C. I. (1939), The toxicity of poisons applied
+jointly, *Annals of Applied Biology* 26(3), 585-615). The interval combines the low scenario with the
+slopes' lower bounds and the high scenario with their upper bounds, so it widens with the closure
+assumption; predictions stay on the outcome's scale (NPS −100..100, shares 0..100).
 
 Seed 002: an investment with no pillar, no touchpoint with a pain point, moment of truth or alarm,
 and no declared external effect has no experience case; one that loads fixed human capacity is
@@ -26,8 +31,11 @@ from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.render.results import frame as results_frame
 
-#: Share of a touched pillar's gap closed by an initiative with the strongest declared external effect (+2).
-FULL_EFFECT_CLOSURE = 0.5
+#: Share of a touched pillar's gap closed by an initiative with the strongest declared external effect
+#: (+2), in the low, central and high scenario.
+CLOSURE_SCENARIOS = {"low": 0.25, "central": 0.5, "high": 0.75}
+#: The scale of each outcome in points (NPS, CSAT top-two-box %, % satisfied).
+OUTCOME_BOUNDS = {"nps": (-100.0, 100.0), "csat": (0.0, 100.0), "satisfied": (0.0, 100.0)}
 WAVES = (1, 2, 3)
 OFFICE_ORDER = ("front", "middle", "back")
 
@@ -78,16 +86,12 @@ def evaluate(
             _listed(row.get("roles")),
         )
         effect = max(float(row.get("effect_external") or 0), 0.0)
-        closure = effect / 2 * FULL_EFFECT_CLOSURE
-        impact = np.zeros(3)
-        closed = {}
-        for pillar in touched_pillars:
-            if pillar in pillars.index and pd.notna(pillars.at[pillar, "gap"]) and "slope" in pillars:
-                gap = max(pillars.at[pillar, "gap"], 0.0) * closure
-                closed[pillar] = gap
-                impact += gap * pillars.loc[pillar, ["slope", "slope_low", "slope_high"]].to_numpy(
-                    dtype=float
-                )
+        closures = {
+            pillar: effect / 2
+            for pillar in touched_pillars
+            if pillar in pillars.index and pd.notna(pillars.at[pillar, "gap"]) and "slope" in pillars
+        }
+        impact = combined_impact([closures], pillars)
         relevant = set(touchpoints) & (pained | in_moment | alarmed)
         experience_case = bool(touched_pillars or relevant) and effect > 0
         loads = bool(row.get("loads_human_capacity")) if pd.notna(row.get("loads_human_capacity")) else False
@@ -109,7 +113,7 @@ def evaluate(
                 "kpi": row.get("kpi"),
                 "pillars": touched_pillars,
                 "touchpoints": touchpoints,
-                "closed": closed,
+                "closures": closures,
                 "office": office,
                 "impact": impact[0],
                 "impact_low": impact[1],
@@ -124,7 +128,38 @@ def evaluate(
     return pd.DataFrame(rows).set_index("initiative_id").sort_values("impact_per_million", ascending=False)
 
 
-def evaluation_table(evaluation: pd.DataFrame, outcome: str, t: Translator) -> pd.DataFrame:
+def closed_shares(closures: list[dict[str, float]], full_closure: float) -> dict[str, float]:
+    """Share of each pillar's gap closed by a set of initiatives, sub-additively: each initiative
+    (``{pillar: effect / 2}``) closes ``effect / 2 × full_closure`` of what is still open."""
+    still_open: dict[str, float] = {}
+    for initiative in closures:
+        for pillar, effect in initiative.items():
+            still_open[pillar] = still_open.get(pillar, 1.0) * (1 - min(effect * full_closure, 1.0))
+    return {pillar: 1 - remaining for pillar, remaining in still_open.items()}
+
+
+def combined_impact(closures: list[dict[str, float]], pillars: pd.DataFrame) -> np.ndarray:
+    """Outcome points gained by a set of initiatives: central, low and high.
+
+    Central: the central closure scenario times each pillar's slope. Low and high: per pillar, the
+    smallest and largest product of the low or high scenario's closed points with the slope's
+    interval bounds, summed over pillars (conservative).
+    """
+    central, low, high = (
+        closed_shares(closures, CLOSURE_SCENARIOS[name]) for name in ("central", "low", "high")
+    )
+    impact = np.zeros(3)
+    for pillar in central:
+        gap = max(pillars.at[pillar, "gap"], 0.0)
+        slope, slope_low, slope_high = pillars.loc[pillar, ["slope", "slope_low", "slope_high"]].astype(float)
+        products = [
+            gap * share * bound for share in (low[pillar], high[pillar]) for bound in (slope_low, slope_high)
+        ]
+        impact += (gap * central[pillar] * slope, min(products), max(products))
+    return impact
+
+
+def evaluation_table(evaluation: pd.DataFrame, outcome: str, currency: str, t: Translator) -> pd.DataFrame:
     """The evaluation for the report: impact with interval, cost, ratio and flags."""
     flags = []
     for row in evaluation.itertuples():
@@ -145,7 +180,7 @@ def evaluation_table(evaluation: pd.DataFrame, outcome: str, t: Translator) -> p
                     evaluation["impact"], evaluation["impact_low"], evaluation["impact_high"], strict=True
                 )
             ],
-            t("plan.col.cost"): [t.number(c) for c in evaluation["cost"]],
+            t("plan.col.cost"): [t.money(c, currency) for c in evaluation["cost"]],
             t("plan.col.ratio"): [
                 t.number(r, 2) if pd.notna(r) else "–" for r in evaluation["impact_per_million"]
             ],
@@ -241,33 +276,47 @@ def gantt(plan: pd.DataFrame, t: Translator) -> go.Figure:
     return figure
 
 
+def wave_predictions(plan: pd.DataFrame, diagnosis: dict | None, outcome: str) -> dict[int, list[float]]:
+    """The outcome expected at the end of each wave, ``[central, low, high]``, on the outcome's scale:
+    the headline value plus the combined impact of every initiative up to that wave. Empty without
+    the diagnosis' gaps and slopes."""
+    pillars = results_frame((diagnosis or {}).get("pillars"))
+    base = ((diagnosis or {}).get("metrics") or {}).get(outcome, {}).get("value")
+    if base is None or pillars.empty or "slope" not in pillars:
+        return {}
+    low_bound, high_bound = OUTCOME_BOUNDS.get(outcome, (-np.inf, np.inf))
+    return {
+        wave: np.clip(
+            base + combined_impact(list(plan.loc[plan["wave"] <= wave, "closures"]), pillars),
+            low_bound,
+            high_bound,
+        ).tolist()
+        for wave in WAVES
+        if (plan["wave"] == wave).any()
+    }
+
+
 def wave_table(plan: pd.DataFrame, diagnosis: dict | None, outcome: str, t: Translator) -> pd.DataFrame:
     """Per wave: dates, initiatives, offices, owners, KPIs, and the pillar and outcome targets reached
     by the end of the wave (current score plus the gaps closed so far, capped at the target)."""
     pillars = results_frame((diagnosis or {}).get("pillars"))
-    headline = ((diagnosis or {}).get("metrics") or {}).get(outcome, {})
-    closed_so_far: dict[str, float] = {}
-    impact = np.zeros(3)
+    predictions = wave_predictions(plan, diagnosis, outcome)
     rows = []
     for wave in WAVES:
         members = plan[plan["wave"] == wave]
         if members.empty:
             continue
-        for closed in members["closed"]:
-            for pillar, points in closed.items():
-                closed_so_far[pillar] = closed_so_far.get(pillar, 0.0) + points
-        impact += members[["impact", "impact_low", "impact_high"]].sum().to_numpy()
+        so_far = list(plan.loc[plan["wave"] <= wave, "closures"])
         targets = []
-        for pillar, points in closed_so_far.items():
-            current, target = pillars.at[pillar, "current"], pillars.at[pillar, "target"]
-            reached = min(current + points, target) if pd.notna(target) else current + points
+        for pillar, share in closed_shares(so_far, CLOSURE_SCENARIOS["central"]).items():
+            current, gap = pillars.at[pillar, "current"], max(pillars.at[pillar, "gap"], 0.0)
+            reached = current + gap * share  # never beyond the target: at most the whole gap closes
             targets.append(f"{t('pillar.' + pillar)} {t.number(current, 0)} → {t.number(reached, 0)}")
-        base = headline.get("value")
-        outcome_target = t.interval(*(base + impact)) if base is not None else "–"
+        outcome_target = t.interval(*predictions[wave]) if wave in predictions else "–"
         rows.append(
             {
                 t("plan.col.wave"): wave,
-                t("plan.col.dates"): f"{members['start'].min():%Y-%m} – {members['end'].max():%Y-%m}",
+                t("plan.col.dates"): f"{t.month(members['start'].min())} – {t.month(members['end'].max())}",
                 t("plan.col.initiatives"): ", ".join(members["name"]),
                 t("plan.col.offices"): ", ".join(
                     t(f"office.{o}") for o in OFFICE_ORDER if o in set(members["office"])
@@ -281,17 +330,16 @@ def wave_table(plan: pd.DataFrame, diagnosis: dict | None, outcome: str, t: Tran
     return pd.DataFrame(rows)
 
 
-def plan_start(client: Client) -> pd.Timestamp:
-    """The first day of the month after the latest survey response (or of next month)."""
+def plan_start(client: Client, today: pd.Timestamp | None = None) -> pd.Timestamp:
+    """``plan_start`` from client.yaml, else the first day of the month after the run date."""
     if client.config.plan_start is not None:
         return pd.Timestamp(client.config.plan_start)
-    survey = client.tables.get("survey")
-    latest = survey["date"].max() if survey is not None and "date" in survey else pd.Timestamp.today()
-    return (pd.Timestamp(latest) + pd.offsets.MonthBegin(1)).normalize()
+    return (pd.Timestamp(today or pd.Timestamp.today()) + pd.offsets.MonthBegin(1)).normalize()
 
 
-def step_results(evaluation: pd.DataFrame, outcome: str) -> dict:
-    """What the action plan publishes: initiatives by impact per cost, with their flags."""
+def step_results(evaluation: pd.DataFrame, outcome: str, waves: dict[int, list[float]]) -> dict:
+    """What the action plan publishes: initiatives by impact per cost with their flags, and the
+    outcome expected after each wave (``[central, low, high]``)."""
     columns = [
         "name",
         "cost",
@@ -303,4 +351,8 @@ def step_results(evaluation: pd.DataFrame, outcome: str) -> dict:
         "no_experience_case",
         "loads_capacity",
     ]
-    return {"outcome": outcome, "initiatives": evaluation[columns].to_dict(orient="index")}
+    return {
+        "outcome": outcome,
+        "initiatives": evaluation[columns].to_dict(orient="index"),
+        "waves": {str(wave): prediction for wave, prediction in waves.items()},
+    }

@@ -15,12 +15,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from scipy import stats as scipy_stats
 
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
 from cxlib.render.charts import interval_bars
-from cxlib.stats.drivers import priority_matrix, relative_weights
+from cxlib.stats.drivers import R2_FLOOR, priority_matrix, relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.metrics import (
     Estimate,
@@ -68,7 +69,7 @@ def assessment_pillar_scores(assessment: pd.DataFrame, confidence: float = 0.95)
     grouped = per_respondent.groupby("pillar", observed=True)["score"].agg(
         ["mean", "std", "count", "min", "max"]
     )
-    low, high = mean_interval(grouped["mean"], grouped["std"], grouped["count"], confidence)
+    low, high = mean_interval(grouped["mean"], grouped["std"], grouped["count"], confidence, (0, 100))
     result = pd.DataFrame(
         {
             "score": grouped["mean"],
@@ -119,7 +120,7 @@ def customer_pillar_frame(client: Client) -> pd.DataFrame:
 def customer_pillar_scores(pillar_frame: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Per pillar: mean 0-100 score with t interval, n and standard deviation."""
     stats = pillar_frame.agg(["mean", "std", "count"]).T
-    low, high = mean_interval(stats["mean"], stats["std"], stats["count"], confidence)
+    low, high = mean_interval(stats["mean"], stats["std"], stats["count"], confidence, (0, 100))
     return pd.DataFrame(
         {
             "value": stats["mean"],
@@ -193,6 +194,39 @@ def pillar_drivers(client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 
     return weights
 
 
+def item_drivers(client: Client, bootstrap: int = 300) -> pd.DataFrame | None:
+    """Relative weights of every mapped item and of each segment field on the outcome, beside the
+    pillar view: a strong item is not diluted in its pillar, and a segment field enters as the
+    group of its dummy columns (Tonidandel & LeBreton 2011; see :mod:`cxlib.stats.drivers`).
+    ``None`` when fewer than two drivers vary."""
+    target = outcome(client)
+    survey = client.tables["survey"]
+    frame = survey[[item.column for item in client.survey_items]].astype("float64")
+    groups = {column: [column] for column in frame.columns if frame[column].nunique() > 1}
+    for dimension in client.segment_dimensions:
+        dummies = pd.get_dummies(survey[dimension], prefix=dimension, drop_first=True, dtype="float64")
+        dummies = dummies.where(survey[dimension].notna())
+        if not dummies.empty:
+            frame = frame.join(dummies)
+            groups[dimension] = list(dummies.columns)
+    if target is None or len(groups) < 2:
+        return None
+    frame[target] = survey[target].astype("float64")
+    columns = [column for members in groups.values() for column in members]
+    weights = relative_weights(frame, target, columns, bootstrap=bootstrap, groups=groups)
+    weights.attrs["outcome"] = target
+    return weights
+
+
+def item_driver_chart(weights: pd.DataFrame, client: Client, t: Translator) -> go.Figure:
+    """Items and segment fields by share of explained variance, named as in the export."""
+    labels = [
+        t(f"overview.axis.{name}") if name in client.segment_dimensions else client.column_label(name)
+        for name in weights.index
+    ]
+    return driver_chart(weights, t, labels, "diagnosis.item_drivers_title")
+
+
 def overall_metrics(survey: pd.DataFrame, scales: dict) -> dict[str, Estimate]:
     """Each available metric over the given responses (``scales`` is ``Client.survey_scales``)."""
     estimates = {}
@@ -201,7 +235,7 @@ def overall_metrics(survey: pd.DataFrame, scales: dict) -> dict[str, Estimate]:
     if "csat" in survey:
         estimates["csat"] = csat(survey["csat"], scales["csat"].bounds[1])
     if "ces" in survey:
-        estimates["ces"] = mean(survey["ces"])
+        estimates["ces"] = mean(survey["ces"], bounds=scales["ces"].bounds)
     if "satisfied" in survey:
         estimates["satisfied"] = proportion(survey["satisfied"])
     return estimates
@@ -233,7 +267,8 @@ def breakdown(client: Client, metric: str, by: str) -> pd.DataFrame:
     if by == "month":
         survey = survey.assign(month=survey["date"].dt.to_period("M").dt.to_timestamp())
     scale_high = client.survey_scales["csat"].bounds[1] if metric == "csat" else None
-    return metric_by(survey, metric, by, scale_high)
+    bounds = client.survey_scales[metric].bounds if metric == "ces" else None
+    return metric_by(survey, metric, by, scale_high, bounds=bounds)
 
 
 def breakdown_chart(table: pd.DataFrame, metric: str, by: str, t: Translator) -> go.Figure:
@@ -247,6 +282,59 @@ def breakdown_chart(table: pd.DataFrame, metric: str, by: str, t: Translator) ->
         t,
         value_range=value_range,
     )
+
+
+def breakdown_takeaway(
+    table: pd.DataFrame, metric: str, by: str, t: Translator
+) -> tuple[str, dict[str, str]]:
+    """What a breakdown chart shows, as a catalogue key and values: the highest and lowest group
+    with their intervals, and whether those intervals are apart.
+
+    Non-overlapping 95% intervals imply a significant difference; overlapping ones are reported
+    as "no clear difference", which is conservative (Schenker, N. & Gentleman, J. F. (2001), On
+    judging the significance of differences by examining the overlap between confidence
+    intervals, *The American Statistician* 55(3), 182-186).
+    """
+    rows = table.dropna(subset=["value"])
+    decimals = 2 if metric == "ces" else 1
+    if len(rows) < 2:
+        return "diagnosis.takeaway.single", {"group": t(f"diagnosis.group.{by}")}
+    highest, lowest = rows["value"].idxmax(), rows["value"].idxmin()
+
+    def shown(name) -> str:
+        row = rows.loc[name]
+        interval = t.interval(row["value"], row["low"], row["high"], decimals)
+        return f"{name}: {interval} (n = {t.number(row['n'])})"
+
+    apart = rows.at[lowest, "high"] < rows.at[highest, "low"]
+    key = "diagnosis.takeaway.apart" if apart else "diagnosis.takeaway.overlap"
+    return key, {
+        "metric": t(f"metric.{metric}"),
+        "group": t(f"diagnosis.group.{by}"),
+        "highest": shown(highest),
+        "lowest": shown(lowest),
+    }
+
+
+def trend_takeaway(client: Client, metric: str, t: Translator) -> tuple[str, dict[str, str]]:
+    """The trend's direction, tested: least-squares slope of each response's points (NPS −100/0/100,
+    CSAT top-two-box 0/100) on its month, with the slope's t test (``scipy.stats.linregress``)."""
+    survey = client.tables["survey"]
+    points = outcome_points(client, metric)[1]
+    month = survey["date"].dt.year * 12 + survey["date"].dt.month
+    valid = points.notna() & month.notna()
+    values = {"metric": t(f"metric.{metric}")}
+    if valid.sum() < SMALL_SAMPLE or month[valid].nunique() < 3:
+        return "diagnosis.takeaway.trend_short", values
+    fit = scipy_stats.linregress(month[valid].astype(float), points[valid])
+    values |= {
+        "slope": t.number(abs(fit.slope), 2),
+        "p": t.p_value(fit.pvalue),
+        "n": t.number(int(valid.sum())),
+    }
+    if fit.pvalue >= 0.05:
+        return "diagnosis.takeaway.trend_flat", values
+    return ("diagnosis.takeaway.trend_up" if fit.slope > 0 else "diagnosis.takeaway.trend_down"), values
 
 
 def trend_chart(table: pd.DataFrame, metric: str, t: Translator) -> go.Figure:
@@ -361,20 +449,26 @@ def target_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
     return figure
 
 
-def driver_chart(weights: pd.DataFrame, t: Translator) -> go.Figure:
-    """Each pillar's share of explained variance with its bootstrap interval."""
+def driver_chart(
+    weights: pd.DataFrame,
+    t: Translator,
+    labels: list[str] | None = None,
+    title_key: str = "diagnosis.drivers_title",
+) -> go.Figure:
+    """Each driver's share of explained variance with its bootstrap interval; drivers are pillars
+    unless ``labels`` names them (items, segment fields)."""
     r2 = weights.attrs["r2"]
     table = pd.DataFrame(
         {
             "value": weights["share"],
-            "low": weights["low"] / r2,
-            "high": weights["high"] / r2,
+            "low": weights["share_low"],
+            "high": weights["share_high"],
             "n": weights.attrs["n"],
         }
     )
-    table.index = [t(f"pillar.{p}") for p in weights.index]
+    table.index = labels or [t(f"pillar.{p}") for p in weights.index]
     title = t(
-        "diagnosis.drivers_title",
+        title_key,
         outcome=t(f"metric.{weights.attrs['outcome']}"),
         r2=t.percent(r2, 0),
         n=t.number(weights.attrs["n"]),
@@ -582,7 +676,7 @@ def segment_test_table(client: Client, t: Translator, by: str = "segment") -> pd
                 t.interval(d, lo, hi)
                 for d, lo, hi in zip(tests["difference"], tests["low"], tests["high"], strict=True)
             ],
-            t("diagnosis.col.p_holm"): [t.number(p, 3) for p in tests["p_holm"]],
+            t("diagnosis.col.p_adjusted"): [t.number(p, 3) for p in tests["p_adjusted"]],
             t("diagnosis.col.significant"): [
                 t("diagnosis.yes") if s else t("diagnosis.no") for s in tests["significant"]
             ],
@@ -656,16 +750,43 @@ def overconfident_pillars(comparison: pd.DataFrame, t: Translator) -> str:
     )
 
 
-def top_driver_facts(weights: pd.DataFrame, t: Translator) -> dict[str, str]:
-    """The two strongest drivers and their shares, for ``diagnosis.top_drivers``."""
+def model_fit(weights: pd.DataFrame, t: Translator) -> tuple[str, dict[str, str]]:
+    """The driver model's verdict: catalogue key and values (R² with its interval, F test, n).
+
+    ``diagnosis.model_explains`` when the overall F test is significant and R² reaches the
+    practical floor (:data:`cxlib.stats.drivers.R2_FLOOR`), else ``diagnosis.model_explains_nothing``:
+    then no driver, priority or impact is reported.
+    """
+    attrs = weights.attrs
+    values = {
+        "outcome": t(f"metric.{attrs['outcome']}"),
+        "r2": t.interval(attrs["r2"], attrs.get("r2_low"), attrs.get("r2_high"), 1, percent=True),
+        "p": t.p_value(attrs["f_p"]),
+        "n": t.number(attrs["n"]),
+        "floor": t.percent(R2_FLOOR, 0),
+    }
+    return ("diagnosis.model_explains" if attrs["explains"] else "diagnosis.model_explains_nothing"), values
+
+
+def top_driver_facts(weights: pd.DataFrame, t: Translator) -> tuple[str, dict[str, str]]:
+    """The two strongest drivers with their share intervals; the key says whether the first is
+    separable from the second (``diagnosis.top_drivers``) or not (``diagnosis.top_drivers_tied``)."""
     first, second = weights.index[:2]
-    return {
+
+    def share(pillar: str) -> str:
+        row = weights.loc[pillar]
+        return t.interval(row["share"], row["share_low"], row["share_high"], 0, percent=True)
+
+    values = {
         "outcome": t(f"metric.{weights.attrs['outcome']}"),
         "first": t(f"pillar.{first}"),
         "second": t(f"pillar.{second}"),
-        "first_share": t.percent(weights.loc[first, "share"], 0),
-        "second_share": t.percent(weights.loc[second, "share"], 0),
+        "first_share": share(first),
+        "second_share": share(second),
     }
+    return (
+        "diagnosis.top_drivers" if weights.loc[first, "separable"] else "diagnosis.top_drivers_tied"
+    ), values
 
 
 def fix_first(matrix: pd.DataFrame, t: Translator) -> str:
@@ -700,20 +821,21 @@ def largest_gap(targets: pd.DataFrame, t: Translator) -> dict[str, str] | None:
     return {"pillar": t(f"pillar.{pillar}"), "gap": t.number(gaps[pillar], 1)}
 
 
-def outcome_points(client: Client) -> tuple[str, pd.Series] | None:
-    """The outcome on a points scale whose mean is the headline metric: NPS (−100/0/100 per
-    respondent, so the mean is the NPS), else CSAT top-two-box × 100, else % satisfied."""
+def outcome_points(client: Client, metric: str | None = None) -> tuple[str, pd.Series] | None:
+    """An outcome on a points scale whose mean is its headline figure: NPS (−100/0/100 per
+    respondent, so the mean is the NPS), CSAT top-two-box × 100 or % satisfied; ``metric`` names
+    one, else the first available in that order."""
     survey = client.tables["survey"]
-    if "nps" in survey:
+    available = [name for name in ("nps", "csat", "satisfied") if name in survey]
+    name = metric or next(iter(available), None)
+    if name == "nps":
         scores = survey["nps"]
-        return "nps", pd.Series(
-            np.select([scores >= 9, scores >= 7], [100.0, 0.0], -100.0), index=survey.index
-        ).where(scores.notna())
-    if "csat" in survey:
-        return "csat", 100 * top_two_box(survey["csat"], client.survey_scales["csat"].bounds[1]).astype(
-            "float64"
-        )
-    if "satisfied" in survey:
+        points = np.select([scores >= 9, scores >= 7], [100.0, 0.0], -100.0)
+        return "nps", pd.Series(points, index=survey.index).where(scores.notna())
+    if name == "csat":
+        flags = top_two_box(survey["csat"], client.survey_scales["csat"].bounds[1])
+        return "csat", 100 * flags.astype("float64")
+    if name == "satisfied":
         return "satisfied", 100 * survey["satisfied"].astype("float64")
     return None
 
@@ -790,6 +912,9 @@ def step_results(
                     "share": row["share"],
                     "weight_low": row["low"],
                     "weight_high": row["high"],
+                    "share_low": row["share_low"],
+                    "share_high": row["share_high"],
+                    "separable": bool(row["separable"]),
                 }
             )
     if comparison is not None:
@@ -807,6 +932,10 @@ def step_results(
         "pillars": pillars,
         "outcome": weights.attrs["outcome"] if weights is not None else None,
         "r2": weights.attrs["r2"] if weights is not None else None,
+        "r2_low": weights.attrs["r2_low"] if weights is not None else None,
+        "r2_high": weights.attrs["r2_high"] if weights is not None else None,
+        "f_p": weights.attrs["f_p"] if weights is not None else None,
+        "explains": bool(weights.attrs["explains"]) if weights is not None else None,
         "n_drivers": weights.attrs["n"] if weights is not None else None,
         "impact_outcome": slopes.attrs["outcome"] if slopes is not None else None,
     }

@@ -119,7 +119,7 @@ def measured_emotion(client: Client) -> pd.DataFrame:
     else:
         return pd.DataFrame(columns=["value", "low", "high", "n"])
     grouped = score.groupby(survey["stage"], observed=True).agg(["mean", "std", "count"])
-    low, high = mean_interval(grouped["mean"], grouped["std"], grouped["count"])
+    low, high = mean_interval(grouped["mean"], grouped["std"], grouped["count"], bounds=(-2, 2))
     return pd.DataFrame(
         {"value": grouped["mean"], "low": low, "high": high, "n": grouped["count"].astype(int)}
     )
@@ -304,7 +304,7 @@ def scorecard(client: Client, run: MonitoringRun) -> pd.DataFrame:
     ].sum()
     mean = totals["sum_score"] / totals["n_score"]
     sd = np.sqrt((totals["sumsq_score"] - totals["n_score"] * mean**2) / (totals["n_score"] - 1))
-    mean_low, mean_high = mean_interval(mean, sd, totals["n_score"])
+    mean_low, mean_high = mean_interval(mean, sd, totals["n_score"], bounds=(1, 5))
     rate = totals["successes"] / totals["n_success"]
     rate_low, rate_high = proportion_interval(totals["successes"], totals["n_success"])
     recent = run.charts[run.charts["week"] > run.charts["week"].max() - pd.Timedelta(weeks=12)]

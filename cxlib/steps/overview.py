@@ -308,7 +308,7 @@ def data_checks(client: Client, t: Translator) -> pd.DataFrame:
             int(judged.sum()),
             share=t.percent(flat / judged.sum() if judged.sum() else 0, 1),
         )
-    constant = [_source_name(client, column) for column in answers.columns if answers[column].nunique() <= 1]
+    constant = [client.column_label(column) for column in answers.columns if answers[column].nunique() <= 1]
     add(
         "constant",
         "found" if constant else "none",
@@ -349,29 +349,16 @@ def answer_coverage(client: Client, t: Translator) -> pd.DataFrame:
     for column in _answer_columns(client):
         if column not in survey:
             continue
-        source = _source_column(client, column)
+        source = client.source_of(column)
         not_applicable = client.not_applicable.get(source, 0)
         blank = int(survey[column].isna().sum()) - not_applicable
         total = len(survey)
         rows.append(
             {
-                t("overview.coverage.col.column"): _source_name(client, column),
+                t("overview.coverage.col.column"): client.column_label(column),
                 t("overview.coverage.col.answered"): f"{t.number(total - blank - not_applicable)}",
                 t("overview.coverage.col.blank"): t.percent(blank / total, 1),
                 t("overview.coverage.col.not_applicable"): t.percent(not_applicable / total, 1),
             }
         )
     return pd.DataFrame(rows)
-
-
-def _source_column(client: Client, column: str) -> str:
-    """The export column a typed survey column was read from."""
-    items = {item.column: item.source for item in client.survey_items}
-    mapping = client.config.survey.fields.get(column)
-    return items.get(column) or (mapping.columns[0] if mapping else column)
-
-
-def _source_name(client: Client, column: str) -> str:
-    """How the report names a typed survey column: its question text, else its export column."""
-    source = _source_column(client, column)
-    return client.display_names.get(source, source)
