@@ -44,8 +44,6 @@ report.table(diagnosis.metric_table(diagnosis.overall_metrics(survey, client.sur
 for metric, by in diagnosis.available_breakdowns(client):
     table = diagnosis.breakdown(client, metric, by)
     report.chart(diagnosis.breakdown_chart(table, metric, by, t))
-    takeaway, facts = diagnosis.breakdown_takeaway(table, metric, by, t)
-    report.say(takeaway, **facts)
 for metric in diagnosis.available_trends(client):
     report.chart(diagnosis.trend_chart(diagnosis.breakdown(client, metric, "month"), metric, t))
     takeaway, facts = diagnosis.trend_takeaway(client, metric, t)

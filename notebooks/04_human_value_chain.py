@@ -43,7 +43,6 @@ if human_value_chain.enablement_columns(employees):
     report.chart(
         human_value_chain.matrix_chart(roles, t("value_chain.role_title"), t("value_chain.role_axis"), t)
     )
-    report.say("value_chain.weakest", cells=human_value_chain.weakest_text(roles, t))
     if "office" in employees:
         offices = human_value_chain.pillar_role_matrix(
             employees.assign(

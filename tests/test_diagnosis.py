@@ -10,6 +10,7 @@ from cxlib.core.method import PILLARS
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import load_client
 from cxlib.inputs.question_bank import question_bank
+from cxlib.render.charts import interval_takeaway, pop_takeaway
 from cxlib.stats.text import sentiment, themes
 from cxlib.steps import diagnosis
 
@@ -101,15 +102,17 @@ def test_metric_table_is_translated():
     )
 
 
-def test_breakdown_takeaway_never_contradicts_the_intervals():
+def test_chart_takeaway_never_contradicts_the_intervals():
     t = translator("en")
     apart = pd.DataFrame(
         {"value": [60.0, 40.0], "low": [55.0, 35.0], "high": [65.0, 45.0], "n": [400, 300]}, index=["A", "B"]
     )
-    key, values = diagnosis.breakdown_takeaway(apart, "csat", "segment", t)
-    assert key == "diagnosis.takeaway.apart" and values["highest"].startswith("A: 60.0 [55.0; 65.0]")
+    key, values = interval_takeaway(apart, "CSAT", "segment", t)
+    assert key == "chart.takeaway.apart" and values["highest"].startswith("A: 60.0 [55.0; 65.0]")
     overlapping = apart.assign(low=[45.0, 35.0], high=[65.0, 50.0])
-    assert diagnosis.breakdown_takeaway(overlapping, "csat", "segment", t)[0] == "diagnosis.takeaway.overlap"
+    assert interval_takeaway(overlapping, "CSAT", "segment", t)[0] == "chart.takeaway.overlap"
+    figure = diagnosis.breakdown_chart(overlapping, "csat", "segment", t)
+    assert pop_takeaway(figure)[0] == "chart.takeaway.overlap" and pop_takeaway(figure) is None
 
 
 def test_trend_takeaway_finds_a_planted_trend_and_none_in_noise():

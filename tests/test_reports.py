@@ -173,6 +173,16 @@ def visible_text(html: str) -> str:
     return re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.DOTALL | re.IGNORECASE)
 
 
+def charts_without_a_sentence(html: str) -> int:
+    """Charts not followed by a paragraph before the next chart, heading or table."""
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    following = (
+        re.search(r'<p[ >]|class="plotly-graph-div"|<h[1-6][ >]|<table|<footer', html[chart.end() :])
+        for chart in re.finditer(r'class="plotly-graph-div"', html)
+    )
+    return sum(1 for found in following if found is None or not found.group(0).startswith("<p"))
+
+
 @pytest.mark.parametrize("slug", ["demo", "northwind"])
 def test_step_reports_are_clean_offline_deliverables(demo_reports, slug):
     for step in STEPS:
@@ -186,6 +196,7 @@ def test_step_reports_are_clean_offline_deliverables(demo_reports, slug):
             CHART_TITLES[slug, step.name]
         )
         assert not EXTERNAL_ASSET.search(html)
+        assert charts_without_a_sentence(html) == 0, f"{step.name}: a chart has no takeaway under it"
         for forbidden in (
             "In [",
             "Out[",

@@ -1,7 +1,9 @@
 """Chart builders shared by the steps: every bar with an interval shows its n, small cells are marked.
 
 Figures use the report theme installed by :func:`cxlib.render.report.setup`; titles and axis labels are
-passed in already translated.
+passed in already translated. A chart carries its takeaway, a catalogue key and the values that fill
+it (:func:`with_takeaway`); :meth:`cxlib.render.report.Report.chart` writes it under the chart, so no
+chart reaches a report without a sentence saying what it shows.
 """
 
 from __future__ import annotations
@@ -17,6 +19,53 @@ SMALL_COLOUR = "#B2BABB"
 MAIN_COLOUR = "#1B4F72"
 
 
+TAKEAWAY = "cx_takeaway"
+
+
+def with_takeaway(figure: go.Figure, key: str, **values: object) -> go.Figure:
+    """Attach the sentence that says what ``figure`` shows (catalogue ``key`` filled with ``values``)."""
+    figure.update_layout(
+        meta={TAKEAWAY: {"key": key, "values": {name: str(v) for name, v in values.items()}}}
+    )
+    return figure
+
+
+def pop_takeaway(figure: go.Figure) -> tuple[str, dict[str, str]] | None:
+    """Remove and return a figure's takeaway (``None`` if it has none)."""
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    takeaway = meta.get(TAKEAWAY)
+    if takeaway is None:
+        return None
+    figure.update_layout(meta=None)
+    return takeaway["key"], takeaway["values"]
+
+
+def interval_takeaway(
+    table: pd.DataFrame, measure: str, group: str, t: Translator, decimals: int = 1, percent: bool = False
+) -> tuple[str, dict[str, str]]:
+    """What an interval chart shows: the highest and lowest group with their intervals and n, and
+    whether those intervals are apart.
+
+    Non-overlapping 95% intervals imply a significant difference; overlapping ones are reported
+    as "no clear difference", which is conservative (Schenker, N. & Gentleman, J. F. (2001), On
+    judging the significance of differences by examining the overlap between confidence
+    intervals, *The American Statistician* 55(3), 182-186).
+    """
+    rows = table.dropna(subset=["value"])
+    if len(rows) < 2:
+        return "chart.takeaway.single", {"group": group}
+    highest, lowest = rows["value"].idxmax(), rows["value"].idxmin()
+
+    def shown(name) -> str:
+        row = rows.loc[name]
+        interval = t.interval(row["value"], row["low"], row["high"], decimals, percent=percent)
+        return f"{name}: {interval} (n = {t.number(row['n'])})"
+
+    apart = rows.at[lowest, "high"] < rows.at[highest, "low"]
+    key = "chart.takeaway.apart" if apart else "chart.takeaway.overlap"
+    return key, {"measure": measure, "group": group, "highest": shown(highest), "lowest": shown(lowest)}
+
+
 def interval_bars(
     table: pd.DataFrame,
     title: str,
@@ -26,8 +75,11 @@ def interval_bars(
     percent: bool = False,
     decimals: int = 1,
     value_range: tuple[float, float] | None = None,
+    measure: str | None = None,
 ) -> go.Figure:
-    """Horizontal bars of ``table['value']`` with ``low``/``high`` error bars and ``n`` on each bar.
+    """Horizontal bars of ``table['value']`` with ``low``/``high`` error bars and ``n`` on each bar,
+    and the takeaway of :func:`interval_takeaway` (``measure`` names the value in it; by default
+    ``value_title``).
 
     Rows flagged ``small`` (by default: ``n`` below :data:`~cxlib.stats.estimators.SMALL_SAMPLE`) are greyed
     and marked "⚠ n < 30".
@@ -72,4 +124,5 @@ def interval_bars(
         figure.update_xaxes(tickformat=".0%")
     if value_range is not None:
         figure.update_xaxes(range=list(value_range))
-    return figure
+    key, values = interval_takeaway(table, measure or value_title, category_title, t, decimals, percent)
+    return with_takeaway(figure, key, **values)

@@ -26,6 +26,7 @@ from plotly.io._renderers import PlotlyRenderer
 from cxlib.core.i18n import Translator, translator
 from cxlib.core.paths import interactive_report_dir
 from cxlib.inputs.client import Client, load_client
+from cxlib.render.charts import pop_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE
 
 PALETTE = [
@@ -149,12 +150,18 @@ class Report:
         ``wide`` keeps the figure's own width (scrolling on screen, scaled to a landscape page in
         print) instead of fitting the page, for charts such as the journey map.
         """
+        takeaway = pop_takeaway(figure)
         if not wide:
             figure.show()
-            return
-        bundle = ReportRenderer(config=PLOT_CONFIG | {"responsive": False}).to_mimebundle(figure.to_dict())
-        bundle["text/html"] = f'<div class="cx-wide">{bundle["text/html"]}</div>'
-        display(bundle, raw=True)
+        else:
+            bundle = ReportRenderer(config=PLOT_CONFIG | {"responsive": False}).to_mimebundle(
+                figure.to_dict()
+            )
+            bundle["text/html"] = f'<div class="cx-wide">{bundle["text/html"]}</div>'
+            display(bundle, raw=True)
+        if takeaway is not None:
+            key, values = takeaway
+            display(HTML(f'<p class="cx-takeaway">{self._text(key, values)}</p>'))
 
     def _text(self, key: str, values: dict[str, object]) -> str:
         escaped = {name: html.escape(str(value)) for name, value in values.items()}

@@ -29,6 +29,7 @@ import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
+from cxlib.render.charts import with_takeaway
 from cxlib.render.results import frame as results_frame
 
 #: Share of a touched pillar's gap closed by an initiative with the strongest declared external effect
@@ -273,7 +274,14 @@ def gantt(plan: pd.DataFrame, t: Translator) -> go.Figure:
     figure.update_yaxes(autorange="reversed", title_text="")
     figure.update_xaxes(tickformat="%Y-%m", title_text=t("plan.month_axis"))
     figure.update_layout(height=max(380, 120 + 40 * len(plan)))
-    return figure
+    return with_takeaway(
+        figure,
+        "plan.takeaway.gantt",
+        n=t.number(len(plan)),
+        waves=t.number(plan["wave"].nunique()),
+        start=t.month(plan["start"].min()),
+        end=t.month(plan["end"].max()),
+    )
 
 
 def wave_predictions(plan: pd.DataFrame, diagnosis: dict | None, outcome: str) -> dict[int, list[float]]:

@@ -280,40 +280,9 @@ def breakdown_chart(table: pd.DataFrame, metric: str, by: str, t: Translator) ->
         t(f"metric.{metric}"),
         t(f"diagnosis.group.{by}"),
         t,
+        decimals=2 if metric == "ces" else 1,
         value_range=value_range,
     )
-
-
-def breakdown_takeaway(
-    table: pd.DataFrame, metric: str, by: str, t: Translator
-) -> tuple[str, dict[str, str]]:
-    """What a breakdown chart shows, as a catalogue key and values: the highest and lowest group
-    with their intervals, and whether those intervals are apart.
-
-    Non-overlapping 95% intervals imply a significant difference; overlapping ones are reported
-    as "no clear difference", which is conservative (Schenker, N. & Gentleman, J. F. (2001), On
-    judging the significance of differences by examining the overlap between confidence
-    intervals, *The American Statistician* 55(3), 182-186).
-    """
-    rows = table.dropna(subset=["value"])
-    decimals = 2 if metric == "ces" else 1
-    if len(rows) < 2:
-        return "diagnosis.takeaway.single", {"group": t(f"diagnosis.group.{by}")}
-    highest, lowest = rows["value"].idxmax(), rows["value"].idxmin()
-
-    def shown(name) -> str:
-        row = rows.loc[name]
-        interval = t.interval(row["value"], row["low"], row["high"], decimals)
-        return f"{name}: {interval} (n = {t.number(row['n'])})"
-
-    apart = rows.at[lowest, "high"] < rows.at[highest, "low"]
-    key = "diagnosis.takeaway.apart" if apart else "diagnosis.takeaway.overlap"
-    return key, {
-        "metric": t(f"metric.{metric}"),
-        "group": t(f"diagnosis.group.{by}"),
-        "highest": shown(highest),
-        "lowest": shown(lowest),
-    }
 
 
 def trend_takeaway(client: Client, metric: str, t: Translator) -> tuple[str, dict[str, str]]:

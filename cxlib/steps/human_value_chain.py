@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
+from cxlib.render.charts import with_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE, IntervalFinding, fisher_interval, to_hundred
 from cxlib.stats.metrics import metric_by
 
@@ -100,7 +101,7 @@ def matrix_chart(cells: pd.DataFrame, title: str, group_title: str, t: Translato
         yaxis_title=group_title,
         height=max(360, 110 + 44 * len(groups)),
     )
-    return figure
+    return with_takeaway(figure, "value_chain.weakest", cells=weakest_text(cells, t))
 
 
 def weakest_cells(cells: pd.DataFrame, count: int = 3) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from plotly.subplots import make_subplots
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
+from cxlib.render.charts import with_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE, fisher_interval
 from cxlib.stats.metrics import mean_interval, metric_by, proportion_interval
 from cxlib.stats.monitoring import MonitoringRun
@@ -484,7 +485,25 @@ def control_chart(run: MonitoringRun, touchpoint_id: str, label: str, t: Transla
     figure.update_yaxes(title_text=t("journey.metric.rate"), tickformat=".0%", row=2, col=1)
     figure.update_xaxes(title_text=t("journey.week_axis"), row=2, col=1)
     figure.update_layout(title=t("journey.control_title", touchpoint=label), height=620)
-    return figure
+    episodes = run.alerts[run.alerts["touchpoint_id"] == touchpoint_id]
+    if episodes.empty:
+        return with_takeaway(figure, "journey.takeaway.control_ok", touchpoint=label)
+    latest = episodes.sort_values("last_week").iloc[-1]
+
+    def shown(value: float) -> str:
+        return t.number(value, 2) if latest["metric"] == "score" else t.percent(value, 1)
+
+    return with_takeaway(
+        figure,
+        f"journey.takeaway.control_{latest['level']}",
+        touchpoint=label,
+        weeks=t.number(int(latest["weeks"])),
+        since=t.date(latest["first_week"]),
+        worst=t.number(latest["worst"], 2) if latest["metric"] == "score" else t.percent(latest["worst"], 1),
+        centre=t.number(latest["centre"], 2)
+        if latest["metric"] == "score"
+        else t.percent(latest["centre"], 1),
+    )
 
 
 def export_workbook(

@@ -15,7 +15,7 @@ import statsmodels.api as sm
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.inputs.tables import TABLE_NAMES
-from cxlib.render.charts import interval_bars
+from cxlib.render.charts import interval_bars, with_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE, share_table
 from cxlib.steps import STEPS
 
@@ -108,7 +108,16 @@ def monthly_volume(
         labels={"month": t("overview.axis.month"), "n": t("overview.axis.count"), "group": group_label},
     )
     figure.update_xaxes(categoryorder="array", categoryarray=counts["month"].unique())
-    return figure
+    per_month = counts.groupby("month", sort=False)["n"].sum()
+    if per_month.empty:
+        return figure
+    return with_takeaway(
+        figure,
+        "overview.takeaway.volume",
+        months=t.number(len(per_month)),
+        busiest=f"{per_month.idxmax()} (n = {t.number(per_month.max())})",
+        quietest=f"{per_month.idxmin()} (n = {t.number(per_month.min())})",
+    )
 
 
 def share_chart(labels: pd.Series, title: str, axis_label: str, t: Translator) -> go.Figure:
@@ -124,6 +133,7 @@ def share_chart(labels: pd.Series, title: str, axis_label: str, t: Translator) -
         t,
         percent=True,
         value_range=(0, upper),
+        measure=t("overview.measure.share"),
     )
 
 
@@ -165,7 +175,13 @@ def missing_chart(client: Client, t: Translator, top: int = 20) -> go.Figure | N
         height=max(320, 60 + 30 * len(frame)),
     )
     figure.update_xaxes(tickformat=".0%", range=[0, min(1.0, float(frame["share"].max()) * 1.35)])
-    return figure
+    top_row = frame.iloc[-1]
+    return with_takeaway(
+        figure,
+        "overview.takeaway.missing",
+        column=top_row["column"],
+        share=f"{t.percent(top_row['share'], 1)} ({t.number(top_row['n'])} / {t.number(top_row['rows'])})",
+    )
 
 
 def journey_chart(client: Client, t: Translator) -> go.Figure:
@@ -191,7 +207,14 @@ def journey_chart(client: Client, t: Translator) -> go.Figure:
         },
     )
     figure.update_xaxes(categoryorder="array", categoryarray=counts["stage"].unique())
-    return figure
+    per_stage = counts.groupby("stage", sort=False)["n"].sum()
+    return with_takeaway(
+        figure,
+        "overview.takeaway.journey",
+        n=t.number(len(journey)),
+        stages=t.number(len(per_stage)),
+        stage=f"{per_stage.idxmax()} ({t.number(per_stage.max())})",
+    )
 
 
 def interactions_by_channel(client: Client) -> pd.Series:
@@ -223,7 +246,14 @@ def employees_chart(client: Client, t: Translator) -> go.Figure:
     )
     figure.update_yaxes(categoryorder="array", categoryarray=list(order[::-1]))
     figure.update_layout(height=max(360, 80 + 28 * len(order)))
-    return figure
+    per_unit = employees["unit"].value_counts()
+    return with_takeaway(
+        figure,
+        "overview.takeaway.employees",
+        n=t.number(len(employees)),
+        units=t.number(len(per_unit)),
+        unit=f"{per_unit.idxmin()} (n = {t.number(per_unit.min())})",
+    )
 
 
 #: Items a respondent must have answered before straight-lining or duplication is judged.

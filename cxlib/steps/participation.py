@@ -26,7 +26,7 @@ from statsmodels.stats.proportion import proportions_ztest
 from cxlib.core.i18n import Translator
 from cxlib.core.method import ARCHETYPES
 from cxlib.inputs.client import Client
-from cxlib.render.charts import interval_bars
+from cxlib.render.charts import interval_bars, with_takeaway
 from cxlib.stats.metrics import proportion_interval, top_two_box
 from cxlib.stats.text import fold
 
@@ -245,7 +245,15 @@ def needs_matrix_chart(experiences: pd.DataFrame, t: Translator) -> go.Figure:
         categoryorder="array", categoryarray=needs[::-1], title_text=t("participation.need_axis")
     )
     figure.update_layout(title=t("participation.matrix_title"), height=max(380, 120 + 45 * len(needs)))
-    return figure
+    connected = experiences["current"] != "episodic"
+    potential = experiences["potential"] != "episodic"
+    return with_takeaway(
+        figure,
+        "participation.takeaway.matrix",
+        needs=t.number(len(needs)),
+        now=t.number(experiences.loc[connected, "need"].nunique()),
+        potential=t.number(experiences.loc[potential, "need"].nunique()),
+    )
 
 
 @dataclass
