@@ -149,6 +149,8 @@ if "comment" in survey and survey["comment"].notna().any():
     if "nps" in survey:
         report.chart(diagnosis.sentiment_chart(client, sentiment, t))
         report.table(diagnosis.theme_table(client, themes, t))
+        takeaway, facts = diagnosis.theme_takeaway(client, themes, t)
+        report.say(takeaway, **facts)
     report.heading("diagnosis.quotes_heading", level=3)
     report.table(diagnosis.example_quotes(client, sentiment, themes, t))
 else:

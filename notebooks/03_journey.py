@@ -66,7 +66,7 @@ else:
     facts = journey.moments_facts(weights, investment, t)
     report.say("journey.moments_found", **facts)
     if investment is not None:
-        report.say("journey.investment_gap", **facts)
+        report.say(journey.investment_balance(weights, investment), **facts)
 
 # %%
 report.heading("journey.scorecard_heading")

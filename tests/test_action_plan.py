@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -233,3 +234,60 @@ def test_follow_up_demo_reports_progress(tmp_path):
     assert "Avance frente a la medición base" in index
     rows = {line.split("</td>")[0].split(">")[-1]: line for line in index.split("<tr data-change=")[1:]}
     assert '"up"' in rows["Resolución"] and '"up"' in rows["Tiempo y esfuerzo"] and '"up"' in rows["NPS"]
+
+
+def _published_wave(folder, rng, shift: float = 0.0) -> None:
+    """A diagnosis result drawn from one fixed population (``shift`` moves resolution)."""
+    scores = rng.integers(0, 11, 800)
+    counts = {
+        "d": int((scores <= 6).sum()),
+        "p": int(((scores >= 7) & (scores <= 8)).sum()),
+        "pr": int((scores >= 9).sum()),
+    }
+    value = 100 * (counts["pr"] - counts["d"]) / 800
+    pillars = {}
+    for pillar in ("resolution", "empathy", "integrity"):
+        ratings = rng.normal(60 + (shift if pillar == "resolution" else 0), 15, 800)
+        mean = float(ratings.mean())
+        pillars[pillar] = {
+            "current": mean,
+            "low": mean - 1,
+            "high": mean + 1,
+            "n": 800,
+            "sd": float(ratings.std(ddof=1)),
+        }
+    folder.mkdir()
+    publish(
+        folder,
+        "01_diagnosis",
+        {
+            "metrics": {
+                "nps": {"value": value, "low": value - 5, "high": value + 5, "n": 800, "counts": counts}
+            },
+            "pillars": pillars,
+        },
+    )
+
+
+def test_wave_to_wave_changes_are_not_found_where_there_are_none(tmp_path):
+    """Two waves from one population, 40 seeds: family-wise false findings at or below 5%."""
+    findings = []
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        _published_wave(tmp_path / f"before-{seed}", rng)
+        _published_wave(tmp_path / f"now-{seed}", rng)
+        table = progress(tmp_path / f"now-{seed}", tmp_path / f"before-{seed}")
+        assert ((table["low"] > 0) | (table["high"] < 0)).tolist() == table["significant"].tolist()
+        findings.append(table["significant"].any())
+    assert sum(findings) / len(findings) <= 0.05
+
+
+def test_a_planted_wave_to_wave_change_is_found(tmp_path):
+    rng = np.random.default_rng(1)
+    _published_wave(tmp_path / "before", rng)
+    _published_wave(tmp_path / "now", rng, shift=5.0)
+    table = progress(tmp_path / "now", tmp_path / "before").set_index("measure")
+    assert (
+        bool(table.at["pillar.resolution", "significant"])
+        and not table.drop("pillar.resolution")["significant"].any()
+    )

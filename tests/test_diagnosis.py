@@ -127,3 +127,20 @@ def test_trend_takeaway_finds_a_planted_trend_and_none_in_noise():
     client.tables["survey"] = rising
     key, values = diagnosis.trend_takeaway(client, "nps", t)
     assert key == "diagnosis.takeaway.trend_up" and values["p"] == "< 0.001"
+
+
+def test_themes_differ_only_where_nps_is_linked_to_the_comments():
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    _, themes = diagnosis.comment_analysis(client)
+    assert diagnosis.theme_differences(client, themes)["significant"].any()  # planted in the demo
+    survey = client.tables["survey"]
+    found = []
+    for seed in range(20):
+        shuffled = np.random.default_rng(seed).permutation(survey["nps"].to_numpy())
+        client.tables["survey"] = survey.assign(nps=shuffled)
+        differences = diagnosis.theme_differences(client, themes)
+        assert ((differences["low"] > 0) | (differences["high"] < 0)).tolist() == differences[
+            "significant"
+        ].tolist()
+        found.append(differences["significant"].any())
+    assert sum(found) / len(found) <= 0.05

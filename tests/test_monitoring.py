@@ -70,8 +70,12 @@ def synthetic(shift_week: int | None, weeks: int = 52, seed: int = 11) -> pd.Dat
 
 
 def test_no_alarm_without_a_shift():
-    run = monitor(synthetic(None), {})
-    assert (run.alerts["level"] == "alarm").sum() == 0
+    """A stable touchpoint over a year, 20 seeds: alarms (two or more weeks out of control) stay
+    rarer than the nominal 5% per touchpoint-year."""
+    alarmed = [
+        (monitor(synthetic(None, seed=seed), {}).alerts["level"] == "alarm").any() for seed in range(20)
+    ]
+    assert sum(alarmed) / len(alarmed) <= 0.05
 
 
 def test_shift_raises_an_alarm_tied_to_the_promise():

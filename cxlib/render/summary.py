@@ -5,7 +5,7 @@ Findings are sentences from the catalogue filled with the figures the steps publ
 is written for a particular client. :func:`progress` compares this run with a baseline run of the
 same client (``baseline`` in ``client.yaml``) and tests every change: NPS with the two-sample
 adjusted-Wald test (Rocks 2016), CSAT with a two-proportion z test, means with Welch's t test, and
-Holm's correction across all of them.
+Bonferroni's correction across all of them, with simultaneous intervals.
 """
 
 from __future__ import annotations
@@ -251,8 +251,22 @@ def progress(current_dir: Path, baseline_dir: Path) -> pd.DataFrame | None:
                 )
             )
     table = pd.DataFrame(rows, columns=["measure", "before", "now", "change", "low", "high", "p_value"])
-    table["p_holm"] = multipletests(table["p_value"], method="holm")[1] if len(table) else []
-    table["significant"] = table["p_holm"] < 0.05
+    return _bonferroni(table)
+
+
+def _bonferroni(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Bonferroni-adjusted p-values and simultaneous intervals for ``m`` changes: each 95% interval
+    is widened around its change to level ``1 − alpha / m`` (normal approximation, Dunn 1961), so a
+    change is significant exactly when its interval excludes 0."""
+    tests = len(table)
+    if not tests:
+        return table.assign(p_adjusted=[], significant=[])
+    widen = scipy_stats.norm.ppf(1 - alpha / (2 * tests)) / scipy_stats.norm.ppf(1 - alpha / 2)
+    half = (table["high"] - table["low"]) / 2 * widen
+    centre = (table["high"] + table["low"]) / 2
+    table = table.assign(low=centre - half, high=centre + half)
+    table["p_adjusted"] = multipletests(table["p_value"], method="bonferroni")[1]
+    table["significant"] = table["p_adjusted"] < alpha
     return table
 
 
@@ -276,7 +290,7 @@ def progress_rows(table: pd.DataFrame, t: Translator) -> list[dict[str, str]]:
             "before": _with_n(t, row.before, places),
             "now": _with_n(t, row.now, places),
             "change": t.interval(row.change, row.low, row.high, places),
-            "p": f"< {t.number(0.001, 3)}" if row.p_holm < 0.001 else t.number(row.p_holm, 3),
+            "p": f"< {t.number(0.001, 3)}" if row.p_adjusted < 0.001 else t.number(row.p_adjusted, 3),
             "verdict": t(
                 "summary.significant_up"
                 if row.significant and better

@@ -26,6 +26,7 @@ from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.metrics import (
     Estimate,
     csat,
+    difference_test,
     mean,
     mean_interval,
     metric_by,
@@ -539,6 +540,40 @@ def sentiment_chart(client: Client, sentiment_frame: pd.DataFrame, t: Translator
         percent=True,
         value_range=(0, 1),
     )
+
+
+def theme_differences(client: Client, theme_frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Per mentioned theme: NPS of those who mention it minus the rest's (Rocks 2016 two-sample
+    test), with Bonferroni-adjusted p-values and simultaneous intervals across themes (Dunn 1961),
+    so ``significant`` holds exactly when the interval excludes 0."""
+    scores = client.tables["survey"].loc[theme_frame.index, "nps"]
+    groups = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9}).astype(int)
+    mentioned = theme_frame.astype(int).T @ groups
+    rest = groups.sum() - mentioned
+    inside = nps_components(mentioned["det"], mentioned["pas"], mentioned["pro"])
+    outside = nps_components(rest["det"], rest["pas"], rest["pro"])
+    used = mentioned.sum(axis=1).gt(0) & rest.sum(axis=1).gt(0)
+    test = difference_test(inside[0], outside[0], inside[3], outside[3], 1 - alpha / max(int(used.sum()), 1))
+    table = pd.DataFrame(
+        {"difference": test.difference, "low": test.low, "high": test.high, "n": mentioned.sum(axis=1)},
+        index=theme_frame.columns,
+    )[used.to_numpy()]
+    table["p_adjusted"] = np.minimum(test.p_value[used.to_numpy()] * len(table), 1.0)
+    table["significant"] = table["p_adjusted"] < alpha
+    return table
+
+
+def theme_takeaway(client: Client, theme_frame: pd.DataFrame, t: Translator) -> tuple[str, dict[str, str]]:
+    """The themes whose mentioners' NPS clearly differs from the rest's (or that none does)."""
+    differences = theme_differences(client, theme_frame)
+    found = differences[differences["significant"]].sort_values("difference")
+    if found.empty:
+        return "diagnosis.takeaway.themes_none", {"themes": t.number(len(differences))}
+    listed = "; ".join(
+        f"{t(f'theme.{theme}')} {t.interval(row.difference, row.low, row.high)} (n = {t.number(row.n)})"
+        for theme, row in found.iterrows()
+    )
+    return "diagnosis.takeaway.themes_differ", {"themes": listed}
 
 
 def theme_table(client: Client, theme_frame: pd.DataFrame, t: Translator) -> pd.DataFrame:

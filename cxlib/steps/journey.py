@@ -538,6 +538,10 @@ def since_facts(run: MonitoringRun, t: Translator) -> dict[str, str]:
     return facts | ({"since": t.date(run.since)} if run.since is not None else {})
 
 
+#: Investment share within this many points of the moments' importance counts as matching it.
+INVESTMENT_TOLERANCE = 0.10
+
+
 def moments_facts(weights: pd.DataFrame, investment: pd.Series | None, t: Translator) -> dict[str, str]:
     """The moments of truth, their share of explained variance and of investment."""
     strongest = set(moments_of_truth(weights))
@@ -546,6 +550,19 @@ def moments_facts(weights: pd.DataFrame, investment: pd.Series | None, t: Transl
     if investment is not None:
         facts["investment"] = t.percent(investment.reindex(top).fillna(0).sum(), 0)
     return facts
+
+
+def investment_balance(weights: pd.DataFrame, investment: pd.Series) -> str:
+    """Whether the moments of truth get less, about as much, or more of the investment than their
+    share of explained variance (within :data:`INVESTMENT_TOLERANCE`): the sentence's key."""
+    top = list(moments_of_truth(weights))
+    importance = float(weights.loc[top, "share"].sum())
+    invested = float(investment.reindex(top).fillna(0).sum())
+    if invested < importance - INVESTMENT_TOLERANCE:
+        return "journey.investment_under"
+    if invested > importance + INVESTMENT_TOLERANCE:
+        return "journey.investment_over"
+    return "journey.investment_matched"
 
 
 def alarm_touchpoints(run: MonitoringRun, client: Client) -> list[tuple[str, str]]:
