@@ -152,8 +152,12 @@ def test_many_bad_rows_are_summarised(demo_copy):
     interactions.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = cxwb("validate", str(demo_copy))
     assert result.returncode == 2
-    assert len(re.findall(r"^interactions\.csv:\d+: touchpoint_id:", result.stdout, re.MULTILINE)) == 10
-    assert "40 more row(s) with the same problem" in result.stdout
+    # one line per distinct unknown value, with its rows and the closest known id; ten at most
+    listed = re.findall(
+        r"^interactions\.csv:\d+: touchpoint_id: 'XX-[^']+' .*did you mean 'TP-", result.stdout, re.M
+    )
+    assert len(listed) == 10
+    assert "15 more distinct value(s)" in result.stdout
 
 
 def test_unknown_client_is_a_clear_error():

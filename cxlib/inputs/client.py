@@ -292,6 +292,9 @@ def _check_segments(typed: pd.DataFrame, config: ClientConfig, collector: Proble
 
 
 def _check_references(client: Client, collectors: dict[str, ProblemCollector]) -> None:
+    """Values that must exist in another table; each unknown value is reported once, at its first
+    row with its row count, and with the closest known value when one is near (``Dual fuel`` vs
+    ``Dual Fuel``)."""
     for table, column, target, target_column in REFERENCES:
         if (
             not client.has(table, target)
@@ -299,21 +302,14 @@ def _check_references(client: Client, collectors: dict[str, ProblemCollector]) -
             or target_column not in client.tables[target]
         ):
             continue
-        values = client.tables[table][column]
-        known = set(client.tables[target][target_column].dropna())
-        flat = (
-            values.explode()
-            if values.map(lambda v: isinstance(v, list), na_action="ignore").any()
-            else values
-        )
-        unknown = flat.notna() & ~flat.isin(known)
-        bad_rows = values.index.to_series().isin(flat.index[unknown])
+        values = client.tables[table][column].explode()  # list cells (initiatives' touchpoints) flattened
+        known = [str(value) for value in client.tables[target][target_column].dropna().unique()]
         target_file = client.sources[target].name
-        collectors[table].rows(
+        collectors[table].distinct(
             column,
-            bad_rows,
-            lambda row, values=values, target_column=target_column, target_file=target_file: (
-                f"'{values[row]}' is not a {target_column} in {target_file}"
+            values.where(values.notna() & ~values.isin(known)),
+            lambda value, target_column=target_column, target_file=target_file, known=known: (
+                f"'{value}' is not a {target_column} in {target_file}{suggest(str(value), known)}"
             ),
             f"use a {target_column} listed in {target_file} or add it there",
         )
