@@ -33,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default: 1)")
     run.add_argument("--steps", nargs="+", help="only these steps (e.g. 00_overview or 00)")
+    run.add_argument(
+        "--timeout",
+        type=int,
+        default=900,
+        help="seconds one cell of a step may run before the step is marked timed out (default: 900)",
+    )
     return parser
 
 
@@ -68,9 +74,15 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(arguments.client)
         from cxlib.run.runner import run
 
-        if arguments.jobs < 1:
-            raise CxError("--jobs must be at least 1")
-        return run(arguments.clients, arguments.out, jobs=arguments.jobs, step_names=arguments.steps)
+        if arguments.jobs < 1 or arguments.timeout < 1:
+            raise CxError("--jobs and --timeout must be at least 1")
+        return run(
+            arguments.clients,
+            arguments.out,
+            jobs=arguments.jobs,
+            step_names=arguments.steps,
+            timeout=arguments.timeout,
+        )
     except CxError as error:
         print(f"cxwb: {error}", file=sys.stderr)
         return error.exit_code

@@ -27,6 +27,22 @@ def append_row(path: Path, row: str) -> None:
         stream.write(row + "\n")
 
 
+def replace_cell(path: Path, column: str, value: str) -> None:
+    """Set ``column`` of the first data row of a comma-separated table."""
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    cells[header.split(",").index(column)] = value
+    path.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
+
+
+def widen(path: Path, extra: int) -> None:
+    """Add ``extra`` unknown columns to a comma-separated table."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0] + "," + ",".join(f"extra_{k}" for k in range(extra))
+    rows = [line + "," + ",".join("1" for _ in range(extra)) for line in lines[1:]]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
 CASES = {
     "missing client.yaml": (
         lambda d: (d / "client.yaml").unlink(),
@@ -108,8 +124,52 @@ CASES = {
         "survey.csv: no outcome column",
     ),
     "bad slug": (
-        lambda d: edit(d / "client.yaml", "slug: acme", "slug: Acme Corp"),
+        lambda d: edit(d / "client.yaml", 'slug: "acme"', "slug: Acme Corp"),
         "client.yaml: slug: String should match pattern",
+    ),
+    "plan_start not a date": (
+        lambda d: edit(d / "client.yaml", "# plan_start: 2026-01-01", "plan_start: 2025-13-01"),
+        "client.yaml: holds an invalid value (month must be in 1..12); write dates as YYYY-MM-DD",
+    ),
+    "yaml nested too deep": (
+        lambda d: append_row(d / "client.yaml", "deep: " + "[" * 5000 + "]" * 5000),
+        "client.yaml: is nested too deeply",
+    ),
+    "table is a folder": (
+        lambda d: ((d / "journey.csv").unlink(), (d / "journey.csv").mkdir()),
+        "journey.csv: is a folder, not a file",
+    ),
+    "table links outside the folder": (
+        lambda d: (
+            (d.parent / "elsewhere.csv").write_bytes((d / "units.csv").read_bytes()),
+            (d / "units.csv").unlink(),
+            (d / "units.csv").symlink_to(d.parent / "elsewhere.csv"),
+        ),
+        "units.csv: is a link to",
+    ),
+    "table links nowhere": (
+        lambda d: ((d / "units.csv").unlink(), (d / "units.csv").symlink_to(d / "gone.csv")),
+        "units.csv: is a link to a missing file",
+    ),
+    "non-finite number": (
+        lambda d: replace_cell(d / "initiatives.csv", "cost", "inf"),
+        "initiatives.csv:2: cost: 'inf' is not a number",
+    ),
+    "absurd duration": (
+        lambda d: replace_cell(d / "initiatives.csv", "duration_months", "100000"),
+        "initiatives.csv:2: duration_months: 100000 is outside 0..120",
+    ),
+    "utf-16 without byte-order mark": (
+        lambda d: (d / "units.csv").write_bytes((d / "units.csv").read_text().encode("utf-16-le")),
+        "units.csv: cannot be read: it contains NUL bytes",
+    ),
+    "repeated column name": (
+        lambda d: edit(d / "journey.csv", "owner", "touchpoint"),
+        "journey.csv:1: touchpoint: appears 2 times in the header",
+    ),
+    "thousands of unknown columns": (
+        lambda d: widen(d / "units.csv", 5000),
+        "units.csv: 4990 more unknown column(s)",
     ),
     "nps on wrong scale": (
         lambda d: edit(
@@ -172,7 +232,7 @@ def test_run_refuses_bad_input_and_keeps_previous_report(demo_copy, tmp_path):
     (out / "demo" / "index.html").write_text("previous good report")
     edit(demo_copy / "ecosystem.csv", "Clientes,3", "Clientes,9")
     result = cxwb("run", str(demo_copy), "--out", str(out))
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad input, as the README says
     assert "ecosystem.csv:2: score: 9 is outside 1..5" in result.stderr
     assert (out / "demo" / "index.html").read_text() == "previous good report"
     assert "Traceback" not in result.stderr
@@ -181,3 +241,24 @@ def test_run_refuses_bad_input_and_keeps_previous_report(demo_copy, tmp_path):
 def test_new_refuses_to_overwrite(scaffolded):
     result = cxwb("new", str(scaffolded))
     assert result.returncode == 2 and "not empty" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "breaker",
+    [
+        lambda d: append_row(d / "interactions.csv", "2025-03-14T10:00:00+02:00,TP01,4,yes,340"),
+        lambda d: (d / "units.csv").write_bytes((d / "units.csv").read_text().encode("utf-16")),
+    ],
+    ids=["timestamp with a UTC offset among plain ones", "utf-16 with byte-order mark"],
+)
+def test_accepted_variants_validate(scaffolded, breaker):
+    breaker(scaffolded)
+    result = cxwb("validate", str(scaffolded))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", ["2025", "Acme: Bank #1", "Café «Norte» & Co"])
+def test_new_writes_a_valid_scaffold_for_any_folder_name(tmp_path, name):
+    assert cxwb("new", str(tmp_path / name)).returncode == 0
+    result = cxwb("validate", str(tmp_path / name))
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -83,3 +83,21 @@ def test_excel_export(tmp_path):
         for cell in row
     )
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_the_journey_workbook_never_stores_a_formula(tmp_path):
+    """Client text that a spreadsheet would run (OWASP CSV injection) is stored as text."""
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    journey_table = client.tables["journey"].copy()
+    first = journey_table.index[0]
+    journey_table.loc[first, "touchpoint"] = '=HYPERLINK("http://x","y")'
+    journey_table.loc[first, "owner"] = "=cmd|' /C calc'!A0"
+    journey_table.loc[first, "pain_point"] = "+1+1"
+    journey_table["stage"] = journey_table["stage"].replace(journey_table.loc[first, "stage"], "@SUM(1)")
+    client.tables["journey"] = journey_table
+    path = journey.export_workbook(tmp_path / "map.xlsx", client, translator("es", "es_MX"))
+    workbook = openpyxl.load_workbook(path)
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    assert "'=cmd|' /C calc'!A0" in texts and "'@SUM(1)" in texts

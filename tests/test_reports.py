@@ -282,7 +282,9 @@ def test_indexes_link_every_step_and_client(demo_reports):
 
 def test_client_data_is_escaped_and_absent_tables_are_explained(scaffolded, tmp_path):
     config = scaffolded / "client.yaml"
-    config.write_text(config.read_text().replace("name: acme", 'name: "Acme <script>alert(1)</script> & Co"'))
+    config.write_text(
+        config.read_text().replace('name: "acme"', 'name: "Acme <script>alert(1)</script> & Co"')
+    )
     (scaffolded / "employees.csv").unlink()
     out = tmp_path / "out"
     assert run([str(scaffolded)], out) == 0

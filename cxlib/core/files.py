@@ -1,4 +1,5 @@
-"""Atomic file and folder writes: a reader never sees a half-written report."""
+"""Atomic file and folder writes (a reader never sees a half-written report), and spreadsheet
+cells that never execute."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
+
+import pandas as pd
 
 
 def _umask() -> int:
@@ -47,3 +50,27 @@ def swap_folder(built: Path, target: Path) -> None:
         raise
     if had_previous:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+#: A spreadsheet reads a text cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(labels: pd.Index | pd.Series) -> pd.Index | pd.Series:
+    text = labels.astype("string")
+    risky = text.str.startswith(FORMULA_TRIGGERS).fillna(False).to_numpy(dtype=bool)
+    return labels.where(~risky, "'" + text)
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell, header and index label that a spreadsheet would run as a
+    formula prefixed with ``'`` (OWASP's CSV-injection guidance:
+    https://owasp.org/www-community/attacks/CSV_Injection), so client text is stored as text."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = _neutralised(safe[column])
+    safe.columns = _neutralised(safe.columns.astype(str))
+    if not isinstance(safe.index, pd.RangeIndex):
+        safe.index = _neutralised(safe.index.astype(str))
+    return safe

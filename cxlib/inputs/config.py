@@ -230,26 +230,34 @@ class ClientConfig(Strict):
         return self
 
 
-def load_config(client_dir: Path) -> tuple[ClientConfig | None, list[Problem]]:
-    """Read and validate ``client.yaml``; return the config (or ``None``) and every problem found."""
-    path = client_dir / CLIENT_CONFIG_NAME
+def _read_yaml(path: Path) -> tuple[object, Problem | None]:
+    """The parsed ``client.yaml``, or the one problem that stops it being read."""
+    row, message = None, None
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8")), None
     except FileNotFoundError:
-        return None, [
-            Problem(CLIENT_CONFIG_NAME, None, None, "missing; create it with 'cxwb new DIR' and edit it")
-        ]
+        message = "missing; create it with 'cxwb new DIR' and edit it"
     except UnicodeDecodeError:
-        return None, [Problem(CLIENT_CONFIG_NAME, None, None, "is not UTF-8 text; save it as UTF-8")]
+        message = "is not UTF-8 text; save it as UTF-8"
+    except OSError as error:
+        message = f"cannot be read ({error.strerror}); check its permissions"
+    except RecursionError:
+        message = "is nested too deeply to be a client configuration; fix its structure"
+    except ValueError as error:  # e.g. a date YAML recognises but the calendar refuses (2025-13-01)
+        message = f"holds an invalid value ({error}); write dates as YYYY-MM-DD"
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         reason = getattr(error, "problem", None) or "invalid YAML"
-        return None, [
-            Problem(
-                CLIENT_CONFIG_NAME, row, None, f"YAML syntax error ({reason}); check indentation and quotes"
-            )
-        ]
+        message = f"YAML syntax error ({reason}); check indentation and quotes"
+    return None, Problem(CLIENT_CONFIG_NAME, row, None, message)
+
+
+def load_config(client_dir: Path) -> tuple[ClientConfig | None, list[Problem]]:
+    """Read and validate ``client.yaml``; return the config (or ``None``) and every problem found."""
+    raw, problem = _read_yaml(client_dir / CLIENT_CONFIG_NAME)
+    if problem is not None:
+        return None, [problem]
     if not isinstance(raw, dict):
         return None, [
             Problem(CLIENT_CONFIG_NAME, None, None, "must be a mapping of keys (name, slug, language, ...)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -79,8 +80,8 @@ def scaffold_client(folder: Path, language: str = "en") -> list[Path]:
     locale = {"es": "es_MX", "en": "en_GB"}[language]
     text = CLIENT_YAML.format(
         folder=folder,
-        name=folder.name,
-        slug=slug,
+        name=json.dumps(folder.name, ensure_ascii=False),  # a JSON string is a valid YAML scalar
+        slug=json.dumps(slug),
         language=language,
         locale=locale,
         industry="Retail banking",

@@ -202,7 +202,7 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("name", "text", required=True, example="Callback instead of queue"),
                 ColumnSpec("cost", "number", required=True, low=0, example="250000"),
                 _scale("effort", 1, 5, "3"),
-                ColumnSpec("duration_months", "number", low=0, example="6"),
+                ColumnSpec("duration_months", "number", low=0, high=120, example="6"),
                 _scale("wave", 1, 3, "1"),
                 ColumnSpec("owner", "category", example="Contact centre"),
                 ColumnSpec("pillars", "list", vocabulary="pillar", example="resolution; time_effort"),
@@ -319,6 +319,7 @@ def parse_number(text: pd.Series, decimal_comma: bool) -> tuple[pd.Series, pd.Se
     far faster than ``pd.to_numeric`` on text, whose per-cell fallback dominated validation.
     """
     numbers = map_distinct(text, lambda cell: _to_float(cell, decimal_comma)).astype("float64")
+    numbers = numbers.where(np.isfinite(numbers))  # "inf" and "nan" are not measurements
     return numbers, text.notna() & numbers.isna()
 
 
@@ -327,8 +328,12 @@ DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%
 
 
 def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse ISO dates (``2025-03-14``, with optional time) or day-first ``14/03/2025``."""
-    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    """Parse ISO dates (``2025-03-14``, with optional time) or day-first ``14/03/2025``.
+
+    A timestamp with a UTC offset (``2025-03-14T10:00:00+02:00``) is converted to UTC; one without
+    is read as written. The result carries no time zone, so offsets and plain timestamps mix.
+    """
+    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
     for day_first_format in DAY_FIRST_FORMATS:
         pending = parsed.isna() & text.notna()
         if not pending.any():
@@ -423,13 +428,17 @@ def type_table(
 ) -> pd.DataFrame:
     """Check the columns of a fixed-layout table and type every cell."""
     known = [column.name for column in spec.columns]
-    for column in frame.columns:
-        if spec.column(column) is None:
-            prefixes = ", ".join(f"{family.name}*" for family in spec.prefixes)
-            allowed = ", ".join(known) + (f" or a column named {prefixes}" if prefixes else "")
-            collector.file(
-                f"unknown column{suggest(column, known)}; rename it to one of {allowed}, or remove it", column
-            )
+    unknown = [column for column in frame.columns if spec.column(column) is None]
+    prefixes = ", ".join(f"{family.name}*" for family in spec.prefixes)
+    allowed = ", ".join(known) + (f" or a column named {prefixes}" if prefixes else "")
+    for column in unknown[:MAX_ROWS_LISTED]:
+        collector.file(
+            f"unknown column{suggest(column, known)}; rename it to one of {allowed}, or remove it", column
+        )
+    if len(unknown) > MAX_ROWS_LISTED:
+        collector.file(
+            f"{len(unknown) - MAX_ROWS_LISTED} more unknown column(s); keep only the columns {allowed}"
+        )
     for column_spec in spec.columns:
         if column_spec.required and column_spec.name not in frame.columns:
             collector.file("missing required column; add it with a value in every row", column_spec.name)

@@ -62,18 +62,49 @@ class RawTable:
 
 
 def find_table(client_dir: Path, base_name: str) -> tuple[Path | None, list[Problem]]:
-    """Return the file holding table ``base_name`` (``.csv`` or ``.xlsx``), or ``None`` when absent."""
-    found = [
-        client_dir / f"{base_name}{ext}" for ext in EXTENSIONS if (client_dir / f"{base_name}{ext}").is_file()
-    ]
+    """Return the file holding table ``base_name`` (any of :data:`EXTENSIONS`), or ``None`` when absent.
+
+    A folder with a table's name, or a link leading outside the client folder (or nowhere), is
+    refused: client data stays inside its folder, where the manifest's hashes can vouch for it.
+    """
+    candidates = [client_dir / f"{base_name}{ext}" for ext in EXTENSIONS]
+    found = [path for path in candidates if path.exists() or path.is_symlink()]
+    for path in found:
+        message = None
+        target = path.resolve()
+        if path.is_symlink() and not target.exists():
+            message = "is a link to a missing file; copy the table into the folder"
+        elif path.is_symlink() and not target.is_relative_to(client_dir.resolve()):
+            message = f"is a link to {target}, outside the client folder; copy the file into the folder"
+        elif not path.is_file():
+            message = "is a folder, not a file; remove it or save the table there"
+        if message:
+            return None, [Problem(path.name, None, None, message)]
     if len(found) > 1:
         names = " and ".join(path.name for path in found)
         return None, [Problem(found[0].name, None, None, f"both {names} exist; keep only one of them")]
     return (found[0] if found else None), []
 
 
+class EncodingError(ValueError):
+    """Text in an encoding the reader cannot tell apart from noise (UTF-16 without its BOM)."""
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM), falling back to cp1252, then latin-1."""
+    """Decode bytes as UTF-16 (with its byte-order mark) or UTF-8 (with or without BOM), falling
+    back to cp1252, then latin-1.
+
+    Raises
+    ------
+    EncodingError
+        When the text holds NUL bytes without a UTF-16 byte-order mark.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:4096]:
+        raise EncodingError(
+            "it contains NUL bytes, as UTF-16 without a byte-order mark does; save it as CSV UTF-8"
+        )
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return data.decode(encoding), encoding
@@ -98,7 +129,7 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     The returned frame's index is the spreadsheet row number of each record.
     """
     name = path.name
-    encoding = separator = None
+    encoding = separator = text = None
     display_names: dict[str, str] = {}
     kind = path.suffix.lower().lstrip(".")
     try:
@@ -126,6 +157,8 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             frame = pd.read_csv(
                 io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False
             )
+    except EncodingError as error:
+        return None, [Problem(name, None, None, f"cannot be read: {error}")]
     except (OSError, ValueError, KeyError, pd.errors.ParserError, pyreadstat.ReadstatError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         return None, [
@@ -141,6 +174,12 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                 "export CSV",
             )
         ]
+    repeated = _repeated_headers(path, kind, text, separator)
+    if repeated:
+        return None, [
+            Problem(name, 1, column, f"appears {count} times in the header; keep one column of that name")
+            for column, count in repeated.items()
+        ]
     frame.columns = [str(column).strip() for column in frame.columns]
     frame = frame.apply(lambda column: column.str.strip()).replace("", pd.NA)
     frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
@@ -152,6 +191,18 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     if frame.empty:
         return None, [Problem(name, None, None, "has a header but no data rows; add data or delete the file")]
     return RawTable(path, frame, encoding, separator, kind, display_names), []
+
+
+def _repeated_headers(path: Path, kind: str, text: str | None, separator: str | None) -> dict[str, int]:
+    """Header names that appear more than once, as written (pandas would rename them ``name.1``)."""
+    if kind == "csv":
+        header = next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    elif kind == "xlsx":
+        header = pd.read_excel(path, header=None, nrows=1, dtype=str, engine="openpyxl").iloc[0].tolist()
+    else:
+        return {}
+    counts = pd.Series([str(name).strip() for name in header]).value_counts()
+    return counts[counts > 1].to_dict()
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:

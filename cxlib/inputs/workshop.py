@@ -20,6 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from cxlib.core.exceptions import CxError, ValidationError
+from cxlib.core.files import spreadsheet_safe
 from cxlib.core.i18n import translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import check_client
@@ -111,7 +112,7 @@ class AssessmentStore:
 
     def _write(self, table: pd.DataFrame, path: Path) -> None:
         if path.suffix == ".xlsx":
-            table.to_excel(path, index=False)
+            spreadsheet_safe(table).to_excel(path, index=False)
         else:
             table.to_csv(path, index=False, encoding="utf-8")
 

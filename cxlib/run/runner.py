@@ -26,16 +26,19 @@ import jinja2
 import papermill
 from ipykernel.kernelspec import install as install_kernel
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 from tqdm import tqdm
 
-from cxlib.core.exceptions import EnvironmentSetupError, ParameterError, ValidationError
+from cxlib.core.exceptions import CxError, EnvironmentSetupError, ParameterError, ValidationError
 from cxlib.core.files import swap_folder, write_text_atomic
 from cxlib.core.i18n import LANGUAGES, translator
 from cxlib.core.paths import INTERACTIVE_DIR_NAME, PROJECT_DIR, TEMPLATES_DIR, resolve_client_dir
 from cxlib.inputs.client import Client, check_client
+from cxlib.inputs.config import load_config
 from cxlib.render.export import footer_text, notebook_to_html, report_css
 from cxlib.render.summary import findings, progress, progress_rows
+from cxlib.run.output import ClientLock, OutputFolderError, is_internal, prepare_output, recover_stale
 from cxlib.steps import STEP_BY_NAME, STEPS, Step, select_steps
 
 KERNEL_NAME = "cxwb"
@@ -74,6 +77,7 @@ class Job:
     step: str
     notebook: str
     build_dir: str
+    timeout: int = 900
 
     @property
     def parameters(self) -> dict[str, str]:
@@ -85,7 +89,7 @@ class StepResult:
     """What happened to one job."""
 
     step: str
-    status: str  # ok | failed | skipped | not_run
+    status: str  # ok | failed | timed_out | skipped | not_run
     seconds: float = 0.0
     error: str | None = None
     missing: list[str] = field(default_factory=list)
@@ -152,7 +156,7 @@ def execute_step(job: Job) -> StepResult:
     started = time.perf_counter()
     build = Path(job.build_dir)
     executed = build / f"{job.step}.ipynb"
-    error = None
+    error, status = None, "failed"
     try:
         papermill.execute_notebook(
             job.notebook,
@@ -162,9 +166,13 @@ def execute_step(job: Job) -> StepResult:
             progress_bar=False,
             log_output=False,
             shutdown_kernel="immediate",
+            execution_timeout=job.timeout,
         )
     except PapermillExecutionError as failure:
         error = f"{failure.ename}: {failure.evalue}"
+    except CellTimeoutError:
+        status = "timed_out"
+        error = f"timed out: a cell ran longer than {job.timeout} s (raise it with --timeout)"
     except Exception as failure:  # a kernel that dies or cannot start: recorded, the run goes on
         error = f"{type(failure).__name__}: {failure}"
     if executed.is_file():
@@ -176,7 +184,7 @@ def execute_step(job: Job) -> StepResult:
         except Exception as failure:  # nbconvert failures are reported per step, never crash the run
             error = error or f"HTML export failed: {type(failure).__name__}: {failure}"
     return StepResult(
-        job.step, "failed" if error else "ok", time.perf_counter() - started, error, parameters=job.parameters
+        job.step, status if error else "ok", time.perf_counter() - started, error, parameters=job.parameters
     )
 
 
@@ -216,7 +224,7 @@ class ClientRun:
 
     @property
     def failed(self) -> bool:
-        return any(result.status == "failed" for result in self.results.values())
+        return any(result.status in ("failed", "timed_out") for result in self.results.values())
 
 
 def _write_skipped_page(run: ClientRun, step: Step, missing: list[str]) -> None:
@@ -298,7 +306,7 @@ def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
     for step in steps:
         result = run.results[step.name]
         note = ""
-        if result.status == "failed":
+        if result.status in ("failed", "timed_out"):
             note = t("report.step_failed")
         elif result.status == "skipped":
             note = t("report.skipped_note", tables=", ".join(t("table." + name) for name in result.missing))
@@ -382,18 +390,32 @@ def _previous_manifest(report_dir: Path) -> dict | None:
 
 
 def write_all_clients_index(out_dir: Path) -> Path:
-    """The top-level index of every client report in ``out_dir``, titled in both languages."""
-    clients = []
+    """The top-level index of every client report in ``out_dir``, titled in both languages.
+
+    Each client shows its latest run: a failed run kept aside as ``<slug>.failed`` is listed (and
+    linked) when it is newer than the good report in place. Builds and retired reports are not clients.
+    """
+    latest: dict[str, tuple[dict, str]] = {}
     for manifest_path in sorted(out_dir.glob(f"*/{MANIFEST_NAME}")):
-        if manifest_path.parent.name.endswith(".failed"):
+        folder = manifest_path.parent
+        if is_internal(folder):
             continue
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a hand-damaged manifest is not worth failing the whole index
+        slug = folder.name.removesuffix(".failed")
+        if slug not in latest or manifest["finished"] > latest[slug][0]["finished"]:
+            latest[slug] = (manifest, folder.name)
+    clients = []
+    for slug in sorted(latest):
+        manifest, folder_name = latest[slug]
         t = translator(manifest["language"])
         clients.append(
             {
                 "name": manifest["name"],
                 "industry": manifest["industry"],
-                "href": f"{manifest_path.parent.name}/index.html",
+                "href": f"{folder_name}/index.html",
                 "finished": t.date(dt.datetime.fromisoformat(manifest["finished"]), "long"),
                 "status": manifest["status"],
                 "status_label": t("report.status." + manifest["status"]),
@@ -416,75 +438,132 @@ def _log(message: str) -> None:
     tqdm.write(message, file=sys.stderr)
 
 
-def run(client_names: list[str], out_dir: Path, jobs: int = 1, step_names: list[str] | None = None) -> int:
-    """Run the selected steps for every client; return the exit code (0 all ok, 1 anything failed).
+#: Default longest time one cell of a step may run, in seconds (``--timeout``).
+DEFAULT_TIMEOUT = 900
+
+
+def _check_unique_slugs(client_dirs: list[Path]) -> None:
+    """Two folders with one slug would write one report folder: refuse before anything runs."""
+    folders: dict[str, list[Path]] = {}
+    for client_dir in client_dirs:
+        config, _ = load_config(client_dir)
+        if config is not None:
+            folders.setdefault(config.slug, []).append(client_dir)
+    clashes = {slug: paths for slug, paths in folders.items() if len(paths) > 1}
+    if clashes:
+        described = "; ".join(f"'{slug}' in {', '.join(map(str, paths))}" for slug, paths in clashes.items())
+        raise CxError(f"two clients share a slug ({described}); give each a unique slug in client.yaml")
+
+
+def _start_client(
+    client: Client, out_dir: Path, steps: tuple[Step, ...], lock: ClientLock
+) -> ClientRun | None:
+    """Lock the client's report, recover what an interrupted run left, and start its build folder."""
+    owner = lock.acquire()
+    if owner is not None:
+        _log(f"{client.config.slug}: not run; another cxwb run of this client is in progress (pid {owner})")
+        return None
+    for action in recover_stale(out_dir, client.config.slug):
+        _log(f"{client.config.slug}: {action}")
+    build = out_dir / f".build-{client.config.slug}-{uuid.uuid4().hex[:8]}"
+    build.mkdir()
+    _seed_build(build, out_dir / client.config.slug, steps)
+    return ClientRun(client, build, dt.datetime.now())
+
+
+def run(
+    client_names: list[str],
+    out_dir: Path,
+    jobs: int = 1,
+    step_names: list[str] | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+) -> int:
+    """Run the selected steps for every client and return the exit code: 0 when everything
+    succeeded, 1 when a step failed or timed out or a report could not be written, 2 when a
+    client's input does not validate.
 
     Raises
     ------
     CxError
-        For problems found before anything runs (unknown client or step, missing kernel,
-        parameter mismatch).
+        For problems found before anything runs (unknown client or step, two clients with one
+        slug, missing kernel, parameter mismatch, an output folder that cannot be written).
     """
     steps = select_steps(step_names)
     client_dirs = [resolve_client_dir(name) for name in client_names]
+    _check_unique_slugs(client_dirs)
+    out_dir = prepare_output(out_dir)
     _log(ensure_kernel())
     for step in steps:
         check_parameters(step)
-    out_dir = out_dir.resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
     runs: list[ClientRun] = []
-    any_failed = False
-    for client_dir in client_dirs:
-        client, problems = check_client(client_dir)
-        if problems:
-            _log(str(ValidationError(str(client_dir), problems)))
-            _log(f"{client_dir.name}: not run; its previous report, if any, is unchanged")
-            any_failed = True
-            continue
-        build = out_dir / f".build-{client.config.slug}-{uuid.uuid4().hex[:8]}"
-        build.mkdir()
-        _seed_build(build, out_dir / client.config.slug, steps)
-        runs.append(ClientRun(client, build, dt.datetime.now()))
-    pending: list[tuple[ClientRun, Job]] = []
+    locks: list[ClientLock] = []
+    invalid = any_failed = False
+    try:
+        for client_dir in client_dirs:
+            client, problems = check_client(client_dir)
+            if problems:
+                _log(str(ValidationError(str(client_dir), problems)))
+                _log(f"{client_dir.name}: not run; its previous report, if any, is unchanged")
+                invalid = True
+                continue
+            locks.append(ClientLock(out_dir, client.config.slug))
+            client_run = _start_client(client, out_dir, steps, locks[-1])
+            any_failed |= client_run is None
+            runs += [client_run] if client_run else []
+        _execute(_jobs(runs, steps, timeout), jobs)
+        slugs = [client_run.slug for client_run in runs]
+        # a client whose baseline runs in this same call is finished after it, to compare with the new one
+        runs.sort(key=lambda client_run: client_run.client.config.baseline in slugs)
+        for client_run in runs:
+            try:
+                status, target = _finish_client(client_run, out_dir)
+            except OSError as error:
+                _log(
+                    f"cxwb: {client_run.slug}: the report could not be written ({error.strerror}); "
+                    "its previous report is unchanged"
+                )
+                any_failed = True
+                continue
+            any_failed |= status != "ok"
+            _log(f"{client_run.slug}: {status} → {target / 'index.html'}")
+        _log(f"index of all clients: {write_all_clients_index(out_dir)}")
+    except OSError as error:
+        raise OutputFolderError(
+            f"--out {out_dir}: writing failed ({error.strerror}); "
+            "free space or fix permissions, then run again"
+        ) from error
+    finally:
+        for client_run in runs:
+            shutil.rmtree(client_run.build_dir, ignore_errors=True)
+        for lock in locks:
+            lock.release()
+    return 2 if invalid else 1 if any_failed else 0
+
+
+def _jobs(runs: list[ClientRun], steps: tuple[Step, ...], timeout: int) -> list[tuple[ClientRun, Job]]:
+    """One job per client and step whose inputs are present; absent inputs get a "skipped" page."""
+    pending = []
     for client_run in runs:
+        config = client_run.client.config
         for step in steps:
             missing = [name for name in step.requires if not client_run.client.has(name)]
             if missing:
                 client_run.results[step.name] = StepResult(step.name, "skipped", missing=missing)
                 _write_skipped_page(client_run, step, missing)
                 continue
-            config = client_run.client.config
-            pending.append(
-                (
-                    client_run,
-                    Job(
-                        config.slug,
-                        str(client_run.client.directory),
-                        config.language,
-                        config.locale,
-                        config.name,
-                        step.name,
-                        str(step.notebook),
-                        str(client_run.build_dir),
-                    ),
-                )
+            job = Job(
+                config.slug,
+                str(client_run.client.directory),
+                config.language,
+                config.locale,
+                config.name,
+                step.name,
+                str(step.notebook),
+                str(client_run.build_dir),
+                timeout,
             )
-    try:
-        _execute(pending, jobs)
-        slugs = [client_run.slug for client_run in runs]
-        # a client whose baseline is run in this same call is finished after it, so it compares with the new
-        # baseline
-        runs.sort(key=lambda client_run: client_run.client.config.baseline in slugs)
-        for client_run in runs:
-            status, target = _finish_client(client_run, out_dir)
-            any_failed |= status != "ok"
-            _log(f"{client_run.slug}: {status} → {target / 'index.html'}")
-    finally:
-        for client_run in runs:
-            shutil.rmtree(client_run.build_dir, ignore_errors=True)
-    index = write_all_clients_index(out_dir)
-    _log(f"index of all clients: {index}")
-    return 1 if any_failed else 0
+            pending.append((client_run, job))
+    return pending
 
 
 def _quiet_kernels() -> None:

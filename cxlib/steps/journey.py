@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from cxlib.core.files import spreadsheet_safe
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.render.charts import with_takeaway
@@ -519,15 +520,17 @@ def export_workbook(
     sheet_map.index = [t(f"journey.lane.{lane}") for lane in sheet_map.index]
     temporary = path.with_name(f".{path.name}.tmp.xlsx")
     with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-        sheet_map.to_excel(writer, sheet_name=t("journey.sheet.map")[:31])
+        spreadsheet_safe(sheet_map).to_excel(writer, sheet_name=t("journey.sheet.map")[:31])
         if card is not None and run is not None:
-            scorecard_table(card, t).to_excel(
+            spreadsheet_safe(scorecard_table(card, t)).to_excel(
                 writer, sheet_name=t("journey.sheet.scorecard")[:31], index=False
             )
-            alert_table(run, client, t).to_excel(
+            spreadsheet_safe(alert_table(run, client, t)).to_excel(
                 writer, sheet_name=t("journey.sheet.alerts")[:31], index=False
             )
-        client.tables["journey"].to_excel(writer, sheet_name=t("journey.sheet.journey")[:31], index=False)
+        spreadsheet_safe(client.tables["journey"]).to_excel(
+            writer, sheet_name=t("journey.sheet.journey")[:31], index=False
+        )
     temporary.replace(path)
     return path
 

@@ -1,0 +1,114 @@
+"""The output folder: checked before anything runs, one lock per client, stale builds recovered.
+
+A run builds each client in ``.build-<slug>-<id>`` and swaps it in (:func:`cxlib.core.files.swap_folder`),
+moving the previous report aside as ``.retired-<slug>-<id>`` for the instant of the swap. A run that
+is killed can leave either behind: the next run of that client deletes stale builds and puts a
+retired report back when its replacement never landed. Only the holder of a client's lock
+(``.lock-<slug>``, holding its pid) touches that client's folders, so two runs of one client never
+interleave: the second is refused while the first runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from cxlib.core.exceptions import CxError
+
+
+class OutputFolderError(CxError):
+    """The output folder cannot be written (a file, read-only, full, no permission)."""
+
+
+def prepare_output(out_dir: Path) -> Path:
+    """Create ``out_dir`` if needed and prove it is writable, or say why not.
+
+    Raises
+    ------
+    OutputFolderError
+        With the reason and what to do.
+    """
+    out_dir = out_dir.expanduser().resolve()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".probe-"):
+            pass
+    except FileExistsError as error:
+        raise OutputFolderError(f"--out {out_dir} is a file, not a folder; give a folder") from error
+    except OSError as error:
+        raise OutputFolderError(
+            f"--out {out_dir}: cannot write reports there ({error.strerror}); give a folder you can write to"
+        ) from error
+    return out_dir
+
+
+def is_internal(folder: Path) -> bool:
+    """Builds, retired reports and locks: never a client's report."""
+    return folder.name.startswith(".")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+class ClientLock:
+    """``.lock-<slug>`` in the output folder, created exclusively and holding the owner's pid."""
+
+    def __init__(self, out_dir: Path, slug: str):
+        self.path = out_dir / f".lock-{slug}"
+        self.held = False
+
+    def acquire(self) -> int | None:
+        """Take the lock; return ``None`` on success, or the pid of the live run holding it."""
+        for _ in range(2):
+            try:
+                handle = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                try:
+                    owner = int(self.path.read_text(encoding="ascii").strip() or 0)
+                except (OSError, ValueError):
+                    owner = 0
+                if owner and _alive(owner):
+                    return owner
+                self.path.unlink(missing_ok=True)  # left by a run that died
+                continue
+            with os.fdopen(handle, "w", encoding="ascii") as stream:
+                stream.write(str(os.getpid()))
+            self.held = True
+            return None
+        return -1
+
+    def release(self) -> None:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+            self.held = False
+
+
+def recover_stale(out_dir: Path, slug: str) -> list[str]:
+    """Delete the client's stale builds; put back a retired report whose replacement never landed.
+
+    Call only while holding the client's :class:`ClientLock`. Returns what was done, for the log.
+    """
+    done = []
+    pattern = re.compile(rf"^\.(build|retired)-{re.escape(slug)}-[0-9a-f]{{8}}$")
+    target = out_dir / slug
+    for folder in sorted(out_dir.iterdir()):
+        match = pattern.match(folder.name)
+        if not match or not folder.is_dir():
+            continue
+        if match.group(1) == "retired" and not target.exists():
+            os.replace(folder, target)
+            done.append(f"put back the report left in {folder.name}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            done.append(f"removed {folder.name} left by an interrupted run")
+    return done
