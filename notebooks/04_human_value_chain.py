@@ -39,7 +39,8 @@ report.say("value_chain.intro")
 report.heading("value_chain.matrix_heading")
 if human_value_chain.enablement_columns(employees):
     report.say("value_chain.matrix_text")
-    roles = human_value_chain.pillar_role_matrix(employees, "role")
+    min_group = client.config.privacy.min_group
+    roles = human_value_chain.pillar_role_matrix(employees, "role", min_group)
     report.chart(
         human_value_chain.matrix_chart(roles, t("value_chain.role_title"), t("value_chain.role_axis"), t)
     )
@@ -49,6 +50,7 @@ if human_value_chain.enablement_columns(employees):
                 office=employees["office"].map(lambda key: t(f"office.{key}"), na_action="ignore")
             ),
             "office",
+            min_group,
         )
         report.chart(
             human_value_chain.matrix_chart(

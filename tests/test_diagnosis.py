@@ -144,3 +144,15 @@ def test_themes_differ_only_where_nps_is_linked_to_the_comments():
         ].tolist()
         found.append(differences["significant"].any())
     assert sum(found) / len(found) <= 0.05
+
+
+def test_verbatims_never_carry_e_mails_or_phone_numbers():
+    from cxlib.stats.text import mask_personal_data
+
+    comments = pd.Series(
+        ["Escríbanme a ana.lopez+x@correo.com.mx o al +52 55 1234 5678", "Waited 40 minutes in 2025"]
+    )
+    assert mask_personal_data(comments).tolist() == [
+        "Escríbanme a [e-mail] o al [tel.]",
+        "Waited 40 minutes in 2025",
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -41,12 +43,37 @@ def test_path_coefficients_match_ols_on_standardised_data():
 
 
 def test_thin_cells_show_no_number():
-    employees = pd.DataFrame({"role": ["A"] * 12 + ["B"] * 4, "enable_resolution": [5] * 12 + [1] * 4})
+    employees = pd.DataFrame(
+        {"role": ["A"] * 12 + ["B"] * 4 + ["C"] * 15, "enable_resolution": [5] * 12 + [1] * 4 + [3] * 15}
+    )
     cells = human_value_chain.pillar_role_matrix(employees).set_index("group")
-    assert cells.at["A", "mean"] == 100 and bool(cells.at["A", "shown"]) and bool(cells.at["A", "small"])
+    assert cells.at["C", "mean"] == 50 and bool(cells.at["C", "shown"]) and bool(cells.at["C", "small"])
     assert not bool(cells.at["B", "shown"])
+    # B alone hidden would be recoverable from A, C and the overall mean: A, the smallest, goes too
+    assert not bool(cells.at["A", "shown"])
     figure = human_value_chain.matrix_chart(cells.reset_index(), "t", "g", translator("en"))
     assert "n < 10" in figure.data[0].text[1][0] and np.isnan(figure.data[0].z[1][0])
+
+
+def test_privacy_min_group_hides_small_units_and_outlier_leads():
+    client = load_client(DEMO_CLIENTS_DIR / "northwind")
+    employees = client.tables["employees"]
+    smallest = employees["unit"].value_counts().idxmin()
+    client.tables["employees"] = employees[
+        (employees["unit"] != smallest) | ~employees.index.duplicated()
+    ].copy()
+    keep = employees.index[employees["unit"] == smallest][:3]
+    client.tables["employees"] = pd.concat([employees[employees["unit"] != smallest], employees.loc[keep]])
+    units = human_value_chain.unit_scores(client)
+    assert (
+        units.loc[smallest, "employees_n"] == 3 and units.loc[smallest, ["enps", "enablement"]].isna().all()
+    )
+    table = human_value_chain.explain_outliers(
+        client, units, [u for u in units.index if u != smallest][:2], "enablement", "nps", translator("en")
+    )
+    leads = " ".join(table.iloc[:, -1])
+    sizes = [int(size) for size in re.findall(r"n = (\d+)", leads)]
+    assert sizes and min(sizes) >= client.config.privacy.min_group
 
 
 @pytest.mark.parametrize("slug", ["demo", "northwind"])

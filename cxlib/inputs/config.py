@@ -196,6 +196,12 @@ class SurveyMapping(Strict):
         return value
 
 
+class Privacy(Strict):
+    """Confidentiality of employee results: no group smaller than ``min_group`` is ever shown."""
+
+    min_group: int = Field(5, ge=2)
+
+
 class ClientConfig(Strict):
     """The validated content of ``client.yaml``."""
 
@@ -215,6 +221,7 @@ class ClientConfig(Strict):
     touchpoint_promises: dict[str, str] = Field(default_factory=dict)
     plan_start: dt.date | None = None
     baseline: str | None = None
+    privacy: Privacy = Field(default_factory=Privacy)
 
     @model_validator(mode="after")
     def _locale_matches_language(self) -> ClientConfig:

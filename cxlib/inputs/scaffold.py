@@ -28,6 +28,9 @@ segments: [{segment}]         # segment values as written in the survey's (first
 pillar_targets:
   resolution: 80
 
+# Employee results never describe fewer people than this (units, role × pillar cells, leads).
+privacy: {{min_group: 5}}
+
 # First month of the action plan's roadmap (default: the month after the run).
 # plan_start: 2026-01-01
 

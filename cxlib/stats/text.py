@@ -75,3 +75,15 @@ def themes(comments: pd.Series, language: str) -> pd.DataFrame:
         },
         index=comments.index,
     )
+
+
+#: E-mail addresses and phone numbers (7+ digits, with spaces, dots, dashes, parentheses or a +).
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+PHONE = r"(?<!\w)\+?(?:\(?\d[\d\s().-]{5,}\d)(?!\w)"
+
+
+def mask_personal_data(comments: pd.Series) -> pd.Series:
+    """Comments with e-mail addresses and phone numbers replaced by ``[e-mail]`` and ``[tel.]``,
+    before any verbatim reaches a report (vectorised regular expressions)."""
+    text = comments.astype("string")
+    return text.str.replace(EMAIL, "[e-mail]", regex=True).str.replace(PHONE, "[tel.]", regex=True)

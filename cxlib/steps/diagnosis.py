@@ -38,7 +38,7 @@ from cxlib.stats.metrics import (
     proportion_interval,
     top_two_box,
 )
-from cxlib.stats.text import sentiment, themes
+from cxlib.stats.text import mask_personal_data, sentiment, themes
 
 #: Outcomes for driver analysis, in order of preference.
 OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
@@ -630,7 +630,7 @@ def example_quotes(
             rows.append(
                 {
                     t("diagnosis.col.theme"): t(f"theme.{theme}"),
-                    t("diagnosis.col.quote"): survey.at[index, "comment"],
+                    t("diagnosis.col.quote"): mask_personal_data(survey.loc[[index], "comment"]).iloc[0],
                     t("metric.nps"): t.number(survey.at[index, "nps"]) if "nps" in survey else "–",
                     t("diagnosis.col.sentiment"): t(
                         f"diagnosis.sentiment.{sentiment_frame.at[index, 'label']}"

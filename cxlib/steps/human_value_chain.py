@@ -1,8 +1,12 @@
 """Step 04, the human value chain: employee experience → customer experience → business results.
 
 * Pillar × role: how each role enables each pillar (``enable_<pillar>`` items, 1-5 → 0-100).
-  Cells with fewer than :data:`MIN_CELL` respondents show no number; cells under
-  :data:`~cxlib.stats.estimators.SMALL_SAMPLE` carry a caution.
+  Cells with fewer than :data:`MIN_CELL` respondents (or the client's ``privacy.min_group``, if
+  larger) show no number; where a pillar would hide a single cell, the next smallest is hidden too
+  (complementary suppression), so no hidden cell can be worked out from the others and a total;
+  cells under :data:`~cxlib.stats.estimators.SMALL_SAMPLE` carry a caution.
+* Confidentiality: no employee figure (unit scores, outlier leads, published results) describes
+  fewer people than ``privacy.min_group`` (client.yaml, default 5).
 * Linkage across units: Pearson correlations with Fisher z intervals
   (:func:`cxlib.stats.estimators.fisher_interval`), and a simple path model EX → CX → results: ``CX
   = a·EX``, ``results = c'·EX + b·CX`` on standardised unit scores, with a percentile bootstrap
@@ -41,8 +45,9 @@ def enablement_columns(employees: pd.DataFrame) -> list[str]:
     return [f"enable_{pillar}" for pillar in PILLARS if f"enable_{pillar}" in employees]
 
 
-def pillar_role_matrix(employees: pd.DataFrame, by: str = "role") -> pd.DataFrame:
-    """Long table: per group (role or office) and pillar, the 0-100 enablement mean, sd and n."""
+def pillar_role_matrix(employees: pd.DataFrame, by: str = "role", min_group: int = MIN_CELL) -> pd.DataFrame:
+    """Long table: per group (role or office) and pillar, the 0-100 enablement mean, sd and n;
+    ``shown`` is false for cells under ``max(MIN_CELL, min_group)`` and their complements."""
     columns = enablement_columns(employees)
     long = employees.melt(id_vars=[by], value_vars=columns, var_name="pillar", value_name="score").dropna(
         subset=["score", by]
@@ -50,9 +55,18 @@ def pillar_role_matrix(employees: pd.DataFrame, by: str = "role") -> pd.DataFram
     long["pillar"] = long["pillar"].str.removeprefix("enable_")
     long["score"] = to_hundred(long["score"])
     cells = long.groupby([by, "pillar"], observed=True)["score"].agg(["mean", "std", "count"]).reset_index()
-    cells["shown"] = cells["count"] >= MIN_CELL
+    cells["shown"] = cells["count"] >= max(MIN_CELL, min_group)
     cells["small"] = cells["count"] < SMALL_SAMPLE
-    return cells.rename(columns={by: "group", "count": "n"})
+    return _complementary_suppression(cells.rename(columns={by: "group", "count": "n"}))
+
+
+def _complementary_suppression(cells: pd.DataFrame) -> pd.DataFrame:
+    """Within each pillar, a lone hidden cell takes the smallest shown cell with it, so no hidden
+    value can be recovered from the shown ones and an overall figure."""
+    hidden = (~cells["shown"]).groupby(cells["pillar"]).transform("sum")
+    lone = cells[(hidden == 1) & cells["shown"]]
+    partners = lone.loc[lone.groupby("pillar")["n"].idxmin()].index
+    return cells.assign(shown=cells["shown"] & ~cells.index.isin(partners))
 
 
 def matrix_chart(cells: pd.DataFrame, title: str, group_title: str, t: Translator) -> go.Figure:
@@ -113,7 +127,8 @@ def unit_scores(client: Client) -> pd.DataFrame:
     """Per unit: employee eNPS, engagement and enablement; customer NPS; business results.
 
     Units with fewer than :data:`MIN_UNIT_RESPONSES` survey responses or employee respondents are
-    kept in the table but flagged ``thin`` and left out of the linkage.
+    kept in the table but flagged ``thin`` and left out of the linkage; a unit with fewer employee
+    respondents than ``privacy.min_group`` has no employee figure at all.
     """
     employees = client.tables["employees"]
     frame = pd.DataFrame(index=pd.Index(sorted(employees["unit"].dropna().unique()), name="unit"))
@@ -127,6 +142,8 @@ def unit_scores(client: Client) -> pd.DataFrame:
             frame.index
         )
     frame["employees_n"] = employees["unit"].value_counts().reindex(frame.index).fillna(0).astype(int)
+    private = frame["employees_n"] < client.config.privacy.min_group
+    frame.loc[private, [c for c in ("enps", "engagement", "enablement") if c in frame]] = np.nan
     survey = client.tables["survey"]
     if "nps" in survey and "unit" in survey:
         customer = metric_by(survey, "nps", "unit")
@@ -320,10 +337,11 @@ def explain_outliers(
     usable = units[~units["thin"]]
     rows = []
     for unit in outliers:
-        local = pillar_role_matrix(employees[employees["unit"] == unit])
-        local = local[local["n"] >= 3].set_index(
-            ["group", "pillar"]
-        )  # within one unit, cells are small: shown as a lead, not a number
+        local = pillar_role_matrix(
+            employees[employees["unit"] == unit], min_group=client.config.privacy.min_group
+        )
+        # within one unit cells are small: a lead, never a group under privacy.min_group
+        local = local[local["n"] >= client.config.privacy.min_group].set_index(["group", "pillar"])
         deviation = (local["mean"] - overall.reindex(local.index)).dropna()
         high_ex, high_cx = usable.at[unit, ex] >= usable[ex].mean(), usable.at[unit, cx] >= usable[cx].mean()
         direction = deviation.nlargest(cells) if high_ex else deviation.nsmallest(cells)
