@@ -65,7 +65,9 @@ def test_spanish_excel_csv_is_detected(tmp_path):
 
 
 def test_decode_and_sniff():
-    assert decode_text("año".encode())[1] == "utf-8-sig"
+    assert decode_text("año".encode())[1] == "utf-8"
+    assert decode_text(b"\xef\xbb\xbf" + "año".encode()) == ("año", "utf-8-sig")
+    assert decode_text("año".encode("utf-16")) == ("año", "utf-16")
     assert decode_text("año".encode("cp1252"))[1] == "cp1252"
     assert sniff_separator("a\tb\n1\t2\n") == "\t"
 

@@ -1,30 +1,41 @@
-"""The workshop editor's save and load logic, without a browser."""
+"""The workshop editor cannot lose answers: formats kept, identities matched, merges under a lock,
+conflicts refused, read-only files respected, backups restorable; property-based on random edits."""
 
 from __future__ import annotations
 
+import shutil
+import stat
+import tempfile
+import threading
+from pathlib import Path
+
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cxlib.core.exceptions import CxError
 from cxlib.inputs.client import check_client
-from cxlib.inputs.workshop import AssessmentStore, assessment_editor
+from cxlib.inputs.scaffold import scaffold_client
+from cxlib.inputs.tables import read_table
+from cxlib.inputs.workshop import AssessmentStore, ConflictError, assessment_editor, identity
+
+ITEMS = ["RES1", "TIE1", "EMP1", "INT1"]
 
 
 def test_save_is_atomic_with_backup_and_reloads(scaffolded):
     store = AssessmentStore(scaffolded)
     before = (scaffolded / "assessment.csv").read_text()
+    store.answers_for("Ana López")
     store.save(
         "Ana López",
         "Operations",
         {"RES1": (4, "72% first-contact resolution"), "TIE1": (2, ""), "EMP1": (None, "")},
     )
     assert store.answers_for("Ana López") == {"RES1": (4, "72% first-contact resolution"), "TIE1": (2, "")}
-    backups = list((scaffolded / "backups").iterdir())
+    backups = store.backups()
     assert len(backups) == 1 and backups[0].read_text() == before
-    _, problems = check_client(scaffolded)
-    assert problems == []
-    saved = pd.read_csv(scaffolded / "assessment.csv")
-    assert set(saved["respondent"]) == {"Ana López"}  # the template row was Ana López's too, and is replaced
+    assert check_client(scaffolded)[1] == []
 
 
 def test_bad_answer_is_not_saved(scaffolded):
@@ -33,10 +44,70 @@ def test_bad_answer_is_not_saved(scaffolded):
     with pytest.raises(CxError, match="not saved"):
         store.save("Luis", "IT", {"NOPE1": (3, "")})
     assert (scaffolded / "assessment.csv").read_text() == before
-    assert not (scaffolded / "backups").exists()
+    assert store.backups() == []
 
 
-def test_widget_saves_and_reopens_answers(demo_copy):
+@pytest.mark.parametrize("separator,encoding", [(";", "utf-8"), (";", "cp1252"), ("\t", "utf-8-sig")])
+def test_the_file_keeps_its_separator_encoding_and_other_rows(scaffolded, separator, encoding):
+    path = scaffolded / "assessment.csv"
+    rows = pd.read_csv(path, dtype=str)
+    extra = rows.assign(respondent="Dirección Comercial", area="Ventas", item_id="TIE1", pillar="time_effort")
+    pd.concat([rows, extra]).to_csv(path, sep=separator, encoding=encoding, index=False)
+    store = AssessmentStore(scaffolded)
+    store.answers_for("Consultora")
+    store.save("Consultora", "Taller", {"EMP1": (5, "Visitas con evidencia «completa»")})
+    raw, problems = read_table(path)
+    assert problems == [] and raw.separator == separator and raw.encoding == encoding
+    saved = raw.frame
+    assert len(saved) == 3 and set(saved["respondent"]) == {"Ana López", "Dirección Comercial", "Consultora"}
+    assert check_client(scaffolded)[1] == []
+
+
+def test_identities_are_case_and_accent_insensitive_and_untouched_answers_keep_everything(scaffolded):
+    store = AssessmentStore(scaffolded)
+    original = store.load().iloc[0].to_dict()
+    store.answers_for("ana lopez")
+    store.save("ana lopez", "", {"TIE1": (2, "Queue report")})
+    saved = store.load()
+    assert set(saved["respondent"]) == {"Ana López"}  # the spelling on file is kept
+    untouched = saved[saved["item_id"] == "RES1"].iloc[0].to_dict()
+    assert untouched == original  # area, evidence and date unchanged
+    assert saved.loc[saved["item_id"] == "TIE1", "area"].iloc[0] == original["area"]
+
+
+def test_a_change_made_since_loading_is_not_overwritten(scaffolded):
+    first, second = AssessmentStore(scaffolded), AssessmentStore(scaffolded)
+    first.answers_for("Ana López")
+    second.answers_for("Ana López")
+    first.save("Ana López", "", {"RES1": (5, "Q2 report")})
+    with pytest.raises(ConflictError, match="RES1 .* changed since you loaded"):
+        second.save("Ana López", "", {"RES1": (1, "my view")})
+    second.save("Ana López", "", {"TIE1": (3, "")})  # a different answer merges
+    assert AssessmentStore(scaffolded).answers_for("Ana López") == {"RES1": (5, "Q2 report"), "TIE1": (3, "")}
+
+
+def test_a_read_only_file_is_respected(scaffolded):
+    path = scaffolded / "assessment.csv"
+    before = path.read_text()
+    path.chmod(0o444)
+    store = AssessmentStore(scaffolded)
+    store.answers_for("Luis")
+    with pytest.raises(CxError, match="read-only"):
+        store.save("Luis", "IT", {"TIE1": (3, "")})
+    assert path.read_text() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+def test_backups_can_be_listed_and_restored(scaffolded):
+    store = AssessmentStore(scaffolded)
+    original = (scaffolded / "assessment.csv").read_text()
+    store.answers_for("Luis")
+    store.save("Luis", "IT", {"TIE1": (3, "")})
+    store.restore(store.backups()[0].name)
+    assert (scaffolded / "assessment.csv").read_text() == original
+    assert len(store.backups()) == 2  # the restored-over table was kept too
+
+
+def test_widget_loads_on_choice_and_saves(demo_copy):
     editor = assessment_editor(demo_copy)
     editor.respondent.value = "Consultora"
     editor.area.value = "Taller"
@@ -44,7 +115,69 @@ def test_widget_saves_and_reopens_answers(demo_copy):
     editor.evidence["PER2"].value = "El CRM muestra el historial <completo>"
     editor.save_button.click()
     assert "assessment.csv" in editor.status.value
-    reopened = assessment_editor(demo_copy, respondent="Consultora")
+    reopened = assessment_editor(demo_copy)
+    reopened.respondent.value = "consultora"  # chosen from the list, in any case: loads by itself
     assert reopened.scores["PER2"].value == 5
     assert reopened.evidence["PER2"].value == "El CRM muestra el historial <completo>"
     assert reopened.scores["PER1"].value is None
+
+
+def _fresh_client() -> Path:
+    folder = Path(tempfile.mkdtemp()) / "acme"
+    scaffold_client(folder, "en")
+    return folder
+
+
+def _on_file(folder: Path) -> dict[tuple[str, str], tuple[int, str]]:
+    answers = AssessmentStore(folder).load().fillna("")
+    return {
+        (identity(row.respondent), row.item_id): (int(row.score), row.evidence)
+        for row in answers.itertuples()
+    }
+
+
+respondents = st.sampled_from(["Ana López", "ana lopez", "ANA LÓPEZ", "Luis", "luis ", "CEO"])
+evidence = st.text(alphabet="abc ;,\"'=+-@\n«»ñ", max_size=12).map(str.strip)
+edits = st.lists(st.tuples(respondents, st.sampled_from(ITEMS), st.integers(1, 5), evidence), max_size=8)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits)
+def test_no_sequence_of_edits_loses_an_answer(sequence):
+    folder = _fresh_client()
+    expected = _on_file(folder)
+    for respondent, item, score, text in sequence:
+        store = AssessmentStore(folder)
+        store.answers_for(respondent)
+        store.save(respondent, "Area", {item: (score, text)})
+        expected[(identity(respondent), item)] = (score, text)
+    assert _on_file(folder) == expected
+    shutil.rmtree(folder.parent)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sets(st.tuples(st.sampled_from(["Ana", "Luis", "Eva", "Raúl"]), st.sampled_from(ITEMS)), min_size=2)
+)
+def test_concurrent_saves_of_different_answers_all_survive(saves):
+    folder = _fresh_client()
+    expected = _on_file(folder)
+    errors = []
+
+    def save(respondent: str, item: str) -> None:
+        try:
+            store = AssessmentStore(folder)
+            store.answers_for(respondent)
+            store.save(respondent, "Area", {item: (4, f"{respondent} {item}")})
+        except Exception as error:  # collected, so the assertion names it
+            errors.append(error)
+
+    threads = [threading.Thread(target=save, args=pair) for pair in saves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    expected |= {(identity(r), item): (4, f"{r} {item}") for r, item in saves}
+    assert _on_file(folder) == expected
+    shutil.rmtree(folder.parent)

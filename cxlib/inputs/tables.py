@@ -105,7 +105,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise EncodingError(
             "it contains NUL bytes, as UTF-16 without a byte-order mark does; save it as CSV UTF-8"
         )
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    for encoding in ("utf-8", "cp1252", "latin-1"):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:

@@ -1,19 +1,34 @@
 """Workshop input: fill in the six-pillar self-assessment item by item, with evidence, in JupyterLab.
 
-:class:`AssessmentStore` holds the load and save logic (testable without a browser): saving
-validates the answers, keeps a timestamped backup of the previous table under
-``<client>/backups/`` and replaces the client's ``assessment`` table atomically, in the format it
-already has (CSV or XLSX). :func:`assessment_editor` builds the ipywidgets form on top of it.
+:class:`AssessmentStore` holds the load and save logic (testable without a browser). It reads and
+writes the client's ``assessment`` table through the product's own reader, keeping the file's
+format, encoding and separator. A save can never lose an answer:
+
+* respondents are matched case- and accent-insensitively ("ceo" is "CEO");
+* only the answers a save touches change (score, evidence, area, date); every other answer keeps
+  its area, evidence and date;
+* saving merges by (respondent, item) into the table as it is on disk at that moment, under a lock
+  file, so two people saving at once both keep their answers; an answer someone else changed since
+  this editor loaded it is not overwritten: the save is refused with when and what, to reload;
+* a read-only file or folder gives a message, never a traceback; the table is validated before it
+  replaces the old one, atomically, keeping its permissions;
+* every save keeps a timestamped copy of the previous table under ``<client>/backups/``;
+  :meth:`AssessmentStore.backups` lists them and :meth:`AssessmentStore.restore` puts one back.
+
+:func:`assessment_editor` builds the ipywidgets form on top of it; choosing a respondent loads them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import html
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -22,17 +37,37 @@ import pandas as pd
 from cxlib.core.exceptions import CxError, ValidationError
 from cxlib.core.files import spreadsheet_safe
 from cxlib.core.i18n import translator
-from cxlib.core.method import PILLARS
+from cxlib.core.method import PILLARS, normalise_name
 from cxlib.inputs.client import check_client
 from cxlib.inputs.question_bank import question_bank
 from cxlib.inputs.schema import TABLES
-from cxlib.inputs.tables import find_table
+from cxlib.inputs.tables import RawTable, find_table, read_table
 
 COLUMNS = [column.name for column in TABLES["assessment"].columns]
+#: The formats a save can write back as they are.
+WRITABLE = (".csv", ".xlsx", ".parquet")
+Answers = dict[str, tuple[int | None, str]]
+
+
+class ConflictError(CxError):
+    """Someone changed answers this editor is about to save since it loaded them."""
+
+
+@dataclass
+class Loaded:
+    """What an editor loaded for one respondent: the spelling on file and the answers it saw."""
+
+    respondent: str
+    answers: Answers = field(default_factory=dict)
+
+
+def identity(name: object) -> str:
+    """A respondent's identity: case-, accent- and spacing-insensitive."""
+    return normalise_name(str(name))
 
 
 class AssessmentStore:
-    """Load and save one client's self-assessment answers."""
+    """Load and save one client's self-assessment answers without ever losing one."""
 
     def __init__(self, client_dir: str | Path):
         self.client_dir = Path(client_dir)
@@ -41,6 +76,7 @@ class AssessmentStore:
             raise ValidationError(str(self.client_dir), problems)
         self.config = client.config
         self.bank = question_bank(client.config)
+        self.loaded: dict[str, Loaded] = {}
 
     @property
     def path(self) -> Path:
@@ -50,71 +86,165 @@ class AssessmentStore:
             raise ValidationError(str(self.client_dir), problems)
         return found or self.client_dir / "assessment.csv"
 
+    def _read(self) -> tuple[pd.DataFrame, RawTable | None]:
+        """The table on disk as text cells (canonical columns first), and how it was read."""
+        if not self.path.is_file():
+            return pd.DataFrame(columns=COLUMNS, dtype="string"), None
+        raw, problems = read_table(self.path)
+        if raw is None:
+            if "no data rows" in " ".join(problem.message for problem in problems):
+                return pd.DataFrame(columns=COLUMNS, dtype="string"), None
+            raise ValidationError(str(self.client_dir), problems)
+        frame = raw.frame.astype("string")
+        extra = [column for column in frame.columns if column not in COLUMNS]
+        return frame.reindex(columns=COLUMNS + extra).reset_index(drop=True), raw
+
     def load(self) -> pd.DataFrame:
         """All saved answers as text cells in the canonical columns (empty when none yet)."""
-        if not self.path.is_file():
-            return pd.DataFrame(columns=COLUMNS)
-        reader = pd.read_excel if self.path.suffix == ".xlsx" else pd.read_csv
-        frame = reader(self.path, dtype=str, keep_default_na=False)
-        return frame.reindex(columns=COLUMNS, fill_value="")
+        return self._read()[0]
 
-    def answers_for(self, respondent: str) -> dict[str, tuple[int | None, str]]:
-        """The respondent's saved answers: item id → (score, evidence)."""
+    def respondents(self) -> list[str]:
+        """The respondents on file, as first written."""
+        names = self.load()["respondent"].dropna()
+        return list(dict.fromkeys(names[~names.map(identity).duplicated()]))
+
+    def answers_for(self, respondent: str) -> Answers:
+        """The respondent's saved answers (item id → (score, evidence)), remembered as loaded."""
         saved = self.load()
-        mine = saved[saved["respondent"] == respondent]
-        return {
-            row.item_id: (int(float(row.score)) if row.score else None, row.evidence)
-            for row in mine.itertuples()
+        mine = saved[saved["respondent"].map(identity, na_action="ignore") == identity(respondent)]
+        answers = {
+            row.item_id: (int(float(row.score)) if pd.notna(row.score) else None, row.evidence or "")
+            for row in mine.fillna("").itertuples()
         }
+        spelling = mine["respondent"].iloc[0] if len(mine) else respondent.strip()
+        self.loaded[identity(respondent)] = Loaded(spelling, answers)
+        return answers
 
-    def save(self, respondent: str, area: str, answers: dict[str, tuple[int | None, str]]) -> Path:
-        """Replace the respondent's answers, back up the previous file, and write atomically.
+    def save(self, respondent: str, area: str, answers: Answers) -> Path:
+        """Merge the respondent's answers into the table on disk and write it atomically.
 
-        Unanswered items (score ``None``) are left out. The saved folder is validated before the
-        new file replaces the old one, so a bad save never replaces a good table.
+        Only answers that differ from what was loaded (or that are new) are written; unanswered
+        items (score ``None``) change nothing. The merge happens under a lock, against the table
+        as it is now, so other people's saves are kept.
 
         Raises
         ------
+        ConflictError
+            When an answer being saved was changed on disk since it was loaded.
         CxError
-            When the respondent is empty or an answer is invalid (the previous file is unchanged).
+            When the respondent is empty, an answer is invalid, the format cannot be written, or the
+            file or folder is read-only (the previous file is unchanged in every case).
         """
         if not respondent.strip():
             raise CxError("write the respondent's name before saving")
-        saved = self.load()
-        rows = [
-            {
-                "respondent": respondent,
-                "area": area,
-                "pillar": self.bank["pillar"].get(item),
-                "item_id": item,
-                "score": str(score),
-                "evidence": evidence.strip(),
-                "date": dt.date.today().isoformat(),
-            }
-            for item, (score, evidence) in answers.items()
-            if score is not None
-        ]
-        table = pd.concat(
-            [saved[saved["respondent"] != respondent], pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True
-        )
         target = self.path
-        with tempfile.TemporaryDirectory(dir=self.client_dir) as staging:
+        if target.suffix not in WRITABLE:
+            raise CxError(f"{target.name}: the workshop saves {', '.join(WRITABLE)} tables; convert it first")
+        loaded = self.loaded.get(identity(respondent), Loaded(respondent.strip()))
+        touched = {
+            item: (score, (evidence or "").strip())
+            for item, (score, evidence) in answers.items()
+            if score is not None and (score, (evidence or "").strip()) != loaded.answers.get(item)
+        }
+        if not touched:
+            return target
+        try:
+            with self._lock():
+                table, raw = self._read()
+                self._refuse_conflicts(table, loaded, touched)
+                merged = self._merge(table, loaded.respondent, area.strip(), touched)
+                self._replace(merged, raw, target)
+        except PermissionError as error:
+            raise CxError(
+                f"not saved: {error.filename or self.client_dir} cannot be written (permission denied); "
+                "ask for write access or save a copy of the client folder"
+            ) from error
+        self.loaded[identity(respondent)] = Loaded(loaded.respondent, {**loaded.answers, **touched})
+        return target
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """An exclusive lock on ``<client>/.assessment.lock`` for the read-merge-write of a save."""
+        with open(self.client_dir / ".assessment.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _refuse_conflicts(self, table: pd.DataFrame, loaded: Loaded, touched: Answers) -> None:
+        on_disk = table[table["respondent"].map(identity, na_action="ignore") == identity(loaded.respondent)]
+        changed = []
+        for row in on_disk.fillna("").itertuples():
+            if row.item_id not in touched:
+                continue
+            now = (int(float(row.score)) if row.score else None, row.evidence or "")
+            if now != loaded.answers.get(row.item_id):
+                changed.append(f"{row.item_id} (saved {row.date or 'undated'})")
+        if changed:
+            raise ConflictError(
+                f"not saved: {loaded.respondent}'s answers to {', '.join(changed)} changed since you loaded "
+                f"them ({dt.datetime.fromtimestamp(self.path.stat().st_mtime):%Y-%m-%d %H:%M}); "
+                "press Load to see them, then save again"
+            )
+
+    def _merge(self, table: pd.DataFrame, respondent: str, area: str, touched: Answers) -> pd.DataFrame:
+        """The table with the touched (respondent, item) answers updated or added."""
+        mine = table["respondent"].map(identity, na_action="ignore") == identity(respondent)
+        today = dt.date.today().isoformat()
+        rows = []
+        for item, (score, evidence) in touched.items():
+            existing = table.index[mine & (table["item_id"] == item)]
+            values = {
+                "pillar": self.bank["pillar"].get(item, pd.NA),
+                "score": str(score),
+                "evidence": evidence or pd.NA,
+                "date": today,
+            }
+            if area:
+                values["area"] = area
+            if len(existing):
+                for column, value in values.items():
+                    table.loc[existing, column] = value
+            else:
+                previous_area = table.loc[mine, "area"].dropna()
+                fallback = previous_area.iloc[-1] if len(previous_area) else pd.NA
+                rows.append({"respondent": respondent, "item_id": item, "area": fallback} | values)
+        return pd.concat([table, pd.DataFrame(rows, dtype="string")], ignore_index=True) if rows else table
+
+    def _replace(self, table: pd.DataFrame, raw: RawTable | None, target: Path) -> None:
+        """Validate ``table`` as it would be saved, back the old file up, and swap the new one in."""
+        if target.exists() and not target.stat().st_mode & 0o222:
+            raise CxError(f"not saved: {target.name} is read-only; make it writable or save a copy")
+        with tempfile.TemporaryDirectory(dir=self.client_dir, prefix=".workshop-") as staging:
             trial = Path(staging) / target.name
-            self._write(table, trial)
+            self._write(table, raw, trial)
             self._check(trial)
             if target.is_file():
+                shutil.copymode(target, trial)
                 backups = self.client_dir / "backups"
                 backups.mkdir(exist_ok=True)
                 stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
                 shutil.copy2(target, backups / f"{target.stem}-{stamp}{target.suffix}")
             os.replace(trial, target)
-        return target
 
-    def _write(self, table: pd.DataFrame, path: Path) -> None:
+    def _write(self, table: pd.DataFrame, raw: RawTable | None, path: Path) -> None:
+        """Write in the file's own format, encoding and separator (UTF-8 CSV for a new table)."""
         if path.suffix == ".xlsx":
             spreadsheet_safe(table).to_excel(path, index=False)
+        elif path.suffix == ".parquet":
+            table.to_parquet(path, index=False)
         else:
-            table.to_csv(path, index=False, encoding="utf-8")
+            encoding = raw.encoding if raw and raw.encoding else "utf-8"
+            separator = raw.separator if raw and raw.separator else ","
+            try:
+                table.to_csv(path, index=False, encoding=encoding, sep=separator)
+            except UnicodeEncodeError as error:
+                character = error.object[error.start : error.end]
+                raise CxError(
+                    f"not saved: {path.name} is {encoding} text, which cannot hold {character!r}; remove it, "
+                    "or save the table as CSV UTF-8 first"
+                ) from error
 
     def _check(self, trial: Path) -> None:
         """Validate the assessment as it would be saved, in a copy of the client's configuration."""
@@ -127,6 +257,27 @@ class AssessmentStore:
                 "not saved; the answers have problems:\n" + "\n".join(f"  {problem}" for problem in problems)
             )
 
+    def backups(self) -> list[Path]:
+        """The kept copies of earlier tables, oldest first."""
+        folder = self.client_dir / "backups"
+        return sorted(folder.glob("assessment-*")) if folder.is_dir() else []
+
+    def restore(self, backup: str | Path) -> Path:
+        """Put a kept copy back as the assessment table (the current one is backed up first)."""
+        source = self.client_dir / "backups" / Path(backup).name
+        if not source.is_file():
+            raise CxError(
+                f"no backup named {Path(backup).name}; choose one of {[p.name for p in self.backups()]}"
+            )
+        target = self.client_dir / f"assessment{source.suffix}"
+        with self._lock():
+            raw, problems = read_table(source)
+            if raw is None:
+                raise ValidationError(str(source), problems)
+            self._replace(raw.frame.astype("string").reset_index(drop=True), raw, target)
+        self.loaded.clear()
+        return target
+
 
 @dataclass
 class AssessmentEditor:
@@ -135,7 +286,7 @@ class AssessmentEditor:
     widget: widgets.VBox
     scores: dict[str, widgets.ToggleButtons]
     evidence: dict[str, widgets.Textarea]
-    respondent: widgets.Text
+    respondent: widgets.Combobox
     area: widgets.Text
     status: widgets.HTML
     load_button: widgets.Button
@@ -148,12 +299,17 @@ class AssessmentEditor:
 def assessment_editor(client_dir: str | Path, respondent: str = "", area: str = "") -> AssessmentEditor:
     """An ipywidgets form: one row per question (score 1-5 and evidence), grouped by pillar.
 
-    Typing a respondent's name and pressing "Load" shows their saved answers; "Save" writes them
-    through :class:`AssessmentStore`.
+    Choosing or typing a respondent loads their saved answers ("Load" reloads); "Save" merges them
+    through :class:`AssessmentStore`. Every outcome, including a refusal, shows in the status line.
     """
     store = AssessmentStore(client_dir)
     t = translator(store.config.language, store.config.locale)
-    who = widgets.Text(value=respondent, description=t("workshop.respondent"))
+    who = widgets.Combobox(
+        value=respondent,
+        options=store.respondents(),
+        description=t("workshop.respondent"),
+        ensure_option=False,
+    )
     where = widgets.Text(value=area, description=t("workshop.area"))
     status = widgets.HTML()
     scores: dict[str, widgets.ToggleButtons] = {}
@@ -180,8 +336,15 @@ def assessment_editor(client_dir: str | Path, respondent: str = "", area: str = 
         sections.append(widgets.VBox(rows))
     accordion = widgets.Accordion(children=sections, titles=tuple(t(f"pillar.{p}") for p in PILLARS))
 
+    def show_error(error: CxError) -> None:
+        status.value = f'<span style="color:#922B21">{html.escape(str(error))}</span>'
+
     def load(_=None) -> None:
-        saved = store.answers_for(who.value.strip())
+        try:
+            saved = store.answers_for(who.value.strip())
+        except CxError as error:
+            show_error(error)
+            return
         for item in scores:
             scores[item].value, evidence[item].value = saved.get(item, (None, ""))
         status.value = html.escape(t("workshop.loaded", n=len(saved)))
@@ -193,14 +356,22 @@ def assessment_editor(client_dir: str | Path, respondent: str = "", area: str = 
                 where.value.strip(),
                 {item: (scores[item].value, evidence[item].value) for item in scores},
             )
-            status.value = html.escape(t("workshop.saved", file=path.name))
         except CxError as error:
-            status.value = f'<span style="color:#922B21">{html.escape(str(error))}</span>'
+            show_error(error)
+            return
+        who.options = store.respondents()
+        status.value = html.escape(t("workshop.saved", file=path.name))
 
     load_button = widgets.Button(description=t("workshop.load"))
     save_button = widgets.Button(description=t("workshop.save"), button_style="primary")
     load_button.on_click(load)
     save_button.on_click(save)
+
+    def chosen(change: dict) -> None:  # choosing a respondent on file loads them
+        if identity(change["new"]) in {identity(name) for name in who.options}:
+            load()
+
+    who.observe(chosen, names="value")
     if respondent:
         load()
     layout = widgets.VBox([widgets.HBox([who, where, load_button, save_button]), status, accordion])
