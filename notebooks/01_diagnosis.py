@@ -140,6 +140,8 @@ if "segment" in survey:
     report.heading("diagnosis.profile_heading")
     for dimension in client.segment_dimensions:
         report.table(diagnosis.segment_profile(client, t, dimension))
+        takeaway, facts = diagnosis.profile_takeaway(client, t, dimension)
+        report.say(takeaway, **facts)
 
 # %%
 report.heading("diagnosis.emotions_heading")

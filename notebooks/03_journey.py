@@ -73,6 +73,8 @@ report.heading("journey.scorecard_heading")
 if report.require("interactions"):
     report.say("journey.scorecard_text")
     report.table(journey.scorecard_table(card, t))
+    takeaway, facts = journey.scorecard_takeaway(card, t)
+    report.say(takeaway, **facts)
 
 # %%
 report.heading("journey.monitoring_heading", anchor="alerts")

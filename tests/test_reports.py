@@ -351,3 +351,14 @@ def test_a_one_row_client_runs_every_step_with_cautions(scaffolded, tmp_path):
     assert "Only 0 units have at least 10 customer and employee responses" in chain
     diagnosis = (out / "acme" / "01_diagnosis.html").read_text(encoding="utf-8")
     assert "⚠ n &lt; 30: small sample" in diagnosis or "⚠ n < 30: small sample" in diagnosis
+
+
+def test_no_workbook_the_reports_produce_holds_a_formula(demo_reports):
+    """Every .xlsx a run writes is scanned: client text never becomes a live formula."""
+    import openpyxl
+
+    workbooks = sorted(demo_reports.glob("*/*.xlsx"))
+    assert workbooks
+    for path in workbooks:
+        cells = [cell for sheet in openpyxl.load_workbook(path) for row in sheet.iter_rows() for cell in row]
+        assert not [cell.coordinate for cell in cells if cell.data_type == "f"], path.name

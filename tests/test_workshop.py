@@ -181,3 +181,17 @@ def test_concurrent_saves_of_different_answers_all_survive(saves):
     expected |= {(identity(r), item): (4, f"{r} {item}") for r, item in saves}
     assert _on_file(folder) == expected
     shutil.rmtree(folder.parent)
+
+
+def test_a_workshop_workbook_stores_formulas_as_text(scaffolded):
+    import openpyxl
+
+    path = scaffolded / "assessment.xlsx"
+    pd.read_csv(scaffolded / "assessment.csv", dtype=str).to_excel(path, index=False)
+    (scaffolded / "assessment.csv").unlink()
+    store = AssessmentStore(scaffolded)
+    store.answers_for("=cmd|' /C calc'!A0")
+    store.save("=cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")', {"TIE1": (3, "+1+1")})
+    cells = [cell for row in openpyxl.load_workbook(path).active.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert "'+1+1" in {cell.value for cell in cells}

@@ -116,13 +116,21 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def sniff_separator(text: str) -> str:
-    """Pick the field separator among ``, ; tab |`` from the first lines of a CSV."""
+    """Pick the field separator among ``, ; tab |``.
+
+    The header row decides when one candidate clearly dominates it: column names hold no free text,
+    while data cells (evidence, comments) may hold any of the candidates. Otherwise the first lines
+    go to :class:`csv.Sniffer`.
+    """
+    header = text.splitlines()[0] if text else ""
+    counts = sorted(((header.count(candidate), candidate) for candidate in ",;\t|"), reverse=True)
+    if counts[0][0] > 0 and counts[0][0] > counts[1][0]:
+        return counts[0][1]
     sample = "\n".join(text.splitlines()[:20])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        header = text.splitlines()[0] if text else ""
-        return max(",;\t|", key=header.count)
+        return counts[0][1]
 
 
 def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:

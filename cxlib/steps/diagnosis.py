@@ -20,7 +20,7 @@ from scipy import stats as scipy_stats
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
-from cxlib.render.charts import interval_bars
+from cxlib.render.charts import interval_bars, interval_takeaway
 from cxlib.stats.drivers import R2_FLOOR, priority_matrix, relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.metrics import (
@@ -503,6 +503,16 @@ def segment_profile(client: Client, t: Translator, by: str = "segment") -> pd.Da
         row[t("diagnosis.col.caution")] = t("diagnosis.small") if len(group) < SMALL_SAMPLE else ""
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def profile_takeaway(client: Client, t: Translator, by: str = "segment") -> tuple[str, dict[str, str]]:
+    """What a segment profile shows: the segments with the highest and lowest headline metric, with
+    intervals, and whether they are apart (:func:`cxlib.render.charts.interval_takeaway`)."""
+    metric = next(name for name in OUTCOMES + ("ces",) if name in client.tables["survey"])
+    table = breakdown(client, metric, by)
+    return interval_takeaway(
+        table, t(f"metric.{metric}"), t(f"overview.axis.{by}"), t, 2 if metric == "ces" else 1
+    )
 
 
 def comment_analysis(client: Client) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -345,6 +345,24 @@ def scorecard(client: Client, run: MonitoringRun) -> pd.DataFrame:
     return card.sort_values("rank")
 
 
+def scorecard_takeaway(card: pd.DataFrame, t: Translator) -> tuple[str, dict[str, str]]:
+    """What the scorecard shows: touchpoints in alarm and on watch, and the lowest mean score."""
+    scored = card.dropna(subset=["score"])
+    lowest = scored["score"].idxmin() if len(scored) else None
+    values = {
+        "n": t.number(len(card)),
+        "alarm": t.number(int((card["status"] == "alarm").sum())),
+        "watch": t.number(int((card["status"] == "watch").sum())),
+    }
+    if lowest is None:
+        return "journey.takeaway.scorecard_unscored", values
+    row = scored.loc[lowest]
+    values["lowest"] = (
+        f"{row['touchpoint']} ({lowest}): {t.interval(row['score'], row['score_low'], row['score_high'], 2)}"
+    )
+    return "journey.takeaway.scorecard", values
+
+
 def scorecard_table(card: pd.DataFrame, t: Translator) -> pd.DataFrame:
     """The scorecard formatted for the report."""
     table = pd.DataFrame(
