@@ -16,14 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
 from cxlib.core.i18n import Translator
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
 from cxlib.stats.estimators import SMALL_SAMPLE
-from cxlib.stats.metrics import difference_test, nps_components
+from cxlib.stats.metrics import bonferroni, difference_test, nps_components, simultaneous_level
 
 TOP = 2
 
@@ -261,11 +260,12 @@ def _bonferroni(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     tests = len(table)
     if not tests:
         return table.assign(p_adjusted=[], significant=[])
-    widen = scipy_stats.norm.ppf(1 - alpha / (2 * tests)) / scipy_stats.norm.ppf(1 - alpha / 2)
+    level = simultaneous_level(1 - alpha, tests)
+    widen = scipy_stats.norm.ppf(0.5 + level / 2) / scipy_stats.norm.ppf(1 - alpha / 2)
     half = (table["high"] - table["low"]) / 2 * widen
     centre = (table["high"] + table["low"]) / 2
     table = table.assign(low=centre - half, high=centre + half)
-    table["p_adjusted"] = multipletests(table["p_value"], method="bonferroni")[1]
+    table["p_adjusted"] = bonferroni(table["p_value"])
     table["significant"] = table["p_adjusted"] < alpha
     return table
 

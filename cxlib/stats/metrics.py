@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
-from statsmodels.stats.multitest import multipletests
 
 from cxlib.stats.estimators import SMALL_SAMPLE, wilson_interval
 
@@ -255,6 +254,19 @@ def metric_by(
     return result.sort_index()
 
 
+def simultaneous_level(confidence: float, tests: int) -> float:
+    """The per-test confidence level that gives ``tests`` Bonferroni simultaneous intervals of joint
+    level ``confidence`` (Dunn, O. J. (1961), Multiple comparisons among means, *JASA* 56(293),
+    52-64): with p-values multiplied by ``tests``, "significant" and "the interval excludes 0" agree."""
+    return 1 - (1 - confidence) / max(tests, 1)
+
+
+def bonferroni(p_values) -> np.ndarray:
+    """Bonferroni-adjusted p-values: each multiplied by the number of tests, capped at 1."""
+    p_values = np.asarray(p_values, dtype=float)
+    return np.minimum(p_values * len(p_values), 1.0)
+
+
 def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) -> pd.DataFrame:
     """Each group's NPS against the rest of the sample, corrected for testing every group.
 
@@ -271,7 +283,7 @@ def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) ->
     value_in, _, _, var_in = nps_components(inside["det"], inside["pas"], inside["pro"], confidence)
     value_out, _, _, var_out = nps_components(outside["det"], outside["pas"], outside["pro"], confidence)
     testable = inside.sum(axis=1).gt(0) & outside.sum(axis=1).gt(0)
-    simultaneous = 1 - (1 - confidence) / max(int(testable.sum()), 1)
+    simultaneous = simultaneous_level(confidence, int(testable.sum()))
     test = difference_test(value_in, value_out, var_in, var_out, simultaneous)
     result = pd.DataFrame(
         {
@@ -288,7 +300,6 @@ def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) ->
     testable &= result["p_value"].notna()
     result["p_adjusted"] = np.nan
     if testable.any():
-        adjusted = multipletests(result.loc[testable, "p_value"], method="bonferroni")[1]
-        result.loc[testable, "p_adjusted"] = adjusted
+        result.loc[testable, "p_adjusted"] = bonferroni(result.loc[testable, "p_value"])
     result["significant"] = result["p_adjusted"] < 1 - confidence
     return result

@@ -25,6 +25,7 @@ from cxlib.stats.drivers import R2_FLOOR, priority_matrix, relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.metrics import (
     Estimate,
+    bonferroni,
     csat,
     difference_test,
     mean,
@@ -36,6 +37,7 @@ from cxlib.stats.metrics import (
     nps_segment_tests,
     proportion,
     proportion_interval,
+    simultaneous_level,
     top_two_box,
 )
 from cxlib.stats.text import mask_personal_data, sentiment, themes
@@ -563,12 +565,13 @@ def theme_differences(client: Client, theme_frame: pd.DataFrame, alpha: float = 
     inside = nps_components(mentioned["det"], mentioned["pas"], mentioned["pro"])
     outside = nps_components(rest["det"], rest["pas"], rest["pro"])
     used = mentioned.sum(axis=1).gt(0) & rest.sum(axis=1).gt(0)
-    test = difference_test(inside[0], outside[0], inside[3], outside[3], 1 - alpha / max(int(used.sum()), 1))
+    level = simultaneous_level(1 - alpha, int(used.sum()))
+    test = difference_test(inside[0], outside[0], inside[3], outside[3], level)
     table = pd.DataFrame(
         {"difference": test.difference, "low": test.low, "high": test.high, "n": mentioned.sum(axis=1)},
         index=theme_frame.columns,
     )[used.to_numpy()]
-    table["p_adjusted"] = np.minimum(test.p_value[used.to_numpy()] * len(table), 1.0)
+    table["p_adjusted"] = bonferroni(test.p_value[used.to_numpy()])
     table["significant"] = table["p_adjusted"] < alpha
     return table
 
