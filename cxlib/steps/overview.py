@@ -10,12 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
-import statsmodels.api as sm
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.inputs.tables import TABLE_NAMES
 from cxlib.render.charts import interval_bars, with_takeaway
+from cxlib.stats.drivers import relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, share_table
 from cxlib.steps import STEPS
 
@@ -276,8 +276,9 @@ def _answer_columns(client: Client) -> list[str]:
 
 
 def outcome_relation(client: Client) -> dict[str, float] | None:
-    """Does the outcome relate to the pillar items at all? OLS of the outcome on every item with
-    the overall F test (complete cases). ``None`` without an outcome or with too few cases.
+    """Does the outcome relate to the pillar items at all? The R² of the linear model of the outcome
+    on every item and its overall F test (complete cases), as :func:`cxlib.stats.drivers.relative_weights`
+    computes them for the drivers. ``None`` without an outcome or with too few cases.
 
     A p-value above :data:`RELATION_ALPHA` means the items jointly explain no more of the outcome
     than chance would: any driver ranking on these data is noise (Fox, J. (2016), *Applied
@@ -290,10 +291,11 @@ def outcome_relation(client: Client) -> dict[str, float] | None:
         return None
     frame = survey[[outcome, *items]].astype("float64").dropna()
     frame = frame.loc[:, frame.nunique() > 1]
-    if outcome not in frame or frame.shape[1] < 2 or len(frame) <= frame.shape[1] + 1:
+    predictors = [column for column in frame.columns if column != outcome]
+    if outcome not in frame or not predictors or len(frame) <= len(predictors) + 2:
         return None
-    fit = sm.OLS(frame[outcome], sm.add_constant(frame.drop(columns=outcome))).fit()
-    return {"outcome": outcome, "r2": float(fit.rsquared), "p": float(fit.f_pvalue), "n": int(fit.nobs)}
+    fit = relative_weights(frame, outcome, predictors, bootstrap=0).attrs
+    return {"outcome": outcome, "r2": fit["r2"], "p": fit["f_p"], "n": fit["n"]}
 
 
 def data_checks(client: Client, t: Translator) -> pd.DataFrame:
