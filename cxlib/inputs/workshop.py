@@ -61,6 +61,12 @@ class Loaded:
     answers: Answers = field(default_factory=dict)
 
 
+def _answer(row) -> tuple[int | None, str]:
+    """A saved row as (score, evidence), the form an editor shows and compares."""
+    score = row.score if pd.notna(row.score) and row.score != "" else None
+    return (int(float(score)) if score is not None else None, row.evidence if pd.notna(row.evidence) else "")
+
+
 def identity(name: object) -> str:
     """A respondent's identity: case-, accent- and spacing-insensitive."""
     return normalise_name(str(name))
@@ -112,10 +118,7 @@ class AssessmentStore:
         """The respondent's saved answers (item id → (score, evidence)), remembered as loaded."""
         saved = self.load()
         mine = saved[saved["respondent"].map(identity, na_action="ignore") == identity(respondent)]
-        answers = {
-            row.item_id: (int(float(row.score)) if pd.notna(row.score) else None, row.evidence or "")
-            for row in mine.fillna("").itertuples()
-        }
+        answers = {row.item_id: _answer(row) for row in mine.itertuples()}
         spelling = mine["respondent"].iloc[0] if len(mine) else respondent.strip()
         self.loaded[identity(respondent)] = Loaded(spelling, answers)
         return answers
@@ -178,8 +181,7 @@ class AssessmentStore:
         for row in on_disk.fillna("").itertuples():
             if row.item_id not in touched:
                 continue
-            now = (int(float(row.score)) if row.score else None, row.evidence or "")
-            if now != loaded.answers.get(row.item_id):
+            if _answer(row) != loaded.answers.get(row.item_id):
                 changed.append(f"{row.item_id} (saved {row.date or 'undated'})")
         if changed:
             raise ConflictError(

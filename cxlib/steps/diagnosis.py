@@ -554,16 +554,23 @@ def sentiment_chart(client: Client, sentiment_frame: pd.DataFrame, t: Translator
     )
 
 
-def theme_differences(client: Client, theme_frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """Per mentioned theme: NPS of those who mention it minus the rest's (Rocks 2016 two-sample
-    test), with Bonferroni-adjusted p-values and simultaneous intervals across themes (Dunn 1961),
-    so ``significant`` holds exactly when the interval excludes 0."""
+def _theme_nps(client: Client, theme_frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, tuple, tuple]:
+    """Per theme: NPS-group counts of those who mention it and of the rest, and each side's
+    :func:`~cxlib.stats.metrics.nps_components` (one matrix product for all themes)."""
     scores = client.tables["survey"].loc[theme_frame.index, "nps"]
     groups = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9}).astype(int)
     mentioned = theme_frame.astype(int).T @ groups
     rest = groups.sum() - mentioned
     inside = nps_components(mentioned["det"], mentioned["pas"], mentioned["pro"])
     outside = nps_components(rest["det"], rest["pas"], rest["pro"])
+    return mentioned, rest, inside, outside
+
+
+def theme_differences(client: Client, theme_frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Per mentioned theme: NPS of those who mention it minus the rest's (Rocks 2016 two-sample
+    test), with Bonferroni-adjusted p-values and simultaneous intervals across themes (Dunn 1961),
+    so ``significant`` holds exactly when the interval excludes 0."""
+    mentioned, rest, inside, outside = _theme_nps(client, theme_frame)
     used = mentioned.sum(axis=1).gt(0) & rest.sum(axis=1).gt(0)
     level = simultaneous_level(1 - alpha, int(used.sum()))
     test = difference_test(inside[0], outside[0], inside[3], outside[3], level)
@@ -591,14 +598,7 @@ def theme_takeaway(client: Client, theme_frame: pd.DataFrame, t: Translator) -> 
 
 def theme_table(client: Client, theme_frame: pd.DataFrame, t: Translator) -> pd.DataFrame:
     """Per theme: mentions, share of comments, NPS of those who mention it against those who do not."""
-    scores = client.tables["survey"].loc[theme_frame.index, "nps"]
-    groups = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9}).astype(int)
-    mentioned = theme_frame.astype(int).T @ groups  # themes × NPS groups, one matrix product
-    counts = {name: mentioned[name] for name in groups} | {
-        f"{name}_rest": groups[name].sum() - mentioned[name] for name in groups
-    }
-    inside = nps_components(counts["det"], counts["pas"], counts["pro"])
-    outside = nps_components(counts["det_rest"], counts["pas_rest"], counts["pro_rest"])
+    _, _, inside, outside = _theme_nps(client, theme_frame)
     mentions = theme_frame.sum()
     rows = []
     for position, theme in enumerate(theme_frame.columns):

@@ -230,7 +230,8 @@ def employees_chart(client: Client, t: Translator) -> go.Figure:
     """Employee-survey respondents per unit, stacked by role."""
     employees = client.tables["employees"]
     counts = employees.groupby(["unit", "role"], observed=True).size().rename("n").reset_index()
-    order = employees["unit"].value_counts().index
+    per_unit = employees["unit"].value_counts()
+    order = per_unit.index
     figure = px.bar(
         counts,
         x="n",
@@ -246,7 +247,6 @@ def employees_chart(client: Client, t: Translator) -> go.Figure:
     )
     figure.update_yaxes(categoryorder="array", categoryarray=list(order[::-1]))
     figure.update_layout(height=max(360, 80 + 28 * len(order)))
-    per_unit = employees["unit"].value_counts()
     return with_takeaway(
         figure,
         "overview.takeaway.employees",
