@@ -1,19 +1,30 @@
 """Public import path kept for users' notebooks, which call ``cxlib.text.sentiment`` and
 ``cxlib.text.themes``.
 
-The code lives in :mod:`cxlib.stats.text`; this module only re-exports its public API.
+The code lives in :mod:`cxlib.stats.text` and :mod:`cxlib.stats.personal_data`; this module only
+re-exports their public API.
 """
 
+from cxlib.stats.personal_data import mask_personal_data
 from cxlib.stats.text import (
+    calibrated_sentiment,
+    discover_themes,
     fold,
-    lexicon,
+    keyword_themes,
+    named_themes,
+    rating_labels,
     sentiment,
     themes,
 )
 
 __all__ = [
+    "calibrated_sentiment",
+    "discover_themes",
     "fold",
-    "lexicon",
+    "keyword_themes",
+    "mask_personal_data",
+    "named_themes",
+    "rating_labels",
     "sentiment",
     "themes",
 ]

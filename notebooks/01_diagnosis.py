@@ -145,16 +145,25 @@ if "segment" in survey:
 
 # %%
 report.heading("diagnosis.emotions_heading")
-if "comment" in survey and survey["comment"].notna().any():
-    sentiment, themes = diagnosis.comment_analysis(client)
-    report.say("diagnosis.emotions_text", n=t.number(len(sentiment)))
+if not client.comments().empty:
+    comments = diagnosis.comment_analysis(client)
+    report.say("diagnosis.emotions_text", n=t.number(len(comments.comments)))
+    method, facts = diagnosis.sentiment_method(comments, t)
+    report.say(method, **facts)
+    report.say("diagnosis.themes_discovered" if comments.discovered else "diagnosis.themes_keywords")
     if "nps" in survey:
-        report.chart(diagnosis.sentiment_chart(client, sentiment, t))
-        report.table(diagnosis.theme_table(client, themes, t))
-        takeaway, facts = diagnosis.theme_takeaway(client, themes, t)
+        report.chart(diagnosis.sentiment_chart(client, comments.sentiment, t))
+        report.table(diagnosis.theme_table(client, comments, t))
+        takeaway, facts = diagnosis.theme_takeaway(client, comments, t)
         report.say(takeaway, **facts)
+    if diagnosis.hidden_theme_count(comments):
+        report.caution(
+            "diagnosis.themes_hidden",
+            count=t.number(diagnosis.hidden_theme_count(comments)),
+            minimum=t.number(diagnosis.MIN_THEME_MENTIONS),
+        )
     report.heading("diagnosis.quotes_heading", level=3)
-    report.table(diagnosis.example_quotes(client, sentiment, themes, t))
+    report.table(diagnosis.example_quotes(client, comments, t))
 else:
     report.caution("diagnosis.no_comments")
 

@@ -16,7 +16,15 @@ import pandas as pd
 
 from cxlib.core.exceptions import Problem, ValidationError
 from cxlib.core.method import normalise_name
-from cxlib.inputs.config import ClientConfig, ColumnMapping, Scale, code_key, load_config, parse_scale
+from cxlib.inputs.config import (
+    CLIENT_CONFIG_NAME,
+    ClientConfig,
+    ColumnMapping,
+    Scale,
+    code_key,
+    load_config,
+    parse_scale,
+)
 from cxlib.inputs.question_bank import check_items, question_bank
 from cxlib.inputs.schema import (
     SURVEY_FIELDS,
@@ -30,6 +38,8 @@ from cxlib.inputs.schema import (
     type_table,
 )
 from cxlib.inputs.tables import TABLE_NAMES, RawTable, find_table, read_table
+from cxlib.stats.personal_data import mask_personal_data
+from cxlib.stats.text import named_themes
 
 #: (table, column, referenced table, referenced column): values must exist in the referenced table.
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
@@ -76,6 +86,16 @@ class Client:
     #: A hash of each raw survey row over every export column but those unique to each row (ids,
     #: row counters), so repeated submissions can be found on all the data, not only the mapped part.
     survey_fingerprints: pd.Series | None = None
+
+    def comments(self) -> pd.Series:
+        """The survey's non-empty comments with personal data masked
+        (:func:`~cxlib.stats.personal_data.mask_personal_data`): the only form in which comments
+        are analysed or shown."""
+        survey = self.tables.get("survey")
+        if survey is None or "comment" not in survey:
+            return pd.Series(dtype="string")
+        comments = survey["comment"].dropna()
+        return mask_personal_data(comments[comments.str.strip().ne("")])
 
     def report_labels(self, language: str) -> dict[str, str]:
         """The client's texts in ``language``, for :meth:`Translator.with_labels` (client data, so
@@ -363,6 +383,25 @@ def _row_fingerprints(frame: pd.DataFrame) -> pd.Series:
     return pd.util.hash_pandas_object(frame[repeating], index=False)
 
 
+def _check_theme_names(client: Client) -> list[Problem]:
+    """``comments.names`` must name themes that discovery finds in these comments."""
+    settings = client.config.comments
+    if not settings.names or settings.keywords:
+        return []
+    _, discovered = named_themes(client.comments(), client.config.language, settings.theme_count)
+    unknown = [name for name in settings.names if name not in discovered]
+    listed = "; ".join(discovered) or "none (too few comments)"
+    return [
+        Problem(
+            CLIENT_CONFIG_NAME,
+            None,
+            "comments.names",
+            f"{name!r} is not a theme found in the comments; the themes are: {listed}",
+        )
+        for name in unknown
+    ]
+
+
 def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     """Validate a client folder; return the loaded client (``None`` if unusable) and all problems."""
     config, problems = load_config(client_dir)
@@ -390,6 +429,7 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
         client.sources[name] = path
     _check_references(client, collectors)
     problems += _check_promises(client)
+    problems += _check_theme_names(client)
     if "assessment" in client.tables:
         _check_assessment_items(client, collectors["assessment"])
     for collector in collectors.values():

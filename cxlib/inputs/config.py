@@ -202,6 +202,21 @@ class Privacy(Strict):
     min_group: int = Field(5, ge=2)
 
 
+class Comments(Strict):
+    """How the survey's comments are read (``comments:`` in ``client.yaml``).
+
+    Themes are discovered in the comments (``theme_count`` of them, named by their top terms)
+    unless ``keywords`` lists them (theme → words or phrases). ``names`` renames discovered themes
+    by their shown name; giving several the same new name merges them.
+    """
+
+    theme_count: int = Field(8, ge=2, le=20)
+    names: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
+    keywords: dict[str, Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]] = Field(
+        default_factory=dict
+    )
+
+
 class ClientConfig(Strict):
     """The validated content of ``client.yaml``."""
 
@@ -222,6 +237,7 @@ class ClientConfig(Strict):
     plan_start: dt.date | None = None
     baseline: str | None = None
     privacy: Privacy = Field(default_factory=Privacy)
+    comments: Comments = Field(default_factory=Comments)
 
     @model_validator(mode="after")
     def _locale_matches_language(self) -> ClientConfig:

@@ -1,28 +1,65 @@
-"""Offline sentiment and themes of free-text comments, in Spanish and English.
+"""Sentiment of free-text comments in Spanish and English, and the themes they mention.
 
-A lexicon approach (``cxlib/lexicon.yaml``): whole-word matches after lowercasing and accent
-folding, with simple negation (a positive word within two words after a negator counts as
-negative), in the spirit of Hu, M. & Liu, B. (2004), Mining and summarizing customer reviews,
-*KDD '04*, 168-177, and Taboada et al. (2011), Lexicon-based methods for sentiment analysis,
-*Computational Linguistics* 37(2), 267-307. Everything is vectorised with pandas string methods;
-nothing is downloaded.
+Sentiment is lexicon- and rule-based, vectorised over tokens with pandas:
+
+- **Lexicons**: English uses VADER's lexicon (Hutto, C. J. & Gilbert, E. (2014), VADER: a
+  parsimonious rule-based model for sentiment analysis of social media text, *ICWSM-14*), read from
+  the ``vaderSentiment`` package. Spanish uses ElhPolar (Saralegi, X. & San Vicente, I. (2013),
+  Elhuyar at TASS 2013, *SEPLN TASS workshop*, 143-150; LGPLLR, shipped in ``lexicons/``), a
+  lemma lexicon matched on the word or, failing that, on its Snowball stem (Porter, M. F. (2001),
+  *Snowball: a language for stemming algorithms*). ``lexicon.yaml`` adds customer-service
+  multi-word expressions ("on hold", "nobody called me back", "sin problemas").
+- **Rules** (VADER's, Hutto & Gilbert 2014, section 3; Taboada, M. et al. (2011), Lexicon-based
+  methods for sentiment analysis, *Computational Linguistics* 37(2), 267-307): a negator up to three
+  words before a sentiment word in the same clause flips and dampens it (×-0.74); an intensifier or
+  downtoner just before it adds or removes 0.293; in a sentence with a contrast word ("but", "pero",
+  "sin embargo") the words before it count ×0.5 and those after ×1.5. The sum is normalised to
+  VADER's compound score in (-1, 1) and labelled with VADER's thresholds (±0.05).
+
+When comments come with a rating, :func:`calibrated_sentiment` also fits a TF-IDF word and
+character n-gram logistic regression on the client's own comments (scikit-learn) and keeps it only
+where its cross-validated performance beats both the lexicon and the majority class.
+
+Themes are either configured keyword lists, matched as whole phrases (:func:`keyword_themes`), or
+discovered in the comments by non-negative matrix factorisation of TF-IDF unigrams and bigrams
+(:func:`discover_themes`; Lee, D. D. & Seung, H. S. (1999), Learning the parts of objects by
+non-negative matrix factorization, *Nature* 401, 788-791). Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import snowballstemmer
+import stopwordsiso
 import yaml
+from scipy.stats import binomtest
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline, make_union
+from vaderSentiment import vaderSentiment as vader
 
-
-@lru_cache(maxsize=1)
-def lexicon() -> dict:
-    """The sentiment and theme word lists."""
-    return yaml.safe_load(Path(__file__).with_name("lexicon.yaml").read_text(encoding="utf-8"))
+LABELS = ("negative", "neutral", "positive")
+#: VADER's normalisation constant and label thresholds (Hutto & Gilbert 2014).
+VADER_ALPHA = 15.0
+VADER_THRESHOLD = 0.05
+#: Valence given to ElhPolar's positive and negative entries, on VADER's -4..4 scale.
+ELHPOLAR_VALENCE = 2.0
+NEGATION_SCOPE = 3
+CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5
+TOKEN = r"[a-z0-9_']+|[.!?;:,]"
+SENTENCE_END = (".", "!", "?")
+CLAUSE_END = (".", "!", "?", ";", ":", ",")
+STEMMERS = {"es": "spanish", "en": "english"}
 
 
 def fold(text: pd.Series) -> pd.Series:
@@ -36,54 +73,409 @@ def fold(text: pd.Series) -> pd.Series:
     )
 
 
-def _words(words: list[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+def _fold_word(word: str) -> str:
+    return fold(pd.Series([word])).iloc[0]
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    """Negators, boosters, contrast words and phrases of ``lexicon.yaml``."""
+    return yaml.safe_load(Path(__file__).with_name("lexicon.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=2)
+def _language_lexicon(language: str) -> tuple[dict[str, float], dict[str, float], tuple[str, ...]]:
+    """(word → valence, stem → valence, phrases to join) for one language, all accent-folded.
+
+    Phrases (multi-word entries) are joined with ``_`` before tokenising so that they score once.
+    """
+    config = rules()
+    if language == "en":
+        words: dict[str, float] = {}
+        for line in (files("vaderSentiment") / "vader_lexicon.txt").read_text(encoding="utf-8").splitlines():
+            word, valence = line.split("\t")[:2]
+            words[word] = float(valence)
+    else:
+        table = pd.read_csv(
+            Path(__file__).with_name("lexicons") / "elhpolar_es.tsv",
+            sep="\t",
+            names=["entry", "polarity"],
+            dtype=str,
+        )
+        entries = fold(table["entry"]).str.replace("_", " ")
+        valence = np.where(table["polarity"] == "positive", ELHPOLAR_VALENCE, -ELHPOLAR_VALENCE)
+        words = dict(zip(entries, valence.tolist(), strict=True))
+    words |= {_fold_word(phrase): float(value) for phrase, value in config["phrases"][language].items()}
+    multi = tuple(sorted((word for word in words if " " in word), key=len, reverse=True))
+    words = {word.replace(" ", "_"): value for word, value in words.items()}
+    stems: dict[str, float] = {}
+    if language == "es":
+        single = pd.Series({word: value for word, value in words.items() if "_" not in word})
+        stemmed = pd.Series(_stem(list(single.index), language), index=single.index)
+        stems = single.groupby(stemmed.to_numpy()).mean().to_dict()
+    return words, stems, multi
+
+
+def _stem(words: list[str], language: str) -> list[str]:
+    return snowballstemmer.stemmer(STEMMERS[language]).stemWords(words)
+
+
+@lru_cache(maxsize=2)
+def _phrase_pattern(language: str) -> re.Pattern | None:
+    phrases = _language_lexicon(language)[2] + tuple(
+        _fold_word(word) for word in rules()["contrast"][language] if " " in word
+    )
+    if not phrases:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(phrase) for phrase in phrases) + r")\b")
+
+
+def _word_sets(language: str) -> tuple[set[str], dict[str, float], set[str]]:
+    """Negators, boosters and contrast words, folded, with phrases joined by ``_``."""
+    config = rules()
+    negators = {_fold_word(word) for word in config["negators"][language]}
+    boosters = {_fold_word(word): value for word, value in config["boosters"].get(language, {}).items()}
+    if language == "en":
+        negators |= set(vader.NEGATE)
+        boosters |= {word: value for word, value in vader.BOOSTER_DICT.items() if " " not in word}
+    contrast = {_fold_word(word).replace(" ", "_") for word in config["contrast"][language]}
+    return negators, boosters, contrast
+
+
+def tokens(comments: pd.Series, language: str) -> pd.DataFrame:
+    """One row per token: ``doc`` (position of the comment), ``token`` (folded, phrases joined with
+    ``_``), ``position`` in the comment, and ``clause`` and ``sentence`` numbers within it."""
+    folded = fold(comments).fillna("").reset_index(drop=True)
+    pattern = _phrase_pattern(language)
+    if pattern is not None:
+        folded = folded.str.replace(pattern, lambda match: match.group(0).replace(" ", "_"), regex=True)
+    exploded = folded.str.findall(TOKEN).explode().dropna()
+    frame = pd.DataFrame({"doc": exploded.index.to_numpy(), "token": exploded.to_numpy(dtype=str)})
+    by_doc = frame.groupby("doc", sort=False)
+    frame["position"] = by_doc.cumcount()
+    frame["clause"] = frame["token"].isin(CLAUSE_END).groupby(frame["doc"]).cumsum()
+    frame["sentence"] = frame["token"].isin(SENTENCE_END).groupby(frame["doc"]).cumsum()
+    return frame
+
+
+def _valences(frame: pd.DataFrame, language: str) -> pd.Series:
+    """Each token's lexicon valence (0 when unknown), by word then by stem."""
+    words, stems, _ = _language_lexicon(language)
+    valence = frame["token"].map(words)
+    if stems:
+        unknown = pd.Series(frame.loc[valence.isna(), "token"].unique())
+        stem_of = dict(zip(unknown, _stem(unknown.tolist(), language), strict=True))
+        valence = valence.fillna(frame["token"].map(stem_of).map(stems))
+    return valence.astype(float).fillna(0.0)
 
 
 def sentiment(comments: pd.Series, language: str) -> pd.DataFrame:
-    """Per comment: positive and negative hits, a score (positive − negative) and a label.
+    """Per comment: sentiment words found (``positive``, ``negative``), VADER's compound ``score``
+    in (-1, 1) and a ``label`` (``positive``, ``neutral``, ``negative``; missing without a comment).
 
-    Labels are ``positive``, ``negative``, ``neutral``, or missing where there is no comment.
+    Parameters
+    ----------
+    comments
+        Free text, one comment per row; missing values stay missing.
+    language
+        ``"es"`` or ``"en"``.
     """
-    words = lexicon()
-    folded = fold(comments)
-    positive, negative, negators = (
-        _words(words[key][language]) for key in ("positive", "negative", "negators")
+    frame = tokens(comments, language)
+    negators, boosters, contrast = _word_sets(language)
+    rule_words = frame["token"].isin(negators | set(boosters) | contrast)
+    valence = _valences(frame, language).where(~rule_words, 0.0)
+    clause = [frame["doc"], frame["clause"]]
+    negated = pd.Series(False, index=frame.index)
+    boost = pd.Series(0.0, index=frame.index)
+    for distance in range(1, NEGATION_SCOPE + 1):
+        previous = frame["token"].groupby(clause).shift(distance)
+        negated |= previous.isin(negators)
+        if distance <= 2:
+            boost += previous.map(boosters).astype(float).fillna(0.0) * (1.0 - 0.05 * (distance - 1))
+    valence = valence + np.sign(valence) * boost
+    valence = valence.where(~negated, valence * vader.N_SCALAR)
+    contrast_at = frame["position"].where(frame["token"].isin(contrast))
+    first_contrast = contrast_at.groupby([frame["doc"], frame["sentence"]]).transform("min")
+    weight = np.select(
+        [frame["position"] < first_contrast, frame["position"] > first_contrast],
+        [CONTRAST_BEFORE, CONTRAST_AFTER],
+        1.0,
     )
-    positive_hits = folded.str.count(rf"\b(?:{positive})\b")
-    negative_hits = folded.str.count(rf"\b(?:{negative})\b")
-    negated = folded.str.count(rf"\b(?:{negators})\b\s+(?:\w+\s+)?(?:{positive})\b")
-    score = (positive_hits - negated) - (negative_hits + negated)
+    weighted = valence * weight
+    documents = pd.RangeIndex(len(comments))
+    total = weighted.groupby(frame["doc"]).sum().reindex(documents, fill_value=0.0)
+    positive = weighted.gt(0).groupby(frame["doc"]).sum().reindex(documents, fill_value=0)
+    negative = weighted.lt(0).groupby(frame["doc"]).sum().reindex(documents, fill_value=0)
+    score = total / np.sqrt(total**2 + VADER_ALPHA)
     label = pd.Series(
-        np.select([score > 0, score < 0], ["positive", "negative"], "neutral"), index=comments.index
-    )
-    label = label.where(folded.notna())
-    return pd.DataFrame(
-        {"positive": positive_hits, "negative": negative_hits + negated, "score": score, "label": label}
-    )
-
-
-def themes(comments: pd.Series, language: str) -> pd.DataFrame:
-    """Boolean frame: one column per theme, true where the comment mentions it."""
-    folded = fold(comments)
+        np.select([score >= VADER_THRESHOLD, score <= -VADER_THRESHOLD], ["positive", "negative"], "neutral"),
+        dtype=object,
+    ).where(comments.notna().to_numpy())
     return pd.DataFrame(
         {
-            theme: folded.str.contains(rf"\b(?:{_words(by_language[language])})\b", regex=True)
-            .fillna(False)
-            .astype(bool)
-            for theme, by_language in lexicon()["themes"].items()
+            "positive": positive.to_numpy(),
+            "negative": negative.to_numpy(),
+            "score": score.to_numpy(),
+            "label": label.to_numpy(),
         },
         index=comments.index,
     )
 
 
-#: E-mail addresses and phone numbers (7+ digits, with spaces, dots, dashes, parentheses or a +).
-EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-PHONE = r"(?<!\w)\+?(?:\(?\d[\d\s().-]{5,}\d)(?!\w)"
+def rating_labels(scores: pd.Series, low: float, high: float, nps: bool = False) -> pd.Series:
+    """The sentiment a rating implies: on NPS's 0-10, detractors (0-6) ``negative``, passives
+    (7-8) ``neutral``, promoters (9-10) ``positive`` (Reichheld 2003); on any other scale, below
+    the midpoint ``negative``, at it ``neutral``, above it ``positive``."""
+    if nps:
+        labels = np.select([scores <= 6, scores <= 8], ["negative", "neutral"], "positive")
+    else:
+        middle = (low + high) / 2
+        labels = np.select([scores < middle, scores == middle], ["negative", "neutral"], "positive")
+    return pd.Series(labels, index=scores.index, dtype=object).where(scores.notna())
 
 
-def mask_personal_data(comments: pd.Series) -> pd.Series:
-    """Comments with e-mail addresses and phone numbers replaced by ``[e-mail]`` and ``[tel.]``,
-    before any verbatim reaches a report (vectorised regular expressions)."""
-    text = comments.astype("string")
-    return text.str.replace(EMAIL, "[e-mail]", regex=True).str.replace(PHONE, "[tel.]", regex=True)
+#: Fewest rated comments, and fewest per label, before a client's own classifier is tried.
+MIN_CALIBRATION = 100
+MIN_PER_LABEL = 10
+#: Cross-validation folds: five, or three above :data:`LARGE_CALIBRATION` rated comments, where
+#: the estimate is already tight and each fold costs most.
+CALIBRATION_FOLDS, LARGE_CALIBRATION_FOLDS, LARGE_CALIBRATION = 5, 3, 5000
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How sentiment was decided for one client's comments.
+
+    ``method`` is ``"classifier"`` when the client's own model was used, else ``"lexicon"``;
+    accuracies and macro-F1 are cross-validated on the ``n`` rated comments (the lexicon's are
+    plain, since it is not fitted); ``majority`` is the share of the commonest label and
+    ``p_value`` the one-sided binomial test of the classifier's accuracy against it.
+    """
+
+    method: str
+    n: int
+    lexicon_accuracy: float
+    lexicon_f1: float
+    classifier_accuracy: float = float("nan")
+    classifier_f1: float = float("nan")
+    majority: float = float("nan")
+    p_value: float = float("nan")
+
+
+def _classifier() -> object:
+    """TF-IDF word (1-2) and character (3-5, within words) n-grams into a class-balanced logistic
+    regression (the usual strong baseline for review sentiment: Wang, S. & Manning, C. (2012),
+    Baselines and bigrams, *ACL* 2, 90-94)."""
+    return make_pipeline(
+        make_union(
+            TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50_000),
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, max_features=20_000
+            ),
+        ),
+        LogisticRegression(max_iter=2000, class_weight="balanced"),
+    )
+
+
+def calibrated_sentiment(
+    comments: pd.Series, language: str, ratings: pd.Series, alpha: float = 0.05
+) -> tuple[pd.DataFrame, Calibration]:
+    """:func:`sentiment`, replaced by the client's own text classifier where that is clearly better.
+
+    ``ratings`` holds the label each comment's rating implies (:func:`rating_labels`; missing where
+    unrated). The classifier is cross-validated (stratified 5-fold); it is used only when its
+    macro-F1 beats the lexicon's and its accuracy beats the majority label's share (one-sided
+    binomial test at ``alpha``). Then every rated comment gets its out-of-fold prediction (a model
+    that never saw it) and unrated comments the prediction of a model fitted on all rated ones.
+    """
+    lexicon = sentiment(comments, language)
+    rated = ratings.reindex(comments.index).notna() & comments.notna()
+    truth = ratings.reindex(comments.index)[rated].astype(str)
+    n = int(rated.sum())
+    if n == 0:
+        return lexicon, Calibration("lexicon", 0, float("nan"), float("nan"))
+    lexicon_accuracy = accuracy_score(truth, lexicon.loc[rated, "label"])
+    lexicon_f1 = f1_score(truth, lexicon.loc[rated, "label"], average="macro")
+    counts = truth.value_counts()
+    if n < MIN_CALIBRATION or counts.min() < MIN_PER_LABEL or len(counts) < 2:
+        return lexicon, Calibration("lexicon", n, lexicon_accuracy, lexicon_f1)
+    text = fold(comments[rated]).fillna("")
+    folds = StratifiedKFold(
+        LARGE_CALIBRATION_FOLDS if n > LARGE_CALIBRATION else CALIBRATION_FOLDS, shuffle=True, random_state=0
+    )
+    predicted = cross_val_predict(_classifier(), text, truth, cv=folds)
+    accuracy = accuracy_score(truth, predicted)
+    macro_f1 = f1_score(truth, predicted, average="macro")
+    majority = counts.max() / n
+    p_value = binomtest(int(round(accuracy * n)), n, majority, alternative="greater").pvalue
+    better = macro_f1 > lexicon_f1 and p_value < alpha
+    calibration = Calibration(
+        "classifier" if better else "lexicon",
+        n,
+        lexicon_accuracy,
+        lexicon_f1,
+        accuracy,
+        macro_f1,
+        majority,
+        p_value,
+    )
+    if not better:
+        return lexicon, calibration
+    labels = pd.Series(pd.NA, index=comments.index, dtype=object)
+    labels[rated] = predicted
+    unrated = comments.notna() & ~rated
+    if unrated.any():
+        model = _classifier().fit(text, truth)
+        labels[unrated] = model.predict(fold(comments[unrated]).fillna(""))
+    return lexicon.assign(label=labels), calibration
+
+
+def keyword_themes(comments: pd.Series, keywords: dict[str, list[str]]) -> pd.DataFrame:
+    """Boolean frame, one column per configured theme: true where the comment holds one of its
+    words or phrases as whole words (accent- and case-insensitive; "on time" does not match
+    "every time")."""
+    folded = fold(comments)
+    return pd.DataFrame(
+        {
+            theme: folded.str.contains(
+                r"\b(?:"
+                + "|".join(
+                    re.escape(_fold_word(phrase)).replace(r"\ ", r"\s+")
+                    for phrase in sorted(phrases, key=len, reverse=True)
+                )
+                + r")\b",
+                regex=True,
+            )
+            .fillna(False)
+            .astype(bool)
+            for theme, phrases in keywords.items()
+        },
+        index=comments.index,
+    )
+
+
+THEME_TOKEN = r"\b[a-z][a-z]+\b"
+#: Share of a comment's theme weight a theme needs for the comment to count as mentioning it.
+THEME_SHARE = 0.3
+DEFAULT_THEME_COUNT = 8
+#: Fewest comments per discovered theme: fewer comments give fewer themes.
+COMMENTS_PER_THEME = 25
+
+
+@dataclass(frozen=True)
+class DiscoveredThemes:
+    """Themes found in the comments: ``flags`` (comment × theme booleans) and ``terms`` (each
+    theme's top terms, best first)."""
+
+    flags: pd.DataFrame
+    terms: dict[str, list[str]]
+
+
+@lru_cache(maxsize=2)
+def stop_words(language: str) -> tuple[str, ...]:
+    """Stop words of the stopwords-iso collection (https://github.com/stopwords-iso), folded and
+    split as the theme vectoriser splits words ("ain't" gives "ain")."""
+    folded = fold(pd.Series(sorted(stopwordsiso.stopwords(language))))
+    return tuple(sorted(set(folded.str.findall(THEME_TOKEN).explode().dropna())))
+
+
+def discover_themes(
+    comments: pd.Series, language: str, count: int | None = None, top_terms: int = 3
+) -> DiscoveredThemes:
+    """Themes discovered in the comments by NMF on TF-IDF unigrams and bigrams without stop words.
+
+    Each theme is named by its ``top_terms`` heaviest terms ("espera · fila · horas"). A comment
+    mentions a theme when that theme holds at least :data:`THEME_SHARE` of its NMF weight. The
+    number of themes is ``count`` (default :data:`DEFAULT_THEME_COUNT`), capped at one per
+    :data:`COMMENTS_PER_THEME` comments; the factorisation is seeded, so a rerun gives the same
+    themes.
+    """
+    present = comments.dropna()
+    empty = DiscoveredThemes(pd.DataFrame(index=comments.index), {})
+    components = min(count or DEFAULT_THEME_COUNT, len(present) // COMMENTS_PER_THEME)
+    if components < 1:
+        return empty
+    vectorizer = TfidfVectorizer(
+        ngram_range=(1, 2),
+        min_df=max(3, int(0.002 * len(present))),
+        max_df=0.5,
+        stop_words=list(stop_words(language)),
+        token_pattern=THEME_TOKEN,
+        sublinear_tf=True,
+    )
+    try:
+        matrix = vectorizer.fit_transform(fold(present))
+    except ValueError:  # no term left after stop words and frequency limits
+        return empty
+    components = min(components, matrix.shape[1])
+    model = NMF(components, init="nndsvda", random_state=0, max_iter=400)
+    weights = model.fit_transform(matrix)
+    vocabulary = vectorizer.get_feature_names_out()
+    terms = {}
+    for row in model.components_:
+        top = _distinct_terms(vocabulary[np.argsort(row)[::-1][: top_terms * 4]], top_terms)
+        terms[" · ".join(top)] = top
+    names = list(terms)
+    total = weights.sum(axis=1, keepdims=True)
+    share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    flags = pd.DataFrame(share >= THEME_SHARE, index=present.index, columns=names)
+    return DiscoveredThemes(flags.reindex(comments.index, fill_value=False), terms)
+
+
+def _distinct_terms(ranked: list[str], wanted: int) -> list[str]:
+    """The first ``wanted`` terms of ``ranked`` where a bigram absorbs its own words ("habana",
+    "vieja", "habana vieja" gives "habana vieja")."""
+    chosen: list[str] = []
+    for term in ranked:
+        words = set(term.split())
+        if any(words <= set(other.split()) for other in chosen):
+            continue
+        chosen = [other for other in chosen if not set(other.split()) <= words] + [term]
+        if len(chosen) == wanted:
+            break
+    return chosen
+
+
+def named_themes(
+    comments: pd.Series, language: str, count: int | None = None, names: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Discovered themes (:func:`discover_themes`) renamed by ``names`` (shown name → new name);
+    several themes given one new name are merged (a comment mentions the merged theme when it
+    mentions any of them). Also returns the discovered names, to check ``names`` against."""
+    flags = discover_themes(comments, language, count).flags
+    if flags.empty:
+        return flags, []
+    names = names or {}
+    target = [names.get(column, column) for column in flags.columns]
+    return flags.T.groupby(target, sort=False).any().T.reindex(comments.index), list(flags.columns)
+
+
+def representativeness(comments: pd.Series, flags: pd.DataFrame) -> pd.DataFrame:
+    """Per comment and theme: cosine similarity of the comment's TF-IDF vector to the mean vector
+    of the comments that mention the theme (0 for comments that do not); the highest is the
+    theme's most representative comment."""
+    present = comments.notna()
+    scores = pd.DataFrame(0.0, index=comments.index, columns=flags.columns)
+    if not present.any() or flags.empty:
+        return scores
+    matrix = TfidfVectorizer(sublinear_tf=True).fit_transform(fold(comments[present]))
+    members = flags[present].to_numpy(dtype=float)
+    counts = members.sum(axis=0)
+    centroids = (matrix.T @ members) / np.where(counts > 0, counts, 1)
+    norms = np.linalg.norm(centroids, axis=0)
+    similarity = np.asarray(matrix @ (centroids / np.where(norms > 0, norms, 1)))
+    scores.loc[present] = np.where(members > 0, similarity, 0.0)
+    return scores
+
+
+def themes(
+    comments: pd.Series, language: str, keywords: dict[str, list[str]] | None = None, count: int | None = None
+) -> pd.DataFrame:
+    """Boolean frame, one column per theme: true where the comment mentions it.
+
+    With ``keywords`` (theme → words or phrases), the configured themes (:func:`keyword_themes`);
+    otherwise themes discovered in these comments (:func:`discover_themes`), named by their top terms.
+    """
+    if keywords:
+        return keyword_themes(comments, keywords)
+    return named_themes(comments, language, count)[0]

@@ -12,6 +12,8 @@ wide, honest interval.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -40,7 +42,15 @@ from cxlib.stats.metrics import (
     simultaneous_level,
     top_two_box,
 )
-from cxlib.stats.text import mask_personal_data, sentiment, themes
+from cxlib.stats.text import (
+    Calibration,
+    calibrated_sentiment,
+    keyword_themes,
+    named_themes,
+    rating_labels,
+    representativeness,
+    sentiment,
+)
 
 #: Outcomes for driver analysis, in order of preference.
 OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
@@ -517,12 +527,70 @@ def profile_takeaway(client: Client, t: Translator, by: str = "segment") -> tupl
     )
 
 
-def comment_analysis(client: Client) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sentiment and theme flags of every response with a comment."""
+#: Fewest mentions before a theme is shown with its figures (fewer are counted, not shown): the
+#: survey-wide small-sample limit, below which an NPS interval is too wide to read.
+MIN_THEME_MENTIONS = SMALL_SAMPLE
+
+
+@dataclass(frozen=True)
+class CommentAnalysis:
+    """The comments (personal data masked), their sentiment and how it was decided, and theme flags
+    with each comment's representativeness of each theme."""
+
+    comments: pd.Series
+    sentiment: pd.DataFrame
+    calibration: Calibration
+    themes: pd.DataFrame
+    representativeness: pd.DataFrame
+    discovered: bool
+
+
+def comment_analysis(client: Client) -> CommentAnalysis:
+    """Sentiment (calibrated on the respondents' NPS when there is one) and themes (configured
+    keywords, or discovered and named in ``client.yaml``) of every response with a comment."""
     survey = client.tables["survey"]
-    comments = survey["comment"].dropna()
+    comments = client.comments()
     language = client.config.language
-    return sentiment(comments, language), themes(comments, language)
+    settings = client.config.comments
+    if "nps" in survey:
+        ratings = rating_labels(survey.loc[comments.index, "nps"], 0, 10, nps=True)
+        sentiment_frame, calibration = calibrated_sentiment(comments, language, ratings)
+    else:
+        sentiment_frame, calibration = (
+            sentiment(comments, language),
+            Calibration("lexicon", 0, float("nan"), float("nan")),
+        )
+    if settings.keywords:
+        theme_frame = keyword_themes(comments, settings.keywords)
+    else:
+        theme_frame = named_themes(comments, language, settings.theme_count, settings.names)[0]
+    return CommentAnalysis(
+        comments,
+        sentiment_frame,
+        calibration,
+        theme_frame,
+        representativeness(comments, theme_frame),
+        not settings.keywords,
+    )
+
+
+def sentiment_method(analysis: CommentAnalysis, t: Translator) -> tuple[str, dict[str, str]]:
+    """Which sentiment reading the report uses and why: the lexicon's and, when tried, the client's
+    own classifier's accuracy on the rated comments (Wilson 95% intervals, n)."""
+    calibration = analysis.calibration
+    facts = {"n": t.number(calibration.n)}
+    if calibration.n == 0:
+        return "diagnosis.sentiment_method.lexicon", facts
+    for name, accuracy in (
+        ("lexicon", calibration.lexicon_accuracy),
+        ("classifier", calibration.classifier_accuracy),
+    ):
+        if not np.isnan(accuracy):
+            low, high = proportion_interval([round(accuracy * calibration.n)], [calibration.n])
+            facts[name] = t.interval(accuracy, low[0], high[0], percent=True)
+    if np.isnan(calibration.classifier_accuracy):
+        return "diagnosis.sentiment_method.lexicon_only", facts
+    return f"diagnosis.sentiment_method.{calibration.method}_chosen", facts
 
 
 def sentiment_chart(client: Client, sentiment_frame: pd.DataFrame, t: Translator) -> go.Figure:
@@ -583,71 +651,97 @@ def theme_differences(client: Client, theme_frame: pd.DataFrame, alpha: float = 
     return table
 
 
-def theme_takeaway(client: Client, theme_frame: pd.DataFrame, t: Translator) -> tuple[str, dict[str, str]]:
-    """The themes whose mentioners' NPS clearly differs from the rest's (or that none does)."""
-    differences = theme_differences(client, theme_frame)
+def shown_themes(analysis: CommentAnalysis) -> pd.DataFrame:
+    """The theme flags of themes with at least :data:`MIN_THEME_MENTIONS` mentions."""
+    mentions = analysis.themes.sum()
+    return analysis.themes.loc[:, mentions >= MIN_THEME_MENTIONS]
+
+
+def theme_takeaway(client: Client, analysis: CommentAnalysis, t: Translator) -> tuple[str, dict[str, str]]:
+    """The shown themes whose mentioners' NPS clearly differs from the rest's (or that none does)."""
+    differences = theme_differences(client, shown_themes(analysis))
     found = differences[differences["significant"]].sort_values("difference")
     if found.empty:
         return "diagnosis.takeaway.themes_none", {"themes": t.number(len(differences))}
     listed = "; ".join(
-        f"{t(f'theme.{theme}')} {t.interval(row.difference, row.low, row.high)} (n = {t.number(row.n)})"
+        f"{theme} {t.interval(row.difference, row.low, row.high)} (n = {t.number(row.n)})"
         for theme, row in found.iterrows()
     )
     return "diagnosis.takeaway.themes_differ", {"themes": listed}
 
 
-def theme_table(client: Client, theme_frame: pd.DataFrame, t: Translator) -> pd.DataFrame:
-    """Per theme: mentions, share of comments, NPS of those who mention it against those who do not."""
+def theme_table(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.DataFrame:
+    """Per shown theme: mentions, share of comments (Wilson interval), NPS of those who mention it
+    and of the rest, and the difference with its Bonferroni simultaneous interval and adjusted p."""
+    theme_frame = shown_themes(analysis)
+    if theme_frame.empty:
+        return pd.DataFrame()
     _, _, inside, outside = _theme_nps(client, theme_frame)
+    differences = theme_differences(client, theme_frame)
     mentions = theme_frame.sum()
+    share_low, share_high = proportion_interval(mentions.to_numpy(), np.full(len(mentions), len(theme_frame)))
     rows = []
     for position, theme in enumerate(theme_frame.columns):
-        if mentions[theme] == 0:
-            continue
-        rows.append(
-            {
-                t("diagnosis.col.theme"): t(f"theme.{theme}"),
-                t("diagnosis.col.mentions"): t.number(mentions[theme]),
-                t("diagnosis.col.share_comments"): t.percent(mentions[theme] / len(theme_frame), 1),
-                t("diagnosis.col.nps_mention"): t.interval(
-                    inside[0][position], inside[1][position], inside[2][position]
-                ),
-                t("diagnosis.col.nps_rest"): t.interval(
-                    outside[0][position], outside[1][position], outside[2][position]
-                ),
-                t("diagnosis.col.caution"): t("diagnosis.small") if mentions[theme] < SMALL_SAMPLE else "",
-            }
-        )
+        row = {
+            t("diagnosis.col.theme"): theme,
+            t("diagnosis.col.mentions"): t.number(mentions[theme]),
+            t("diagnosis.col.share_comments"): t.interval(
+                mentions[theme] / len(theme_frame), share_low[position], share_high[position], percent=True
+            ),
+            t("diagnosis.col.nps_mention"): t.interval(
+                inside[0][position], inside[1][position], inside[2][position]
+            ),
+            t("diagnosis.col.nps_rest"): t.interval(
+                outside[0][position], outside[1][position], outside[2][position]
+            ),
+        }
+        if theme in differences.index:
+            found = differences.loc[theme]
+            row[t("diagnosis.col.theme_difference")] = t.interval(
+                found["difference"], found["low"], found["high"]
+            )
+            row[t("diagnosis.col.p_adjusted")] = t.number(found["p_adjusted"], 3)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
-def example_quotes(
-    client: Client,
-    sentiment_frame: pd.DataFrame,
-    theme_frame: pd.DataFrame,
-    t: Translator,
-    per_theme: int = 2,
-) -> pd.DataFrame:
-    """The most negative and most positive comment of each theme, with the respondent's NPS (escaped on
-    display)."""
+def hidden_theme_count(analysis: CommentAnalysis) -> int:
+    """Themes with some mentions but fewer than :data:`MIN_THEME_MENTIONS` (not shown)."""
+    mentions = analysis.themes.sum()
+    return int(((mentions > 0) & (mentions < MIN_THEME_MENTIONS)).sum())
+
+
+#: Which rating groups may voice each sentiment in a quote: a negative quote comes from a
+#: detractor, a positive one from a promoter.
+QUOTE_GROUPS = {"negative": (0, 6), "positive": (9, 10)}
+
+
+def example_quotes(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.DataFrame:
+    """Up to one negative and one positive quote per shown theme: the theme's most representative
+    comments (:func:`~cxlib.stats.text.representativeness`) whose sentiment agrees with the
+    respondent's own rating (negative from detractors, positive from promoters; any rating when the
+    survey has no NPS), never the same comment twice in the table. Personal data is already masked;
+    the table is escaped on display."""
     survey = client.tables["survey"]
+    scores = survey.loc[analysis.comments.index, "nps"] if "nps" in survey else None
+    used: set = set()
     rows = []
-    for theme in theme_frame.columns:
-        mentioned = sentiment_frame[theme_frame[theme]].sort_values("score")
-        if mentioned.empty:
-            continue
-        picks = (
-            mentioned.index[[0, -1]] if per_theme == 2 and len(mentioned) > 1 else mentioned.index[:per_theme]
-        )
-        for index in dict.fromkeys(picks):
+    for theme in shown_themes(analysis).columns:
+        for label, (low, high) in QUOTE_GROUPS.items():
+            eligible = analysis.themes[theme] & analysis.sentiment["label"].eq(label)
+            if scores is not None:
+                eligible &= scores.between(low, high)
+            ranked = analysis.representativeness.loc[eligible, theme].drop(list(used), errors="ignore")
+            if ranked.empty:
+                continue
+            index = ranked.idxmax()
+            used.add(index)
             rows.append(
                 {
-                    t("diagnosis.col.theme"): t(f"theme.{theme}"),
-                    t("diagnosis.col.quote"): mask_personal_data(survey.loc[[index], "comment"]).iloc[0],
-                    t("metric.nps"): t.number(survey.at[index, "nps"]) if "nps" in survey else "–",
-                    t("diagnosis.col.sentiment"): t(
-                        f"diagnosis.sentiment.{sentiment_frame.at[index, 'label']}"
-                    ),
+                    t("diagnosis.col.theme"): theme,
+                    t("diagnosis.col.quote"): analysis.comments[index],
+                    t("metric.nps"): t.number(scores[index]) if scores is not None else "–",
+                    t("diagnosis.col.sentiment"): t(f"diagnosis.sentiment.{label}"),
                 }
             )
     return pd.DataFrame(rows)
