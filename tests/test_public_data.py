@@ -88,3 +88,90 @@ def test_airline_export_reports(tmp_path):
     assert run([str(airline_client(tmp_path / "airline"))], out, jobs=2, step_names=["00", "01"]) == 0
     diagnosis = (out / "airline" / "01_diagnosis.html").read_text(encoding="utf-8")
     assert "Satisfied passengers by Customer Type" in diagnosis
+
+
+PUBLIC = PROJECT_DIR / "data" / "public"
+AIRLINE_REVIEWS = PUBLIC / "ba_reviews.csv"
+HOTEL_REVIEWS = PUBLIC / "cuba_hotels_sentiment.xlsx"
+RESTAURANT_REVIEWS = PUBLIC / "restmex_restaurants.xlsx"
+
+
+def needs(path):
+    return pytest.mark.skipif(
+        not path.is_file(), reason=f"public data absent: {path} (see data/public/README.md)"
+    )
+
+
+def scores_against(labels: pd.Series, predicted: pd.Series) -> tuple[float, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return accuracy_score(labels, predicted), f1_score(labels, predicted, average="macro")
+
+
+@needs(AIRLINE_REVIEWS)
+def test_lexicon_reads_real_english_airline_reviews():
+    from cxlib.stats.text import sentiment
+
+    frame = pd.read_csv(AIRLINE_REVIEWS)
+    labels = frame["recommended"].map({"yes": "positive", "no": "negative"})
+    accuracy, macro_f1 = scores_against(labels, sentiment(frame["content"], "en")["label"])
+    always_accuracy, always_f1 = scores_against(labels, pd.Series("positive", index=labels.index))
+    assert accuracy >= 0.70 and accuracy > always_accuracy and macro_f1 > always_f1  # measured 0.757, 0.509
+
+
+@needs(HOTEL_REVIEWS)
+@needs(RESTAURANT_REVIEWS)
+def test_lexicon_reads_real_spanish_reviews():
+    from cxlib.stats.text import rating_labels, sentiment
+
+    for path, column, least_accuracy in (
+        (HOTEL_REVIEWS, "Class", 0.70),
+        (RESTAURANT_REVIEWS, "Polarity", 0.85),
+    ):
+        frame = pd.read_excel(path)
+        labels = rating_labels(frame[column], 1, 5)
+        texts = frame["Title"].fillna("") + ". " + frame["Opinion"].fillna("")
+        accuracy, macro_f1 = scores_against(labels, sentiment(texts, "es")["label"])
+        always_f1 = scores_against(labels, pd.Series("positive", index=labels.index))[1]
+        assert accuracy >= least_accuracy and macro_f1 > always_f1 + 0.1, path.name  # 0.744 / 0.913
+
+
+def review_client(folder, shuffle: bool = False):
+    """The raw airline review export as a client folder: the comment and the "recommended" answer,
+    mapped through client.yaml only; ``shuffle`` destroys the link between them."""
+    folder.mkdir(parents=True)
+    frame = pd.read_csv(AIRLINE_REVIEWS, dtype=str, keep_default_na=False)
+    if shuffle:
+        frame["recommended"] = np.random.default_rng(3).permutation(frame["recommended"].to_numpy())
+    frame.to_csv(folder / "survey.csv", index=False)
+    config = {
+        "name": "Public airline reviews",
+        "slug": folder.name,
+        "language": "en",
+        "industry": "Airline",
+        "currency": "GBP",
+        "survey": {
+            "fields": {
+                "comment": "content",
+                "satisfied": {
+                    "column": "recommended",
+                    "scale": "yes/no",
+                    "values": {"yes": True, "no": False},
+                },
+            }
+        },
+    }
+    (folder / "client.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+@needs(AIRLINE_REVIEWS)
+def test_client_classifier_is_used_on_real_reviews_and_refused_on_shuffled_ones(tmp_path):
+    from cxlib.steps import diagnosis
+
+    real = diagnosis.comment_analysis(load_client(review_client(tmp_path / "reviews")))
+    assert real.calibration.method == "classifier"  # measured: 0.87 against the lexicon's 0.76
+    assert real.calibration.classifier_accuracy > real.calibration.lexicon_accuracy + 0.05
+    assert len(real.themes.columns) >= 4 and not real.comments.str.contains("@").any()
+    noise = diagnosis.comment_analysis(load_client(review_client(tmp_path / "shuffled", shuffle=True)))
+    assert noise.calibration.method == "lexicon" and noise.calibration.p_value > 0.05
