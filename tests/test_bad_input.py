@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 
@@ -262,3 +263,16 @@ def test_new_writes_a_valid_scaffold_for_any_folder_name(tmp_path, name):
     assert cxwb("new", str(tmp_path / name)).returncode == 0
     result = cxwb("validate", str(tmp_path / name))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_us_dates_are_read_through_date_format_and_a_bad_format_is_refused():
+    import pydantic
+
+    from cxlib.inputs.config import FieldMapping
+    from cxlib.inputs.schema import parse_dates
+
+    parsed, bad = parse_dates(pd.Series(["9/28/2023", "13/28/2023", None]), "%m/%d/%Y")
+    assert parsed[0] == pd.Timestamp("2023-09-28") and bad.tolist() == [False, True, False]
+    assert parse_dates(pd.Series(["9/28/2023"]))[1].all()  # day-first by default: month 28 is refused
+    with pytest.raises(pydantic.ValidationError, match="has no date directive"):
+        FieldMapping(column="date", date_format="mm/dd/yyyy")

@@ -152,6 +152,7 @@ def review_client(folder, shuffle: bool = False):
         "currency": "GBP",
         "survey": {
             "fields": {
+                "date": {"column": "date", "date_format": "%m/%d/%Y"},
                 "comment": "content",
                 "satisfied": {
                     "column": "recommended",

@@ -9,7 +9,7 @@ anything is wrong, so no step ever runs on bad input.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -235,6 +235,8 @@ def _type_survey(
             )
             continue
         spec = base_spec if scale is None else _survey_spec(field_name, scale)
+        if mapping and mapping.date_format:
+            spec = replace(spec, date_format=mapping.date_format)
         if scale is not None:
             client.survey_scales[field_name] = scale
         if mapping and mapping.label:

@@ -120,9 +120,18 @@ class ColumnMapping(Strict):
 
 
 class FieldMapping(ColumnMapping):
-    """Where a canonical survey field is in the export; ``segment`` may name several columns."""
+    """Where a canonical survey field is in the export; ``segment`` may name several columns.
+    ``date_format`` reads a date field written neither as ISO nor day-first (``"%m/%d/%Y"``)."""
 
     column: str | list[str]
+    date_format: str | None = None
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format_has_a_directive(cls, value: str | None) -> str | None:
+        if value is not None and not any(code in value for code in ("%d", "%m", "%Y", "%y", "%b")):
+            raise ValueError(f"date_format {value!r} has no date directive; write it like %m/%d/%Y")
+        return value
 
     @property
     def columns(self) -> list[str]:

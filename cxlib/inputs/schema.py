@@ -54,6 +54,9 @@ class ColumnSpec:
     vocabulary: str | None = None
     unique: bool = False
     example: str = ""
+    #: For dates: an explicit ``strftime`` format (``%m/%d/%Y``) when the export writes neither ISO
+    #: nor day-first dates.
+    date_format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def _pillar_family(prefix: str, example: str) -> tuple[ColumnSpec, ...]:
 SURVEY_FIELDS: dict[str, ColumnSpec] = {
     spec.name: spec
     for spec in (
-        ColumnSpec("response_id", "category", required=True, unique=True, example="R0001"),
+        ColumnSpec("response_id", "category", unique=True, example="R0001"),  # review scrapes have none
         ColumnSpec("date", "date", example="2025-03-14"),
         ColumnSpec("segment", "category", example="Mass market"),
         ColumnSpec("channel", "category", example="Branch"),
@@ -327,12 +330,16 @@ def parse_number(text: pd.Series, decimal_comma: bool) -> tuple[pd.Series, pd.Se
 DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y")
 
 
-def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse ISO dates (``2025-03-14``, with optional time) or day-first ``14/03/2025``.
+def parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Parse ISO dates (``2025-03-14``, with optional time) or day-first ``14/03/2025``; with
+    ``date_format`` (e.g. ``%m/%d/%Y`` for US exports), exactly that format.
 
     A timestamp with a UTC offset (``2025-03-14T10:00:00+02:00``) is converted to UTC; one without
     is read as written. The result carries no time zone, so offsets and plain timestamps mix.
     """
+    if date_format is not None:
+        parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+        return parsed, text.notna() & parsed.isna()
     parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
     for day_first_format in DAY_FIRST_FORMATS:
         pending = parsed.isna() & text.notna()
@@ -359,10 +366,13 @@ def type_column(
         typed, bad = parse_bool(raw)
         collector.rows(column, bad, lambda row: f"'{raw[row]}' is not yes/no", "write yes or no (sí/no)")
     elif spec.kind == "date":
-        typed, bad = parse_dates(raw)
-        collector.rows(
-            column, bad, lambda row: f"'{raw[row]}' is not a date", "write YYYY-MM-DD (or DD/MM/YYYY)"
+        typed, bad = parse_dates(raw, spec.date_format)
+        hint = (
+            f"write dates as {spec.date_format} (client.yaml date_format)"
+            if spec.date_format
+            else "write YYYY-MM-DD (or DD/MM/YYYY), or give the export's date_format in client.yaml"
         )
+        collector.rows(column, bad, lambda row: f"'{raw[row]}' is not a date", hint)
     elif spec.kind in ("number", "integer"):
         typed, bad = parse_number(raw, decimal_comma)
         collector.rows(

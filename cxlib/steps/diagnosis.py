@@ -545,21 +545,32 @@ class CommentAnalysis:
     discovered: bool
 
 
-def comment_analysis(client: Client) -> CommentAnalysis:
-    """Sentiment (calibrated on the respondents' NPS when there is one) and themes (configured
-    keywords, or discovered and named in ``client.yaml``) of every response with a comment."""
+def comment_ratings(client: Client, index: pd.Index) -> pd.Series | None:
+    """The sentiment each commenter's own rating implies (:func:`~cxlib.stats.text.rating_labels`),
+    from NPS, else CSAT on its scale, else the yes/no ``satisfied``; ``None`` without any."""
     survey = client.tables["survey"]
+    if "nps" in survey:
+        return rating_labels(survey.loc[index, "nps"], 0, 10, nps=True)
+    if "csat" in survey:
+        low, high = client.survey_scales["csat"].bounds
+        return rating_labels(survey.loc[index, "csat"], low, high)
+    if "satisfied" in survey:
+        return survey.loc[index, "satisfied"].map({True: "positive", False: "negative"}).astype(object)
+    return None
+
+
+def comment_analysis(client: Client) -> CommentAnalysis:
+    """Sentiment (calibrated on the respondents' own ratings when there are any) and themes (configured
+    keywords, or discovered and named in ``client.yaml``) of every response with a comment."""
     comments = client.comments()
     language = client.config.language
     settings = client.config.comments
-    if "nps" in survey:
-        ratings = rating_labels(survey.loc[comments.index, "nps"], 0, 10, nps=True)
+    ratings = comment_ratings(client, comments.index)
+    if ratings is not None:
         sentiment_frame, calibration = calibrated_sentiment(comments, language, ratings)
     else:
-        sentiment_frame, calibration = (
-            sentiment(comments, language),
-            Calibration("lexicon", 0, float("nan"), float("nan")),
-        )
+        sentiment_frame = sentiment(comments, language)
+        calibration = Calibration("lexicon", 0, float("nan"), float("nan"))
     if settings.keywords:
         theme_frame = keyword_themes(comments, settings.keywords)
     else:
