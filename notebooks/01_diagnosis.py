@@ -153,6 +153,7 @@ if not client.comments().empty:
     report.say("diagnosis.themes_discovered" if comments.discovered else "diagnosis.themes_keywords")
     if "nps" in survey:
         report.chart(diagnosis.sentiment_chart(client, comments.sentiment, t))
+    if diagnosis.theme_outcome(client):
         report.table(diagnosis.theme_table(client, comments, t))
         takeaway, facts = diagnosis.theme_takeaway(client, comments, t)
         report.say(takeaway, **facts)

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from cxlib.core.i18n import translator
 from cxlib.core.paths import PROJECT_DIR
 from cxlib.inputs.client import load_client
 from cxlib.run.runner import run
@@ -170,9 +171,16 @@ def review_client(folder, shuffle: bool = False):
 def test_client_classifier_is_used_on_real_reviews_and_refused_on_shuffled_ones(tmp_path):
     from cxlib.steps import diagnosis
 
-    real = diagnosis.comment_analysis(load_client(review_client(tmp_path / "reviews")))
+    real_client = load_client(review_client(tmp_path / "reviews"))
+    real = diagnosis.comment_analysis(real_client)
     assert real.calibration.method == "classifier"  # measured: 0.87 against the lexicon's 0.76
     assert real.calibration.classifier_accuracy > real.calibration.lexicon_accuracy + 0.05
     assert len(real.themes.columns) >= 4 and not real.comments.str.contains("@").any()
-    noise = diagnosis.comment_analysis(load_client(review_client(tmp_path / "shuffled", shuffle=True)))
+    noise_client = load_client(review_client(tmp_path / "shuffled", shuffle=True))
+    noise = diagnosis.comment_analysis(noise_client)
     assert noise.calibration.method == "lexicon" and noise.calibration.p_value > 0.05
+    # themes against "recommended": five of eight differ on the real reviews, none once shuffled
+    assert diagnosis.theme_differences(real_client, diagnosis.shown_themes(real))["significant"].sum() >= 3
+    assert not diagnosis.theme_differences(noise_client, diagnosis.shown_themes(noise))["significant"].any()
+    quotes = diagnosis.example_quotes(real_client, real, translator("en"))
+    assert quotes["Comment"].is_unique and quotes["Comment"].str.len().max() <= diagnosis.QUOTE_LENGTH

@@ -12,6 +12,7 @@ wide, honest interval.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -633,28 +634,70 @@ def sentiment_chart(client: Client, sentiment_frame: pd.DataFrame, t: Translator
     )
 
 
-def _theme_nps(client: Client, theme_frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, tuple, tuple]:
-    """Per theme: NPS-group counts of those who mention it and of the rest, and each side's
-    :func:`~cxlib.stats.metrics.nps_components` (one matrix product for all themes)."""
-    scores = client.tables["survey"].loc[theme_frame.index, "nps"]
-    groups = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9}).astype(int)
-    mentioned = theme_frame.astype(int).T @ groups
-    rest = groups.sum() - mentioned
-    inside = nps_components(mentioned["det"], mentioned["pas"], mentioned["pro"])
-    outside = nps_components(rest["det"], rest["pas"], rest["pro"])
-    return mentioned, rest, inside, outside
+#: Outcomes a theme's mentioners are compared on, first present wins.
+THEME_OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
+
+
+def theme_outcome(client: Client) -> str | None:
+    """The outcome themes are compared on: NPS, else CSAT (top-two-box), else % satisfied."""
+    return next((name for name in THEME_OUTCOMES if name in client.tables["survey"]), None)
+
+
+def _theme_outcome(client: Client, theme_frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, tuple, tuple]:
+    """Per theme: respondents who mention it and the rest, and each side's outcome as
+    (value, low, high, variance) arrays (one matrix product for all themes).
+
+    NPS uses :func:`~cxlib.stats.metrics.nps_components` (adjusted Wald, Rocks 2016); a yes/no
+    outcome (CSAT top-two-box, satisfied) a percentage with a Wilson interval and the
+    Agresti-Caffo variance (one success and one failure added; Agresti, A. & Caffo, B. (2000),
+    *The American Statistician* 54(4), 280-288), so a unanimous group still has a finite test.
+    """
+    survey = client.tables["survey"].loc[theme_frame.index]
+    metric = theme_outcome(client)
+    mentions = theme_frame.astype(int).T
+    if metric == "nps":
+        scores = survey["nps"]
+        groups = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9}).astype(
+            int
+        )
+        mentioned = mentions @ groups
+        rest = groups.sum() - mentioned
+        inside = nps_components(mentioned["det"], mentioned["pas"], mentioned["pro"])
+        outside = nps_components(rest["det"], rest["pas"], rest["pro"])
+        return mentioned.sum(axis=1), rest.sum(axis=1), inside, outside
+    flags = top_two_box(survey["csat"], client.survey_scales["csat"].bounds[1]) if metric == "csat" else None
+    flags = survey["satisfied"] if flags is None else flags
+    counts = pd.DataFrame({"yes": flags.eq(True), "valid": flags.notna()}).astype(int)
+    mentioned = mentions @ counts
+    rest = counts.sum() - mentioned
+    sides = []
+    for side in (mentioned, rest):
+        low, high = proportion_interval(side["yes"], side["valid"])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = 100 * side["yes"].to_numpy() / side["valid"].to_numpy()
+        adjusted = (side["yes"].to_numpy() + 1) / (side["valid"].to_numpy() + 2)
+        sides.append(
+            (
+                value,
+                100 * np.asarray(low),
+                100 * np.asarray(high),
+                adjusted * (1 - adjusted) / (side["valid"].to_numpy() + 2),
+            )
+        )
+    return mentioned["valid"], rest["valid"], sides[0], sides[1]
 
 
 def theme_differences(client: Client, theme_frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """Per mentioned theme: NPS of those who mention it minus the rest's (Rocks 2016 two-sample
-    test), with Bonferroni-adjusted p-values and simultaneous intervals across themes (Dunn 1961),
-    so ``significant`` holds exactly when the interval excludes 0."""
-    mentioned, rest, inside, outside = _theme_nps(client, theme_frame)
-    used = mentioned.sum(axis=1).gt(0) & rest.sum(axis=1).gt(0)
+    """Per mentioned theme: the outcome (:func:`theme_outcome`) of those who mention it minus the
+    rest's (normal two-sample test; Rocks 2016 for NPS), with Bonferroni-adjusted p-values and
+    simultaneous intervals across themes (Dunn 1961), so ``significant`` holds exactly when the
+    interval excludes 0."""
+    mentioned, rest, inside, outside = _theme_outcome(client, theme_frame)
+    used = mentioned.gt(0) & rest.gt(0)
     level = simultaneous_level(1 - alpha, int(used.sum()))
     test = difference_test(inside[0], outside[0], inside[3], outside[3], level)
     table = pd.DataFrame(
-        {"difference": test.difference, "low": test.low, "high": test.high, "n": mentioned.sum(axis=1)},
+        {"difference": test.difference, "low": test.low, "high": test.high, "n": mentioned},
         index=theme_frame.columns,
     )[used.to_numpy()]
     table["p_adjusted"] = bonferroni(test.p_value[used.to_numpy()])
@@ -669,16 +712,17 @@ def shown_themes(analysis: CommentAnalysis) -> pd.DataFrame:
 
 
 def theme_takeaway(client: Client, analysis: CommentAnalysis, t: Translator) -> tuple[str, dict[str, str]]:
-    """The shown themes whose mentioners' NPS clearly differs from the rest's (or that none does)."""
+    """The shown themes whose mentioners' outcome clearly differs from the rest's (or that none does)."""
     differences = theme_differences(client, shown_themes(analysis))
     found = differences[differences["significant"]].sort_values("difference")
+    metric = t(f"metric.{theme_outcome(client)}")
     if found.empty:
-        return "diagnosis.takeaway.themes_none", {"themes": t.number(len(differences))}
+        return "diagnosis.takeaway.themes_none", {"themes": t.number(len(differences)), "metric": metric}
     listed = "; ".join(
         f"{theme} {t.interval(row.difference, row.low, row.high)} (n = {t.number(row.n)})"
         for theme, row in found.iterrows()
     )
-    return "diagnosis.takeaway.themes_differ", {"themes": listed}
+    return "diagnosis.takeaway.themes_differ", {"themes": listed, "metric": metric}
 
 
 def theme_table(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.DataFrame:
@@ -687,7 +731,8 @@ def theme_table(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.
     theme_frame = shown_themes(analysis)
     if theme_frame.empty:
         return pd.DataFrame()
-    _, _, inside, outside = _theme_nps(client, theme_frame)
+    _, _, inside, outside = _theme_outcome(client, theme_frame)
+    metric = t(f"metric.{theme_outcome(client)}")
     differences = theme_differences(client, theme_frame)
     mentions = theme_frame.sum()
     share_low, share_high = proportion_interval(mentions.to_numpy(), np.full(len(mentions), len(theme_frame)))
@@ -699,10 +744,10 @@ def theme_table(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.
             t("diagnosis.col.share_comments"): t.interval(
                 mentions[theme] / len(theme_frame), share_low[position], share_high[position], percent=True
             ),
-            t("diagnosis.col.nps_mention"): t.interval(
+            t("diagnosis.col.outcome_mention", metric=metric): t.interval(
                 inside[0][position], inside[1][position], inside[2][position]
             ),
-            t("diagnosis.col.nps_rest"): t.interval(
+            t("diagnosis.col.outcome_rest", metric=metric): t.interval(
                 outside[0][position], outside[1][position], outside[2][position]
             ),
         }
@@ -722,39 +767,42 @@ def hidden_theme_count(analysis: CommentAnalysis) -> int:
     return int(((mentions > 0) & (mentions < MIN_THEME_MENTIONS)).sum())
 
 
-#: Which rating groups may voice each sentiment in a quote: a negative quote comes from a
-#: detractor, a positive one from a promoter.
-QUOTE_GROUPS = {"negative": (0, 6), "positive": (9, 10)}
+#: Longest quote shown, in characters; longer comments are cut at a word with " […]".
+QUOTE_LENGTH = 300
 
 
 def example_quotes(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.DataFrame:
     """Up to one negative and one positive quote per shown theme: the theme's most representative
     comments (:func:`~cxlib.stats.text.representativeness`) whose sentiment agrees with the
-    respondent's own rating (negative from detractors, positive from promoters; any rating when the
-    survey has no NPS), never the same comment twice in the table. Personal data is already masked;
-    the table is escaped on display."""
+    respondent's own rating (:func:`comment_ratings`: a negative quote from a detractor, a positive
+    one from a promoter; any rating when the survey has none), never the same comment twice in the
+    table. Personal data is already masked; the table is escaped on display."""
     survey = client.tables["survey"]
-    scores = survey.loc[analysis.comments.index, "nps"] if "nps" in survey else None
+    ratings = comment_ratings(client, analysis.comments.index)
+    metric = theme_outcome(client)
     used: set = set()
     rows = []
     for theme in shown_themes(analysis).columns:
-        for label, (low, high) in QUOTE_GROUPS.items():
+        for label in ("negative", "positive"):
             eligible = analysis.themes[theme] & analysis.sentiment["label"].eq(label)
-            if scores is not None:
-                eligible &= scores.between(low, high)
+            if ratings is not None:
+                eligible &= ratings.eq(label)
             ranked = analysis.representativeness.loc[eligible, theme].drop(list(used), errors="ignore")
             if ranked.empty:
                 continue
             index = ranked.idxmax()
             used.add(index)
-            rows.append(
-                {
-                    t("diagnosis.col.theme"): theme,
-                    t("diagnosis.col.quote"): analysis.comments[index],
-                    t("metric.nps"): t.number(scores[index]) if scores is not None else "–",
-                    t("diagnosis.col.sentiment"): t(f"diagnosis.sentiment.{label}"),
-                }
-            )
+            quote = textwrap.shorten(analysis.comments[index], QUOTE_LENGTH, placeholder=" […]")
+            row = {t("diagnosis.col.theme"): theme, t("diagnosis.col.quote"): quote}
+            if metric is not None:
+                value = survey.at[index, metric]
+                row[t(f"metric.{metric}")] = (
+                    t("diagnosis.yes" if value else "diagnosis.no")
+                    if metric == "satisfied"
+                    else t.number(value)
+                )
+            row[t("diagnosis.col.sentiment")] = t(f"diagnosis.sentiment.{label}")
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
