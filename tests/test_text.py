@@ -13,6 +13,7 @@ import yaml
 from cxlib.core.i18n import translator
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import check_client, load_client
+from cxlib.run.runner import run
 from cxlib.stats.personal_data import mask_personal_data
 from cxlib.stats.text import (
     calibrated_sentiment,
@@ -204,17 +205,24 @@ def test_personal_data_is_masked_and_the_rest_kept(text, expected):
     assert mask_personal_data(pd.Series([text])).iloc[0] == (expected or text)
 
 
+@pytest.mark.slow
 def test_reports_and_executed_notebooks_never_carry_planted_personal_data(tmp_path):
-    folder = tmp_path / "client"
+    folder = tmp_path / "pii-client"
     shutil.copytree(DEMO_CLIENTS_DIR / "northwind", folder)
+    config = yaml.safe_load((folder / "client.yaml").read_text(encoding="utf-8"))
+    config["slug"] = "pii-client"
+    config["comments"] = {"keywords": {"Phone support": ["on hold"]}}  # only the planted comments
+    (folder / "client.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     survey = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False)
-    column = "Verbatim"  # northwind's comment column
     planted = "My name is Jane Doe, write to jane.doe@example.com or call +44 20 7946 0958"
-    survey.loc[survey.index[:40], column] = planted + ". Waited on hold, never again."
+    rows = survey.index[pd.to_numeric(survey["LTR (0-10)"], errors="coerce") <= 6][:40]
+    survey.loc[rows, "Verbatim"] = planted + ". Waited on hold for ages, never again."
     survey.to_csv(folder / "survey.csv", index=False)
-    client = load_client(folder)
-    analysis = diagnosis.comment_analysis(client)
-    text = " ".join(analysis.comments) + " ".join(analysis.themes.columns)
-    quotes = diagnosis.example_quotes(client, analysis, translator("en")).to_string()
-    for secret in ("Jane", "jane.doe", "7946"):
-        assert secret not in text and secret not in quotes
+    out = tmp_path / "reports"
+    assert run([str(folder)], out, step_names=["01"]) == 0
+    written = [path for path in (out / "pii-client").rglob("*") if path.is_file()]
+    assert any(path.suffix == ".ipynb" for path in written) or any(path.suffix == ".html" for path in written)
+    text = "\n".join(path.read_text(encoding="utf-8", errors="ignore") for path in written)
+    assert "My name is [name], write to [e-mail] or call [tel.]" in text  # quoted, masked
+    for secret in ("Jane", "jane.doe", "7946 0958"):
+        assert secret not in text
