@@ -104,7 +104,15 @@ def _language_lexicon(language: str) -> tuple[dict[str, float], dict[str, float]
         )
         entries = fold(table["entry"]).str.replace("_", " ")
         valence = np.where(table["polarity"] == "positive", ELHPOLAR_VALENCE, -ELHPOLAR_VALENCE)
-        words = dict(zip(entries, valence.tolist(), strict=True))
+        # ElhPolar is a bare polarity list: its entries for operators ("no", "pero", "poco") are
+        # dropped, since the negation, contrast and intensifier rules handle those words.
+        negators, boosters, contrast = _word_sets(language)
+        operators = negators | set(boosters) | contrast
+        words = {
+            entry: value
+            for entry, value in zip(entries, valence.tolist(), strict=True)
+            if entry not in operators
+        }
     words |= {_fold_word(phrase): float(value) for phrase, value in config["phrases"][language].items()}
     multi = tuple(sorted((word for word in words if " " in word), key=len, reverse=True))
     words = {word.replace(" ", "_"): value for word, value in words.items()}
@@ -182,8 +190,7 @@ def sentiment(comments: pd.Series, language: str) -> pd.DataFrame:
     """
     frame = tokens(comments, language)
     negators, boosters, contrast = _word_sets(language)
-    rule_words = frame["token"].isin(negators | set(boosters) | contrast)
-    valence = _valences(frame, language).where(~rule_words, 0.0)
+    valence = _valences(frame, language)
     clause = [frame["doc"], frame["clause"]]
     negated = pd.Series(False, index=frame.index)
     boost = pd.Series(0.0, index=frame.index)
@@ -447,7 +454,7 @@ def named_themes(
         return flags, []
     names = names or {}
     target = [names.get(column, column) for column in flags.columns]
-    return flags.T.groupby(target, sort=False).any().T.reindex(comments.index), list(flags.columns)
+    return flags.T.groupby(target, sort=False).any().T, list(flags.columns)
 
 
 def representativeness(comments: pd.Series, flags: pd.DataFrame) -> pd.DataFrame:
