@@ -93,3 +93,4 @@ if report.require("employees"):
 report.heading("overview.missing_heading")
 missing = overview.missing_chart(client, t)
 report.chart(missing) if missing is not None else report.say("overview.no_missing")
+report.end()

@@ -169,6 +169,7 @@ else:
     report.caution("diagnosis.no_comments")
 
 # %%
+report.end()
 results.publish(
     report_dir,
     "01_diagnosis",

@@ -57,6 +57,7 @@ report.heading("participation.myths_heading", anchor="myths")
 report.say("participation.myths_text")
 checks = participation.myth_checks(client, t)
 report.table(participation.myth_table(checks, t))
+report.end()
 results.publish(report_dir, "02_participation", participation.step_results(checks, experiences))
 
 # %%

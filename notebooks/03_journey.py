@@ -93,4 +93,5 @@ if run is not None:
         report.chart(journey.control_chart(run, touchpoint_id, label, t))
 
 # %%
+report.end()
 results.publish(report_dir, "03_journey", journey.step_results(client, run, card, weights))

@@ -115,4 +115,5 @@ else:
     report.say("value_chain.strongest_culture", **human_value_chain.strongest_culture(culture, t))
 
 # %%
+report.end()
 results.publish(report_dir, "04_human_value_chain", human_value_chain.step_results(links, model, ex, roles))

@@ -46,4 +46,5 @@ if table["score"].isna().any():
 
 # %%
 report.table(ecosystem.dimension_table(table, results.load(report_dir, "01_diagnosis"), t))
+report.end()
 results.publish(report_dir, "06_ecosystem", ecosystem.step_results(table))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from cxlib.core.exceptions import Problem, ValidationError
 from cxlib.core.method import normalise_name
+from cxlib.inputs.commentary import Commentary, read_commentary
 from cxlib.inputs.config import (
     CLIENT_CONFIG_NAME,
     ClientConfig,
@@ -81,6 +82,8 @@ class Client:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Survey column → its question text (Qualtrics' second header row, SPSS variable labels).
     display_names: dict[str, str] = field(default_factory=dict)
+    #: The consultant's ``commentary.md`` for this client, rendered and sanitised (``None``: none).
+    commentary: Commentary | None = None
     #: Table → how its file was read (``csv``, ``qualtrics``, ``xlsx``, ``parquet``, ``spss``).
     formats: dict[str, str] = field(default_factory=dict)
     #: A hash of each raw survey row over every export column but those unique to each row (ids,
@@ -432,6 +435,8 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     _check_references(client, collectors)
     problems += _check_promises(client)
     problems += _check_theme_names(client)
+    client.commentary, commentary_problems = read_commentary(client_dir, config.language)
+    problems += commentary_problems
     if "assessment" in client.tables:
         _check_assessment_items(client, collectors["assessment"])
     for collector in collectors.values():

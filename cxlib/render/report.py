@@ -13,7 +13,7 @@ vanish from nbconvert HTML, and the stock renderers load plotly.js from a CDN).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +26,7 @@ from plotly.io._renderers import PlotlyRenderer
 from cxlib.core.i18n import Translator, translator
 from cxlib.core.paths import interactive_report_dir
 from cxlib.inputs.client import Client, load_client
+from cxlib.inputs.commentary import heading_anchor
 from cxlib.render.charts import pop_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE
 
@@ -87,14 +88,50 @@ class Report:
     t: Translator
     #: Where the step writes its files (results, state, downloads) beside its report.
     report_dir: Path
+    #: The step being shown (set by :meth:`title`) and the commentary sections already placed.
+    step: str = ""
+    placed: set[str] = field(default_factory=set)
 
     def heading(self, key: str, level: int = 2, anchor: str | None = None, **values: object) -> None:
-        """Show a heading from catalogue ``key``; ``anchor`` gives it an id the summary links to."""
-        identifier = f' id="{html.escape(anchor)}"' if anchor else ""
-        display(HTML(f"<h{level}{identifier}>{self._text(key, values)}</h{level}>"))
+        """Show a heading from catalogue ``key`` with its id (``anchor``, or one derived from the key:
+        :func:`~cxlib.inputs.commentary.heading_anchor`), followed by the consultant's commentary
+        for that anchor when ``commentary.md`` has it."""
+        identifier = heading_anchor(key, anchor)
+        display(HTML(f'<h{level} id="{html.escape(identifier)}">{self._text(key, values)}</h{level}>'))
+        self._commentary(f"{self.step}#{identifier}")
+
+    def _commentary(self, section: str) -> None:
+        """Show one commentary section (sanitised HTML), once, marked as the consultant's."""
+        commentary = self.client.commentary
+        if commentary is None or section not in commentary.sections or section in self.placed:
+            return
+        self.placed.add(section)
+        byline = self.t(
+            "report.commentary_by",
+            author=html.escape(commentary.author or "—"),
+            date=html.escape(commentary.date or "—"),
+        )
+        display(
+            HTML(
+                f'<aside class="cx-commentary" data-section="{html.escape(section)}">'
+                f'<p class="cx-commentary-by">{byline}</p>{commentary.sections[section]}</aside>'
+            )
+        )
+
+    def end(self) -> None:
+        """Close the report: commentary for a heading this run did not show (its condition was
+        false on this client's data) is shown here, so none is lost."""
+        commentary = self.client.commentary
+        if commentary is None:
+            return
+        for section in commentary.sections:
+            if section.startswith(f"{self.step}#"):
+                self._commentary(section)
 
     def title(self, step: str) -> None:
-        """Show the step's title and the client's name at the top of the report."""
+        """Show the step's title and the client's name at the top of the report; later headings
+        place this step's commentary."""
+        self.step = step
         name = html.escape(self.client.config.name)
         display(
             HTML(

@@ -328,7 +328,13 @@ def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         write_text_atomic(
             run.build_dir / "progress.json", comparison.to_json(orient="records", force_ascii=False)
         )
+    commentary = run.client.commentary
     index = PAGES.get_template("client_index.html.j2").render(
+        verdict=commentary.sections.get("summary") if commentary else None,  # sanitised on reading
+        verdict_heading=t("report.commentary_verdict"),
+        verdict_by=t("report.commentary_by", author=commentary.author, date=commentary.date)
+        if commentary
+        else "",
         sections=sections,
         detail_label=t("summary.detail"),
         findings_heading=t("summary.heading"),
