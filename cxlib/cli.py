@@ -34,6 +34,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default: 1)")
     run.add_argument("--steps", nargs="+", help="only these steps (e.g. 00_overview or 00)")
     run.add_argument(
+        "--cut",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="also write a report on one segment only, e.g. --cut segment=PyME (repeatable)",
+    )
+    run.add_argument(
         "--timeout",
         type=int,
         default=900,
@@ -82,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs=arguments.jobs,
             step_names=arguments.steps,
             timeout=arguments.timeout,
+            cuts=arguments.cut,
         )
     except CxError as error:
         print(f"cxwb: {error}", file=sys.stderr)

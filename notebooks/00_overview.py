@@ -22,12 +22,13 @@
 # %% tags=["parameters"]
 client_dir = ""  # the client folder (set by cxwb run)
 report_dir = ""  # where this run writes its files (set by cxwb run; empty: reports/<slug>/interactive/)
+cut = ""  # one segment only (set by cxwb run --cut, e.g. segment and PyME); empty: the whole client
 
 # %%
 import cxlib
 from cxlib.steps import overview
 
-report = cxlib.setup(client_dir, report_dir)
+report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
 report.title("00_overview")
 report.say("overview.intro")

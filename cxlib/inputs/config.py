@@ -247,6 +247,9 @@ class ClientConfig(Strict):
     baseline: str | None = None
     privacy: Privacy = Field(default_factory=Privacy)
     comments: Comments = Field(default_factory=Comments)
+    #: Standing per-segment deliverables, each ``field=value`` (``segment=PyME``): ``cxwb run``
+    #: writes each beside the whole client's report.
+    cuts: list[Annotated[str, Field(pattern=r"^[^=]+=.+$")]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _locale_matches_language(self) -> ClientConfig:

@@ -27,6 +27,7 @@ from cxlib.core.i18n import Translator, translator
 from cxlib.core.paths import interactive_report_dir
 from cxlib.inputs.client import Client, load_client
 from cxlib.inputs.commentary import heading_anchor
+from cxlib.inputs.cuts import apply_cut, resolve_cut
 from cxlib.render.charts import pop_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE
 
@@ -205,7 +206,7 @@ class Report:
         return self.t(key, **escaped)
 
 
-def setup(client_dir: str | Path, report_dir: str | Path = "") -> Report:
+def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") -> Report:
     """Load and validate the client, install the plotly theme and renderer, and return a :class:`Report`.
 
     Parameters
@@ -216,6 +217,8 @@ def setup(client_dir: str | Path, report_dir: str | Path = "") -> Report:
         Where the step writes its files (``*.results.json``, state, downloads); ``cxwb run`` sets it
         to the client's build folder. Empty in interactive use: ``reports/<slug>/interactive/``
         (:func:`cxlib.core.paths.interactive_report_dir`), never the current folder.
+    cut
+        ``field=value`` to report on one segment only (:mod:`cxlib.inputs.cuts`); empty: the whole client.
 
     Raises
     ------
@@ -223,6 +226,8 @@ def setup(client_dir: str | Path, report_dir: str | Path = "") -> Report:
         When the client folder has problems (``cxwb validate`` lists them).
     """
     client = load_client(Path(client_dir))
+    if cut:
+        client = apply_cut(client, resolve_cut(client, cut))
     labels = client.report_labels(client.config.language)
     language_translator = translator(client.config.language, client.config.locale).with_labels(
         {key: html.escape(text) for key, text in labels.items()}

@@ -36,6 +36,7 @@ from cxlib.core.i18n import LANGUAGES, translator
 from cxlib.core.paths import INTERACTIVE_DIR_NAME, PROJECT_DIR, TEMPLATES_DIR, resolve_client_dir
 from cxlib.inputs.client import Client, check_client
 from cxlib.inputs.config import load_config
+from cxlib.inputs.cuts import CutError, apply_cut, resolve_cut
 from cxlib.render.export import footer_text, notebook_to_html, report_css
 from cxlib.render.summary import findings, progress, progress_rows
 from cxlib.run.output import ClientLock, OutputFolderError, is_internal, prepare_output, recover_stale
@@ -78,10 +79,11 @@ class Job:
     notebook: str
     build_dir: str
     timeout: int = 900
+    cut: str = ""
 
     @property
     def parameters(self) -> dict[str, str]:
-        return step_parameters(self.client_dir, self.build_dir)
+        return step_parameters(self.client_dir, self.build_dir, self.cut)
 
 
 @dataclass
@@ -96,9 +98,9 @@ class StepResult:
     parameters: dict[str, str] = field(default_factory=dict)
 
 
-def step_parameters(client_dir: str, report_dir: str) -> dict[str, str]:
+def step_parameters(client_dir: str, report_dir: str, cut: str = "") -> dict[str, str]:
     """The parameters every step notebook declares in its ``parameters`` cell."""
-    return {"client_dir": client_dir, "report_dir": report_dir}
+    return {"client_dir": client_dir, "report_dir": report_dir, "cut": cut}
 
 
 def ensure_kernel(manager: KernelSpecManager | None = None, prefix: str = sys.prefix) -> str:
@@ -217,6 +219,10 @@ class ClientRun:
     build_dir: Path
     started: dt.datetime
     results: dict[str, StepResult] = field(default_factory=dict)
+    #: ``field=value`` when this run is a cut of its client; on the whole client's run, its cuts'
+    #: (label, slug) for the index to link.
+    cut: str = ""
+    cuts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -332,6 +338,8 @@ def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
     index = PAGES.get_template("client_index.html.j2").render(
         verdict=commentary.sections.get("summary") if commentary else None,  # sanitised on reading
         verdict_heading=t("report.commentary_verdict"),
+        cuts=[{"label": label, "slug": slug} for label, slug in run.cuts],
+        cuts_heading=t("report.cuts"),
         verdict_by=t("report.commentary_by", author=commentary.author, date=commentary.date)
         if commentary
         else "",
@@ -483,10 +491,14 @@ def run(
     jobs: int = 1,
     step_names: list[str] | None = None,
     timeout: int = DEFAULT_TIMEOUT,
+    cuts: list[str] | None = None,
 ) -> int:
     """Run the selected steps for every client and return the exit code: 0 when everything
     succeeded, 1 when a step failed or timed out or a report could not be written, 2 when a
-    client's input does not validate.
+    client's input does not validate (or a cut names no field or value of it).
+
+    Each client also runs once per cut (``cuts`` and its ``client.yaml`` ``cuts:``) into
+    ``<out>/<slug>--<cut>/``, every step computed on the filtered tables (:mod:`cxlib.inputs.cuts`).
 
     Raises
     ------
@@ -512,10 +524,23 @@ def run(
                 _log(f"{client_dir.name}: not run; its previous report, if any, is unchanged")
                 invalid = True
                 continue
-            locks.append(ClientLock(out_dir, client.config.slug))
-            client_run = _start_client(client, out_dir, steps, locks[-1])
-            any_failed |= client_run is None
-            runs += [client_run] if client_run else []
+            variants, cut_problems = _cut_variants(client, [*client.config.cuts, *(cuts or [])])
+            for problem in cut_problems:
+                _log(f"cxwb: {problem}")
+            invalid |= bool(cut_problems)
+            whole = None
+            for variant, cut in variants:
+                locks.append(ClientLock(out_dir, variant.config.slug))
+                client_run = _start_client(variant, out_dir, steps, locks[-1])
+                any_failed |= client_run is None
+                if client_run is None:
+                    continue
+                client_run.cut = cut
+                if not cut:
+                    whole = client_run
+                elif whole is not None:
+                    whole.cuts.append((variant.config.name, variant.config.slug))
+                runs.append(client_run)
         _execute(_jobs(runs, steps, timeout), jobs)
         slugs = [client_run.slug for client_run in runs]
         # a client whose baseline runs in this same call is finished after it, to compare with the new one
@@ -546,6 +571,18 @@ def run(
     return 2 if invalid else 1 if any_failed else 0
 
 
+def _cut_variants(client: Client, cuts: list[str]) -> tuple[list[tuple[Client, str]], list[CutError]]:
+    """The whole client, then one filtered copy per distinct cut; cuts that name no field or value
+    of the client are returned as errors instead."""
+    variants, problems = [(client, "")], []
+    for text in dict.fromkeys(cuts):
+        try:
+            variants.append((apply_cut(client, resolve_cut(client, text)), text))
+        except CutError as error:
+            problems.append(error)
+    return variants, problems
+
+
 def _jobs(runs: list[ClientRun], steps: tuple[Step, ...], timeout: int) -> list[tuple[ClientRun, Job]]:
     """One job per client and step whose inputs are present; absent inputs get a "skipped" page."""
     pending = []
@@ -567,6 +604,7 @@ def _jobs(runs: list[ClientRun], steps: tuple[Step, ...], timeout: int) -> list[
                 str(step.notebook),
                 str(client_run.build_dir),
                 timeout,
+                client_run.cut,
             )
             pending.append((client_run, job))
     return pending
