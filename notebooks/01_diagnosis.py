@@ -41,6 +41,11 @@ report.say("diagnosis.intro")
 # %%
 report.heading("diagnosis.metrics_heading")
 report.say("diagnosis.metrics_text")
+weighting = diagnosis.weighting_facts(client, t)
+if weighting:
+    report.say("diagnosis.weighted", **weighting)
+if client.margins:
+    report.table(diagnosis.representativeness_table(client, t))
 report.table(diagnosis.metric_table(diagnosis.overall_metrics(survey, client.survey_scales), t))
 for metric, by in diagnosis.available_breakdowns(client):
     table = diagnosis.breakdown(client, metric, by)

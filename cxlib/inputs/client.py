@@ -41,6 +41,7 @@ from cxlib.inputs.schema import (
 from cxlib.inputs.tables import TABLE_NAMES, RawTable, find_table, read_table
 from cxlib.stats.personal_data import mask_personal_data
 from cxlib.stats.text import named_themes
+from cxlib.stats.weighting import RakingError, rake
 
 #: (table, column, referenced table, referenced column): values must exist in the referenced table.
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
@@ -82,6 +83,8 @@ class Client:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Survey column → its question text (Qualtrics' second header row, SPSS variable labels).
     display_names: dict[str, str] = field(default_factory=dict)
+    #: Population shares the survey was raked to (typed column → share per category), if any.
+    margins: dict[str, pd.Series] = field(default_factory=dict)
     #: The consultant's ``commentary.md`` for this client, rendered and sanitised (``None``: none).
     commentary: Commentary | None = None
     #: Table → how its file was read (``csv``, ``qualtrics``, ``xlsx``, ``parquet``, ``spss``).
@@ -285,7 +288,93 @@ def _type_survey(
     )
     client.unused_columns["survey"] = [column for column in frame.columns if column not in used]
     _check_segments(typed, config, collector, client)
+    if "weight" in typed:
+        source = client.source_of("weight")
+        weights = typed["weight"]
+        collector.rows(  # negative weights are already outside the field's range
+            source,
+            weights.isna() | weights.eq(0),
+            lambda row: "empty weight" if pd.isna(weights[row]) else "weight 0",
+            "give every response a positive weight (or leave survey.fields.weight out)",
+        )
     return typed
+
+
+def _rake_survey(client: Client) -> list[Problem]:
+    """Weights raked to ``weighting.population`` (:func:`~cxlib.stats.weighting.rake`), stored as
+    the survey's ``weight``; problems when the population file does not match the survey."""
+    weighting = client.config.weighting
+    survey = client.tables.get("survey")
+    if weighting is None or survey is None:
+        return []
+    name = weighting.population
+    path = client.directory / name
+    if not path.is_file():
+        return [
+            Problem(CLIENT_CONFIG_NAME, None, "weighting.population", f"{name} is not in the client folder")
+        ]
+    population = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"field", "category", "share"} - set(population.columns)
+    if missing:
+        return [
+            Problem(
+                name,
+                None,
+                None,
+                f"needs columns field, category, share; missing {', '.join(sorted(missing))}",
+            )
+        ]
+    shares = pd.to_numeric(population["share"].str.replace(",", "."), errors="coerce")
+    problems = [
+        Problem(name, int(row) + 2, "share", f"{population.at[row, 'share']!r} is not a positive number")
+        for row in population.index[~(shares > 0)]
+    ]
+    dimensions = {source: column for column, source in client.segment_dimensions.items() if source}
+    margins = {}
+    for field_name in weighting.by:
+        column = dimensions.get(field_name, field_name)
+        if column not in survey:
+            problems.append(
+                Problem(
+                    CLIENT_CONFIG_NAME,
+                    None,
+                    "weighting.by",
+                    f"{field_name!r} is not a survey field of this client",
+                )
+            )
+            continue
+        rows = population["field"] == field_name
+        given = dict(
+            zip(
+                population.loc[rows, "category"].map(normalise_name),
+                population.loc[rows, "category"],
+                strict=True,
+            )
+        )
+        seen = {normalise_name(str(value)): str(value) for value in survey[column].dropna().unique()}
+        unmatched = sorted(set(seen) - set(given)), sorted(set(given) - set(seen))
+        if not rows.any() or any(unmatched):
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    field_name,
+                    f"categories must match the survey's: survey has {', '.join(sorted(seen.values()))}; "
+                    f"population has {', '.join(sorted(given.values())) or 'none'}",
+                )
+            )
+            continue
+        margins[column] = pd.Series(
+            shares[rows].to_numpy(), index=[seen[normalise_name(c)] for c in population.loc[rows, "category"]]
+        )
+    if problems:
+        return problems
+    try:
+        client.tables["survey"] = survey.assign(weight=rake(survey, margins))
+    except RakingError as error:
+        return [Problem(name, None, None, f"{error}; check the shares and that no category is empty")]
+    client.margins = margins
+    return []
 
 
 def _check_segments(typed: pd.DataFrame, config: ClientConfig, collector: ProblemCollector, client: Client):
@@ -435,6 +524,7 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     _check_references(client, collectors)
     problems += _check_promises(client)
     problems += _check_theme_names(client)
+    problems += _rake_survey(client)
     client.commentary, commentary_problems = read_commentary(client_dir, config.language)
     problems += commentary_problems
     if "assessment" in client.tables:

@@ -226,6 +226,16 @@ class Comments(Strict):
     )
 
 
+class Weighting(Strict):
+    """Raking of the survey to population margins (``weighting:`` in ``client.yaml``): ``by`` lists
+    survey fields (``segment``, ``channel``… or a segment dimension's export column) and
+    ``population`` a CSV in the client folder with columns ``field``, ``category`` and ``share``
+    (shares or counts; each field's are normalised)."""
+
+    by: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+    population: str = Field(min_length=1)
+
+
 class ClientConfig(Strict):
     """The validated content of ``client.yaml``."""
 
@@ -247,9 +257,16 @@ class ClientConfig(Strict):
     baseline: str | None = None
     privacy: Privacy = Field(default_factory=Privacy)
     comments: Comments = Field(default_factory=Comments)
+    weighting: Weighting | None = None
     #: Standing per-segment deliverables, each ``field=value`` (``segment=PyME``): ``cxwb run``
     #: writes each beside the whole client's report.
     cuts: list[Annotated[str, Field(pattern=r"^[^=]+=.+$")]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_source_of_weights(self) -> ClientConfig:
+        if self.weighting is not None and "weight" in self.survey.fields:
+            raise ValueError("give survey.fields.weight or weighting, not both")
+        return self
 
     @model_validator(mode="after")
     def _locale_matches_language(self) -> ClientConfig:

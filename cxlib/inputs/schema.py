@@ -107,6 +107,7 @@ SURVEY_FIELDS: dict[str, ColumnSpec] = {
         ColumnSpec("purchase_frequency", "number", low=0, example="12"),
         ColumnSpec("products", "integer", low=0, example="2"),
         ColumnSpec("participation", "bool", example="yes"),
+        ColumnSpec("weight", "number", low=0, example="1.25"),
     )
 }
 #: Survey fields that carry an outcome; a survey needs at least one of them.

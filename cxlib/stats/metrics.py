@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import stats as scipy_stats
 
 from cxlib.stats.estimators import SMALL_SAMPLE, wilson_interval
+from cxlib.stats.weighting import effective_weights
 
 #: Pseudo-observations added to (detractors, passives, promoters) by the adjusted-Wald method.
 NPS_PSEUDO_COUNTS = (0.75, 1.5, 0.75)
@@ -219,21 +220,33 @@ def metric_by(
     ``metric`` is ``nps`` (column ``nps``), ``csat`` (top-two-box of ``csat``, needs
     ``scale_high``), ``ces`` (mean of ``ces``) or ``satisfied`` (share of true). Returns a frame
     indexed by group with ``value``, ``low``, ``high``, ``n`` and ``small``, sorted by group.
+
+    With a ``weight`` column (survey weights), each group's estimate is weighted and its interval
+    and ``n`` use the group's effective sample size (Kish; :mod:`cxlib.stats.weighting`).
     """
     groups = frame[by]
+    weights = frame["weight"] if "weight" in frame else pd.Series(1.0, index=frame.index)
+
+    def weighted(valid: pd.Series) -> pd.Series:
+        """Effective weights of the valid rows (all ones without survey weights)."""
+        return effective_weights(weights[valid], groups[valid])
+
     if metric == "nps":
         scores = frame["nps"]
-        counts = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9})[
-            scores.notna()
+        valid = scores.notna()
+        indicators = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9})[
+            valid
         ]
-        counts = counts.groupby(groups[scores.notna()], observed=True).sum()
+        counts = indicators.mul(weighted(valid), axis=0).groupby(groups[valid], observed=True).sum()
         value, low, high, _ = nps_components(counts["det"], counts["pas"], counts["pro"], confidence)
         n = counts.sum(axis=1)
         result = pd.DataFrame({"value": value, "low": low, "high": high, "n": n}, index=counts.index)
     elif metric in ("csat", "satisfied"):
         flags = top_two_box(frame["csat"], scale_high) if metric == "csat" else frame["satisfied"]
         valid = flags.notna()
-        grouped = flags[valid].astype(float).groupby(groups[valid], observed=True).agg(["sum", "count"])
+        share = weighted(valid)
+        grouped = pd.DataFrame({"sum": flags[valid].astype(float) * share, "count": share})
+        grouped = grouped.groupby(groups[valid], observed=True).sum()
         low, high = proportion_interval(grouped["sum"], grouped["count"], confidence)
         result = pd.DataFrame(
             {
@@ -244,12 +257,24 @@ def metric_by(
             }
         )
     elif metric == "ces":
-        grouped = frame["ces"].groupby(groups, observed=True).agg(["mean", "std", "count"])
-        low, high = mean_interval(grouped["mean"], grouped["std"], grouped["count"], confidence, bounds)
-        result = pd.DataFrame({"value": grouped["mean"], "low": low, "high": high, "n": grouped["count"]})
+        scores = frame["ces"]
+        valid = scores.notna()
+        share = weighted(valid)
+        by_group = groups[valid]
+        total = share.groupby(by_group, observed=True).sum()
+        means = (scores[valid] * share).groupby(by_group, observed=True).sum() / total
+        squares = (
+            ((scores[valid] - by_group.map(means).astype(float)) ** 2 * share)
+            .groupby(by_group, observed=True)
+            .sum()
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sds = np.sqrt(squares / (total - 1))
+        low, high = mean_interval(means, sds, total, confidence, bounds)
+        result = pd.DataFrame({"value": means, "low": low, "high": high, "n": total})
     else:
         raise ValueError(f"unknown metric {metric!r}; use nps, csat, ces or satisfied")
-    result["n"] = result["n"].astype(int)
+    result["n"] = np.floor(result["n"] + 1e-9).astype(int)
     result["small"] = result["n"] < SMALL_SAMPLE
     return result.sort_index()
 

@@ -29,16 +29,13 @@ from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.metrics import (
     Estimate,
     bonferroni,
-    csat,
     difference_test,
     mean,
     mean_interval,
     metric_by,
-    nps,
     nps_components,
     nps_counts,
     nps_segment_tests,
-    proportion,
     proportion_interval,
     simultaneous_level,
     top_two_box,
@@ -52,6 +49,7 @@ from cxlib.stats.text import (
     representativeness,
     sentiment,
 )
+from cxlib.stats.weighting import design_effect, margin_comparison
 
 #: Outcomes for driver analysis, in order of preference.
 OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
@@ -241,18 +239,59 @@ def item_driver_chart(weights: pd.DataFrame, client: Client, t: Translator) -> g
     return driver_chart(weights, t, labels, "diagnosis.item_drivers_title")
 
 
+#: The interval method behind each metric of :func:`~cxlib.stats.metrics.metric_by`.
+METRIC_METHODS = {"nps": "adjusted-wald", "csat": "wilson", "ces": "t", "satisfied": "wilson"}
+
+
 def overall_metrics(survey: pd.DataFrame, scales: dict) -> dict[str, Estimate]:
-    """Each available metric over the given responses (``scales`` is ``Client.survey_scales``)."""
+    """Each available metric over the given responses (``scales`` is ``Client.survey_scales``),
+    weighted when the survey has weights (:func:`~cxlib.stats.metrics.metric_by` on one group)."""
+    whole = survey.assign(_all="all")
     estimates = {}
-    if "nps" in survey:
-        estimates["nps"] = nps(survey["nps"])
-    if "csat" in survey:
-        estimates["csat"] = csat(survey["csat"], scales["csat"].bounds[1])
-    if "ces" in survey:
-        estimates["ces"] = mean(survey["ces"], bounds=scales["ces"].bounds)
-    if "satisfied" in survey:
-        estimates["satisfied"] = proportion(survey["satisfied"])
+    for name in METRIC_METHODS:
+        if name not in survey or survey[name].notna().sum() == 0:
+            continue
+        bounds = scales[name].bounds if name in scales else None
+        row = metric_by(whole, name, "_all", bounds[1] if bounds else None, bounds=bounds).iloc[0]
+        estimates[name] = Estimate(
+            float(row["value"]), float(row["low"]), float(row["high"]), int(row["n"]), METRIC_METHODS[name]
+        )
     return estimates
+
+
+def weighting_facts(client: Client, t: Translator) -> dict[str, str] | None:
+    """Kish's design effect and effective sample size of the survey weights (``None`` unweighted)."""
+    survey = client.tables["survey"]
+    if "weight" not in survey:
+        return None
+    effect = design_effect(survey["weight"])
+    return {
+        "deff": t.number(effect.deff, 2),
+        "n_effective": t.number(round(effect.n_effective)),
+        "n": t.number(effect.n),
+        "source": t("diagnosis.weights_raked" if client.margins else "diagnosis.weights_given"),
+    }
+
+
+def representativeness_table(client: Client, t: Translator) -> pd.DataFrame:
+    """Per raking field and category: respondents, sample, weighted and population shares, and the
+    field's chi-square test of the raw sample against the population (:mod:`cxlib.stats.weighting`)."""
+    survey = client.tables["survey"]
+    table = margin_comparison(survey, client.margins, survey["weight"])
+    return pd.DataFrame(
+        {
+            t("diagnosis.col.field"): [client.source_of(field) for field in table["field"]],
+            t("diagnosis.col.category"): table["category"],
+            t("diagnosis.col.n"): [t.number(n) for n in table["n"]],
+            t("diagnosis.col.sample_share"): [t.percent(share, 1) for share in table["sample"]],
+            t("diagnosis.col.weighted_share"): [t.percent(share, 1) for share in table["weighted"]],
+            t("diagnosis.col.population_share"): [t.percent(share, 1) for share in table["population"]],
+            t("diagnosis.col.chi2"): [
+                f"χ² = {t.number(chi2, 1)}, p {t.p_value(p)}"
+                for chi2, p in zip(table["chi2"], table["p"], strict=True)
+            ],
+        }
+    )
 
 
 def metric_table(estimates: dict[str, Estimate], t: Translator) -> pd.DataFrame:
