@@ -94,7 +94,7 @@ if not client.survey_items:
     report.caution("diagnosis.no_items")
 else:
     pillar_frame = diagnosis.customer_pillar_frame(client)
-    customer_scores = diagnosis.customer_pillar_scores(pillar_frame)
+    customer_scores = diagnosis.customer_pillar_scores(pillar_frame, weights=survey.get("weight"))
     report.say("diagnosis.customer_pillars_text")
     if client.has("assessment"):
         comparison = diagnosis.self_vs_customer(self_scores, customer_scores)

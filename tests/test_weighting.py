@@ -147,3 +147,28 @@ def test_weighted_report_states_the_design_effect_and_shows_representativeness(t
     page = (out / "demo" / "01_diagnosis.html").read_text(encoding="utf-8")
     assert "Efecto de diseño de Kish 1.18" in page and "tamaño efectivo de 4,922 en lugar de 5,828" in page
     assert "% población" in page and "<td>80.0%</td>" in page
+
+
+def test_weighted_pillar_scores_and_segment_tests_reduce_to_the_unweighted_ones():
+    from cxlib.stats.metrics import nps_segment_tests
+
+    rng = np.random.default_rng(9)
+    pillars = pd.DataFrame({"empathy": rng.uniform(0, 100, 200), "resolution": rng.uniform(0, 100, 200)})
+    pillars.iloc[:20, 1] = np.nan
+    plain = diagnosis.customer_pillar_scores(pillars)
+    ones = diagnosis.customer_pillar_scores(pillars, weights=pd.Series(1.0, index=pillars.index))
+    pd.testing.assert_frame_equal(plain, ones)
+    assert plain.loc["resolution", "n"] == 180 and plain.loc["empathy", "sd"] == pytest.approx(
+        pillars["empathy"].std()
+    )
+    weights = pd.Series(rng.uniform(0.5, 2.0, 200))
+    weighted = diagnosis.customer_pillar_scores(pillars, weights=weights)
+    valid = pillars["resolution"].notna()
+    expected = (pillars["resolution"][valid] * weights[valid]).sum() / weights[valid].sum()
+    assert weighted.loc["resolution", "value"] == pytest.approx(expected)
+    assert weighted.loc["resolution", "n"] == int(design_effect(weights[valid]).n_effective)
+    frame = pd.DataFrame(
+        {"nps": rng.integers(0, 11, 300).astype(float), "segment": rng.choice(list("abc"), 300)}
+    )
+    plain_tests = nps_segment_tests(frame, "segment")
+    pd.testing.assert_frame_equal(plain_tests, nps_segment_tests(frame.assign(weight=1.0), "segment"))

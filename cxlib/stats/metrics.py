@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats as scipy_stats
 
 from cxlib.stats.estimators import SMALL_SAMPLE, wilson_interval
-from cxlib.stats.weighting import effective_weights
+from cxlib.stats.weighting import effective_totals, effective_weights
 
 #: Pseudo-observations added to (detractors, passives, promoters) by the adjusted-Wald method.
 NPS_PSEUDO_COUNTS = (0.75, 1.5, 0.75)
@@ -298,13 +298,15 @@ def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) ->
     Bonferroni-adjusted p-values (``p_adjusted``) and simultaneous intervals of the difference at
     level ``1 − (1 − confidence) / m`` for ``m`` groups (``low``, ``high``), so "significant" and
     "the interval excludes 0" always agree (Dunn, O. J. (1961), Multiple comparisons among means,
-    *JASA* 56(293), 52-64). ``p_value`` is the unadjusted two-sample test of Rocks (2016).
+    *JASA* 56(293), 52-64). ``p_value`` is the unadjusted two-sample test of Rocks (2016). With a
+    ``weight`` column, each side's counts are effective counts (Kish; :mod:`cxlib.stats.weighting`).
     """
     valid = frame[frame["nps"].notna() & frame[by].notna()]
     scores, groups = valid["nps"], valid[by]
     flags = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9})
-    inside = flags.groupby(groups, observed=True).sum()
-    outside = flags.sum() - inside
+    weights = valid["weight"] if "weight" in valid else pd.Series(1.0, index=valid.index)
+    membership = pd.get_dummies(groups).astype(bool)
+    inside, outside = effective_totals(flags, weights, membership.loc[:, membership.any()])
     value_in, _, _, var_in = nps_components(inside["det"], inside["pas"], inside["pro"], confidence)
     value_out, _, _, var_out = nps_components(outside["det"], outside["pas"], outside["pro"], confidence)
     testable = inside.sum(axis=1).gt(0) & outside.sum(axis=1).gt(0)
@@ -318,7 +320,7 @@ def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) ->
             "low": test.low,
             "high": test.high,
             "p_value": test.p_value,
-            "n": inside.sum(axis=1),
+            "n": np.floor(inside.sum(axis=1) + 1e-9).astype(int),
         },
         index=inside.index,
     )

@@ -55,6 +55,26 @@ def effective_weights(weights: pd.Series, groups: pd.Series | None = None) -> pd
     return weights * grouped.transform("sum") / (weights**2).groupby(keys, observed=True).transform("sum")
 
 
+def effective_totals(
+    indicators: pd.DataFrame, weights: pd.Series, membership: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Effective counts of each indicator column inside and outside each group at once.
+
+    ``membership`` is respondents × groups (booleans); returns (inside, outside) frames of groups ×
+    indicators, where a side's weighted counts are scaled by that side's ``Σw / Σw²``, so they sum
+    to its effective sample size (plain counts when every weight is 1).
+    """
+    member = membership.astype(float).T
+    weighted = indicators.astype(float).mul(weights, axis=0)
+    sums, weight_sums, square_sums = member @ weighted, member @ weights, member @ weights**2
+    rest_sums = weighted.sum() - sums
+    rest_weights, rest_squares = weights.sum() - weight_sums, (weights**2).sum() - square_sums
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inside = sums.mul(weight_sums / square_sums, axis=0)
+        outside = rest_sums.mul(rest_weights / rest_squares, axis=0)
+    return inside.fillna(0.0), outside.fillna(0.0)
+
+
 def rake(frame: pd.DataFrame, margins: dict[str, pd.Series]) -> pd.Series:
     """Weights (mean 1) that make the sample's weighted shares of each ``margins`` field equal the
     population shares given (field → share per category; shares are normalised).
@@ -82,9 +102,7 @@ def rake(frame: pd.DataFrame, margins: dict[str, pd.Series]) -> pd.Series:
     )
 
 
-def margin_comparison(
-    frame: pd.DataFrame, margins: dict[str, pd.Series], weights: pd.Series
-) -> pd.DataFrame:
+def margin_comparison(frame: pd.DataFrame, margins: dict[str, pd.Series], weights: pd.Series) -> pd.DataFrame:
     """Per field and category: sample share, weighted share and population share, with each
     field's chi-square goodness-of-fit test of the unweighted sample counts against the population
     shares (Pearson 1900; ``p`` small means the raw sample is not representative on that field)."""

@@ -49,7 +49,7 @@ from cxlib.stats.text import (
     representativeness,
     sentiment,
 )
-from cxlib.stats.weighting import design_effect, margin_comparison
+from cxlib.stats.weighting import design_effect, effective_totals, margin_comparison
 
 #: Outcomes for driver analysis, in order of preference.
 OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
@@ -129,19 +129,28 @@ def customer_pillar_frame(client: Client) -> pd.DataFrame:
     )[[p for p in PILLARS if p in scored]]
 
 
-def customer_pillar_scores(pillar_frame: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Per pillar: mean 0-100 score with t interval, n and standard deviation."""
-    stats = pillar_frame.agg(["mean", "std", "count"]).T
-    low, high = mean_interval(stats["mean"], stats["std"], stats["count"], confidence, (0, 100))
+def customer_pillar_scores(
+    pillar_frame: pd.DataFrame, confidence: float = 0.95, weights: pd.Series | None = None
+) -> pd.DataFrame:
+    """Per pillar: mean 0-100 score with t interval, n and standard deviation; with survey
+    ``weights``, the weighted mean, with ``n`` and the interval on Kish's effective sample size."""
+    values = pillar_frame.to_numpy(dtype=float)
+    present = ~np.isnan(values)
+    raw = (
+        np.ones(len(pillar_frame)) if weights is None else weights.reindex(pillar_frame.index).to_numpy(float)
+    )
+    column_weights = np.where(present, raw[:, None], 0.0)
+    totals, squares = column_weights.sum(axis=0), (column_weights**2).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        effective = column_weights * (totals / squares)  # sums to each pillar's effective n
+        n = effective.sum(axis=0)
+        means = (np.where(present, values, 0.0) * effective).sum(axis=0) / n
+        deviations = np.where(present, values - means, 0.0)
+        sds = np.sqrt((effective * deviations**2).sum(axis=0) / (n - 1))
+    low, high = mean_interval(means, sds, n, confidence, (0, 100))
     return pd.DataFrame(
-        {
-            "value": stats["mean"],
-            "low": low,
-            "high": high,
-            "n": stats["count"].astype(int),
-            "sd": stats["std"],
-        },
-        index=stats.index,
+        {"value": means, "low": low, "high": high, "n": np.floor(n + 1e-9).astype(int), "sd": sds},
+        index=pillar_frame.columns,
     )
 
 
@@ -689,39 +698,34 @@ def _theme_outcome(client: Client, theme_frame: pd.DataFrame) -> tuple[pd.Series
     NPS uses :func:`~cxlib.stats.metrics.nps_components` (adjusted Wald, Rocks 2016); a yes/no
     outcome (CSAT top-two-box, satisfied) a percentage with a Wilson interval and the
     Agresti-Caffo variance (one success and one failure added; Agresti, A. & Caffo, B. (2000),
-    *The American Statistician* 54(4), 280-288), so a unanimous group still has a finite test.
+    *The American Statistician* 54(4), 280-288), so a unanimous group still has a finite test. With
+    survey weights, counts are effective counts (:func:`~cxlib.stats.weighting.effective_totals`).
     """
     survey = client.tables["survey"].loc[theme_frame.index]
     metric = theme_outcome(client)
-    mentions = theme_frame.astype(int).T
+    weights = survey["weight"] if "weight" in survey else pd.Series(1.0, index=survey.index)
     if metric == "nps":
         scores = survey["nps"]
-        groups = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9}).astype(
-            int
-        )
-        mentioned = mentions @ groups
-        rest = groups.sum() - mentioned
+        valid = scores.notna()
+        groups = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9})[valid]
+        mentioned, rest = effective_totals(groups, weights[valid], theme_frame[valid])
         inside = nps_components(mentioned["det"], mentioned["pas"], mentioned["pro"])
         outside = nps_components(rest["det"], rest["pas"], rest["pro"])
         return mentioned.sum(axis=1), rest.sum(axis=1), inside, outside
     flags = top_two_box(survey["csat"], client.survey_scales["csat"].bounds[1]) if metric == "csat" else None
     flags = survey["satisfied"] if flags is None else flags
-    counts = pd.DataFrame({"yes": flags.eq(True), "valid": flags.notna()}).astype(int)
-    mentioned = mentions @ counts
-    rest = counts.sum() - mentioned
+    valid = flags.notna()
+    counts = pd.DataFrame({"yes": flags[valid].eq(True), "valid": True}, index=flags[valid].index)
+    mentioned, rest = effective_totals(counts, weights[valid], theme_frame[valid])
     sides = []
     for side in (mentioned, rest):
-        low, high = proportion_interval(side["yes"], side["valid"])
+        yes, total = side["yes"].to_numpy(), side["valid"].to_numpy()
+        low, high = proportion_interval(yes, total)
         with np.errstate(invalid="ignore", divide="ignore"):
-            value = 100 * side["yes"].to_numpy() / side["valid"].to_numpy()
-        adjusted = (side["yes"].to_numpy() + 1) / (side["valid"].to_numpy() + 2)
+            value = 100 * yes / total
+        adjusted = (yes + 1) / (total + 2)
         sides.append(
-            (
-                value,
-                100 * np.asarray(low),
-                100 * np.asarray(high),
-                adjusted * (1 - adjusted) / (side["valid"].to_numpy() + 2),
-            )
+            (value, 100 * np.asarray(low), 100 * np.asarray(high), adjusted * (1 - adjusted) / (total + 2))
         )
     return mentioned["valid"], rest["valid"], sides[0], sides[1]
 
