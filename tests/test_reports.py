@@ -267,7 +267,7 @@ def test_manifest_records_the_run(demo_reports):
     assert (
         step["status"] == "ok"
         and step["seconds"] > 0
-        and set(step["parameters"]) == {"client_dir", "report_dir"}
+        and set(step["parameters"]) == {"client_dir", "report_dir", "cut"}
     )
 
 
@@ -305,7 +305,7 @@ def test_parameters_must_match_the_notebook(tmp_path):
     nbformat.write(notebook, tmp_path / "99_bad.ipynb")
     with pytest.raises(
         ParameterError,
-        match=r"declared but not passed: \['language'\]; passed but not declared: \['report_dir'\]",
+        match=r"declared but not passed: \['language'\]; passed but not declared: \['cut', 'report_dir'\]",
     ):
         check_parameters(Step("99_bad", directory=tmp_path))
 
