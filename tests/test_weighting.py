@@ -172,3 +172,23 @@ def test_weighted_pillar_scores_and_segment_tests_reduce_to_the_unweighted_ones(
     )
     plain_tests = nps_segment_tests(frame, "segment")
     pd.testing.assert_frame_equal(plain_tests, nps_segment_tests(frame.assign(weight=1.0), "segment"))
+
+
+def test_weighted_driver_weights_equal_those_of_replicated_rows():
+    from cxlib.stats.drivers import relative_weights
+
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame(rng.normal(size=(300, 3)), columns=["a", "b", "c"])
+    frame["y"] = frame["a"] + 0.5 * frame["b"] + rng.normal(size=300)
+    frame["w"] = rng.integers(1, 4, 300).astype(float)
+    weighted = relative_weights(frame, "y", ["a", "b", "c"], bootstrap=0, weight="w")
+    replicated = relative_weights(
+        frame.loc[frame.index.repeat(frame["w"].astype(int))], "y", ["a", "b", "c"], bootstrap=0
+    )
+    assert weighted["weight"].to_numpy() == pytest.approx(
+        replicated["weight"].reindex(weighted.index).to_numpy()
+    )
+    ones = relative_weights(frame.assign(w=1.0), "y", ["a", "b", "c"], bootstrap=50, weight="w")
+    plain = relative_weights(frame, "y", ["a", "b", "c"], bootstrap=50)
+    pd.testing.assert_frame_equal(ones, plain)
+    assert weighted.attrs["n"] == 300 and weighted.attrs["r2"] == pytest.approx(replicated.attrs["r2"])

@@ -49,8 +49,14 @@ def _weights_from_correlations(correlations: np.ndarray) -> np.ndarray:
     return (root**2) @ (beta**2)
 
 
-def _correlations(values: np.ndarray) -> np.ndarray:
-    return np.nan_to_num(np.corrcoef(values, rowvar=False))
+def _correlations(values: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Pearson correlations, weighted by survey ``weights`` when given."""
+    if weights is None:
+        return np.nan_to_num(np.corrcoef(values, rowvar=False))
+    covariance = np.cov(values, rowvar=False, aweights=weights)
+    scale = np.sqrt(np.diag(covariance))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nan_to_num(covariance / np.outer(scale, scale))
 
 
 def f_test(r2: float, n: int, predictors: int) -> float:
@@ -70,6 +76,7 @@ def relative_weights(
     confidence: float = 0.95,
     seed: int = 0,
     groups: dict[str, list[str]] | None = None,
+    weight: str | None = None,
 ) -> pd.DataFrame:
     """Johnson's relative weights of ``drivers`` on ``outcome``, with bootstrap intervals.
 
@@ -92,6 +99,9 @@ def relative_weights(
     groups : dict, optional
         Report these groups of driver columns as one driver each (e.g. the dummies of a segment
         field); by default every driver is its own group.
+    weight : str, optional
+        Column of survey weights: correlations are weighted, the F test uses Kish's effective
+        sample size and the bootstrap resamples respondents with their weights.
 
     Returns
     -------
@@ -105,20 +115,23 @@ def relative_weights(
     """
     groups = groups or {driver: [driver] for driver in drivers}
     membership = np.array([[driver in members for members in groups.values()] for driver in drivers], float)
-    data = frame[list(drivers) + [outcome]].astype("float64").dropna().to_numpy()
+    columns = list(drivers) + [outcome] + ([weight] if weight else [])
+    complete = frame[columns].astype("float64").dropna().to_numpy()
+    data, survey_weights = (complete[:, :-1], complete[:, -1]) if weight else (complete, None)
     n = len(data)
     if n <= len(drivers) + 2:
         raise ValueError(f"relative weights need more than {len(drivers) + 2} complete rows, got {n}")
-    weights = _weights_from_correlations(_correlations(data)) @ membership
+    weights = _weights_from_correlations(_correlations(data, survey_weights)) @ membership
     r2 = float(weights.sum())
+    n_effective = n if weight is None else survey_weights.sum() ** 2 / (survey_weights**2).sum()
     result = pd.DataFrame(
         {"weight": weights, "share": weights / r2 if r2 > 0 else np.nan},
         index=pd.Index(list(groups), name="driver"),
     )
-    f_p = f_test(r2, n, len(drivers))
+    f_p = f_test(r2, n_effective, len(drivers))
     result.attrs.update({"r2": r2, "n": n, "f_p": f_p, "explains": bool(f_p < ALPHA and r2 >= R2_FLOOR)})
     if bootstrap:
-        replicates = _bootstrap(data, membership, weights, bootstrap, seed)
+        replicates = _bootstrap(data, membership, weights, bootstrap, seed, survey_weights)
         totals = replicates.sum(axis=1)
         shares = np.divide(
             replicates, totals[:, None], out=np.zeros_like(replicates), where=totals[:, None] > 0
@@ -142,16 +155,23 @@ def relative_weights(
 
 
 def _bootstrap(
-    data: np.ndarray, membership: np.ndarray, weights: np.ndarray, replicates: int, seed: int
+    data: np.ndarray,
+    membership: np.ndarray,
+    weights: np.ndarray,
+    replicates: int,
+    seed: int,
+    survey_weights: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Bootstrap replicates of the (grouped) weights, m-out-of-n above :data:`BOOTSTRAP_ROWS` rows."""
+    """Bootstrap replicates of the (grouped) weights, m-out-of-n above :data:`BOOTSTRAP_ROWS` rows;
+    resampled respondents keep their survey weights."""
     rng = np.random.default_rng(seed)
     n = len(data)
     rows = min(n, BOOTSTRAP_ROWS)
     draws = np.empty((replicates, membership.shape[1]))
     for replicate in range(replicates):  # loops over replicates, never over rows
-        sample = data[rng.integers(0, n, rows)]
-        draws[replicate] = _weights_from_correlations(_correlations(sample)) @ membership
+        drawn = rng.integers(0, n, rows)
+        sample_weights = None if survey_weights is None else survey_weights[drawn]
+        draws[replicate] = _weights_from_correlations(_correlations(data[drawn], sample_weights)) @ membership
     if rows < n:
         draws = np.clip(weights + (draws - weights) * np.sqrt(rows / n), 0, None)
     return draws

@@ -279,6 +279,13 @@ def metric_by(
     return result.sort_index()
 
 
+def share_by(frame: pd.DataFrame, flags: pd.Series, by: str, confidence: float = 0.95) -> pd.DataFrame:
+    """Share of true ``flags`` in each group of ``by``, on 0..1, with Wilson intervals and ``n``
+    (weighted, with the effective ``n``, when ``frame`` has survey weights; :func:`metric_by`)."""
+    table = metric_by(frame.assign(satisfied=flags), "satisfied", by, confidence=confidence)
+    return (table[["value", "low", "high"]] / 100).assign(n=table["n"])
+
+
 def simultaneous_level(confidence: float, tests: int) -> float:
     """The per-test confidence level that gives ``tests`` Bonferroni simultaneous intervals of joint
     level ``confidence`` (Dunn, O. J. (1961), Multiple comparisons among means, *JASA* 56(293),

@@ -30,13 +30,13 @@ from cxlib.stats.metrics import (
     Estimate,
     bonferroni,
     difference_test,
-    mean,
     mean_interval,
     metric_by,
     nps_components,
     nps_counts,
     nps_segment_tests,
     proportion_interval,
+    share_by,
     simultaneous_level,
     top_two_box,
 )
@@ -206,11 +206,21 @@ def outcome(client: Client) -> str | None:
     )
 
 
+def _with_survey_weights(client: Client, frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """``frame`` with the survey weights as ``_weight`` and that column's name, or ``frame`` and
+    ``None`` for an unweighted survey."""
+    survey = client.tables["survey"]
+    if "weight" not in survey:
+        return frame, None
+    return frame.assign(_weight=survey["weight"]), "_weight"
+
+
 def pillar_drivers(client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 500) -> pd.DataFrame:
     """Johnson's relative weights of the customer pillar scores on the outcome."""
     target = outcome(client)
     frame = pillar_frame.assign(**{target: client.tables["survey"][target].astype("float64")})
-    weights = relative_weights(frame, target, list(pillar_frame.columns), bootstrap=bootstrap)
+    frame, weight = _with_survey_weights(client, frame)
+    weights = relative_weights(frame, target, list(pillar_frame.columns), bootstrap=bootstrap, weight=weight)
     weights.attrs["outcome"] = target
     return weights
 
@@ -233,8 +243,9 @@ def item_drivers(client: Client, bootstrap: int = 300) -> pd.DataFrame | None:
     if target is None or len(groups) < 2:
         return None
     frame[target] = survey[target].astype("float64")
+    frame, weight = _with_survey_weights(client, frame)
     columns = [column for members in groups.values() for column in members]
-    weights = relative_weights(frame, target, columns, bootstrap=bootstrap, groups=groups)
+    weights = relative_weights(frame, target, columns, bootstrap=bootstrap, groups=groups, weight=weight)
     weights.attrs["outcome"] = target
     return weights
 
@@ -549,17 +560,22 @@ def priority_chart(
 def segment_profile(client: Client, t: Translator, by: str = "segment") -> pd.DataFrame:
     """Per segment of dimension ``by``: responses, metrics with intervals, purchase behaviour."""
     survey = client.tables["survey"]
+    behaviour = {  # weighted means per segment, like every metric (metric_by's mean on "ces")
+        column: metric_by(survey.assign(ces=survey[column]), "ces", by)
+        for column in ("tenure_years", "purchase_frequency", "products")
+        if column in survey
+    }
     rows = []
     for segment, group in survey.groupby(by, observed=True):
         row = {t(f"overview.axis.{by}"): segment, t("diagnosis.col.n"): t.number(len(group))}
         for name, estimate in overall_metrics(group, client.survey_scales).items():
             decimals = 2 if name == "ces" else 1
             row[t(f"metric.{name}")] = t.interval(estimate.value, estimate.low, estimate.high, decimals)
-        for column in ("tenure_years", "purchase_frequency", "products"):
-            if column in group:
-                estimate = mean(group[column])
+        for column, table in behaviour.items():
+            if segment in table.index:
+                found = table.loc[segment]
                 row[t(f"diagnosis.profile.{column}")] = t.interval(
-                    estimate.value, estimate.low, estimate.high
+                    found["value"], found["low"], found["high"]
                 )
         row[t("diagnosis.col.caution")] = t("diagnosis.small") if len(group) < SMALL_SAMPLE else ""
         rows.append(row)
@@ -654,23 +670,18 @@ def sentiment_method(analysis: CommentAnalysis, t: Translator) -> tuple[str, dic
 
 
 def sentiment_chart(client: Client, sentiment_frame: pd.DataFrame, t: Translator) -> go.Figure:
-    """Share of negative comments by NPS group (detractor, passive, promoter) with Wilson intervals."""
-    scores = client.tables["survey"].loc[sentiment_frame.index, "nps"]
+    """Share of negative comments by NPS group (detractor, passive, promoter) with Wilson intervals,
+    weighted with survey weights (:func:`~cxlib.stats.metrics.metric_by`)."""
+    responses = client.tables["survey"].loc[sentiment_frame.index]
+    scores = responses["nps"]
     group = pd.Series(
         np.select([scores >= 9, scores >= 7], ["promoter", "passive"], "detractor"), index=scores.index
     ).where(scores.notna())
-    counts = (
-        (sentiment_frame["label"] == "negative")
-        .groupby(group)
-        .agg(["sum", "count"])
-        .reindex(["detractor", "passive", "promoter"])
-        .dropna()
-    )
-    low, high = proportion_interval(counts["sum"], counts["count"])
-    table = pd.DataFrame(
-        {"value": counts["sum"] / counts["count"], "low": low, "high": high, "n": counts["count"].astype(int)}
-    )
-    table.index = [t(f"diagnosis.nps_group.{g}") for g in counts.index]
+    labels = sentiment_frame["label"]
+    negative = labels.eq("negative").astype("boolean").mask(labels.isna())
+    table = share_by(responses.assign(nps_group=group), negative, "nps_group")
+    table = table.reindex(["detractor", "passive", "promoter"]).dropna()
+    table.index = [t(f"diagnosis.nps_group.{g}") for g in table.index]
     return interval_bars(
         table,
         t("diagnosis.sentiment_title"),
@@ -778,14 +789,18 @@ def theme_table(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.
     metric = t(f"metric.{theme_outcome(client)}")
     differences = theme_differences(client, theme_frame)
     mentions = theme_frame.sum()
-    share_low, share_high = proportion_interval(mentions.to_numpy(), np.full(len(mentions), len(theme_frame)))
+    survey = client.tables["survey"].loc[theme_frame.index]
+    shares = {  # share of comments mentioning each theme, weighted when the survey is
+        theme: share_by(survey.assign(_all="all"), theme_frame[theme], "_all").iloc[0]
+        for theme in theme_frame
+    }
     rows = []
     for position, theme in enumerate(theme_frame.columns):
         row = {
             t("diagnosis.col.theme"): theme,
             t("diagnosis.col.mentions"): t.number(mentions[theme]),
             t("diagnosis.col.share_comments"): t.interval(
-                mentions[theme] / len(theme_frame), share_low[position], share_high[position], percent=True
+                shares[theme]["value"], shares[theme]["low"], shares[theme]["high"], percent=True
             ),
             t("diagnosis.col.outcome_mention", metric=metric): t.interval(
                 inside[0][position], inside[1][position], inside[2][position]
@@ -1062,8 +1077,10 @@ def impact_slopes(client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 3
     approximation that apportions correlated pillars' shared effect, not a causal estimate.
     """
     name, points = outcome_points(client)
-    frame = pillar_frame.assign(_outcome=points)
-    weights = relative_weights(frame, "_outcome", list(pillar_frame.columns), bootstrap=bootstrap)
+    frame, weight = _with_survey_weights(client, pillar_frame.assign(_outcome=points))
+    weights = relative_weights(
+        frame, "_outcome", list(pillar_frame.columns), bootstrap=bootstrap, weight=weight
+    )
     valid = frame.dropna()
     ratio = valid["_outcome"].std() / valid[list(pillar_frame.columns)].std()
     sign = np.sign(valid[list(pillar_frame.columns)].corrwith(valid["_outcome"]))

@@ -27,7 +27,7 @@ from cxlib.core.i18n import Translator
 from cxlib.core.method import ARCHETYPES
 from cxlib.inputs.client import Client
 from cxlib.render.charts import interval_bars, with_takeaway
-from cxlib.stats.metrics import proportion_interval, top_two_box
+from cxlib.stats.metrics import proportion_interval, share_by, top_two_box
 from cxlib.stats.text import fold
 
 MAX_LEVEL = 5
@@ -463,7 +463,8 @@ def myth_table(checks: list[MythCheck], t: Translator) -> pd.DataFrame:
 
 def willingness(client: Client, by: str = "segment") -> pd.DataFrame | None:
     """Share of customers willing to participate, by segment dimension ``by``, with Wilson
-    intervals (``None`` if participation or the dimension is not mapped)."""
+    intervals, weighted with survey weights (``None`` if participation or the dimension is not
+    mapped)."""
     survey = client.tables["survey"] if client.has("survey") else None
     if survey is None or "participation" not in survey or by not in survey:
         return None
@@ -473,17 +474,7 @@ def willingness(client: Client, by: str = "segment") -> pd.DataFrame | None:
         if scale is None or scale.is_binary
         else top_two_box(survey["participation"], scale.bounds[1])
     )
-    valid = flags.notna() & survey[by].notna()
-    grouped = flags[valid].astype(float).groupby(survey.loc[valid, by], observed=True).agg(["sum", "count"])
-    low, high = proportion_interval(grouped["sum"], grouped["count"])
-    return pd.DataFrame(
-        {
-            "value": grouped["sum"] / grouped["count"],
-            "low": low,
-            "high": high,
-            "n": grouped["count"].astype(int),
-        }
-    )
+    return share_by(survey, flags, by)
 
 
 def willingness_chart(table: pd.DataFrame, t: Translator, by: str = "segment") -> go.Figure:
