@@ -119,6 +119,20 @@ class Client:
         mapping = self.config.survey.fields.get(column)
         return items.get(column) or dimensions.get(column) or (mapping.columns[0] if mapping else column)
 
+    def survey_column(self, name: str) -> str | None:
+        """The typed survey column a consultant's field name means: a segment dimension by its
+        export column (``Segmento`` → ``segment``) or a typed column itself; ``None`` for neither."""
+        sources = {source: column for column, source in self.segment_dimensions.items() if source}
+        column = sources.get(name, name)
+        return column if column in self.tables.get("survey", {}) else None
+
+    def survey_values(self, column: str) -> dict[str, str]:
+        """A survey column's values keyed by their case- and accent-insensitive spelling."""
+        return {
+            normalise_name(str(value)): str(value)
+            for value in self.tables["survey"][column].dropna().unique()
+        }
+
     def column_label(self, column: str) -> str:
         """How reports name a typed survey column: its question text, else its export column."""
         source = self.source_of(column)
@@ -329,11 +343,10 @@ def _rake_survey(client: Client) -> list[Problem]:
         Problem(name, int(row) + 2, "share", f"{population.at[row, 'share']!r} is not a positive number")
         for row in population.index[~(shares > 0)]
     ]
-    dimensions = {source: column for column, source in client.segment_dimensions.items() if source}
     margins = {}
     for field_name in weighting.by:
-        column = dimensions.get(field_name, field_name)
-        if column not in survey:
+        column = client.survey_column(field_name)
+        if column is None:
             problems.append(
                 Problem(
                     CLIENT_CONFIG_NAME,
@@ -351,7 +364,7 @@ def _rake_survey(client: Client) -> list[Problem]:
                 strict=True,
             )
         )
-        seen = {normalise_name(str(value)): str(value) for value in survey[column].dropna().unique()}
+        seen = client.survey_values(column)
         unmatched = sorted(set(seen) - set(given)), sorted(set(given) - set(seen))
         if not rows.any() or any(unmatched):
             problems.append(

@@ -50,13 +50,12 @@ def resolve_cut(client: Client, text: str) -> Cut:
     survey = client.tables.get("survey")
     if survey is None:
         raise CutError(f"--cut {text!r}: {client.config.slug} has no survey to cut")
-    sources = {source: column for column, source in client.segment_dimensions.items() if source}
     columns = [column for column in survey.columns if re.sub(r"_\d+$", "", column) in CUT_FIELDS]
-    column = sources.get(field_name) or (field_name if field_name in columns else None)
-    if not separator or not wanted or column is None:
-        named = sorted(set(columns) | set(sources))
+    column = client.survey_column(field_name)
+    if not separator or not wanted or column not in columns:
+        named = sorted(set(columns) | {source for source in client.segment_dimensions.values() if source})
         raise CutError(f"--cut {text!r}: write field=value with a field of {', '.join(named)}")
-    values = {normalise_name(str(value)): str(value) for value in survey[column].dropna().unique()}
+    values = client.survey_values(column)
     value = values.get(normalise_name(wanted))
     if value is None:
         listed = ", ".join(sorted(values.values()))
