@@ -1,4 +1,4 @@
-"""The ``cxwb`` command line: ``new``, ``validate`` and ``run``.
+"""The ``cxwb`` command line: ``new``, ``validate``, ``run``, ``watch`` and ``alerts``.
 
 Every :class:`~cxlib.core.exceptions.CxError` is printed as a message with what to do, and the
 command exits with its code (2 for bad input); no traceback reaches the user for bad input.
@@ -46,7 +46,71 @@ def _parser() -> argparse.ArgumentParser:
         default=900,
         help="seconds one cell of a step may run before the step is marked timed out (default: 900)",
     )
+    watch = commands.add_parser(
+        "watch", help="monitor a client's touchpoint measurements as they arrive and deliver alerts"
+    )
+    watch.add_argument("client", help="a client folder, or the slug of a demo client")
+    watch.add_argument(
+        "--every", type=float, default=5.0, help="seconds between looks for new measurements (default: 5)"
+    )
+    watch.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_REPORTS_DIR,
+        help=f"output folder (default: {DEFAULT_REPORTS_DIR})",
+    )
+    watch.add_argument(
+        "--no-refresh", action="store_true", help="do not re-run the journey page when alerts change"
+    )
+    alerts = commands.add_parser("alerts", help="list a client's alerts; acknowledge or close one")
+    alerts.add_argument("client", help="a client folder, or the slug of a demo client")
+    alerts.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_REPORTS_DIR,
+        help=f"output folder (default: {DEFAULT_REPORTS_DIR})",
+    )
+    action = alerts.add_mutually_exclusive_group()
+    action.add_argument("--ack", metavar="ID", help="record that someone took this alert on")
+    action.add_argument("--close", metavar="ID", help="record that this alert is resolved")
+    alerts.add_argument(
+        "--by", metavar="NAME", help="who acknowledges or closes it (required with --ack/--close)"
+    )
+    alerts.add_argument("--note", metavar="TEXT", help="what was done or decided")
+    alerts.add_argument("--all", action="store_true", help="list closed alerts too")
     return parser
+
+
+def _watch(arguments: argparse.Namespace) -> int:
+    from cxlib.run.watch import Watcher
+
+    if arguments.every <= 0:
+        raise CxError("--every must be a positive number of seconds")
+    watcher = Watcher(resolve_client_dir(arguments.client), arguments.out, render=not arguments.no_refresh)
+    return watcher.run(every=arguments.every)
+
+
+def _alerts(arguments: argparse.Namespace) -> int:
+    from cxlib.run.alerts import acknowledge, list_alerts
+
+    client_dir = resolve_client_dir(arguments.client)
+    chosen = arguments.ack or arguments.close
+    if chosen:
+        if not arguments.by:
+            raise CxError("--by NAME is required with --ack or --close: the log records who did it")
+        print(
+            acknowledge(
+                client_dir,
+                arguments.out,
+                chosen,
+                "acknowledged" if arguments.ack else "closed",
+                arguments.by,
+                arguments.note,
+            )
+        )
+        return 0
+    print(list_alerts(client_dir, arguments.out, include_closed=arguments.all))
+    return 0
 
 
 def _validate(client: str) -> int:
@@ -79,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if arguments.command == "validate":
             return _validate(arguments.client)
+        if arguments.command == "watch":
+            return _watch(arguments)
+        if arguments.command == "alerts":
+            return _alerts(arguments)
         from cxlib.run.runner import run
 
         if arguments.jobs < 1 or arguments.timeout < 1:

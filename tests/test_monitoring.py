@@ -8,7 +8,7 @@ import pytest
 
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import load_client
-from cxlib.stats.monitoring import control_charts, ewma, ewma_limit_factor, monitor, weekly_aggregates
+from cxlib.stats.monitoring import control_charts, ewma, ewma_variance, monitor, weekly_aggregates
 
 
 def measurements(rows: list[tuple[str, str, int, bool]]) -> pd.DataFrame:
@@ -21,10 +21,11 @@ def measurements(rows: list[tuple[str, str, int, bool]]) -> pd.DataFrame:
 def test_ewma_recursion_and_limits_by_hand():
     # z1 = 0.2*4 + 0.8*3 = 3.2; z2 = 0.2*2 + 0.8*3.2 = 2.96
     assert ewma(np.array([4.0, 2.0]), start=3.0) == pytest.approx([3.2, 2.96])
-    # L sqrt(λ/(2−λ)(1−(1−λ)^2)) = 3 sqrt(0.1111 × 0.36) = 0.6; the asymptote is 3 sqrt(0.1111) = 1
-    assert ewma_limit_factor(np.array([1, 1000])) == pytest.approx([0.6, 1.0])
-    # with m = 9 baseline periods: 3 sqrt(0.04 + 1/9) = 1.1662
-    assert ewma_limit_factor(np.array([1]), baseline_periods=9) == pytest.approx([3 * np.sqrt(0.04 + 1 / 9)])
+    # v1 = 0.04 σ²/n1; v2 = 0.64 v1 + 0.04 σ²/n2; σ² = 2, n = 4 then 1 (a week still filling up)
+    assert ewma_variance(np.array([4, 1]), 2.0) == pytest.approx([0.02, 0.64 * 0.02 + 0.08])
+    # equal weekly counts n: σ²/n λ/(2−λ)(1−(1−λ)^{2t}), tending to σ²/n λ/(2−λ) = 0.1111 σ²/n
+    equal = ewma_variance(np.full(1000, 9), 9.0)
+    assert equal[[0, 999]] == pytest.approx([0.04, 0.2 / 1.8])
 
 
 def test_control_charts_by_hand():

@@ -14,6 +14,11 @@ DEFAULT_REPORTS_DIR = PROJECT_DIR / "reports"
 TEMPLATES_DIR = PACKAGE_DIR / "render" / "templates"
 CLIENT_CONFIG_NAME = "client.yaml"
 INTERACTIVE_DIR_NAME = "interactive"
+#: A client's drop folder for new touchpoint measurements (``inbox/interactions-*.csv|parquet``),
+#: and its sub-folders for files ``cxwb watch`` has taken in and for the rows it refused.
+INBOX_DIR_NAME = "inbox"
+INBOX_DONE_DIR_NAME = "done"
+INBOX_QUARANTINE_DIR_NAME = "quarantine"
 
 
 def interactive_report_dir(slug: str) -> Path:

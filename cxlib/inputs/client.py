@@ -38,7 +38,7 @@ from cxlib.inputs.schema import (
     type_column,
     type_table,
 )
-from cxlib.inputs.tables import TABLE_NAMES, RawTable, find_table, read_table
+from cxlib.inputs.tables import STREAMED_TABLE, TABLE_NAMES, RawTable, find_table, inbox_files, read_table
 from cxlib.stats.personal_data import mask_personal_data
 from cxlib.stats.text import named_themes
 from cxlib.stats.weighting import RakingError, rake
@@ -92,6 +92,9 @@ class Client:
     #: A hash of each raw survey row over every export column but those unique to each row (ids,
     #: row counters), so repeated submissions can be found on all the data, not only the mapped part.
     survey_fingerprints: pd.Series | None = None
+    #: Measurement files from the client's inbox (taken in by ``cxwb watch``, then still waiting)
+    #: that ``interactions`` holds besides its main file.
+    inbox_parts: list[Path] = field(default_factory=list)
 
     def comments(self) -> pd.Series:
         """The survey's non-empty comments with personal data masked
@@ -140,8 +143,11 @@ class Client:
 
     def input_hashes(self) -> dict[str, str]:
         """SHA-256 of ``client.yaml`` and each input file, for the run manifest."""
-        files = [self.directory / "client.yaml", *self.sources.values()]
-        return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+        files = [self.directory / "client.yaml", *self.sources.values(), *self.inbox_parts]
+        return {
+            path.relative_to(self.directory).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in files
+        }
 
 
 def _field_scale(spec: ColumnSpec, declared: str | None) -> Scale | None:
@@ -419,9 +425,8 @@ def _check_segments(typed: pd.DataFrame, config: ClientConfig, collector: Proble
 
 
 def _check_references(client: Client, collectors: dict[str, ProblemCollector]) -> None:
-    """Values that must exist in another table; each unknown value is reported once, at its first
-    row with its row count, and with the closest known value when one is near (``Dual fuel`` vs
-    ``Dual Fuel``)."""
+    """Values that must exist in another table (:data:`REFERENCES`), each checked by
+    :func:`_check_reference`."""
     for table, column, target, target_column in REFERENCES:
         if (
             not client.has(table, target)
@@ -430,16 +435,74 @@ def _check_references(client: Client, collectors: dict[str, ProblemCollector]) -
         ):
             continue
         values = client.tables[table][column].explode()  # list cells (initiatives' touchpoints) flattened
-        known = [str(value) for value in client.tables[target][target_column].dropna().unique()]
-        target_file = client.sources[target].name
-        collectors[table].distinct(
-            column,
-            values.where(values.notna() & ~values.isin(known)),
-            lambda value, target_column=target_column, target_file=target_file, known=known: (
-                f"'{value}' is not a {target_column} in {target_file}{suggest(str(value), known)}"
-            ),
-            f"use a {target_column} listed in {target_file} or add it there",
+        _check_reference(client, values, column, collectors[table], target, target_column)
+
+
+def _check_reference(
+    client: Client,
+    values: pd.Series,
+    column: str,
+    collector: ProblemCollector,
+    target: str,
+    target_column: str,
+) -> None:
+    """Each unknown value is reported once, at its first row with its row count, and with the
+    closest known value when one is near (``Dual fuel`` vs ``Dual Fuel``)."""
+    known = [str(value) for value in client.tables[target][target_column].dropna().unique()]
+    target_file = client.sources[target].name
+    collector.distinct(
+        column,
+        values.where(values.notna() & ~values.isin(known)),
+        lambda value: f"'{value}' is not a {target_column} in {target_file}{suggest(str(value), known)}",
+        f"use a {target_column} listed in {target_file} or add it there",
+    )
+
+
+def type_interactions(
+    client: Client, frame: pd.DataFrame, file_name: str, decimal_comma: bool
+) -> tuple[pd.DataFrame, ProblemCollector]:
+    """Type touchpoint measurements read as text (a file, or rows appended to one) as
+    :func:`check_client` does, touchpoints checked against the journey.
+
+    Returns the typed rows and the collector, whose ``bad_rows`` are the rows with a problem.
+    """
+    collector = ProblemCollector(file_name)
+    typed = type_table(frame, TABLES[STREAMED_TABLE], collector, decimal_comma)
+    if "touchpoint_id" in typed and client.has("journey"):
+        _check_reference(
+            client, typed["touchpoint_id"], "touchpoint_id", collector, "journey", "touchpoint_id"
         )
+    return typed, collector
+
+
+def _add_inbox_parts(client: Client) -> list[Problem]:
+    """Add the inbox's measurement files (taken in, then waiting) to ``interactions``, each
+    validated on its own so problems name its file and rows."""
+    frames = [client.tables[STREAMED_TABLE]] if client.has(STREAMED_TABLE) else []
+    problems: list[Problem] = []
+    for path in [*inbox_files(client.directory, done=True), *inbox_files(client.directory)]:
+        raw, read_problems = read_table(path)
+        problems += read_problems
+        if raw is None:
+            continue
+        name = path.relative_to(client.directory).as_posix()
+        typed, collector = type_interactions(client, raw.frame, name, raw.decimal_comma)
+        problems += collector.problems
+        frames.append(typed)
+        client.inbox_parts.append(path)
+    if client.inbox_parts:
+        client.tables[STREAMED_TABLE] = concat_typed(frames)
+    return problems
+
+
+def concat_typed(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack typed parts of one table; a column keeps the type it has where present (a part
+    without ``success`` must not turn the others' yes/no into objects)."""
+    dtypes = {}
+    for frame in frames:
+        for column, dtype in frame.dtypes.items():
+            dtypes.setdefault(column, dtype)
+    return pd.concat(frames, ignore_index=True).astype(dtypes)
 
 
 def _check_promises(client: Client) -> list[Problem]:
@@ -535,6 +598,7 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
             client.tables[name] = type_table(raw.frame, TABLES[name], collector, raw.decimal_comma)
         client.sources[name] = path
     _check_references(client, collectors)
+    problems += _add_inbox_parts(client)
     problems += _check_promises(client)
     problems += _check_theme_names(client)
     problems += _rake_survey(client)

@@ -236,6 +236,55 @@ class Weighting(Strict):
     population: str = Field(min_length=1)
 
 
+class EmailAlerts(Strict):
+    """E-mail delivery of alerts (``alerts.email``): ``smtp: host:port``, ``from``, ``to``.
+
+    The SMTP password never goes in ``client.yaml``: ``password_env`` names the environment
+    variable that holds it (with ``username``); ``starttls`` upgrades the connection first.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    smtp: str = Field(pattern=r"^[^\s:]+:\d{1,5}$")
+    sender: str = Field(alias="from", pattern=r"^[^@\s]+@[^@\s]+$")
+    to: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(min_length=1)
+    username: str | None = None
+    password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    starttls: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_secret_here(cls, value: object) -> object:
+        if isinstance(value, dict) and "password" in value:
+            raise ValueError(
+                "never write the SMTP password in client.yaml; put it in an environment variable and "
+                "give its name as password_env"
+            )
+        return value
+
+    @property
+    def host(self) -> str:
+        return self.smtp.rsplit(":", 1)[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.smtp.rsplit(":", 1)[1])
+
+
+class Alerts(Strict):
+    """Where ``cxwb watch`` delivers new alarms (``alerts:`` in ``client.yaml``).
+
+    ``min_level`` is ``alarm`` (two or more weeks out of control, the default) or ``watch`` (also
+    single weeks). ``report_url`` is the address where the output folder is published, for the
+    link in each alert; without it the link is the report's local file.
+    """
+
+    webhook: str | None = Field(None, pattern=r"^https?://\S+$")
+    email: EmailAlerts | None = None
+    min_level: Literal["watch", "alarm"] = "alarm"
+    report_url: str | None = Field(None, pattern=r"^(https?|file)://\S+$")
+
+
 class ClientConfig(Strict):
     """The validated content of ``client.yaml``."""
 
@@ -261,6 +310,7 @@ class ClientConfig(Strict):
     #: Standing per-segment deliverables, each ``field=value`` (``segment=PyME``): ``cxwb run``
     #: writes each beside the whole client's report.
     cuts: list[Annotated[str, Field(pattern=r"^[^=]+=.+$")]] = Field(default_factory=list)
+    alerts: Alerts = Field(default_factory=Alerts)
 
     @model_validator(mode="after")
     def _one_source_of_weights(self) -> ClientConfig:

@@ -239,20 +239,28 @@ def suggest(name: str, choices: list[str] | tuple[str, ...]) -> str:
 
 
 class ProblemCollector:
-    """Collects problems for one file, listing at most :data:`MAX_ROWS_LISTED` rows per kind."""
+    """Collects problems for one file, listing at most :data:`MAX_ROWS_LISTED` rows per kind.
+
+    ``bad_rows`` holds every row with a problem, listed or not, and ``file_level`` whether a problem
+    concerns the whole file (a missing or unknown column): ``cxwb watch`` quarantines those rows.
+    """
 
     def __init__(self, file_name: str):
         self.file_name = file_name
         self.problems: list[Problem] = []
+        self.bad_rows: set[int] = set()
+        self.file_level = False
 
     def file(self, message: str, column: str | None = None) -> None:
         self.problems.append(Problem(self.file_name, None, column, message))
+        self.file_level = True
 
     def rows(self, column: str, bad: pd.Series, message_for_value, hint: str) -> None:
         """Report every row where ``bad`` is true; ``message_for_value(value)`` says what is wrong."""
         flagged = bad[bad.fillna(False).astype(bool)]
         if flagged.empty:
             return
+        self.bad_rows.update(flagged.index.tolist())
         for row in flagged.index[:MAX_ROWS_LISTED]:
             self.problems.append(
                 Problem(self.file_name, int(row), column, f"{message_for_value(row)}; {hint}")
@@ -271,6 +279,7 @@ class ProblemCollector:
         present = values.dropna()
         if present.empty:
             return
+        self.bad_rows.update(present.index.tolist())
         rows_by_value = present.index.to_series().groupby(present.to_numpy(), sort=False)
         for value, rows in list(rows_by_value)[:MAX_ROWS_LISTED]:
             count = len(rows)

@@ -15,6 +15,7 @@ column's display name and the data starting at spreadsheet row 4.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ import pyreadstat
 from openpyxl.utils.exceptions import InvalidFileException
 
 from cxlib.core.exceptions import Problem
+from cxlib.core.paths import INBOX_DIR_NAME, INBOX_DONE_DIR_NAME
 
 TABLE_NAMES: tuple[str, ...] = (
     "assessment",
@@ -37,6 +39,10 @@ TABLE_NAMES: tuple[str, ...] = (
     "ecosystem",
 )
 EXTENSIONS: tuple[str, ...] = (".csv", ".xlsx", ".parquet", ".sav")
+#: The table that may also arrive in pieces, as files dropped in the client's inbox.
+STREAMED_TABLE = "interactions"
+#: Extensions of the files an inbox accepts (both can be written whole and renamed into place).
+INBOX_EXTENSIONS: tuple[str, ...] = (".csv", ".parquet")
 #: A Qualtrics export's third header row holds cells like ``{"ImportId":"QID4"}``.
 QUALTRICS_IMPORT_ID = r'^\{\s*"ImportId"'
 #: Spreadsheet row of the first data row (the header is row 1).
@@ -84,6 +90,25 @@ def find_table(client_dir: Path, base_name: str) -> tuple[Path | None, list[Prob
         names = " and ".join(path.name for path in found)
         return None, [Problem(found[0].name, None, None, f"both {names} exist; keep only one of them")]
     return (found[0] if found else None), []
+
+
+def inbox_files(client_dir: Path, done: bool = False) -> list[Path]:
+    """Measurement files in the client's ``inbox/`` waiting to be taken in (or, with ``done``, those
+    ``cxwb watch`` has taken in, in ``inbox/done/``), by name.
+
+    Only ``interactions-*.csv`` and ``interactions-*.parquet`` count; hidden files (``.name``) are
+    files still being written, which a writer renames into place when complete.
+    """
+    folder = client_dir / INBOX_DIR_NAME
+    if done:
+        folder = folder / INBOX_DONE_DIR_NAME
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.glob(f"{STREAMED_TABLE}-*")
+        if path.suffix.lower() in INBOX_EXTENSIONS and path.is_file() and not path.name.startswith(".")
+    )
 
 
 class EncodingError(ValueError):
@@ -190,9 +215,7 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             Problem(name, 1, column, f"appears {count} times in the header; keep one column of that name")
             for column, count in repeated.items()
         ]
-    frame.columns = [str(column).strip() for column in frame.columns]
-    frame = frame.apply(lambda column: column.str.strip()).replace("", pd.NA)
-    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    frame = text_cells(frame, FIRST_DATA_ROW)
     if kind == "csv" and len(frame) >= 2 and frame.iloc[1].str.contains(QUALTRICS_IMPORT_ID, na=False).any():
         kind = "qualtrics"
         display_names = {column: text for column, text in frame.iloc[0].items() if pd.notna(text)}
@@ -201,6 +224,112 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     if frame.empty:
         return None, [Problem(name, None, None, "has a header but no data rows; add data or delete the file")]
     return RawTable(path, frame, encoding, separator, kind, display_names), []
+
+
+def text_cells(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """Cells as stripped text with empty ones missing, indexed by spreadsheet row from ``first_row``."""
+    frame.columns = [str(column).strip() for column in frame.columns]
+    frame = frame.apply(lambda column: column.str.strip()).replace("", pd.NA)
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+    return frame
+
+
+#: Bytes at the end of what was read that must be unchanged for new rows to be read as appended.
+CURSOR_TAIL_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class CsvCursor:
+    """How far a growing CSV has been read: bytes, records, and what identifies its content so far."""
+
+    offset: int
+    records: int
+    header: tuple[str, ...]
+    encoding: str
+    separator: str
+    head_hash: str
+    tail_hash: str
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+class NotAppendedError(ValueError):
+    """The file changed other than by appended lines (rewritten, truncated, edited, re-encoded)."""
+
+
+class MalformedLinesError(ValueError):
+    """New lines that do not parse as rows of the header (more fields than columns).
+
+    ``cursor`` is past them, ``first_row`` the spreadsheet row of the first, ``text`` the lines.
+    """
+
+    def __init__(self, message: str, cursor: CsvCursor, first_row: int, text: str):
+        super().__init__(message)
+        self.cursor, self.first_row, self.text = cursor, first_row, text
+
+
+def read_appended_csv(path: Path, cursor: CsvCursor | None) -> tuple[pd.DataFrame, CsvCursor | None]:
+    """The complete lines added to a CSV since ``cursor`` (from the start when ``None``), as text
+    cells indexed by spreadsheet row, and the cursor after them (``None`` while not even the header
+    line is complete). A last line without its newline is still being written: it is left for the
+    next read.
+
+    Raises
+    ------
+    NotAppendedError
+        When the bytes already read changed, or the file cannot be read as lines (UTF-16).
+    MalformedLinesError
+        When a new line has more fields than the header (the error carries the cursor past them).
+    """
+    with open(path, "rb") as stream:
+        already = b""
+        if cursor is not None:
+            start = max(0, cursor.offset - CURSOR_TAIL_BYTES)
+            stream.seek(start)
+            already = stream.read(cursor.offset - start)
+            if _hash(already) != cursor.tail_hash:
+                raise NotAppendedError("the rows already read changed")
+        data = stream.read()
+    complete = data[: data.rfind(b"\n") + 1]
+    if cursor is None:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise NotAppendedError("it is UTF-16, which cannot be read line by line")
+        if not complete:
+            return pd.DataFrame(), None
+        text, encoding = decode_text(complete)
+        header_line, _, body = text.partition("\n")
+        header_line = header_line.rstrip("\r")
+        separator = sniff_separator(header_line)
+        header = tuple(next(csv.reader([header_line], delimiter=separator)))
+        head_hash, records = _hash(complete[: complete.find(b"\n") + 1]), 0
+    else:
+        encoding, separator, header = cursor.encoding, cursor.separator, cursor.header
+        head_hash, records = cursor.head_hash, cursor.records
+        body = complete.decode(encoding.removesuffix("-sig"), errors="replace")
+    offset = (cursor.offset if cursor else 0) + len(complete)
+    tail_hash = _hash((already + complete)[-CURSOR_TAIL_BYTES:])
+    try:
+        frame = (
+            pd.read_csv(
+                io.StringIO(body),
+                sep=separator,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                header=None,
+                names=list(header),
+            )
+            if body
+            else pd.DataFrame(columns=list(header), dtype="string")
+        )
+    except pd.errors.ParserError as error:
+        lines = body.count("\n")
+        moved = CsvCursor(offset, records + lines, header, encoding, separator, head_hash, tail_hash)
+        raise MalformedLinesError(str(error).strip(), moved, FIRST_DATA_ROW + records, body) from error
+    cells = text_cells(frame, FIRST_DATA_ROW + records).dropna(how="all")
+    return cells, CsvCursor(offset, records + len(frame), header, encoding, separator, head_hash, tail_hash)
 
 
 def _repeated_headers(path: Path, kind: str, text: str | None, separator: str | None) -> dict[str, int]:

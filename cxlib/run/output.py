@@ -6,17 +6,31 @@ is killed can leave either behind: the next run of that client deletes stale bui
 retired report back when its replacement never landed. Only the holder of a client's lock
 (``.lock-<slug>``, holding its pid) touches that client's folders, so two runs of one client never
 interleave: the second is refused while the first runs.
+
+``cxwb watch`` keeps its own files in the client's report folder (:data:`WATCH_FILES`: the alert
+log, the outbox, its state). It writes them only inside :func:`watch_files_lock`, and a run copies
+their latest version into its build inside the same lock, up to the swap, so no alert appended
+while a report is rebuilt is lost.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cxlib.core.exceptions import CxError
+from cxlib.inputs.alert_log import ALERT_LOG_NAME
+
+WATCH_STATE_NAME = "watch.state.json"
+OUTBOX_NAME = "alerts.outbox.json"
+#: Files ``cxwb watch`` owns in a client's report folder; every rebuild of the report keeps them.
+WATCH_FILES = (ALERT_LOG_NAME, OUTBOX_NAME, WATCH_STATE_NAME)
 
 
 class OutputFolderError(CxError):
@@ -61,10 +75,11 @@ def _alive(pid: int) -> bool:
 
 
 class ClientLock:
-    """``.lock-<slug>`` in the output folder, created exclusively and holding the owner's pid."""
+    """``.lock-<slug>`` in the output folder, created exclusively and holding the owner's pid
+    (``.watch-<slug>`` for the client's watcher, with ``kind="watch"``)."""
 
-    def __init__(self, out_dir: Path, slug: str):
-        self.path = out_dir / f".lock-{slug}"
+    def __init__(self, out_dir: Path, slug: str, kind: str = "lock"):
+        self.path = out_dir / f".{kind}-{slug}"
         self.held = False
 
     def acquire(self) -> int | None:
@@ -112,3 +127,22 @@ def recover_stale(out_dir: Path, slug: str) -> list[str]:
             shutil.rmtree(folder, ignore_errors=True)
             done.append(f"removed {folder.name} left by an interrupted run")
     return done
+
+
+@contextmanager
+def watch_files_lock(out_dir: Path, slug: str) -> Iterator[None]:
+    """Hold the exclusive lock on the client's :data:`WATCH_FILES` (``flock`` on
+    ``.watchfiles-<slug>``, released by the system if the holder dies)."""
+    with open(out_dir / f".watchfiles-{slug}", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def carry_watch_files(published: Path, build: Path) -> None:
+    """Copy the watcher's files from the report in place into a build (hold :func:`watch_files_lock`)."""
+    for name in WATCH_FILES:
+        if (published / name).is_file():
+            shutil.copy2(published / name, build / name)

@@ -39,7 +39,15 @@ from cxlib.inputs.config import load_config
 from cxlib.inputs.cuts import CutError, apply_cut, resolve_cut
 from cxlib.render.export import footer_text, notebook_to_html, report_css
 from cxlib.render.summary import findings, progress, progress_rows
-from cxlib.run.output import ClientLock, OutputFolderError, is_internal, prepare_output, recover_stale
+from cxlib.run.output import (
+    ClientLock,
+    OutputFolderError,
+    carry_watch_files,
+    is_internal,
+    prepare_output,
+    recover_stale,
+    watch_files_lock,
+)
 from cxlib.steps import STEP_BY_NAME, STEPS, Step, select_steps
 
 KERNEL_NAME = "cxwb"
@@ -252,6 +260,7 @@ def _seed_build(build: Path, published: Path, selected: tuple[Step, ...]) -> Non
     does not select (``--steps``), so later steps and the index can use their results."""
     for state in published.glob(STATE_PATTERN):  # incremental steps continue from the report in place
         shutil.copy2(state, build / state.name)
+    carry_watch_files(published, build)  # the alert log, for the journey step to show
     # a consultant's own notebook runs (cxlib.setup without report_dir) stay
     interactive = published / INTERACTIVE_DIR_NAME
     if interactive.is_dir():
@@ -282,7 +291,17 @@ def _carry_over_results(run: ClientRun, target: Path) -> None:
 
 
 def _finish_client(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
-    """Write manifest and index, then swap the build in (or keep it aside when it failed)."""
+    """Write manifest and index, then swap the build in (or keep it aside when it failed).
+
+    The watcher's files are brought up to date and the swap done inside :func:`watch_files_lock`,
+    so an alert logged meanwhile is neither lost nor missing from the index.
+    """
+    with watch_files_lock(out_dir, run.client.config.slug):
+        carry_watch_files(out_dir / run.client.config.slug, run.build_dir)
+        return _write_and_swap(run, out_dir)
+
+
+def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
     config = run.client.config
     _carry_over_results(run, out_dir / config.slug)
     steps = STEPS

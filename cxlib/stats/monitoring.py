@@ -5,14 +5,18 @@ charts per touchpoint, following Montgomery, D. C. (2012), *Introduction to Stat
 Control*, 7th ed., Wiley:
 
 * mean score: EWMA chart (section 9.2) with λ = 0.2 and L = 3 on weekly means,
-  ``z_t = λ x̄_t + (1 − λ) z_{t−1}``, ``z_0 = μ0``, limits
-  ``μ0 ± L σ_x̄ sqrt(λ / (2 − λ) (1 − (1 − λ)^{2t}) + 1 / m)`` with ``σ_x̄ = σ / sqrt(n̄)``;
+  ``z_t = λ x̄_t + (1 − λ) z_{t−1}``, ``z_0 = μ0``, limits ``μ0 ± L sqrt(v_t + σ² / N_0)`` where
+  ``v_t = (1 − λ)² v_{t−1} + λ² σ² / n_t`` is the variance of ``z_t`` for weeks of ``n_t``
+  measurements (``v_0 = 0``). With equal weekly counts ``n`` this is Montgomery's
+  ``σ² / n · λ / (2 − λ) (1 − (1 − λ)^{2t})``; with unequal counts it is the same sum with each
+  week's own ``σ² / n_t``, so a week still filling up (as ``cxwb watch`` judges it) gets the wider
+  limits its few measurements warrant;
 * success rate: p-chart with variable sample size (section 7.2.2), limits
   ``p̄ ± 3 sqrt(p̄ (1 − p̄) (1 / n_t + 1 / n_0))``.
 
-``μ0``, ``σ``, ``n̄`` and ``p̄`` come from the touchpoint's first :data:`BASELINE_WEEKS` weeks
-(phase I: ``m`` weeks, ``n_0`` measurements); later weeks are judged against them. The ``1 / m``
-and ``1 / n_0`` terms add the uncertainty of the estimated centre line, without which an EWMA
+``μ0``, ``σ`` and ``p̄`` come from the touchpoint's first :data:`BASELINE_WEEKS` weeks
+(phase I: ``N_0`` scores, ``n_0`` success answers); later weeks are judged against them. The
+``σ² / N_0`` and ``1 / n_0`` terms add the uncertainty of the estimated centre line, without which an EWMA
 chart with estimated parameters raises far more false alarms than its nominal rate (Jones, L. A.,
 Champ, C. W. & Rigdon, S. E. (2001), The performance of exponentially weighted moving average
 charts with estimated parameters, *Technometrics* 43(2), 156-167).
@@ -77,9 +81,13 @@ def weekly_aggregates(interactions: pd.DataFrame) -> pd.DataFrame:
 
 def merge_aggregates(*parts: pd.DataFrame) -> pd.DataFrame:
     """Add weekly aggregates together (the same touchpoint and week are summed)."""
-    combined = pd.concat([part for part in parts if len(part)], ignore_index=True)
-    if combined.empty:
-        return pd.DataFrame(columns=["touchpoint_id", "week", *SUM_COLUMNS])
+    present = [part for part in parts if len(part)]
+    if not present:
+        return pd.DataFrame(
+            {"touchpoint_id": pd.Series(dtype="object"), "week": pd.Series(dtype="datetime64[ns]")}
+            | {column: pd.Series(dtype="float64") for column in SUM_COLUMNS}
+        )
+    combined = pd.concat(present, ignore_index=True)
     return (
         combined.groupby(["touchpoint_id", "week"], as_index=False)[SUM_COLUMNS]
         .sum()
@@ -93,14 +101,13 @@ def ewma(values: np.ndarray, start: float, smoothing: float = EWMA_LAMBDA) -> np
     return filtered
 
 
-def ewma_limit_factor(
-    t: np.ndarray, baseline_periods: float = np.inf, smoothing: float = EWMA_LAMBDA, width: float = EWMA_L
-) -> np.ndarray:
-    """``L sqrt(λ / (2 − λ) (1 − (1 − λ)^{2t}) + 1 / m)`` for periods ``t = 1, 2, …`` and ``m`` baseline
-    periods."""
-    return width * np.sqrt(
-        smoothing / (2 - smoothing) * (1 - (1 - smoothing) ** (2 * t)) + 1 / baseline_periods
+def ewma_variance(counts: np.ndarray, variance: float, smoothing: float = EWMA_LAMBDA) -> np.ndarray:
+    """Variance of the EWMA of weekly means with ``counts`` measurements a week:
+    ``v_t = (1 − λ)² v_{t−1} + λ² σ² / n_t`` with ``v_0 = 0``."""
+    filtered, _ = lfilter(
+        [smoothing**2], [1, -((1 - smoothing) ** 2)], variance / np.asarray(counts, dtype="float64"), zi=[0.0]
     )
+    return filtered
 
 
 def control_charts(aggregates: pd.DataFrame, baseline_weeks: int = BASELINE_WEEKS) -> pd.DataFrame:
@@ -119,10 +126,7 @@ def control_charts(aggregates: pd.DataFrame, baseline_weeks: int = BASELINE_WEEK
             chart["rate"] = weeks["successes"] / weeks["n_success"]
             n_base = base["n_score"].sum()
             centre = base["sum_score"].sum() / n_base
-            sigma = np.sqrt((base["sumsq_score"].sum() - n_base * centre**2) / (n_base - 1))
-            weekly_n = base.loc[base["n_score"] > 0, "n_score"].mean()
-            sigma_mean = sigma / np.sqrt(weekly_n)
-            baseline_periods = n_base / weekly_n
+            variance = (base["sumsq_score"].sum() - n_base * centre**2) / (n_base - 1)
             rate_n = base["n_success"].sum()
             rate_centre = base["successes"].sum() / rate_n
             rate_half = P_CHART_SIGMAS * np.sqrt(
@@ -132,9 +136,10 @@ def control_charts(aggregates: pd.DataFrame, baseline_weeks: int = BASELINE_WEEK
         chart["ewma"] = np.nan
         if observed.any() and np.isfinite(centre):
             chart.loc[observed, "ewma"] = ewma(chart.loc[observed, "mean"].to_numpy(), centre)
-            factor = ewma_limit_factor(np.arange(1, observed.sum() + 1), baseline_periods)
-            chart.loc[observed, "ewma_low"] = centre - factor * sigma_mean
-            chart.loc[observed, "ewma_high"] = centre + factor * sigma_mean
+            counts = chart.loc[observed, "n_score"].to_numpy()
+            half_width = EWMA_L * np.sqrt(ewma_variance(counts, variance) + variance / n_base)
+            chart.loc[observed, "ewma_low"] = centre - half_width
+            chart.loc[observed, "ewma_high"] = centre + half_width
         chart["centre"], chart["rate_centre"] = centre, rate_centre
         chart["rate_low"], chart["rate_high"] = (
             (rate_centre - rate_half).clip(lower=0),
@@ -153,7 +158,8 @@ def control_charts(aggregates: pd.DataFrame, baseline_weeks: int = BASELINE_WEEK
 def alerts(charts: pd.DataFrame, promises: dict[str, str]) -> pd.DataFrame:
     """One row per alarm episode: consecutive alerting weeks of one touchpoint and metric.
 
-    Each alert carries the value promise declared for the touchpoint in ``client.yaml``.
+    Each alert carries its :func:`alert_ids` id and the value promise declared for the touchpoint
+    in ``client.yaml``.
     """
     rows = []
     for metric, flag, value, limit in (
@@ -183,6 +189,7 @@ def alerts(charts: pd.DataFrame, promises: dict[str, str]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(
             columns=[
+                "alert_id",
                 "touchpoint_id",
                 "metric",
                 "first_week",
@@ -200,7 +207,20 @@ def alerts(charts: pd.DataFrame, promises: dict[str, str]) -> pd.DataFrame:
     result["promise"] = result["touchpoint_id"].map(promises)
     result["level"] = np.where(result["weeks"] >= SUSTAINED_WEEKS, "alarm", "watch")
     result["ongoing"] = result["last_week"] == charts["week"].max()
+    result.insert(0, "alert_id", alert_ids(result))
     return result.reset_index(drop=True)
+
+
+def alert_ids(episodes: pd.DataFrame) -> pd.Series:
+    """A stable id per alarm episode, ``<touchpoint>/<metric>/<first week>``: an episode that goes
+    on for more weeks keeps its id, so an alert is raised once however long it lasts."""
+    return (
+        episodes["touchpoint_id"].astype(str)
+        + "/"
+        + episodes["metric"]
+        + "/"
+        + episodes["first_week"].dt.strftime("%Y-%m-%d")
+    )
 
 
 @dataclass
