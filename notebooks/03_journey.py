@@ -94,5 +94,14 @@ if run is not None:
         report.chart(journey.control_chart(run, touchpoint_id, label, t))
 
 # %%
+report.heading("journey.alert_log_heading", anchor="alert-log")
+alert_statuses = journey.alert_log(report_dir)
+if alert_statuses.empty:
+    report.say("journey.alert_log_none")
+else:
+    report.say("journey.alert_log_summary", **journey.alert_log_facts(alert_statuses, t))
+    report.table(journey.alert_log_table(alert_statuses, t))
+
+# %%
 report.end()
 results.publish(report_dir, "03_journey", journey.step_results(client, run, card, weights))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,9 +190,7 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                 ]
             text, encoding = decode_text(data)
             separator = sniff_separator(text)
-            frame = pd.read_csv(
-                io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False
-            )
+            frame = read_csv_cells(text, separator)
     except EncodingError as error:
         return None, [Problem(name, None, None, f"cannot be read: {error}")]
     except (OSError, ValueError, KeyError, pd.errors.ParserError, pyreadstat.ReadstatError) as error:
@@ -224,6 +223,39 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     if frame.empty:
         return None, [Problem(name, None, None, "has a header but no data rows; add data or delete the file")]
     return RawTable(path, frame, encoding, separator, kind, display_names), []
+
+
+def read_csv_cells(text: str, separator: str, names: list[str] | None = None) -> pd.DataFrame:
+    """CSV text as text cells (``names``: the header, when ``text`` has none).
+
+    A line with more fields than the header is an error: pandas would otherwise take the extra
+    field of a first line as the row index (or drop it), shifting or losing cells silently.
+
+    Raises
+    ------
+    pandas.errors.ParserError
+        Naming the line with too many fields.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(
+                io.StringIO(text),
+                sep=separator,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                index_col=False,
+                header=None if names else "infer",
+                names=names,
+            )
+        except pd.errors.ParserWarning as warning:
+            width = len(names) if names else len(next(csv.reader(io.StringIO(text), delimiter=separator)))
+            rows = csv.reader(io.StringIO(text), delimiter=separator)
+            line, fields = next(
+                (number, len(row)) for number, row in enumerate(rows, start=1) if len(row) > width
+            )  # the error path only: stops at the first long line
+            raise pd.errors.ParserError(f"Expected {width} fields in line {line}, saw {fields}") from warning
 
 
 def text_cells(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
@@ -307,20 +339,15 @@ def read_appended_csv(path: Path, cursor: CsvCursor | None) -> tuple[pd.DataFram
     else:
         encoding, separator, header = cursor.encoding, cursor.separator, cursor.header
         head_hash, records = cursor.head_hash, cursor.records
-        body = complete.decode(encoding.removesuffix("-sig"), errors="replace")
+        try:
+            body = complete.decode(encoding.removesuffix("-sig"))
+        except UnicodeDecodeError:  # the text read so far was plain ASCII, this is cp1252 or latin-1
+            body, encoding = decode_text(complete)
     offset = (cursor.offset if cursor else 0) + len(complete)
     tail_hash = _hash((already + complete)[-CURSOR_TAIL_BYTES:])
     try:
         frame = (
-            pd.read_csv(
-                io.StringIO(body),
-                sep=separator,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                header=None,
-                names=list(header),
-            )
+            read_csv_cells(body, separator, list(header))
             if body
             else pd.DataFrame(columns=list(header), dtype="string")
         )

@@ -41,7 +41,9 @@ def list_alerts(client_dir: Path, out_dir: Path, include_closed: bool = False) -
     table = shown[list(LISTED_COLUMNS)].rename(columns=LISTED_COLUMNS)
     table["hours to acknowledge"] = table["hours to acknowledge"].round(1)
     listing = (
-        table.fillna("").to_string(index=False) if len(table) else "(none open; --all lists closed ones)"
+        table.astype(object).fillna("").to_string(index=False)
+        if len(table)
+        else "(none open; --all lists closed ones)"
     )
     return f"{slug}: {len(statuses)} alert(s): {summary}\n{listing}"
 

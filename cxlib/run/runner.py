@@ -49,6 +49,7 @@ from cxlib.run.output import (
     watch_files_lock,
 )
 from cxlib.steps import STEP_BY_NAME, STEPS, Step, select_steps
+from cxlib.steps.journey import alert_log, alert_log_facts
 
 KERNEL_NAME = "cxwb"
 KERNEL_DISPLAY_NAME = "Python (cx-workbook)"
@@ -354,7 +355,12 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
             run.build_dir / "progress.json", comparison.to_json(orient="records", force_ascii=False)
         )
     commentary = run.client.commentary
+    alert_statuses = alert_log(run.build_dir)
     index = PAGES.get_template("client_index.html.j2").render(
+        alerts=t("report.alerts_summary", **alert_log_facts(alert_statuses, t))
+        if len(alert_statuses)
+        else "",
+        alerts_detail=t("report.alerts_detail"),
         verdict=commentary.sections.get("summary") if commentary else None,  # sanitised on reading
         verdict_heading=t("report.commentary_verdict"),
         cuts=[{"label": label, "slug": slug} for label, slug in run.cuts],

@@ -21,7 +21,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cxlib.core.files import spreadsheet_safe
-from cxlib.core.i18n import Translator
+from cxlib.core.i18n import MISSING, Translator
+from cxlib.inputs.alert_log import ALERT_LOG_NAME, alert_statuses, read_events
 from cxlib.inputs.client import Client
 from cxlib.render.charts import with_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE, fisher_interval
@@ -584,6 +585,49 @@ def investment_balance(weights: pd.DataFrame, investment: pd.Series) -> str:
     if invested > importance + INVESTMENT_TOLERANCE:
         return "journey.investment_over"
     return "journey.investment_matched"
+
+
+def alert_log(report_dir: Path) -> pd.DataFrame:
+    """The alerts ``cxwb watch`` raised for this client and their status
+    (:func:`~cxlib.inputs.alert_log.alert_statuses`); empty when it never watched."""
+    return alert_statuses(read_events(report_dir / ALERT_LOG_NAME))
+
+
+def alert_log_facts(statuses: pd.DataFrame, t: Translator) -> dict[str, object]:
+    """How many alerts are open, acknowledged and closed, and the median hours to acknowledge
+    (from raised to acknowledged, or closed when closed directly) over the ``n`` answered ones."""
+    counts = statuses["status"].value_counts()
+    answered = statuses["hours_to_acknowledge"].dropna()
+    return {
+        "total": len(statuses),
+        "open": int(counts.get("open", 0)),
+        "acknowledged": int(counts.get("acknowledged", 0)),
+        "closed": int(counts.get("closed", 0)),
+        "hours": t.number(answered.median(), 1),
+        "n": len(answered),
+    }
+
+
+def alert_log_table(statuses: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """One row per alert: touchpoint, level, metric, when raised, status, who answered and how fast."""
+    raised = pd.to_datetime(statuses["raised_at"], utc=True)
+    answered_by = statuses["closed_by"].fillna(statuses["acknowledged_by"])
+    return pd.DataFrame(
+        {
+            t("journey.col.touchpoint"): statuses["touchpoint"] + " (" + statuses["touchpoint_id"] + ")",
+            t("journey.col.level"): [t(f"journey.level.{level}") for level in statuses["level"]],
+            t("journey.col.metric"): [t(f"journey.metric.{metric}") for metric in statuses["metric"]],
+            t("journey.col.raised"): [t.date(moment, "medium") for moment in raised],
+            t("journey.col.alert_status"): [
+                t(f"journey.alert_status.{status}") for status in statuses["status"]
+            ],
+            t("journey.col.answered_by"): answered_by.fillna(MISSING),
+            t("journey.col.hours_to_acknowledge"): [
+                t.number(hours, 1) for hours in statuses["hours_to_acknowledge"]
+            ],
+            t("journey.col.note"): statuses["note"].fillna(""),
+        }
+    )
 
 
 def alarm_touchpoints(run: MonitoringRun, client: Client) -> list[tuple[str, str]]:
