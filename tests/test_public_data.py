@@ -184,3 +184,72 @@ def test_client_classifier_is_used_on_real_reviews_and_refused_on_shuffled_ones(
     assert not diagnosis.theme_differences(noise_client, diagnosis.shown_themes(noise))["significant"].any()
     quotes = diagnosis.example_quotes(real_client, real, translator("en"))
     assert quotes["Comment"].is_unique and quotes["Comment"].str.len().max() <= diagnosis.QUOTE_LENGTH
+
+
+#: British Airways' review sub-ratings (1-5) as measurements of five touchpoints of a copied demo
+#: journey, each review's "recommended" as the touchpoint's success.
+BA_TOUCHPOINTS = (
+    "seat_comfort",
+    "cabin_staff_service",
+    "food_beverages",
+    "ground_service",
+    "value_for_money",
+)
+
+
+def ba_measurements(touchpoint_ids: list[str], shuffle_seed: int | None) -> pd.DataFrame:
+    reviews = pd.read_csv(AIRLINE_REVIEWS)
+    reviews["timestamp"] = pd.to_datetime(reviews["date"], format="%m/%d/%Y")
+    if shuffle_seed is not None:  # the link between when and how good is destroyed
+        reviews["timestamp"] = np.random.default_rng(shuffle_seed).permutation(
+            reviews["timestamp"].to_numpy()
+        )
+    parts = []
+    for column, touchpoint in zip(BA_TOUCHPOINTS, touchpoint_ids, strict=False):
+        rated = reviews[pd.to_numeric(reviews[column], errors="coerce").between(1, 5)]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "timestamp": rated["timestamp"].dt.strftime("%Y-%m-%d"),
+                    "touchpoint_id": touchpoint,
+                    "score": rated[column].astype(int),
+                    "success": rated["recommended"],
+                }
+            )
+        )
+    return pd.concat(parts).sort_values("timestamp", kind="stable", ignore_index=True)
+
+
+def watched_alarms(folder, shuffle_seed: int | None) -> tuple[int, float]:
+    """Stream the reviews year by year into a watcher; return the alarms it raised and the
+    touchpoint-years it judged."""
+    from cxlib.core.paths import DEMO_CLIENTS_DIR
+    from cxlib.inputs.alert_log import read_events
+    from cxlib.run.watch import Watcher
+
+    client = folder / "client"
+    shutil.copytree(DEMO_CLIENTS_DIR / "demo-seguimiento", client)
+    touchpoints = pd.read_csv(client / "journey.csv")["touchpoint_id"].head(len(BA_TOUCHPOINTS)).tolist()
+    feed = ba_measurements(touchpoints, shuffle_seed)
+    years = feed["timestamp"].str[:4]
+    path = client / "interactions.csv"
+    feed[years == years.min()].to_csv(path, index=False)
+    watcher = Watcher(client, folder / "reports", render=False, log=lambda message: None)
+    watcher.poll()
+    for year in sorted(years.unique())[1:]:
+        feed[years == year].to_csv(path, mode="a", header=False, index=False)
+        watcher.poll()
+    events = read_events(folder / "reports" / "demo-seguimiento" / "alerts.jsonl")
+    span = (pd.Timestamp(feed["timestamp"].max()) - pd.Timestamp(feed["timestamp"].min())).days / 365.25
+    return sum(event["event"] == "raised" for event in events), span * len(touchpoints)
+
+
+@needs(AIRLINE_REVIEWS)
+def test_watcher_alarms_on_real_reviews_and_stays_quiet_once_dates_are_shuffled(tmp_path):
+    """Streamed in date order, the reviews' well-known decline after early 2016 raises alarms; with
+    the dates shuffled, alarms stay under the chart's nominal 5% per touchpoint-year."""
+    real, _ = watched_alarms(tmp_path / "real", None)
+    assert real >= 5
+    shuffled = [watched_alarms(tmp_path / f"shuffled{seed}", seed) for seed in range(5)]
+    alarms, touchpoint_years = sum(count for count, _ in shuffled), sum(years for _, years in shuffled)
+    assert alarms / touchpoint_years <= 0.05

@@ -364,3 +364,20 @@ def test_a_first_row_with_an_extra_field_is_refused_not_shifted(tmp_path):
     path.write_text("a,b\n5,v,extra\n6,w\n", encoding="utf-8")
     table, problems = read_table(path)
     assert table is None and "Expected 2 fields in line 2, saw 3" in problems[0].message
+
+
+def test_missing_smtp_password_variable_is_a_failed_attempt_that_says_what_to_set(monkeypatch):
+    from cxlib.inputs.config import EmailAlerts
+
+    monkeypatch.delenv("CXWB_TEST_SMTP_PASSWORD", raising=False)
+    settings = EmailAlerts.model_validate(
+        {
+            "smtp": "127.0.0.1:1",
+            "from": "a@b.c",
+            "to": ["d@e.f"],
+            "username": "a",
+            "password_env": "CXWB_TEST_SMTP_PASSWORD",
+        }
+    )
+    with pytest.raises(delivery.DeliveryError, match="CXWB_TEST_SMTP_PASSWORD .* is not set"):
+        delivery.send_email(settings, "subject", "text")

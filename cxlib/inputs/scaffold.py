@@ -39,6 +39,13 @@ strategic_question: "How do we make every visit quick and free of surprises?"
 touchpoint_promises:
   TP01: "Your account open in 20 minutes"
 
+# Where 'cxwb watch' delivers new alarms (the SMTP password comes from the environment variable
+# password_env names, never from this file).
+# alerts:
+#   webhook: https://hooks.example.com/cx
+#   email: {{smtp: "smtp.example.com:587", from: cx@example.com, to: [owner@example.com], password_env: CXWB_SMTP_PASSWORD, starttls: true}}
+#   min_level: alarm
+
 # How the survey export maps onto the workbook's canonical fields, with no edit to the export
 # (CSV, XLSX, Parquet, SPSS .sav with its value labels, or a Qualtrics CSV export). A field not
 # listed here is read from a column with its canonical name ({fields}).
