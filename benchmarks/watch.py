@@ -21,41 +21,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.core.paths import DEMO_CLIENTS_DIR, PROJECT_DIR
+
+sys.path.insert(0, str(PROJECT_DIR / "tests"))
+from loopback import WebhookReceiver  # noqa: E402 (the tests' receiver, found through the path above)
 
 HEADER = "timestamp,touchpoint_id,score,success,duration_seconds\n"
 FIRST_MONDAY = pd.Timestamp("2025-01-06")
-
-
-class Receiver:
-    """Webhook receiver on loopback: the time each alert arrived, by touchpoint."""
-
-    def __init__(self):
-        self.arrivals: list[tuple[float, dict]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                receiver.arrivals.append((time.time(), body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/alerts"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 def measurements(
@@ -137,7 +116,7 @@ def wait_for(condition, timeout: float = 600.0) -> float:
 
 
 def latency(trials: int) -> None:
-    receiver = Receiver()
+    receiver = WebhookReceiver()
     with tempfile.TemporaryDirectory() as folder:
         client, touchpoints = make_client(Path(folder), receiver.url, "watch")
         watched = touchpoints[: trials + 1]
@@ -162,7 +141,8 @@ def latency(trials: int) -> None:
                 )
                 seconds.append(arrived - written)
                 print(
-                    f"trial {trial + 1}: {touchpoint} dropped in week {17 + trial}: alert received {seconds[-1]:.2f} s after the write"
+                    f"trial {trial + 1}: {touchpoint} dropped in week {17 + trial}: "
+                    f"alert received {seconds[-1]:.2f} s after the write"
                 )
             print(
                 f"latency from write to webhook (--every 1): median {np.median(seconds):.2f} s, "
@@ -174,7 +154,7 @@ def latency(trials: int) -> None:
 
 
 def load(rows: int, batches: int) -> None:
-    receiver = Receiver()
+    receiver = WebhookReceiver()
     with tempfile.TemporaryDirectory() as folder:
         client, touchpoints = make_client(Path(folder), receiver.url, "alarm")
         planted = touchpoints[3]
@@ -211,8 +191,9 @@ def load(rows: int, batches: int) -> None:
             watcher.wait()
         absorbed = total - baseline_rows
         print(
-            f"load: {absorbed:,} rows appended in {batches} batches over {written - first:.2f} s; the watcher held "
-            f"them all {done - first:.2f} s after the first append: {absorbed / (done - first):,.0f} rows/s"
+            f"load: {absorbed:,} rows appended in {batches} batches over {written - first:.2f} s; "
+            f"the watcher held them all {done - first:.2f} s after the first append: "
+            f"{absorbed / (done - first):,.0f} rows/s"
         )
         alarms = [body for _, body in receiver.arrivals]
         planted_alarms = [body for body in alarms if body["touchpoint_id"] == planted]

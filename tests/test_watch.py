@@ -12,9 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +20,7 @@ import pandas as pd
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
+from loopback import WebhookReceiver
 
 from cxlib.cli import main
 from cxlib.core.paths import DEMO_CLIENTS_DIR
@@ -69,34 +68,6 @@ def weeks_of_measurements(first_week: int, weeks: int, drop: float = 0.0, seed: 
     return frame.to_csv(index=False, header=False)
 
 
-class Receiver:
-    """A webhook receiver on loopback that records each POSTed JSON; ``up = False`` answers 503."""
-
-    def __init__(self):
-        self.received: list[dict] = []
-        self.up = True
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                if receiver.up:
-                    receiver.received.append(json.loads(body))
-                self.send_response(200 if receiver.up else 503)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/alerts"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 class Mailbox:
     """An SMTP server on loopback (aiosmtpd) that keeps every message."""
 
@@ -110,7 +81,7 @@ class Mailbox:
 
 @pytest.fixture
 def receiver():
-    server = Receiver()
+    server = WebhookReceiver()
     yield server
     server.close()
 

@@ -43,7 +43,8 @@ touchpoint_promises:
 # password_env names, never from this file).
 # alerts:
 #   webhook: https://hooks.example.com/cx
-#   email: {{smtp: "smtp.example.com:587", from: cx@example.com, to: [owner@example.com], password_env: CXWB_SMTP_PASSWORD, starttls: true}}
+#   email: {{smtp: "smtp.example.com:587", from: cx@example.com, to: [owner@example.com],
+#           password_env: CXWB_SMTP_PASSWORD, starttls: true}}
 #   min_level: alarm
 
 # How the survey export maps onto the workbook's canonical fields, with no edit to the export
