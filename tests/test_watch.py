@@ -177,7 +177,10 @@ def test_bad_rows_are_quarantined_and_inbox_files_taken_in(tmp_path):
     first = 80 * 16 + 2
     assert f"interactions.csv:{first}: score: 9 is outside 1..5" in errors
     assert f"interactions.csv:{first + 1}: touchpoint_id: 'TP-XX' is not a touchpoint_id" in errors
-    assert pd.read_csv(quarantine / "interactions.rejected.csv")["row"].tolist() == [first, first + 1]
+    assert pd.read_csv(quarantine / "interactions.rejected.csv")["touchpoint_id"].tolist() == [
+        "TP-APP-03",
+        "TP-XX",
+    ]
     append(client, ":00:00,TP-SUC-01,4,yes,30\n")  # the line is complete now
     assert watcher.poll()["rows"] == 1
 
@@ -206,6 +209,13 @@ def test_bad_rows_are_quarantined_and_inbox_files_taken_in(tmp_path):
     (client / "interactions.csv").write_text(text, encoding="utf-8")
     watcher.poll()
     assert watcher.state.rows == 80 * 16 + 2 + 3
+    assert pd.read_csv(quarantine / "interactions.rejected.csv")["score"].tolist() == [9]  # found again, once
+
+    # the fixed rejected rows of the inbox file go back into the inbox and are taken in
+    rejected = quarantine / "interactions-0429.rejected.csv"
+    rejected.write_text(rejected.read_text(encoding="utf-8").replace("maybe", "no"), encoding="utf-8")
+    rejected.rename(inbox / "interactions-0429-fixed.csv")
+    assert watcher.poll()["rows"] == 1
 
 
 def test_a_second_watcher_is_refused_and_ctrl_c_stops_cleanly(tmp_path):

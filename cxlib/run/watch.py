@@ -90,6 +90,7 @@ class WatchState:
     #: ``alert_id|level`` of episodes already over when the watch first started (never delivered).
     seen: set[str] = field(default_factory=set)
     rows: int = 0
+    #: Rows quarantined since the files were last read from the start.
     quarantined: int = 0
     #: What the report showed when last refreshed (alert episodes and statuses).
     rendered: str = ""
@@ -216,8 +217,8 @@ class Watcher:
         folder = self.inbox / INBOX_QUARANTINE_DIR_NAME
         folder.mkdir(parents=True, exist_ok=True)
         stem = Path(file_name).stem
-        rejected = folder / f"{stem}.rejected.csv"
-        rows.rename_axis("row").to_csv(rejected, mode="a", header=not rejected.exists())
+        rejected = folder / f"{stem}.rejected.csv"  # its own columns: fixed, it can go back in the inbox
+        rows.to_csv(rejected, mode="a", header=not rejected.exists(), index=False)
         with open(folder / f"{stem}.errors.txt", "a", encoding="utf-8") as errors:
             errors.write(f"# {now()}: {len(rows)} row(s) of {file_name} refused\n")
             errors.writelines(f"{problem}\n" for problem in problems)
@@ -321,12 +322,11 @@ class Watcher:
         main_rows, again = self._read_main()
         done_frames, gone = self._read_done()
         if again or gone:
-            self.state = WatchState(
-                empty_aggregates(),
-                seen=self.state.seen,
-                rendered=self.state.rendered,
-                quarantined=self.state.quarantined,
-            )
+            self.state = WatchState(empty_aggregates(), seen=self.state.seen, rendered=self.state.rendered)
+            if self.main_path is not None:  # the main file's bad rows are found again as it is re-read
+                for suffix in (".rejected.csv", ".errors.txt"):
+                    quarantined = self.inbox / INBOX_QUARANTINE_DIR_NAME / f"{self.main_path.stem}{suffix}"
+                    quarantined.unlink(missing_ok=True)
             main_rows, _ = self._read_main()
             done_frames, _ = self._read_done()
         frames = [frame for frame in [main_rows, *done_frames] if len(frame)]
@@ -518,6 +518,11 @@ class Watcher:
                 f"{self.config.slug}: stopped; its state is saved, the next 'cxwb watch' goes on from it"
             )
             return 130
+        except OSError as error:
+            raise WatchError(
+                f"{self.config.slug}: stopped: {error.filename or self.report_dir}: {error.strerror}; free "
+                "space or fix permissions, then start 'cxwb watch' again (it goes on from its saved state)"
+            ) from error
         finally:
             self.lock.release()
         return 0
