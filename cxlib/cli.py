@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also write a report on one segment only, e.g. --cut segment=PyME (repeatable)",
     )
     run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run each client as a task on a Dask cluster: its scheduler's tcp://HOST:PORT, or 'local' "
+        "for a local cluster of --jobs workers (--out and the client folders must be shared storage)",
+    )
+    run.add_argument(
         "--timeout",
         type=int,
         default=900,
@@ -151,6 +157,18 @@ def main(argv: list[str] | None = None) -> int:
 
         if arguments.jobs < 1 or arguments.timeout < 1:
             raise CxError("--jobs and --timeout must be at least 1")
+        if arguments.scheduler:
+            from cxlib.run.cluster import run_on_cluster
+
+            return run_on_cluster(
+                arguments.clients,
+                arguments.out,
+                arguments.scheduler,
+                jobs=arguments.jobs,
+                step_names=arguments.steps,
+                timeout=arguments.timeout,
+                cuts=arguments.cut,
+            )
         return run(
             arguments.clients,
             arguments.out,

@@ -9,6 +9,9 @@ anything is wrong, so no step ever runs on bad input.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -609,6 +612,35 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     for collector in collectors.values():
         problems += collector.problems
     return client, problems
+
+
+#: The validated client a run hands to its step kernels, in the client's build folder (never published).
+VALIDATED_CLIENT_NAME = ".validated-client.pickle"
+
+
+def save_validated(client: Client, folder: Path) -> Path:
+    """Write the validated client (typed tables and all) for the run's step kernels, atomically.
+
+    ``cxwb run`` validates each client once and every step reads this instead of validating again
+    (:func:`load_validated`). It is a pickle, written and read by the same run in its own build
+    folder, and removed before the report is published.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{VALIDATED_CLIENT_NAME}.", dir=folder)
+    with os.fdopen(handle, "wb") as stream:
+        pickle.dump(client, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    path = folder / VALIDATED_CLIENT_NAME
+    os.replace(temporary, path)
+    return path
+
+
+def load_validated(folder: Path, client_dir: Path) -> Client | None:
+    """The client :func:`save_validated` left in ``folder`` for ``client_dir``, or ``None``."""
+    path = folder / VALIDATED_CLIENT_NAME
+    if not path.is_file():
+        return None
+    with open(path, "rb") as stream:
+        client = pickle.load(stream)  # noqa: S301 (written by this run, in its own build folder)
+    return client if Path(client.directory).resolve() == Path(client_dir).resolve() else None
 
 
 def load_client(client_dir: Path) -> Client:

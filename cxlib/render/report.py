@@ -25,7 +25,7 @@ from plotly.io._renderers import PlotlyRenderer
 
 from cxlib.core.i18n import Translator, translator
 from cxlib.core.paths import interactive_report_dir
-from cxlib.inputs.client import Client, load_client
+from cxlib.inputs.client import Client, load_client, load_validated
 from cxlib.inputs.commentary import heading_anchor
 from cxlib.inputs.cuts import apply_cut, resolve_cut
 from cxlib.render.charts import pop_takeaway
@@ -209,6 +209,9 @@ class Report:
 def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") -> Report:
     """Load and validate the client, install the plotly theme and renderer, and return a :class:`Report`.
 
+    Under ``cxwb run`` the client was validated once by the runner, which left it (cut applied) in
+    ``report_dir`` (:func:`cxlib.inputs.client.save_validated`); the step reads that instead.
+
     Parameters
     ----------
     client_dir
@@ -225,9 +228,11 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     cxlib.core.exceptions.ValidationError
         When the client folder has problems (``cxwb validate`` lists them).
     """
-    client = load_client(Path(client_dir))
-    if cut:
-        client = apply_cut(client, resolve_cut(client, cut))
+    client = load_validated(Path(report_dir), Path(client_dir)) if str(report_dir) else None
+    if client is None:  # interactive use: validate here (under cxwb run, the runner did, once)
+        client = load_client(Path(client_dir))
+        if cut:
+            client = apply_cut(client, resolve_cut(client, cut))
     labels = client.report_labels(client.config.language)
     language_translator = translator(client.config.language, client.config.locale).with_labels(
         {key: html.escape(text) for key, text in labels.items()}

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
 import sys
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -34,11 +33,12 @@ from cxlib.core.exceptions import CxError, EnvironmentSetupError, ParameterError
 from cxlib.core.files import swap_folder, write_text_atomic
 from cxlib.core.i18n import LANGUAGES, translator
 from cxlib.core.paths import INTERACTIVE_DIR_NAME, PROJECT_DIR, TEMPLATES_DIR, resolve_client_dir
-from cxlib.inputs.client import Client, check_client
+from cxlib.inputs.client import VALIDATED_CLIENT_NAME, Client, check_client, save_validated
 from cxlib.inputs.config import load_config
 from cxlib.inputs.cuts import CutError, apply_cut, resolve_cut
 from cxlib.render.export import footer_text, notebook_to_html, report_css
 from cxlib.render.summary import findings, progress, progress_rows
+from cxlib.run.kernels import discard_kernel, start_worker, warm_kernel
 from cxlib.run.output import (
     ClientLock,
     OutputFolderError,
@@ -163,10 +163,10 @@ def check_parameters(step: Step) -> None:
 
 
 def execute_step(job: Job) -> StepResult:
-    """Execute one step notebook and export its HTML (runs in a worker process)."""
+    """Execute one step notebook on the worker's warm kernel (runs in a worker process); its HTML
+    is exported by :func:`export_step` meanwhile the next step runs."""
     started = time.perf_counter()
-    build = Path(job.build_dir)
-    executed = build / f"{job.step}.ipynb"
+    executed = Path(job.build_dir) / f"{job.step}.ipynb"
     error, status = None, "failed"
     try:
         papermill.execute_notebook(
@@ -174,9 +174,9 @@ def execute_step(job: Job) -> StepResult:
             str(executed),
             parameters=job.parameters,
             kernel_name=KERNEL_NAME,
+            km=warm_kernel(KERNEL_NAME),
             progress_bar=False,
             log_output=False,
-            shutdown_kernel="immediate",
             execution_timeout=job.timeout,
         )
     except PapermillExecutionError as failure:
@@ -184,8 +184,20 @@ def execute_step(job: Job) -> StepResult:
     except CellTimeoutError:
         status = "timed_out"
         error = f"timed out: a cell ran longer than {job.timeout} s (raise it with --timeout)"
+        discard_kernel()  # still busy with the cell: the next step gets a new one
     except Exception as failure:  # a kernel that dies or cannot start: recorded, the run goes on
         error = f"{type(failure).__name__}: {failure}"
+        discard_kernel()
+    return StepResult(
+        job.step, status if error else "ok", time.perf_counter() - started, error, parameters=job.parameters
+    )
+
+
+def export_step(job: Job, result: StepResult) -> StepResult:
+    """Export an executed step's notebook to its HTML page (in the runner, while the workers go on)."""
+    started = time.perf_counter()
+    build = Path(job.build_dir)
+    executed = build / f"{job.step}.ipynb"
     if executed.is_file():
         t = translator(job.language, job.locale)
         title = f"{t('step.' + job.step)} · {job.client_name}"
@@ -193,10 +205,11 @@ def execute_step(job: Job) -> StepResult:
             html = notebook_to_html(executed, t, title, dt.datetime.now())
             write_text_atomic(build / f"{job.step}.html", html)
         except Exception as failure:  # nbconvert failures are reported per step, never crash the run
-            error = error or f"HTML export failed: {type(failure).__name__}: {failure}"
-    return StepResult(
-        job.step, status if error else "ok", time.perf_counter() - started, error, parameters=job.parameters
-    )
+            if result.error is None:
+                result = replace(
+                    result, status="failed", error=f"HTML export failed: {type(failure).__name__}: {failure}"
+                )
+    return replace(result, seconds=result.seconds + time.perf_counter() - started)
 
 
 def git_sha() -> str:
@@ -398,6 +411,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         footer=footer_text(t, finished),
     )
     write_text_atomic(run.build_dir / "index.html", index)
+    (run.build_dir / VALIDATED_CLIENT_NAME).unlink(missing_ok=True)
     target = out_dir / config.slug
     if run.failed and (_previous_manifest(target) or {}).get("status") == "ok":
         target = out_dir / f"{config.slug}.failed"
@@ -473,7 +487,8 @@ def write_all_clients_index(out_dir: Path) -> Path:
     return path
 
 
-def _log(message: str) -> None:
+def log_line(message: str) -> None:
+    """One line of the run's log, on stderr, above the progress bar."""
     tqdm.write(message, file=sys.stderr)
 
 
@@ -481,7 +496,7 @@ def _log(message: str) -> None:
 DEFAULT_TIMEOUT = 900
 
 
-def _check_unique_slugs(client_dirs: list[Path]) -> None:
+def check_unique_slugs(client_dirs: list[Path]) -> None:
     """Two folders with one slug would write one report folder: refuse before anything runs."""
     folders: dict[str, list[Path]] = {}
     for client_dir in client_dirs:
@@ -500,13 +515,16 @@ def _start_client(
     """Lock the client's report, recover what an interrupted run left, and start its build folder."""
     owner = lock.acquire()
     if owner is not None:
-        _log(f"{client.config.slug}: not run; another cxwb run of this client is in progress (pid {owner})")
+        log_line(
+            f"{client.config.slug}: not run; another cxwb run of this client is in progress (pid {owner})"
+        )
         return None
     for action in recover_stale(out_dir, client.config.slug):
-        _log(f"{client.config.slug}: {action}")
+        log_line(f"{client.config.slug}: {action}")
     build = out_dir / f".build-{client.config.slug}-{uuid.uuid4().hex[:8]}"
     build.mkdir()
     _seed_build(build, out_dir / client.config.slug, steps)
+    save_validated(client, build)  # validated once: every step reads it instead of validating again
     return ClientRun(client, build, dt.datetime.now())
 
 
@@ -533,25 +551,26 @@ def run(
     """
     steps = select_steps(step_names)
     client_dirs = [resolve_client_dir(name) for name in client_names]
-    _check_unique_slugs(client_dirs)
+    check_unique_slugs(client_dirs)
     out_dir = prepare_output(out_dir)
-    _log(ensure_kernel())
+    log_line(ensure_kernel())
     for step in steps:
         check_parameters(step)
     runs: list[ClientRun] = []
     locks: list[ClientLock] = []
     invalid = any_failed = False
+    pool = _worker_pool(jobs)
     try:
         for client_dir in client_dirs:
             client, problems = check_client(client_dir)
             if problems:
-                _log(str(ValidationError(str(client_dir), problems)))
-                _log(f"{client_dir.name}: not run; its previous report, if any, is unchanged")
+                log_line(str(ValidationError(str(client_dir), problems)))
+                log_line(f"{client_dir.name}: not run; its previous report, if any, is unchanged")
                 invalid = True
                 continue
             variants, cut_problems = _cut_variants(client, [*client.config.cuts, *(cuts or [])])
             for problem in cut_problems:
-                _log(f"cxwb: {problem}")
+                log_line(f"cxwb: {problem}")
             invalid |= bool(cut_problems)
             whole = None
             for variant, cut in variants:
@@ -566,7 +585,8 @@ def run(
                 elif whole is not None:
                     whole.cuts.append((variant.config.name, variant.config.slug))
                 runs.append(client_run)
-        _execute(_jobs(runs, steps, timeout), jobs)
+        _execute(_jobs(runs, steps, timeout), pool)
+        pool.shutdown()
         slugs = [client_run.slug for client_run in runs]
         # a client whose baseline runs in this same call is finished after it, to compare with the new one
         runs.sort(key=lambda client_run: client_run.client.config.baseline in slugs)
@@ -574,21 +594,22 @@ def run(
             try:
                 status, target = _finish_client(client_run, out_dir)
             except OSError as error:
-                _log(
+                log_line(
                     f"cxwb: {client_run.slug}: the report could not be written ({error.strerror}); "
                     "its previous report is unchanged"
                 )
                 any_failed = True
                 continue
             any_failed |= status != "ok"
-            _log(f"{client_run.slug}: {status} → {target / 'index.html'}")
-        _log(f"index of all clients: {write_all_clients_index(out_dir)}")
+            log_line(f"{client_run.slug}: {status} → {target / 'index.html'}")
+        log_line(f"index of all clients: {write_all_clients_index(out_dir)}")
     except OSError as error:
         raise OutputFolderError(
             f"--out {out_dir}: writing failed ({error.strerror}); "
             "free space or fix permissions, then run again"
         ) from error
     finally:
+        pool.shutdown(cancel_futures=True)
         for client_run in runs:
             shutil.rmtree(client_run.build_dir, ignore_errors=True)
         for lock in locks:
@@ -635,18 +656,16 @@ def _jobs(runs: list[ClientRun], steps: tuple[Step, ...], timeout: int) -> list[
     return pending
 
 
-def _quiet_kernels() -> None:
-    """Send the worker's (and so its kernels') stderr to /dev/null: kernels print start-up noise there.
-
-    Errors in a notebook still reach the report and manifest through papermill.
-    """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
+def _worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """``jobs`` worker processes, started at once so that their kernels boot while clients are validated
+    (:mod:`cxlib.run.kernels`)."""
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=start_worker, initargs=(KERNEL_NAME,))
+    pool.submit(int)  # a no-op: the pool forks its workers on the first submission
+    return pool
 
 
-def _execute(pending: list[tuple[ClientRun, Job]], jobs: int) -> None:
-    """Run the jobs in ``jobs`` worker processes, with one progress bar and one log line per job.
+def _execute(pending: list[tuple[ClientRun, Job]], pool: ProcessPoolExecutor) -> None:
+    """Run the jobs on the pool's workers, with one progress bar and one log line per job.
 
     A job starts once the steps it reads results from (``Step.after``) have finished for its client.
     """
@@ -656,21 +675,21 @@ def _execute(pending: list[tuple[ClientRun, Job]], jobs: int) -> None:
     depends = {
         job: {(job.slug, name) for name in STEP_BY_NAME[job.step].after} & scheduled for _, job in pending
     }
-    waiting, finished, running = list(pending), set(), {}
-    with (
-        ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_quiet_kernels) as pool,
-        tqdm(total=len(pending), unit="job", file=sys.stderr) as bar,
-    ):
-        while waiting or running:
+    waiting, finished, running, exporting = list(pending), set(), {}, {}
+    with tqdm(total=len(pending), unit="job", file=sys.stderr) as bar, ThreadPoolExecutor(1) as exporter:
+        while waiting or running or exporting:
             for item in [item for item in waiting if depends[item[1]] <= finished]:
                 waiting.remove(item)
                 running[pool.submit(execute_step, item[1])] = item
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done, _ = wait([*running, *exporting], return_when=FIRST_COMPLETED)
             for future in done:
-                client_run, job = running.pop(future)
-                result = future.result()
-                client_run.results[job.step] = result
-                finished.add((job.slug, job.step))
+                if future in running:  # executed: its dependents may start while its page is exported
+                    client_run, job = running.pop(future)
+                    finished.add((job.slug, job.step))
+                    exporting[exporter.submit(export_step, job, future.result())] = (client_run, job)
+                    continue
+                client_run, job = exporting.pop(future)
+                result = client_run.results[job.step] = future.result()
                 detail = f" ({result.error})" if result.error else ""
-                _log(f"{job.slug} {job.step}: {result.status} in {result.seconds:.1f}s{detail}")
+                log_line(f"{job.slug} {job.step}: {result.status} in {result.seconds:.1f}s{detail}")
                 bar.update()

@@ -1,0 +1,87 @@
+"""Warm kernels: each worker process of ``cxwb run`` keeps one notebook kernel and runs its steps on it.
+
+A cold kernel start (a Python process importing pandas, plotly and the workbook) costs about as much
+as a small step. Each worker therefore starts its kernel as soon as the worker exists, while the
+runner is still validating the clients, and executes every step it is given on that kernel, one
+after another. Before each step the kernel's namespace is cleared (IPython's ``%reset -f``), so a
+step sees only its own variables; imported modules stay loaded, which is the point. A step that
+times out or whose kernel dies gets its kernel replaced before the next step. The kernel is shut
+down when its worker exits.
+
+Each step is still executed by papermill as its own notebook, with its own executed ``.ipynb`` and
+HTML (papermill and nbclient accept a running kernel's manager, ``km``, and then leave the kernel
+alive).
+"""
+
+from __future__ import annotations
+
+import os
+from multiprocessing.util import Finalize
+
+from jupyter_client.manager import KernelManager
+
+#: Seconds a kernel may take to start and answer.
+READY_TIMEOUT = 120
+RESET_CODE = "get_ipython().run_line_magic('reset', '-f')\nimport gc\ngc.collect()"
+#: What every step imports, loaded while the runner validates: steps then start with it in memory.
+WARM_UP_CODE = (
+    "import cxlib\n"
+    "from cxlib.steps import action_plan, diagnosis, ecosystem, human_value_chain, journey, overview, "
+    "participation"
+)
+
+_kernel: KernelManager | None = None
+
+
+def start_worker(kernel_name: str) -> None:
+    """Initialise a worker process: quiet its stderr, start its kernel and load the workbook into it,
+    shut the kernel down at exit.
+
+    Kernels print start-up noise to stderr; errors in a notebook still reach the report and the
+    manifest through papermill.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    _start(kernel_name)
+    Finalize(None, discard_kernel, exitpriority=10)
+    _execute(WARM_UP_CODE)
+
+
+def _start(kernel_name: str) -> KernelManager:
+    global _kernel
+    _kernel = KernelManager(kernel_name=kernel_name)
+    _kernel.start_kernel()
+    return _kernel
+
+
+def warm_kernel(kernel_name: str) -> KernelManager:
+    """The worker's kernel, ready and with an empty namespace (started if there is none or it died)."""
+    if _kernel is None or not _kernel.is_alive():
+        discard_kernel()
+        _start(kernel_name)
+    _execute(RESET_CODE)
+    return _kernel
+
+
+def _execute(code: str) -> None:
+    """Run ``code`` on the worker's kernel once it is ready, and wait for it to finish."""
+    client = _kernel.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=READY_TIMEOUT)
+        client.execute_interactive(code, store_history=False, timeout=READY_TIMEOUT)
+    finally:
+        client.stop_channels()
+
+
+def discard_kernel() -> None:
+    """Shut the worker's kernel down (after a timeout or a crash, and when the worker exits)."""
+    global _kernel
+    if _kernel is not None:
+        try:
+            if _kernel.has_kernel:
+                _kernel.shutdown_kernel(now=True)
+        finally:
+            _kernel.cleanup_resources()
+            _kernel = None
