@@ -1,10 +1,12 @@
-"""Time and peak memory of the diagnosis on a generated survey of N rows (default 1,000,000).
+"""Time and peak memory of the diagnosis on generated surveys of 250,000, 500,000 and 1,000,000 rows.
 
-The survey is written as a CSV in the Spanish demo's export format (``;``, cp1252, day-first
+Each survey is written as a CSV in the Spanish demo's export format (``;``, cp1252, day-first
 dates, decimal commas) beside a copy of its ``client.yaml`` and ``assessment.csv``, then read and
 validated by ``check_client`` and analysed with the same cxlib calls the 01_diagnosis notebook
-makes. Run ``python benchmarks/diagnosis.py [--rows N]``; it prints seconds per stage and the
-process's peak resident memory.
+makes (metrics, breakdowns, trends, segment tests, pillar scores, drivers, impact slopes, targets,
+profiles, comments). Each size runs in its own process, so its peak resident memory is its own.
+Run ``python benchmarks/diagnosis.py [--rows N ...]``; it prints seconds per stage, the total and
+the peak memory per size, so the slope shows.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,16 +41,14 @@ def make_survey(rows: int, template: pd.DataFrame) -> pd.DataFrame:
     return survey
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    arguments = parser.parse_args()
+def measure(rows: int) -> None:
+    """One size: every stage's seconds and the peak memory so far."""
     timings: dict[str, float] = {}
 
     def stage(name: str, started: float) -> float:
         now = time.perf_counter()
         timings[name] = now - started
-        print(f"{name:<38} {timings[name]:7.2f} s   peak RSS {peak_mb():8.0f} MB", flush=True)
+        print(f"  {name:<44} {timings[name]:7.2f} s   peak RSS {peak_mb():8.0f} MB", flush=True)
         return now
 
     with tempfile.TemporaryDirectory() as temporary:
@@ -62,12 +63,10 @@ def main() -> None:
             dtype=str,
             keep_default_na=False,
         )
-        started = time.perf_counter()
-        make_survey(arguments.rows, template).to_csv(
-            folder / "survey.csv", sep=";", encoding="cp1252", index=False
-        )
+        make_survey(rows, template).to_csv(folder / "survey.csv", sep=";", encoding="cp1252", index=False)
         size = (folder / "survey.csv").stat().st_size / 1e6
-        started = stage(f"write {arguments.rows:,} rows ({size:.0f} MB CSV)", started)
+        print(f"{rows:,} rows ({size:.0f} MB CSV)", flush=True)
+        started = time.perf_counter()
         client, problems = check_client(folder)
         if problems:
             sys.exit(f"benchmark input did not validate: {problems[:3]}")
@@ -80,24 +79,44 @@ def main() -> None:
             diagnosis.breakdown(client, metric, by)
         for metric in diagnosis.available_trends(client):
             diagnosis.breakdown(client, metric, "month")
-        diagnosis.segment_test_table(client, t)
+            diagnosis.trend_takeaway(client, metric, t)
+        for dimension in client.segment_dimensions:
+            diagnosis.segment_test_table(client, t, dimension)
         started = stage("breakdowns, trends, segment tests", started)
         frame = diagnosis.customer_pillar_frame(client)
         scores = diagnosis.customer_pillar_scores(frame)
         diagnosis.self_vs_customer(diagnosis.assessment_pillar_scores(client.tables["assessment"]), scores)
-        diagnosis.pillar_targets(client, frame, scores)
-        started = stage("customer pillar scores, targets", started)
-        weights = diagnosis.pillar_drivers(client, frame, bootstrap=500)
-        started = stage("relative weights + 500 bootstraps", started)
-        sentiment, themes = diagnosis.comment_analysis(client)
-        diagnosis.theme_table(client, themes, t)
-        diagnosis.example_quotes(client, sentiment, themes, t)
-        stage(f"sentiment + themes ({len(sentiment):,} comments)", started)
+        targets = diagnosis.pillar_targets(client, frame, scores)
+        diagnosis.target_table(targets, t)
+        for dimension in client.segment_dimensions:
+            diagnosis.segment_profile(client, t, dimension)
+        started = stage("pillar scores, targets, profiles", started)
+        weights = diagnosis.pillar_drivers(client, frame)
+        diagnosis.impact_slopes(client, frame)
+        diagnosis.item_drivers(client)
+        started = stage("pillar and item drivers, impact slopes", started)
+        comments = diagnosis.comment_analysis(client)
+        diagnosis.theme_table(client, comments, t)
+        diagnosis.example_quotes(client, comments, t)
+        stage(f"comments: sentiment, themes, quotes ({len(comments.comments):,})", started)
     print(
-        "total analysis after reading: "
-        f"{sum(v for k, v in timings.items() if not k.startswith(('write', 'read'))):.2f} s; "
-        f"top drivers: {', '.join(weights.index[:2])}; peak RSS {peak_mb():.0f} MB"
+        f"  total {sum(timings.values()):.2f} s (analysis after reading "
+        f"{sum(v for k, v in timings.items() if not k.startswith('read')):.2f} s); top drivers: "
+        f"{', '.join(weights.index[:2])}; peak RSS {peak_mb():.0f} MB",
+        flush=True,
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[250_000, 500_000, 1_000_000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size measured in this process
+    arguments = parser.parse_args()
+    if arguments.one:
+        measure(arguments.one)
+        return
+    for rows in arguments.rows:
+        subprocess.run([sys.executable, __file__, "--one", str(rows)], check=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
-"""Time ``cxwb run demo`` against its floor, and print the HTML size per client.
+"""Time ``cxwb run demo`` against its floor, ``--jobs 2`` against ``--jobs 1`` on both demos, and
+print the HTML size per client.
 
 The floor is the same number of trivial notebooks (one per step) that only do the step's
-imports, executed through papermill on the same kernel: what any papermill-based pipeline pays.
-Run ``python benchmarks/pipeline.py [--repeat N]``; it prints medians in seconds.
+imports, executed through papermill, each on a new kernel: what a papermill pipeline pays before
+doing any work. Runs of the pipeline and of the floor alternate, so that a change in the machine's
+load weighs on both alike. Run ``python benchmarks/pipeline.py [--repeat N]``; it prints medians in
+seconds.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from cxlib.steps import STEPS
 IMPORTS = "import cxlib\nfrom cxlib.steps import overview\nimport pandas, plotly.express"
 
 
-def time_cxwb(clients: list[str], out: Path) -> float:
+def time_cxwb(clients: list[str], out: Path, jobs: int = 1) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "cxlib", "run", *clients, "--out", str(out)], check=True, capture_output=True
+        [sys.executable, "-m", "cxlib", "run", *clients, "--out", str(out), "--jobs", str(jobs)],
+        check=True,
+        capture_output=True,
     )
     return time.perf_counter() - started
 
@@ -57,19 +62,26 @@ def main() -> None:
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         workdir = Path(temporary)
-        pipeline = [time_cxwb(["demo"], workdir / "reports") for _ in range(arguments.repeat)]
-        floor = [time_floor(workdir) for _ in range(arguments.repeat)]
-        time_cxwb(["northwind"], workdir / "reports")
+        pipeline, floor, serial, parallel = [], [], [], []
+        for _ in range(arguments.repeat):
+            pipeline.append(time_cxwb(["demo"], workdir / "reports"))
+            floor.append(time_floor(workdir))
+        for _ in range(arguments.repeat):
+            serial.append(time_cxwb(["demo", "northwind"], workdir / "reports", jobs=1))
+            parallel.append(time_cxwb(["demo", "northwind"], workdir / "reports", jobs=2))
         print(f"steps per client: {len(STEPS)}; repeats: {arguments.repeat}")
+        for label, runs in (
+            ("cxwb run demo", pipeline),
+            (f"floor, {len(STEPS)} trivial notebooks", floor),
+            ("cxwb run demo northwind --jobs 1", serial),
+            ("cxwb run demo northwind --jobs 2", parallel),
+        ):
+            each = ", ".join(f"{x:.2f}" for x in runs)
+            print(f"{label} (median): {statistics.median(runs):.2f} s  runs: {each}")
+        print(f"ratio to the floor: {statistics.median(pipeline) / statistics.median(floor):.2f}x")
         print(
-            f"cxwb run demo (median): {statistics.median(pipeline):.2f} s  runs: "
-            f"{', '.join(f'{x:.2f}' for x in pipeline)}"
+            f"--jobs 2 speed-up on both demos: {statistics.median(serial) / statistics.median(parallel):.2f}x"
         )
-        print(
-            f"floor, {len(STEPS)} trivial notebook(s) (median): {statistics.median(floor):.2f} s  runs: "
-            f"{', '.join(f'{x:.2f}' for x in floor)}"
-        )
-        print(f"ratio: {statistics.median(pipeline) / statistics.median(floor):.2f}x")
         for client in ("demo", "northwind"):
             html = sum(path.stat().st_size for path in (workdir / "reports" / client).glob("*.html"))
             print(f"HTML size, {client}: {html / 1e6:.2f} MB")

@@ -7,7 +7,9 @@ command exits with its code (2 for bad input); no traceback reaches the user for
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from cxlib.core.exceptions import CxError
@@ -134,9 +136,27 @@ def _validate(client: str) -> int:
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``cxwb`` and ``python -m cxlib``; returns the exit code."""
+    """Entry point of ``cxwb`` and ``python -m cxlib``; returns the exit code.
+
+    A termination signal (``kill``, or a Dask worker dying under a ``--scheduler`` task) stops the
+    command as Ctrl-C does: builds and locks are cleaned up, kernels shut down, reports unchanged.
+    """
     arguments = _parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _command(arguments)
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _command(arguments: argparse.Namespace) -> int:
     try:
         if arguments.command == "new":
             from cxlib.inputs.scaffold import scaffold_client

@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 
+import nbformat
 import pytest
 
 from cxlib.core.exceptions import CxError
+from cxlib.run import runner
 from cxlib.run.output import ClientLock, recover_stale
 from cxlib.run.runner import run, write_all_clients_index
+from cxlib.steps import STEP_BY_NAME, Step
 
 pytestmark = pytest.mark.slow
 
@@ -67,9 +71,19 @@ def test_a_lock_is_exclusive(tmp_path):
     assert second.acquire() is None
 
 
-def test_a_step_that_runs_too_long_is_marked_timed_out(scaffolded, tmp_path):
+def test_a_step_that_runs_too_long_is_marked_timed_out(scaffolded, tmp_path, monkeypatch):
+    # the overview notebook with one more cell that outlasts the time-out whatever the machine's speed
+    slow = nbformat.read(STEP_BY_NAME["00_overview"].notebook, as_version=4)
+    slow.cells.append(nbformat.v4.new_code_cell("import time\n\ntime.sleep(60)"))
+    (tmp_path / "slow").mkdir()
+    nbformat.write(slow, tmp_path / "slow" / "00_overview.ipynb")
+    monkeypatch.setattr(
+        runner, "select_steps", lambda names: (Step("00_overview", directory=tmp_path / "slow"),)
+    )
     out = tmp_path / "out"
-    assert run([str(scaffolded)], out, step_names=["00"], timeout=1) == 1
+    started = time.monotonic()
+    assert run([str(scaffolded)], out, step_names=["00"], timeout=2) == 1
+    assert time.monotonic() - started < 60  # the sleeping kernel was abandoned, not waited for
     manifest = json.loads((out / "acme" / "manifest.json").read_text())
     step = next(entry for entry in manifest["steps"] if entry["step"] == "00_overview")
     assert step["status"] == "timed_out" and "--timeout" in step["error"]

@@ -22,6 +22,8 @@ from jupyter_client.manager import KernelManager
 
 #: Seconds a kernel may take to start and answer.
 READY_TIMEOUT = 120
+#: The client papermill's nbclient gets for the kernel (``KernelManager.client()``).
+ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')\nimport gc\ngc.collect()"
 #: What every step imports, loaded while the runner validates: steps then start with it in memory.
 WARM_UP_CODE = (
@@ -50,7 +52,9 @@ def start_worker(kernel_name: str) -> None:
 
 def _start(kernel_name: str) -> KernelManager:
     global _kernel
-    _kernel = KernelManager(kernel_name=kernel_name)
+    # nbclient polls the kernel from an asyncio loop: with the default blocking client its wait for
+    # output blocks the loop and ``--timeout`` is never enforced, so papermill gets an async client
+    _kernel = KernelManager(kernel_name=kernel_name, client_class=ASYNC_CLIENT)
     _kernel.start_kernel()
     return _kernel
 
