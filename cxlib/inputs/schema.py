@@ -304,9 +304,11 @@ class ProblemCollector:
 
 
 def map_distinct(text: pd.Series, function) -> pd.Series:
-    """Apply ``function`` to each distinct value once and map the results back (no loop over rows)."""
-    distinct = text.dropna().unique()
-    return text.map(dict(zip(distinct, map(function, distinct), strict=True)))
+    """Apply ``function`` to each distinct value once and map the results back (no loop over rows);
+    missing cells stay missing."""
+    codes, distinct = pd.factorize(text)
+    results = pd.Series([*map(function, distinct), None]).to_numpy()  # the last entry: a missing cell
+    return pd.Series(results[codes], index=text.index)
 
 
 def parse_bool(text: pd.Series) -> tuple[pd.Series, pd.Series]:

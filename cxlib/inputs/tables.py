@@ -22,9 +22,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyreadstat
 from openpyxl.utils.exceptions import InvalidFileException
+from pyarrow import csv as arrow_csv
 
 from cxlib.core.exceptions import Problem
 from cxlib.core.paths import INBOX_DIR_NAME, INBOX_DONE_DIR_NAME
@@ -236,6 +239,10 @@ def read_csv_cells(text: str, separator: str, names: list[str] | None = None) ->
     pandas.errors.ParserError
         Naming the line with too many fields.
     """
+    header = names or next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    fast = _arrow_cells(text, separator, header, has_header=not names)
+    if fast is not None:
+        return fast
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
@@ -250,7 +257,7 @@ def read_csv_cells(text: str, separator: str, names: list[str] | None = None) ->
                 names=names,
             )
         except pd.errors.ParserWarning as warning:
-            width = len(names) if names else len(next(csv.reader(io.StringIO(text), delimiter=separator)))
+            width = len(header)
             rows = csv.reader(io.StringIO(text), delimiter=separator)
             line, fields = next(
                 (number, len(row)) for number, row in enumerate(rows, start=1) if len(row) > width
@@ -258,10 +265,35 @@ def read_csv_cells(text: str, separator: str, names: list[str] | None = None) ->
             raise pd.errors.ParserError(f"Expected {width} fields in line {line}, saw {fields}") from warning
 
 
+def _arrow_cells(text: str, separator: str, header: list[str], has_header: bool) -> pd.DataFrame | None:
+    """The cells of a regular CSV read by Apache Arrow's multithreaded parser (several times faster
+    than pandas' on survey-sized files), or ``None`` when the file needs pandas' reading: a blank
+    line, a row with fewer or more fields than the header, a blank or repeated column name, or
+    anything else Arrow refuses. Both readers give the same text cells."""
+    if not header or "" in header or len(set(header)) < len(header):
+        return None
+    try:
+        table = arrow_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=arrow_csv.ReadOptions(column_names=header, skip_rows=1 if has_header else 0),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=separator, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=np.nan)}.get)
+
+
 def text_cells(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
     """Cells as stripped text with empty ones missing, indexed by spreadsheet row from ``first_row``."""
     frame.columns = [str(column).strip() for column in frame.columns]
-    frame = frame.apply(lambda column: column.str.strip()).replace("", pd.NA)
+    frame = frame.apply(lambda column: column.str.strip().replace("", pd.NA))
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
     return frame
 

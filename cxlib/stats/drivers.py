@@ -23,7 +23,7 @@ Power Analysis for the Behavioral Sciences*, 2nd ed., §9.2.2). Below either, no
 Above :data:`BOOTSTRAP_ROWS` rows, each bootstrap replicate resamples that many rows and its
 deviation from the full-sample estimate is scaled by ``sqrt(m / n)`` (the m-out-of-n bootstrap of
 Bickel, Götze & van Zwet, 1997, *Statistica Sinica* 7, 1-31), so a million-row survey costs the
-same as a 50,000-row one; scaled replicates are kept within the bounds above.
+same as a 10,000-row one; scaled replicates are kept within the bounds above.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
-BOOTSTRAP_ROWS = 50_000
+BOOTSTRAP_ROWS = 10_000
+#: Replicates computed together as one stack of arrays (bounded memory: batch × rows × variables).
+BOOTSTRAP_BATCH = 50
 #: Below this R² the model explains too little to rank drivers (Cohen 1988, f² = 0.02).
 R2_FLOOR = 0.02
 #: Level of the overall F test.
@@ -40,23 +42,29 @@ ALPHA = 0.05
 
 
 def _weights_from_correlations(correlations: np.ndarray) -> np.ndarray:
-    """Raw relative weights from a full correlation matrix whose last row/column is the outcome."""
-    predictors = correlations[:-1, :-1]
-    with_outcome = correlations[:-1, -1]
+    """Raw relative weights from stacked full correlation matrices (… × k × k) whose last row/column
+    is the outcome (Johnson 2000: the symmetric square root of the predictors' correlations)."""
+    predictors = correlations[..., :-1, :-1]
+    with_outcome = correlations[..., :-1, -1:]
     eigenvalues, eigenvectors = np.linalg.eigh(predictors)
-    root = eigenvectors @ np.diag(np.sqrt(np.clip(eigenvalues, 0, None))) @ eigenvectors.T
-    beta = np.linalg.lstsq(root, with_outcome, rcond=None)[0]
-    return (root**2) @ (beta**2)
+    root = (eigenvectors * np.sqrt(np.clip(eigenvalues, 0, None))[..., None, :]) @ np.swapaxes(
+        eigenvectors, -1, -2
+    )
+    beta = np.linalg.pinv(root, hermitian=True) @ with_outcome  # least squares, as root may be singular
+    return ((root**2) @ (beta**2))[..., 0]
 
 
 def _correlations(values: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """Pearson correlations, weighted by survey ``weights`` when given."""
+    """Pearson correlations of stacked samples (… × rows × variables), weighted by survey
+    ``weights`` (… × rows) when given; a constant variable correlates 0 with everything."""
     if weights is None:
-        return np.nan_to_num(np.corrcoef(values, rowvar=False))
-    covariance = np.cov(values, rowvar=False, aweights=weights)
-    scale = np.sqrt(np.diag(covariance))
+        weights = np.ones(values.shape[:-1])
+    weights = weights / weights.sum(axis=-1, keepdims=True)
+    centred = values - np.einsum("...n,...nv->...v", weights, values)[..., None, :]
+    covariance = np.swapaxes(centred * weights[..., None], -1, -2) @ centred
+    scale = np.sqrt(np.diagonal(covariance, axis1=-2, axis2=-1))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.nan_to_num(covariance / np.outer(scale, scale))
+        return np.nan_to_num(covariance / (scale[..., :, None] * scale[..., None, :]))
 
 
 def f_test(r2: float, n: int, predictors: int) -> float:
@@ -168,10 +176,11 @@ def _bootstrap(
     n = len(data)
     rows = min(n, BOOTSTRAP_ROWS)
     draws = np.empty((replicates, membership.shape[1]))
-    for replicate in range(replicates):  # loops over replicates, never over rows
-        drawn = rng.integers(0, n, rows)
+    for start in range(0, replicates, BOOTSTRAP_BATCH):  # batches of replicates, never a loop over rows
+        drawn = rng.integers(0, n, (min(BOOTSTRAP_BATCH, replicates - start), rows))
         sample_weights = None if survey_weights is None else survey_weights[drawn]
-        draws[replicate] = _weights_from_correlations(_correlations(data[drawn], sample_weights)) @ membership
+        batch = _weights_from_correlations(_correlations(data[drawn], sample_weights)) @ membership
+        draws[start : start + len(drawn)] = batch
     if rows < n:
         draws = np.clip(weights + (draws - weights) * np.sqrt(rows / n), 0, None)
     return draws

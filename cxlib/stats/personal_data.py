@@ -49,8 +49,11 @@ PATTERNS: tuple[tuple[str, str], ...] = (
 
 def mask_personal_data(comments: pd.Series) -> pd.Series:
     """Comments with personal data (see the module docstring) replaced by tags such as ``[e-mail]``,
-    ``[tel.]``, ``[id]`` and ``[name]``; missing comments stay missing."""
-    text = comments.astype("string")
+    ``[tel.]``, ``[id]`` and ``[name]``; missing comments stay missing. Each distinct text is
+    masked once."""
+    codes, distinct = pd.factorize(comments)
+    text = pd.Series(distinct, dtype="string")
     for pattern, replacement in PATTERNS:
         text = text.str.replace(pattern, replacement, regex=True)
-    return text
+    masked = pd.array([*text, pd.NA], dtype="string")  # the last entry stands for a missing comment
+    return pd.Series(masked[codes], index=comments.index, dtype="string")
