@@ -84,3 +84,22 @@ def test_journey_map_fits_one_landscape_page_in_print(browser, demo_reports):
     assert page.locator(".cx-wide .heatmaplayer, .cx-wide .hm").count() >= 1
     assert errors == [] and blocked == []
     page.close()
+
+
+@pytest.mark.parametrize("slug", ["demo", "northwind"])
+def test_the_bundle_draws_every_chart_offline_and_links_within_itself(browser, demo_reports, slug):
+    bundle = demo_reports / slug / f"{slug}-report.html"
+    page, errors, blocked = open_offline(browser, bundle)
+    page.wait_for_selector(".plotly-graph-div .main-svg", timeout=15000)
+    charts = page.locator(".plotly-graph-div")
+    page.wait_for_function(
+        "count => document.querySelectorAll('.plotly-graph-div .main-svg').length >= count",
+        arg=charts.count(),
+        timeout=30000,
+    )
+    assert charts.count() >= 15
+    page.click('a[href="#page-03_journey"]')
+    assert page.evaluate("location.hash") == "#page-03_journey"
+    assert page.locator("#page-03_journey .plotly-graph-div").count() >= 2
+    assert errors == [] and blocked == []
+    page.close()

@@ -8,10 +8,13 @@ import re
 import nbformat
 import pandas as pd
 import pytest
+from plotly.offline import get_plotlyjs_version
 
 from cxlib.core.exceptions import ParameterError
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import load_client
+from cxlib.render.bundle import bundle_name
+from cxlib.render.export import PLOTLY_FILE, PLOTLY_JS_VERSION, REPORT_TRACES, plotly_js
 from cxlib.run.runner import ClientRun, StepResult, _finish_client, check_parameters, run
 from cxlib.steps import STEPS, Step
 
@@ -362,3 +365,36 @@ def test_no_workbook_the_reports_produce_holds_a_formula(demo_reports):
     for path in workbooks:
         cells = [cell for sheet in openpyxl.load_workbook(path) for row in sheet.iter_rows() for cell in row]
         assert not [cell.coordinate for cell in cells if cell.data_type == "f"], path.name
+
+
+@pytest.mark.parametrize("slug", ["demo", "northwind"])
+def test_pages_share_one_plotly_and_the_bundle_holds_every_page(demo_reports, slug):
+    shared = demo_reports / "assets" / PLOTLY_FILE
+    plotly_head = plotly_js()[:200]
+    assert shared.read_text(encoding="utf-8").startswith(plotly_head)
+    for step in STEPS:
+        html = (demo_reports / slug / f"{step.name}.html").read_text(encoding="utf-8")
+        assert f'<script src="../assets/{PLOTLY_FILE}"></script>' in html and plotly_head not in html
+    bundle = (demo_reports / slug / bundle_name(slug)).read_text(encoding="utf-8")
+    assert bundle.count(plotly_head) == 1 and "<script src=" not in bundle
+    assert not EXTERNAL_ASSET.search(bundle)
+    text = visible_text(bundle)
+    for step in STEPS:
+        assert f'id="page-{step.name}"' in bundle and f'href="#page-{step.name}"' in bundle
+        for title in TITLES[slug, step.name]:
+            assert title in text
+    assert not re.search(r'href="(?:index|\d\d_[a-z_]+)\.html', bundle)  # every page link stays inside
+    assert bundle.count('class="cx-footer"') == 1 and '<nav class="cx-nav">' not in bundle
+
+
+def test_the_reports_plotly_js_draws_every_trace_the_reports_use(demo_reports):
+    """The partial plotly.js bundle matches the plotly Python package's version (rebuild it with
+    tools/plotly-bundle/build.sh after upgrading plotly) and registers every trace type in the reports."""
+    assert get_plotlyjs_version() == PLOTLY_JS_VERSION
+    used = set()
+    for path in demo_reports.glob("*/0*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                figure = output.get("data", {}).get("application/vnd.plotly.v1+json")
+                used |= {trace.get("type", "scatter") for trace in (figure or {}).get("data", [])}
+    assert used and used <= set(REPORT_TRACES), used - set(REPORT_TRACES)

@@ -1,8 +1,11 @@
 """Executed notebook → self-contained HTML report, in-process with nbconvert.
 
 The project's own ``cxreport`` template (``cxlib/templates/cxreport``) drops code, prompts,
-stream and plain-text output and markdown notes, and inlines the CSS and one copy of plotly.js,
-so the page makes no network request when opened.
+stream and plain-text output and markdown notes, and inlines the CSS. Every page of an output
+folder loads one shared copy of plotly.js, ``<out>/assets/plotly-<version>.min.js``, by a relative
+path (:func:`write_shared_assets`), so a page makes no network request when opened and a client's
+pages weigh kilobytes, not megabytes each. The single file to e-mail is the bundle
+(:mod:`cxlib.render.bundle`).
 """
 
 from __future__ import annotations
@@ -13,10 +16,41 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
-from plotly.offline import get_plotlyjs
 
+from cxlib.core.files import write_text_atomic
 from cxlib.core.i18n import Translator
-from cxlib.core.paths import TEMPLATES_DIR
+from cxlib.core.paths import PACKAGE_DIR, TEMPLATES_DIR
+
+#: The output folder's folder of files every page shares, beside the client folders.
+ASSETS_DIR_NAME = "assets"
+#: The plotly.js the reports load: a partial bundle of this version holding only these trace types
+#: (``cxlib/render/assets/plotly-cx.min.js``, 1.2 MB instead of 4.8 MB; ``tools/plotly-bundle/``).
+PLOTLY_JS_VERSION = "4.1.1"
+REPORT_TRACES = ("bar", "heatmap", "scatter", "scatterpolar")
+PLOTLY_FILE = f"plotly-cx-{PLOTLY_JS_VERSION}.min.js"
+#: How a page in ``<out>/<slug>/`` loads the shared plotly.js.
+PLOTLY_SRC = f"../{ASSETS_DIR_NAME}/{PLOTLY_FILE}"
+
+
+def write_shared_assets(out_dir: Path) -> Path:
+    """Write plotly.js into ``<out>/assets/`` unless it is there already, and return its path (the
+    version is in the name, so pages of an earlier run keep the copy they were drawn with)."""
+    path = out_dir / ASSETS_DIR_NAME / PLOTLY_FILE
+    script = plotly_js()
+    if not path.is_file() or path.stat().st_size != len(script.encode("utf-8")):
+        path.parent.mkdir(exist_ok=True)
+        write_text_atomic(path, script)
+    return path
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """The reports' plotly.js (see :data:`REPORT_TRACES`), followed by ``charts-in-turn.js``, which
+    makes a page draw its charts one at a time so that the first shows at once."""
+    assets = PACKAGE_DIR / "render" / "assets"
+    return "\n".join(
+        (assets / name).read_text(encoding="utf-8") for name in ("plotly-cx.min.js", "charts-in-turn.js")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +81,7 @@ def notebook_to_html(notebook_path: Path, t: Translator, page_title: str, when: 
             "language": t.language,
             "page_title": page_title,
             "css": report_css(),
-            "plotlyjs": get_plotlyjs(),
+            "plotly_src": PLOTLY_SRC,
             "back_label": t("report.back_to_index"),
             "failed_note": t("report.step_failed"),
             "footer": footer_text(t, when),

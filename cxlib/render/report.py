@@ -5,9 +5,9 @@ theme, and returns a :class:`Report` that writes headings, prose (from the es/en
 tables and charts. Values from client data are always HTML-escaped.
 
 Charts are shown through the ``cxwb`` plotly renderer. It emits the plotly JSON mimetype, which
-JupyterLab draws interactively, and an HTML ``<div>`` without plotly.js, which the report template
-draws with the single copy of plotly.js it inlines in the page head (plotly ≥6 figures otherwise
-vanish from nbconvert HTML, and the stock renderers load plotly.js from a CDN).
+JupyterLab draws interactively, and an HTML ``<div>`` without plotly.js, which the report page
+draws with the output folder's shared plotly.js (:mod:`cxlib.render.export`; plotly ≥6 figures
+otherwise vanish from nbconvert HTML, and the stock renderers load plotly.js from a CDN).
 """
 
 from __future__ import annotations

@@ -36,7 +36,14 @@ from cxlib.core.paths import INTERACTIVE_DIR_NAME, PROJECT_DIR, TEMPLATES_DIR, r
 from cxlib.inputs.client import VALIDATED_CLIENT_NAME, Client, check_client, save_validated
 from cxlib.inputs.config import load_config
 from cxlib.inputs.cuts import CutError, apply_cut, resolve_cut
-from cxlib.render.export import footer_text, notebook_to_html, report_css
+from cxlib.render.bundle import write_bundle
+from cxlib.render.export import (
+    ASSETS_DIR_NAME,
+    footer_text,
+    notebook_to_html,
+    report_css,
+    write_shared_assets,
+)
 from cxlib.render.summary import findings, progress, progress_rows
 from cxlib.run.kernels import discard_kernel, start_worker, warm_kernel
 from cxlib.run.output import (
@@ -411,6 +418,14 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         footer=footer_text(t, finished),
     )
     write_text_atomic(run.build_dir / "index.html", index)
+    write_bundle(
+        run.build_dir,
+        config.slug,
+        [step.name for step in steps],
+        t.language,
+        t("report.client_index_title", name=config.name),
+        footer_text(t, finished),
+    )
     (run.build_dir / VALIDATED_CLIENT_NAME).unlink(missing_ok=True)
     target = out_dir / config.slug
     if run.failed and (_previous_manifest(target) or {}).get("status") == "ok":
@@ -553,6 +568,12 @@ def run(
     client_dirs = [resolve_client_dir(name) for name in client_names]
     check_unique_slugs(client_dirs)
     out_dir = prepare_output(out_dir)
+    try:
+        write_shared_assets(out_dir)
+    except OSError as error:
+        raise CxError(
+            f"cannot write {out_dir / ASSETS_DIR_NAME} ({error.strerror}); check the --out folder"
+        ) from error
     log_line(ensure_kernel())
     for step in steps:
         check_parameters(step)

@@ -1,0 +1,80 @@
+"""Weight and first paint of the reports: each client's folder and bundle in MB, and for every page
+the milliseconds from navigation to its first chart drawn, in headless Chromium.
+
+Runs ``cxwb run demo northwind`` into a temporary folder (or measures ``--out FOLDER`` as it is),
+then opens every page with Debian's Chromium (``/usr/bin/chromium``, through Playwright; nothing is
+downloaded) with every non-file request aborted. Run ``python benchmarks/pages.py [--out FOLDER]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CLIENTS = ("demo", "northwind")
+FIRST_CHART = ".plotly-graph-div .main-svg"
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 1e6
+
+
+def first_chart_ms(browser, path: Path) -> str:
+    """Milliseconds from navigation start to the first drawn chart ("no chart" for pages without)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
+        ),
+    )
+    page.goto(path.as_uri(), wait_until="commit")
+    page.wait_for_load_state("load")
+    if page.locator(".plotly-graph-div").count() == 0:
+        page.close()
+        return "no chart"
+    page.wait_for_selector(FIRST_CHART, timeout=30000)
+    drawn = page.evaluate("performance.now()")
+    page.close()
+    return f"{drawn:6.0f} ms"
+
+
+def measure(out: Path) -> None:
+    shared = out / "assets"
+    print(f"shared plotly.js ({shared.name}/): {folder_mb(shared):.2f} MB, once for the whole output folder")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for slug in CLIENTS:
+            folder = out / slug
+            bundle = folder / f"{slug}-report.html"
+            print(
+                f"{slug}: folder {folder_mb(folder):.2f} MB (bundle {bundle.stat().st_size / 1e6:.2f} MB, "
+                f"pages {sum(p.stat().st_size for p in folder.glob('*.html') if p != bundle) / 1e6:.2f} MB)"
+            )
+            for page in sorted(folder.glob("*.html")):
+                print(f"  {page.name:<28} first chart {first_chart_ms(browser, page)}", flush=True)
+        browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="an output folder of cxwb run holding demo and northwind")
+    arguments = parser.parse_args()
+    if arguments.out:
+        measure(arguments.out)
+        return
+    with tempfile.TemporaryDirectory() as temporary:
+        out = Path(temporary)
+        command = [sys.executable, "-m", "cxlib", "run", *CLIENTS, "--out", str(out), "--jobs", "2"]
+        subprocess.run(command, check=True, capture_output=True)
+        measure(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""One client's report as a single self-contained file (``<slug>-report.html``), for e-mail.
+
+The bundle holds the client index and every step page of the report folder, one after another,
+each as a ``<section>`` that starts a new printed page, with the stylesheet and one copy of
+plotly.js inline. Links between the pages become links within the file ("03_journey.html#alert-log"
+becomes "#alert-log"). Links to other clients and the "back" links are dropped, as they lead
+outside the file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from cxlib.core.files import write_text_atomic
+from cxlib.render.export import plotly_js, report_css
+
+#: The part of a page the bundle keeps, and the parts of it that lead outside the bundle.
+_MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
+_DROPPED = re.compile(r'<nav class="cx-nav">.*?</nav>|<footer class="cx-footer">.*?</footer>', re.DOTALL)
+_PAGE_LINK = re.compile(r'href="(index|\d\d_[a-z_]+)\.html(#[^"]*)?"')
+BUNDLE_CSS = (
+    ".cx-bundle-page + .cx-bundle-page { break-before: page; border-top: 1px solid #D5D8DC; "
+    "margin-top: 48px; padding-top: 24px; }"
+)
+
+
+def bundle_name(slug: str) -> str:
+    """The bundle's file name in the client's report folder."""
+    return f"{slug}-report.html"
+
+
+def _page_anchor(match: re.Match) -> str:
+    page, anchor = match.group(1), match.group(2)
+    return f'href="{anchor or "#page-" + page}"'
+
+
+def page_body(page_html: str) -> str:
+    """A report page's content without its navigation and footer, with links between pages made
+    into links within the bundle."""
+    found = _MAIN.search(page_html)
+    body = found.group(1) if found else ""
+    return _PAGE_LINK.sub(_page_anchor, _DROPPED.sub("", body))
+
+
+def write_bundle(
+    report_dir: Path, slug: str, pages: list[str], language: str, title: str, footer: str
+) -> Path:
+    """Write ``<slug>-report.html`` in ``report_dir`` from its ``index.html`` and the step pages
+    named in ``pages`` (file stems, in order; missing files are left out) and return its path.
+
+    ``title`` and ``footer`` are plain text (escaped here).
+    """
+    sections = []
+    for page in ["index", *pages]:
+        path = report_dir / f"{page}.html"
+        if path.is_file():
+            body = page_body(path.read_text(encoding="utf-8"))
+            sections.append(f'<section class="cx-bundle-page" id="page-{page}">\n{body}\n</section>')
+    document = (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{report_css()}\n{BUNDLE_CSS}</style>\n"
+        f"<script>{plotly_js()}</script>\n</head>\n<body>\n<main>\n"
+        + "\n".join(sections)
+        + f'\n<footer class="cx-footer">{html.escape(footer)}</footer>\n</main>\n</body>\n</html>\n'
+    )
+    path = report_dir / bundle_name(slug)
+    write_text_atomic(path, document)
+    return path
