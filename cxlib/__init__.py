@@ -5,8 +5,16 @@ The public API is small: :func:`cxlib.setup` (in notebooks), :func:`cxlib.load_c
 imported on first use, so the command line starts without loading plotly.
 """
 
-from cxlib.core.exceptions import CxError
-from cxlib.inputs.client import load_client
+import sys
+
+# jsonschema (under nbformat and papermill) imports rfc3987_syntax when it is installed, as Jupyter's
+# jsonschema[format-nongpl] extra installs it, to check "iri" formats; that import builds a parser
+# and takes over a second at every start of cxwb and of every kernel. Nothing here checks IRIs, so
+# jsonschema is told the module is absent and skips that one format check.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from cxlib.core.exceptions import CxError  # noqa: E402 (after the import guard above)
+from cxlib.inputs.client import load_client  # noqa: E402
 
 __all__ = ["CxError", "load_client", "setup"]
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
@@ -575,39 +576,20 @@ def run(
             f"cannot write {out_dir / ASSETS_DIR_NAME} ({error.strerror}); check the --out folder"
         ) from error
     log_line(ensure_kernel())
-    for step in steps:
-        check_parameters(step)
-    runs: list[ClientRun] = []
-    locks: list[ClientLock] = []
-    invalid = any_failed = False
-    pool = _worker_pool(jobs)
+    pool = _worker_pool(jobs)  # kernels boot while the notebooks are inspected and clients validated
+    state = _RunState()
     try:
-        for client_dir in client_dirs:
-            client, problems = check_client(client_dir)
-            if problems:
-                log_line(str(ValidationError(str(client_dir), problems)))
-                log_line(f"{client_dir.name}: not run; its previous report, if any, is unchanged")
-                invalid = True
-                continue
-            variants, cut_problems = _cut_variants(client, [*client.config.cuts, *(cuts or [])])
-            for problem in cut_problems:
-                log_line(f"cxwb: {problem}")
-            invalid |= bool(cut_problems)
-            whole = None
-            for variant, cut in variants:
-                locks.append(ClientLock(out_dir, variant.config.slug))
-                client_run = _start_client(variant, out_dir, steps, locks[-1])
-                any_failed |= client_run is None
-                if client_run is None:
-                    continue
-                client_run.cut = cut
-                if not cut:
-                    whole = client_run
-                elif whole is not None:
-                    whole.cuts.append((variant.config.name, variant.config.slug))
-                runs.append(client_run)
-        _execute(_jobs(runs, steps, timeout), pool)
+        for step in steps:
+            check_parameters(step)
+        _execute(
+            (
+                [job for client_run in started for job in _client_jobs(client_run, steps, timeout)]
+                for started in _start_clients(client_dirs, out_dir, steps, cuts or [], state)
+            ),
+            pool,
+        )
         pool.shutdown()
+        runs, any_failed = state.runs, state.any_failed
         slugs = [client_run.slug for client_run in runs]
         # a client whose baseline runs in this same call is finished after it, to compare with the new one
         runs.sort(key=lambda client_run: client_run.client.config.baseline in slugs)
@@ -631,11 +613,54 @@ def run(
         ) from error
     finally:
         pool.shutdown(cancel_futures=True)
-        for client_run in runs:
+        for client_run in state.runs:
             shutil.rmtree(client_run.build_dir, ignore_errors=True)
-        for lock in locks:
+        for lock in state.locks:
             lock.release()
-    return 2 if invalid else 1 if any_failed else 0
+    return 2 if state.invalid else 1 if any_failed else 0
+
+
+@dataclass
+class _RunState:
+    """What validating and starting the clients of one ``cxwb run`` has produced so far."""
+
+    runs: list[ClientRun] = field(default_factory=list)
+    locks: list[ClientLock] = field(default_factory=list)
+    invalid: bool = False
+    any_failed: bool = False
+
+
+def _start_clients(
+    client_dirs: list[Path], out_dir: Path, steps: tuple[Step, ...], cuts: list[str], state: _RunState
+) -> Iterator[list[ClientRun]]:
+    """Validate each client in turn and start its runs (the whole client and each cut), yielding them
+    client by client, so that a client's steps run while the next client is validated."""
+    for client_dir in client_dirs:
+        client, problems = check_client(client_dir)
+        if problems:
+            log_line(str(ValidationError(str(client_dir), problems)))
+            log_line(f"{client_dir.name}: not run; its previous report, if any, is unchanged")
+            state.invalid = True
+            continue
+        variants, cut_problems = _cut_variants(client, [*client.config.cuts, *cuts])
+        for problem in cut_problems:
+            log_line(f"cxwb: {problem}")
+        state.invalid |= bool(cut_problems)
+        whole, started = None, []
+        for variant, cut in variants:
+            state.locks.append(ClientLock(out_dir, variant.config.slug))
+            client_run = _start_client(variant, out_dir, steps, state.locks[-1])
+            state.any_failed |= client_run is None
+            if client_run is None:
+                continue
+            client_run.cut = cut
+            if not cut:
+                whole = client_run
+            elif whole is not None:
+                whole.cuts.append((variant.config.name, variant.config.slug))
+            state.runs.append(client_run)
+            started.append(client_run)
+        yield started
 
 
 def _cut_variants(client: Client, cuts: list[str]) -> tuple[list[tuple[Client, str]], list[CutError]]:
@@ -650,30 +675,29 @@ def _cut_variants(client: Client, cuts: list[str]) -> tuple[list[tuple[Client, s
     return variants, problems
 
 
-def _jobs(runs: list[ClientRun], steps: tuple[Step, ...], timeout: int) -> list[tuple[ClientRun, Job]]:
-    """One job per client and step whose inputs are present; absent inputs get a "skipped" page."""
+def _client_jobs(client_run: ClientRun, steps: tuple[Step, ...], timeout: int) -> list[tuple[ClientRun, Job]]:
+    """One job per step whose inputs the client has; absent inputs get a "skipped" page."""
+    config = client_run.client.config
     pending = []
-    for client_run in runs:
-        config = client_run.client.config
-        for step in steps:
-            missing = [name for name in step.requires if not client_run.client.has(name)]
-            if missing:
-                client_run.results[step.name] = StepResult(step.name, "skipped", missing=missing)
-                _write_skipped_page(client_run, step, missing)
-                continue
-            job = Job(
-                config.slug,
-                str(client_run.client.directory),
-                config.language,
-                config.locale,
-                config.name,
-                step.name,
-                str(step.notebook),
-                str(client_run.build_dir),
-                timeout,
-                client_run.cut,
-            )
-            pending.append((client_run, job))
+    for step in steps:
+        missing = [name for name in step.requires if not client_run.client.has(name)]
+        if missing:
+            client_run.results[step.name] = StepResult(step.name, "skipped", missing=missing)
+            _write_skipped_page(client_run, step, missing)
+            continue
+        job = Job(
+            config.slug,
+            str(client_run.client.directory),
+            config.language,
+            config.locale,
+            config.name,
+            step.name,
+            str(step.notebook),
+            str(client_run.build_dir),
+            timeout,
+            client_run.cut,
+        )
+        pending.append((client_run, job))
     return pending
 
 
@@ -685,23 +709,33 @@ def _worker_pool(jobs: int) -> ProcessPoolExecutor:
     return pool
 
 
-def _execute(pending: list[tuple[ClientRun, Job]], pool: ProcessPoolExecutor) -> None:
+def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: ProcessPoolExecutor) -> None:
     """Run the jobs on the pool's workers, with one progress bar and one log line per job.
 
-    A job starts once the steps it reads results from (``Step.after``) have finished for its client.
+    Jobs come in batches, one per validated client: taking the next batch (validating the next
+    client) happens while the workers run the jobs already given. A job starts once the steps it
+    reads results from (``Step.after``) have finished for its client.
     """
-    if not pending:
-        return
-    scheduled = {(job.slug, job.step) for _, job in pending}
-    depends = {
-        job: {(job.slug, name) for name in STEP_BY_NAME[job.step].after} & scheduled for _, job in pending
-    }
-    waiting, finished, running, exporting = list(pending), set(), {}, {}
-    with tqdm(total=len(pending), unit="job", file=sys.stderr) as bar, ThreadPoolExecutor(1) as exporter:
-        while waiting or running or exporting:
+    batches = iter(batches)
+    waiting, finished, running, exporting, depends = [], set(), {}, {}, {}
+    more = True
+    with tqdm(total=0, unit="job", file=sys.stderr) as bar, ThreadPoolExecutor(1) as exporter:
+        while more or waiting or running or exporting:
             for item in [item for item in waiting if depends[item[1]] <= finished]:
                 waiting.remove(item)
                 running[pool.submit(execute_step, item[1])] = item
+            if more:
+                batch = next(batches, None)
+                more = batch is not None
+                scheduled = {(job.slug, job.step) for _, job in batch or []}
+                for item in batch or []:
+                    depends[item[1]] = {
+                        (item[1].slug, name) for name in STEP_BY_NAME[item[1].step].after
+                    } & scheduled
+                waiting += batch or []
+                bar.total += len(batch or [])
+                bar.refresh()
+                continue
             done, _ = wait([*running, *exporting], return_when=FIRST_COMPLETED)
             for future in done:
                 if future in running:  # executed: its dependents may start while its page is exported
