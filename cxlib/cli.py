@@ -177,26 +177,17 @@ def _command(arguments: argparse.Namespace) -> int:
 
         if arguments.jobs < 1 or arguments.timeout < 1:
             raise CxError("--jobs and --timeout must be at least 1")
+        options = {
+            "jobs": arguments.jobs,
+            "step_names": arguments.steps,
+            "timeout": arguments.timeout,
+            "cuts": arguments.cut,
+        }
         if arguments.scheduler:
             from cxlib.run.cluster import run_on_cluster
 
-            return run_on_cluster(
-                arguments.clients,
-                arguments.out,
-                arguments.scheduler,
-                jobs=arguments.jobs,
-                step_names=arguments.steps,
-                timeout=arguments.timeout,
-                cuts=arguments.cut,
-            )
-        return run(
-            arguments.clients,
-            arguments.out,
-            jobs=arguments.jobs,
-            step_names=arguments.steps,
-            timeout=arguments.timeout,
-            cuts=arguments.cut,
-        )
+            return run_on_cluster(arguments.clients, arguments.out, arguments.scheduler, **options)
+        return run(arguments.clients, arguments.out, **options)
     except CxError as error:
         print(f"cxwb: {error}", file=sys.stderr)
         return error.exit_code

@@ -107,3 +107,25 @@ def test_the_index_shows_the_latest_run_and_never_internal_folders(tmp_path):
     index = write_all_clients_index(tmp_path).read_text(encoding="utf-8")
     assert 'href="acme.failed/index.html"' in index and "retired" not in index
     assert index.count("Acme") >= 1 and 'href="acme/index.html"' not in index
+
+
+def test_the_index_speaks_its_clients_language_and_both_only_when_they_differ(tmp_path):
+    def client(folder: str, language: str, locale: str) -> None:
+        (tmp_path / folder).mkdir()
+        manifest = {
+            "name": folder.title(),
+            "industry": "Retail",
+            "language": language,
+            "locale": locale,
+            "status": "ok",
+            "finished": "2026-03-01T10:00:00",
+        }
+        (tmp_path / folder / "manifest.json").write_text(json.dumps(manifest))
+
+    client("acme", "en", "en_GB")
+    english = write_all_clients_index(tmp_path).read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and "Customer experience reports" in english
+    assert "Informes" not in english and "1 March 2026" in english  # the client's British date
+    client("banco", "es", "es_MX")
+    both = write_all_clients_index(tmp_path).read_text(encoding="utf-8")
+    assert "Informes de experiencia del cliente / Customer experience reports" in both

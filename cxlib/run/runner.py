@@ -335,6 +335,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         "name": config.name,
         "industry": config.industry,
         "language": config.language,
+        "locale": config.locale,
         "status": status,
         "started": run.started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
@@ -459,7 +460,8 @@ def _previous_manifest(report_dir: Path) -> dict | None:
 
 
 def write_all_clients_index(out_dir: Path) -> Path:
-    """The top-level index of every client report in ``out_dir``, titled in both languages.
+    """The top-level index of every client report in ``out_dir``, in its clients' language (both
+    languages when its clients differ or there are none), dates in each client's locale.
 
     Each client shows its latest run: a failed run kept aside as ``<slug>.failed`` is listed (and
     linked) when it is newer than the good report in place. Builds and retired reports are not clients.
@@ -476,10 +478,11 @@ def write_all_clients_index(out_dir: Path) -> Path:
         slug = folder.name.removesuffix(".failed")
         if slug not in latest or manifest["finished"] > latest[slug][0]["finished"]:
             latest[slug] = (manifest, folder.name)
-    clients = []
+    clients, translators = [], {}
     for slug in sorted(latest):
         manifest, folder_name = latest[slug]
-        t = translator(manifest["language"])
+        t = translator(manifest["language"], manifest.get("locale"))
+        translators.setdefault(manifest["language"], t)
         clients.append(
             {
                 "name": manifest["name"],
@@ -490,13 +493,18 @@ def write_all_clients_index(out_dir: Path) -> Path:
                 "status_label": t("report.status." + manifest["status"]),
             }
         )
-    title = " / ".join(translator(language)("report.all_clients_title") for language in LANGUAGES)
+    # the page speaks its clients' language, and both only when they differ
+    languages = [
+        translators.get(language) or translator(language)
+        for language in LANGUAGES
+        if language in translators or not translators
+    ]
     page = PAGES.get_template("all_clients.html.j2").render(
-        language=LANGUAGES[0],
+        language=languages[0].language,
         css=report_css(),
-        page_title=title,
+        page_title=" / ".join(t("report.all_clients_title") for t in languages),
         clients=clients,
-        footer=" / ".join(footer_text(translator(language), dt.datetime.now()) for language in LANGUAGES),
+        footer=" / ".join(footer_text(t, dt.datetime.now()) for t in languages),
     )
     path = out_dir / "index.html"
     write_text_atomic(path, page)
