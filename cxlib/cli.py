@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         help="also write a report on one segment only, e.g. --cut segment=PyME (repeatable)",
     )
     run.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each client's report to <slug>-report.pdf (A4, through the system Chromium)",
+    )
+    run.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         help="run each client as a task on a Dask cluster: its scheduler's tcp://HOST:PORT, or 'local' "
@@ -182,6 +187,7 @@ def _command(arguments: argparse.Namespace) -> int:
             "step_names": arguments.steps,
             "timeout": arguments.timeout,
             "cuts": arguments.cut,
+            "pdf": arguments.pdf,
         }
         if arguments.scheduler:
             from cxlib.run.cluster import run_on_cluster

@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+
+from cxlib.run.runner import run
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
@@ -103,3 +106,18 @@ def test_the_bundle_draws_every_chart_offline_and_links_within_itself(browser, d
     assert page.locator("#page-03_journey .plotly-graph-div").count() >= 2
     assert errors == [] and blocked == []
     page.close()
+
+
+def test_pdf_prints_the_bundle_on_a4_landscape_pages(tmp_path):
+    out = tmp_path / "out"
+    assert run(["demo"], out, step_names=["00", "06"], pdf=True) == 0
+    reader = PdfReader(out / "demo" / "demo-report.pdf")
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    text = [page.extract_text() for page in reader.pages]
+    assert "Banco Meridiano" in text[0]  # the client index opens it
+    starts = [
+        number for number, page in enumerate(text) if "Balance 9C" in page or "Perfil de los datos" in page
+    ]
+    assert len(reader.pages) >= 4 and len(starts) >= 2
+    assert "Jupyter" not in "".join(text)

@@ -129,3 +129,10 @@ def test_the_index_speaks_its_clients_language_and_both_only_when_they_differ(tm
     client("banco", "es", "es_MX")
     both = write_all_clients_index(tmp_path).read_text(encoding="utf-8")
     assert "Informes de experiencia del cliente / Customer experience reports" in both
+
+
+def test_pdf_without_chromium_names_the_package_before_anything_runs(scaffolded, tmp_path, monkeypatch):
+    monkeypatch.setenv("CXWB_CHROMIUM", str(tmp_path / "no-chromium"))
+    with pytest.raises(CxError, match="apt-get install chromium"):
+        run([str(scaffolded)], tmp_path / "out", pdf=True)
+    assert not (tmp_path / "out").exists()

@@ -137,9 +137,11 @@ def run_on_cluster(
     step_names: list[str] | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     cuts: list[str] | None = None,
+    pdf: bool = False,
 ) -> int:
-    """Run every client as one task on the Dask cluster; return the exit code of a local run
-    (0 all succeeded, 1 a step or client failed, 2 a client's input does not validate).
+    """Run every client as one task on the Dask cluster (with ``pdf``, its PDF printed there too);
+    return the exit code of a local run (0 all succeeded, 1 a step or client failed, 2 a client's
+    input does not validate).
 
     Raises
     ------
@@ -155,6 +157,7 @@ def run_on_cluster(
     options += ["--steps", *step_names] if step_names else []
     for cut in cuts or []:
         options += ["--cut", cut]
+    options += ["--pdf"] if pdf else []
     dask_client, cluster = _connect(scheduler, jobs)
     codes = []
     try:

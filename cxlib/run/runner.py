@@ -37,7 +37,7 @@ from cxlib.core.paths import INTERACTIVE_DIR_NAME, PROJECT_DIR, TEMPLATES_DIR, r
 from cxlib.inputs.client import VALIDATED_CLIENT_NAME, Client, check_client, save_validated
 from cxlib.inputs.config import load_config
 from cxlib.inputs.cuts import CutError, apply_cut, resolve_cut
-from cxlib.render.bundle import write_bundle
+from cxlib.render.bundle import bundle_name, write_bundle
 from cxlib.render.export import (
     ASSETS_DIR_NAME,
     footer_text,
@@ -45,6 +45,7 @@ from cxlib.render.export import (
     report_css,
     write_shared_assets,
 )
+from cxlib.render.pdf import PdfError, check_printer, print_pdf
 from cxlib.render.summary import findings, progress, progress_rows
 from cxlib.run.kernels import discard_kernel, start_worker, warm_kernel
 from cxlib.run.output import (
@@ -559,10 +560,14 @@ def run(
     step_names: list[str] | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     cuts: list[str] | None = None,
+    pdf: bool = False,
 ) -> int:
     """Run the selected steps for every client and return the exit code: 0 when everything
-    succeeded, 1 when a step failed or timed out or a report could not be written, 2 when a
-    client's input does not validate (or a cut names no field or value of it).
+    succeeded, 1 when a step failed or timed out or a report (or its PDF) could not be written, 2
+    when a client's input does not validate (or a cut names no field or value of it).
+
+    With ``pdf``, each client's bundle is also printed to ``<slug>-report.pdf`` beside it
+    (:mod:`cxlib.render.pdf`).
 
     Each client also runs once per cut (``cuts`` and its ``client.yaml`` ``cuts:``) into
     ``<out>/<slug>--<cut>/``, every step computed on the filtered tables (:mod:`cxlib.inputs.cuts`).
@@ -576,6 +581,8 @@ def run(
     steps = select_steps(step_names)
     client_dirs = [resolve_client_dir(name) for name in client_names]
     check_unique_slugs(client_dirs)
+    if pdf:
+        check_printer()
     out_dir = prepare_output(out_dir)
     try:
         write_shared_assets(out_dir)
@@ -613,6 +620,8 @@ def run(
                 continue
             any_failed |= status != "ok"
             log_line(f"{client_run.slug}: {status} → {target / 'index.html'}")
+            if pdf:
+                any_failed |= not _print_client(target, client_run.slug)
         log_line(f"index of all clients: {write_all_clients_index(out_dir)}")
     except OSError as error:
         raise OutputFolderError(
@@ -626,6 +635,18 @@ def run(
         for lock in state.locks:
             lock.release()
     return 2 if state.invalid else 1 if any_failed else 0
+
+
+def _print_client(report_dir: Path, slug: str) -> bool:
+    """Print a published report's bundle to PDF beside it; log where, or why not."""
+    started = time.perf_counter()
+    try:
+        path = print_pdf(report_dir / bundle_name(slug), report_dir / f"{slug}-report.pdf")
+    except (PdfError, OSError) as error:
+        log_line(f"cxwb: {slug}: the PDF could not be written ({error}); the HTML report is unchanged")
+        return False
+    log_line(f"{slug}: PDF in {time.perf_counter() - started:.1f}s → {path}")
+    return True
 
 
 @dataclass

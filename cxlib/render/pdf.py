@@ -1,0 +1,97 @@
+"""A report printed to PDF by headless Chromium: Debian's ``/usr/bin/chromium`` (or the browser
+named by ``CXWB_CHROMIUM``), driven by Playwright for Python; no browser is ever downloaded.
+
+The page is opened with every request outside the file refused, laid out 1047 px wide (A4
+landscape with 10 mm margins at 96 dpi, the size the report's print stylesheet is made for),
+printed once every chart is drawn, and written atomically. Page breaks come from the stylesheet:
+each page of a bundle starts a printed page, and charts and wide tables are not split.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cxlib.core.exceptions import CxError
+from cxlib.core.files import write_bytes_atomic
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+#: Width of an A4 landscape page inside 10 mm margins, in CSS pixels.
+PRINT_WIDTH, PRINT_HEIGHT = 1047, 718
+#: Longest wait for the charts of a page to be drawn, in milliseconds.
+DRAW_TIMEOUT_MS = 120_000
+ALL_CHARTS_DRAWN = (
+    "() => [...document.querySelectorAll('.plotly-graph-div')]"
+    ".every(chart => chart.querySelector('.main-svg'))"
+)
+
+
+class PdfError(CxError):
+    """The PDF could not be printed (no browser, no Playwright, or the browser failed)."""
+
+
+def chromium_path() -> Path:
+    """The browser that prints: ``CXWB_CHROMIUM``, else Debian's ``/usr/bin/chromium``."""
+    return Path(os.environ.get("CXWB_CHROMIUM", DEFAULT_CHROMIUM))
+
+
+def check_printer() -> None:
+    """Refuse before anything runs when ``--pdf`` cannot work.
+
+    Raises
+    ------
+    PdfError
+        Naming what to install: Playwright for Python, or Debian's chromium package.
+    """
+    try:
+        import playwright.sync_api  # noqa: F401 (only whether it is installed)
+    except ImportError as error:
+        raise PdfError(
+            "--pdf needs Playwright for Python: pip install 'cx-workbook[pdf]' (it drives the system "
+            "Chromium; no browser is downloaded)"
+        ) from error
+    if not chromium_path().is_file():
+        raise PdfError(
+            f"--pdf needs Chromium at {chromium_path()}: install Debian's package (apt-get install chromium) "
+            "or set CXWB_CHROMIUM to another Chromium"
+        )
+
+
+def print_pdf(html_path: Path, pdf_path: Path) -> Path:
+    """Print the page at ``html_path`` to ``pdf_path`` (A4 landscape) and return ``pdf_path``.
+
+    Raises
+    ------
+    PdfError
+        When the browser cannot start, open the page or draw its charts in time.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium_path()), args=["--no-sandbox", "--disable-gpu"]
+            )
+            try:
+                page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": PRINT_HEIGHT})
+                page.route(
+                    "**/*",
+                    lambda route: (
+                        route.continue_()
+                        if route.request.url.startswith(("file:", "data:", "blob:"))
+                        else route.abort()
+                    ),
+                )
+                page.goto(html_path.resolve().as_uri())
+                page.wait_for_function(ALL_CHARTS_DRAWN, timeout=DRAW_TIMEOUT_MS)
+                page.emulate_media(media="print")
+                document = page.pdf(prefer_css_page_size=True, print_background=True)
+            finally:
+                browser.close()
+    except PlaywrightError as error:
+        raise PdfError(
+            f"{html_path.name}: Chromium could not print it ({error.message.splitlines()[0]})"
+        ) from error
+    write_bytes_atomic(pdf_path, document)
+    return pdf_path
