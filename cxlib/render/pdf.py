@@ -9,7 +9,9 @@ each page of a bundle starts a printed page, and charts and wide tables are not 
 
 from __future__ import annotations
 
+import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cxlib.core.exceptions import CxError
@@ -60,11 +62,23 @@ def check_printer() -> None:
 def print_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Print the page at ``html_path`` to ``pdf_path`` (A4 landscape) and return ``pdf_path``.
 
+    Where an asyncio loop already runs in this thread (a notebook kernel, another Playwright
+    session), the browser is driven from a thread of its own, as Playwright's sync API requires.
+
     Raises
     ------
     PdfError
         When the browser cannot start, open the page or draw its charts in time.
     """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _print(html_path, pdf_path)
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(_print, html_path, pdf_path).result()
+
+
+def _print(html_path: Path, pdf_path: Path) -> Path:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
