@@ -86,11 +86,17 @@ class Translator:
         decimals: int = 1,
         percent: bool = False,
     ) -> str:
-        """An estimate with its interval, ``value [low; high]`` ("–" when the estimate is missing)."""
+        """An estimate with its interval, ``value [low; high]`` ("–" when the estimate is missing):
+        the one way every report writes an interval, in both languages."""
         if _missing(value):
             return MISSING
         show = (lambda x: self.percent(x, decimals)) if percent else (lambda x: self.number(x, decimals))
-        return f"{show(value)} [{show(low)}; {show(high)}]"
+        return f"{show(value)} {self.bounds(low, high, decimals, percent)}"
+
+    def bounds(self, low: float, high: float, decimals: int = 1, percent: bool = False) -> str:
+        """An interval alone, ``[low; high]``, where the estimate is shown apart (a table column)."""
+        show = (lambda x: self.percent(x, decimals)) if percent else (lambda x: self.number(x, decimals))
+        return f"[{show(low)}; {show(high)}]"
 
     def money(self, value: float | None, currency: str) -> str:
         """An amount in ``currency`` (ISO 4217) in the locale's currency pattern, without cents

@@ -323,9 +323,7 @@ def metric_table(estimates: dict[str, Estimate], t: Translator) -> pd.DataFrame:
             {
                 t("diagnosis.col.metric"): t(f"metric.{name}"),
                 t("diagnosis.col.value"): t.number(estimate.value, decimals),
-                t(
-                    "diagnosis.col.interval"
-                ): f"{t.number(estimate.low, decimals)} – {t.number(estimate.high, decimals)}",
+                t("diagnosis.col.interval"): t.bounds(estimate.low, estimate.high, decimals),
                 t("diagnosis.col.n"): t.number(estimate.n),
                 t("diagnosis.col.method"): t(f"method.{estimate.method}"),
                 t("diagnosis.col.caution"): t("diagnosis.small") if estimate.small else "",

@@ -306,11 +306,9 @@ def capacity_check(client: Client, t: Translator) -> MythCheck:
         (
             "participation.capacity.hours",
             {
-                "early": t.percent(early.mean(), 1),
-                "early_ci": f"{t.percent(low[0], 1)}–{t.percent(high[0], 1)}",
+                "early": t.interval(early.mean(), low[0], high[0], percent=True),
                 "n_early": t.number(len(early)),
-                "late": t.percent(late.mean(), 1),
-                "late_ci": f"{t.percent(low[1], 1)}–{t.percent(high[1], 1)}",
+                "late": t.interval(late.mean(), low[1], high[1], percent=True),
                 "n_late": t.number(len(late)),
                 "p": t.number(p_value, 3),
             },
