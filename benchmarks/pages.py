@@ -3,12 +3,14 @@ the milliseconds from navigation to its first chart drawn, in headless Chromium.
 
 Runs ``cxwb run demo northwind`` into a temporary folder (or measures ``--out FOLDER`` as it is),
 then opens every page with Debian's Chromium (``/usr/bin/chromium``, through Playwright; nothing is
-downloaded) with every non-file request aborted. Run ``python benchmarks/pages.py [--out FOLDER]``.
+downloaded) with every non-file request aborted, each page loaded ``--repeat`` times (median shown).
+Run ``python benchmarks/pages.py [--out FOLDER] [--repeat N]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,8 +27,16 @@ def folder_mb(folder: Path) -> float:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 1e6
 
 
-def first_chart_ms(browser, path: Path) -> str:
-    """Milliseconds from navigation start to the first drawn chart ("no chart" for pages without)."""
+def first_chart_ms(browser, path: Path, repeat: int) -> str:
+    """Median milliseconds from navigation start to the first drawn chart over ``repeat`` loads, each
+    in a new browser context ("no chart" for pages without)."""
+    times = [_first_chart_once(browser, path) for _ in range(repeat)]
+    if None in times:
+        return "no chart"
+    return f"{statistics.median(times):6.0f} ms (of {', '.join(f'{t:.0f}' for t in times)})"
+
+
+def _first_chart_once(browser, path: Path) -> float | None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.route(
         "**/*",
@@ -38,14 +48,14 @@ def first_chart_ms(browser, path: Path) -> str:
     page.wait_for_load_state("load")
     if page.locator(".plotly-graph-div").count() == 0:
         page.close()
-        return "no chart"
+        return None
     page.wait_for_selector(FIRST_CHART, timeout=30000)
     drawn = page.evaluate("performance.now()")
     page.close()
-    return f"{drawn:6.0f} ms"
+    return drawn
 
 
-def measure(out: Path) -> None:
+def measure(out: Path, repeat: int) -> None:
     shared = out / "assets"
     print(f"shared plotly.js ({shared.name}/): {folder_mb(shared):.2f} MB, once for the whole output folder")
     with sync_playwright() as playwright:
@@ -58,22 +68,23 @@ def measure(out: Path) -> None:
                 f"pages {sum(p.stat().st_size for p in folder.glob('*.html') if p != bundle) / 1e6:.2f} MB)"
             )
             for page in sorted(folder.glob("*.html")):
-                print(f"  {page.name:<28} first chart {first_chart_ms(browser, page)}", flush=True)
+                print(f"  {page.name:<28} first chart {first_chart_ms(browser, page, repeat)}", flush=True)
         browser.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="an output folder of cxwb run holding demo and northwind")
+    parser.add_argument("--repeat", type=int, default=3, help="loads per page (the median is printed)")
     arguments = parser.parse_args()
     if arguments.out:
-        measure(arguments.out)
+        measure(arguments.out, arguments.repeat)
         return
     with tempfile.TemporaryDirectory() as temporary:
         out = Path(temporary)
         command = [sys.executable, "-m", "cxlib", "run", *CLIENTS, "--out", str(out), "--jobs", "2"]
         subprocess.run(command, check=True, capture_output=True)
-        measure(out)
+        measure(out, arguments.repeat)
 
 
 if __name__ == "__main__":
