@@ -90,13 +90,14 @@ class Translator:
         the one way every report writes an interval, in both languages."""
         if _missing(value):
             return MISSING
-        show = (lambda x: self.percent(x, decimals)) if percent else (lambda x: self.number(x, decimals))
-        return f"{show(value)} {self.bounds(low, high, decimals, percent)}"
+        return f"{self._figure(value, decimals, percent)} {self.bounds(low, high, decimals, percent)}"
 
     def bounds(self, low: float, high: float, decimals: int = 1, percent: bool = False) -> str:
         """An interval alone, ``[low; high]``, where the estimate is shown apart (a table column)."""
-        show = (lambda x: self.percent(x, decimals)) if percent else (lambda x: self.number(x, decimals))
-        return f"[{show(low)}; {show(high)}]"
+        return f"[{self._figure(low, decimals, percent)}; {self._figure(high, decimals, percent)}]"
+
+    def _figure(self, value: float, decimals: int, percent: bool) -> str:
+        return self.percent(value, decimals) if percent else self.number(value, decimals)
 
     def money(self, value: float | None, currency: str) -> str:
         """An amount in ``currency`` (ISO 4217) in the locale's currency pattern, without cents

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from cxlib.core.distinct import on_distinct
 from cxlib.core.exceptions import Problem
 from cxlib.core.method import (
     ARCHETYPES,
@@ -306,9 +307,7 @@ class ProblemCollector:
 def map_distinct(text: pd.Series, function) -> pd.Series:
     """Apply ``function`` to each distinct value once and map the results back (no loop over rows);
     missing cells stay missing."""
-    codes, distinct = pd.factorize(text)
-    results = pd.Series([*map(function, distinct), None]).to_numpy()  # the last entry: a missing cell
-    return pd.Series(results[codes], index=text.index)
+    return on_distinct(text, lambda distinct: pd.Series([*map(function, distinct.iloc[:-1]), None]))
 
 
 def parse_bool(text: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -285,7 +285,7 @@ def _arrow_cells(text: str, separator: str, header: list[str], has_header: bool)
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowException):
+    except pa.ArrowException:  # ArrowInvalid and every other refusal
         return None
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=np.nan)}.get)
 

@@ -38,7 +38,6 @@ def write_shared_assets(out_dir: Path) -> Path:
     path = out_dir / ASSETS_DIR_NAME / PLOTLY_FILE
     script = plotly_js()
     if not path.is_file() or path.stat().st_size != len(script.encode("utf-8")):
-        path.parent.mkdir(exist_ok=True)
         write_text_atomic(path, script)
     return path
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cxlib.core.distinct import on_distinct
+
 _CAPITALISED = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+"
 
 #: (pattern, replacement), applied in order.
@@ -51,9 +53,11 @@ def mask_personal_data(comments: pd.Series) -> pd.Series:
     """Comments with personal data (see the module docstring) replaced by tags such as ``[e-mail]``,
     ``[tel.]``, ``[id]`` and ``[name]``; missing comments stay missing. Each distinct text is
     masked once."""
-    codes, distinct = pd.factorize(comments)
-    text = pd.Series(distinct, dtype="string")
+    return on_distinct(comments, _masked)
+
+
+def _masked(texts: pd.Series) -> pd.Series:
+    text = texts.astype("string")
     for pattern, replacement in PATTERNS:
         text = text.str.replace(pattern, replacement, regex=True)
-    masked = pd.array([*text, pd.NA], dtype="string")  # the last entry stands for a missing comment
-    return pd.Series(masked[codes], index=comments.index, dtype="string")
+    return text

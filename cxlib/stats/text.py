@@ -48,6 +48,8 @@ from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_union
 from vaderSentiment import vaderSentiment as vader
 
+from cxlib.core.distinct import on_distinct
+
 LABELS = ("negative", "neutral", "positive")
 #: VADER's normalisation constant and label thresholds (Hutto & Gilbert 2014).
 VADER_ALPHA = 15.0
@@ -188,11 +190,7 @@ def sentiment(comments: pd.Series, language: str) -> pd.DataFrame:
     language
         ``"es"`` or ``"en"``.
     """
-    codes, distinct = pd.factorize(comments)  # each distinct text is scored once; missing: -1
-    texts = pd.Series([*distinct, None], dtype=object)  # the last entry stands for a missing comment
-    scored = _lexicon_scores(texts, language)
-    rows = np.where(codes < 0, len(distinct), codes)
-    return pd.DataFrame({name: scored[name].to_numpy()[rows] for name in scored}, index=comments.index)
+    return on_distinct(comments, lambda texts: _lexicon_scores(texts, language))  # each text scored once
 
 
 def _lexicon_scores(comments: pd.Series, language: str) -> pd.DataFrame:
