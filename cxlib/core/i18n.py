@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("es", "en")
 CATALOGUE: dict[str, dict[str, str]] = yaml.safe_load(
@@ -107,6 +107,13 @@ class Translator:
         pattern = Locale.parse(self.locale).currency_formats["standard"].pattern.split(";")[0]
         whole = re.sub(r"0\.0+", "0", pattern)
         return format_currency(value, currency, format=whole, locale=self.locale, currency_digits=False)
+
+    def money_short(self, value: float | None, currency: str) -> str:
+        """An amount in ``currency`` in the locale's compact form, for axis ticks (``$250 k``,
+        ``2,5 M €``, ``£1m``; "–" when missing)."""
+        if _missing(value):
+            return MISSING
+        return format_compact_currency(value, currency, locale=self.locale, fraction_digits=1)
 
     def p_value(self, p: float) -> str:
         """``= 0.042`` or ``< 0.001`` (APA style), to follow a "p"."""

@@ -126,3 +126,22 @@ def interval_bars(
         figure.update_xaxes(range=list(value_range))
     key, values = interval_takeaway(table, measure or value_title, category_title, t, decimals, percent)
     return with_takeaway(figure, key, **values)
+
+
+def money_log_axis(figure: go.Figure, amounts: pd.Series, currency: str, t: Translator) -> go.Figure:
+    """Put ``amounts`` (positive money) on a logarithmic x axis whose ticks are 1, 2 and 5 times a
+    power of ten, written as money in the locale's compact form (``$2 k``, ``$50 k``, ``$1 M``)
+    instead of plotly's bare log labels ("2 3 4 … 1M")."""
+    positive = amounts[amounts > 0]
+    if positive.empty:
+        return figure
+    first, last = np.floor(np.log10(positive.min())), np.ceil(np.log10(positive.max()))
+    ticks = [
+        step * 10.0**power
+        for power in np.arange(first, last + 1)
+        for step in (1, 2, 5)
+        if positive.min() / 2 <= step * 10.0**power <= positive.max() * 2
+    ]
+    labels = [t.money_short(tick, currency) for tick in ticks]
+    figure.update_xaxes(type="log", tickvals=ticks, ticktext=labels)
+    return figure

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from IPython.display import HTML, display
 from plotly.io._renderers import PlotlyRenderer
@@ -54,9 +55,15 @@ class ReportRenderer(PlotlyRenderer):
     def to_mimebundle(self, fig_dict: dict) -> dict:
         bundle = super().to_mimebundle(fig_dict)
         bundle["text/html"] = pio.to_html(
-            fig_dict, include_plotlyjs=False, full_html=False, config=PLOT_CONFIG
+            fig_dict, include_plotlyjs=False, full_html=False, config=self.config
         )
         return bundle
+
+
+def chart_config(locale: str) -> dict:
+    """The plotly.js config of a report chart: :data:`PLOT_CONFIG` with the locale's month and day
+    names (plotly.js ``locale``; the shared bundle registers Spanish, English is built in)."""
+    return PLOT_CONFIG | {"locale": Locale.parse(locale).language}
 
 
 def install_theme(locale: str) -> None:
@@ -77,7 +84,7 @@ def install_theme(locale: str) -> None:
     )
     pio.templates["cxwb"] = template
     pio.templates.default = "cxwb"
-    pio.renderers[RENDERER_NAME] = ReportRenderer(config=PLOT_CONFIG)
+    pio.renderers[RENDERER_NAME] = ReportRenderer(config=chart_config(locale))
     pio.renderers.default = RENDERER_NAME
 
 
@@ -192,9 +199,8 @@ class Report:
         if not wide:
             figure.show()
         else:
-            bundle = ReportRenderer(config=PLOT_CONFIG | {"responsive": False}).to_mimebundle(
-                figure.to_dict()
-            )
+            config = chart_config(self.t.locale) | {"responsive": False}
+            bundle = ReportRenderer(config=config).to_mimebundle(figure.to_dict())
             bundle["text/html"] = f'<div class="cx-wide">{bundle["text/html"]}</div>'
             display(bundle, raw=True)
         if takeaway is not None:

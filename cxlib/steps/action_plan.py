@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
-from cxlib.render.charts import with_takeaway
+from cxlib.render.charts import money_log_axis, with_takeaway
 from cxlib.render.results import frame as results_frame
 
 #: Share of a touched pillar's gap closed by an initiative with the strongest declared external effect
@@ -214,8 +214,15 @@ def priority_chart(evaluation: pd.DataFrame, outcome: str, currency: str, t: Tra
                 "arrayminus": evaluation["impact"] - evaluation["impact_low"],
                 "color": "#566573",
             },
-            customdata=np.stack([effort, evaluation["wave"].astype(float)], axis=1),
-            hovertemplate="%{text}<br>%{y:.1f} · %{x:,.0f}<br>"
+            customdata=np.stack(
+                [
+                    effort.map(t.number),
+                    evaluation["wave"].map(t.number),
+                    evaluation["cost"].map(lambda cost: t.money(cost, currency)),
+                ],
+                axis=1,
+            ),
+            hovertemplate="%{text}<br>%{y:.1f} · %{customdata[2]}<br>"
             + t("plan.col.effort")
             + " %{customdata[0]} · "
             + t("plan.col.wave")
@@ -230,8 +237,7 @@ def priority_chart(evaluation: pd.DataFrame, outcome: str, currency: str, t: Tra
         yaxis_title=t("plan.impact_axis", outcome=t(f"metric.{outcome}")),
         height=560,
     )
-    figure.update_xaxes(type="log")
-    return figure
+    return money_log_axis(figure, evaluation["cost"], currency, t)
 
 
 def schedule(evaluation: pd.DataFrame, plan_start: pd.Timestamp) -> pd.DataFrame:
@@ -272,7 +278,9 @@ def gantt(plan: pd.DataFrame, t: Translator) -> go.Figure:
         title=t("plan.gantt_title"),
     )
     figure.update_yaxes(autorange="reversed", title_text="")
-    figure.update_xaxes(tickformat="%Y-%m", title_text=t("plan.month_axis"))
+    # Month names in the report's language: the page's plotly.js config carries its locale.
+    figure.update_xaxes(tickformat="%b %Y", title_text=t("plan.month_axis"))
+    figure.update_traces(hovertemplate="%{y}<br>%{base|%-d %b %Y} – %{x|%-d %b %Y}<br>%{text}<extra></extra>")
     figure.update_layout(height=max(380, 120 + 40 * len(plan)))
     return with_takeaway(
         figure,
