@@ -610,6 +610,8 @@ SPECS = [
             "currency": "GBP",
             "segments": ["Consumer", "Small business", "Prepaid"],
             "strategic_question": "How do we get every customer connected in minutes, without surprises?",
+            # The client's logo (drawn by generate_demo.make_logo) and colours on every deliverable.
+            "brand": {"logo": "logo.png", "primary": "#0B5FFF", "accent": "#D35400"},
             "touchpoint_promises": {
                 "TP07": "Your new phone set up in store in under 20 minutes",
                 "TP15": "Sorted in one call",

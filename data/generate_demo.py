@@ -293,6 +293,17 @@ def make_assessment(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def make_logo(name: str, colour: str, path: Path) -> None:
+    """A plain word-mark logo: the client's name in white on its brand colour (Pillow's own font)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=44)
+    width = int(font.getlength(name)) + 48
+    image = Image.new("RGB", (width, 80), colour)
+    ImageDraw.Draw(image).text((24, 40), name, fill="white", font=font, anchor="lm")
+    image.save(path, optimize=True)
+
+
 def write_client(spec: DemoSpec) -> None:
     rng = np.random.default_rng(spec.seed)
     folder = CLIENTS_DIR / spec.slug
@@ -304,6 +315,8 @@ def write_client(spec: DemoSpec) -> None:
     (folder / "client.yaml").write_text(
         header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
+    if "brand" in config:
+        make_logo(config["name"], config["brand"]["primary"], folder / config["brand"]["logo"])
     unit_ex = pd.Series(rng.normal(0, 1, len(spec.units)), index=spec.units)
     journey = make_journey(spec, rng)
     touchpoints = journey[["stage", "touchpoint_id", "channel"]]

@@ -45,6 +45,29 @@ def widen(path: Path, extra: int) -> None:
 
 
 CASES = {
+    "brand logo missing": (
+        lambda d: edit(d / "client.yaml", "industry:", "brand: {logo: logo.png}\nindustry:"),
+        "client.yaml: brand.logo: file 'logo.png' not found",
+    ),
+    "brand logo not an image": (
+        lambda d: (
+            (d / "logo.png").write_text("not a picture", encoding="utf-8"),
+            edit(d / "client.yaml", "industry:", "brand: {logo: logo.png}\nindustry:"),
+        ),
+        "client.yaml: brand.logo: 'logo.png' is not a PNG or JPEG image",
+    ),
+    "brand logo outside the folder": (
+        lambda d: edit(d / "client.yaml", "industry:", "brand: {logo: ../logo.png}\nindustry:"),
+        "client.yaml: brand.logo: must be a file inside the client folder",
+    ),
+    "brand colour not hex": (
+        lambda d: edit(d / "client.yaml", "industry:", "brand: {primary: blue}\nindustry:"),
+        "client.yaml: brand.primary:",
+    ),
+    "brand primary too light": (
+        lambda d: edit(d / "client.yaml", "industry:", "brand: {primary: '#FFE066'}\nindustry:"),
+        "client.yaml: brand.primary: #FFE066 is too light to read on white (contrast 1.3:1",
+    ),
     "missing client.yaml": (
         lambda d: (d / "client.yaml").unlink(),
         "not a client folder (no client.yaml found",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -14,6 +15,7 @@ from cxlib.core.exceptions import ParameterError
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import load_client
 from cxlib.render.bundle import bundle_name
+from cxlib.render.charts import PRIMARY
 from cxlib.render.export import PLOTLY_FILE, PLOTLY_JS_VERSION, REPORT_TRACES, plotly_js
 from cxlib.run.runner import ClientRun, StepResult, _finish_client, check_parameters, run
 from cxlib.steps import STEPS, Step
@@ -398,3 +400,24 @@ def test_the_reports_plotly_js_draws_every_trace_the_reports_use(demo_reports):
                 figure = output.get("data", {}).get("application/vnd.plotly.v1+json")
                 used |= {trace.get("type", "scatter") for trace in (figure or {}).get("data", [])}
     assert used and used <= set(REPORT_TRACES), used - set(REPORT_TRACES)
+
+
+def test_a_clients_brand_is_on_every_page_chart_and_the_bundle(demo_reports):
+    """northwind's client.yaml gives a logo and colours: every page and the bundle embed the logo
+    (no file reference) and use the colours, and charts are drawn in them instead of the house
+    colours; the demo has no brand and keeps the house style."""
+    logo = base64.b64encode((DEMO_CLIENTS_DIR / "northwind" / "logo.png").read_bytes()).decode("ascii")
+    pages = [*(f"{step.name}.html" for step in STEPS), "index.html", bundle_name("northwind")]
+    for page in pages:
+        text = (demo_reports / "northwind" / page).read_text(encoding="utf-8")
+        assert 'class="cx-logo"' in text and f'src="data:image/png;base64,{logo}"' in text, page
+        assert "--cx-accent: #0B5FFF; --cx-accent-2: #D35400;" in text, page
+        assert "logo.png" not in text, page
+    for slug, present, absent in (("northwind", "#0B5FFF", PRIMARY), ("demo", PRIMARY, "#0B5FFF")):
+        colours = ""
+        for path in (demo_reports / slug).glob("0*.ipynb"):
+            for cell in nbformat.read(path, as_version=4).cells:
+                for output in cell.get("outputs", []):
+                    colours += output.get("data", {}).get("text/html", "")
+        assert present in colours and absent not in colours, slug
+    assert 'class="cx-logo"' not in (demo_reports / "demo" / "index.html").read_text(encoding="utf-8")

@@ -285,6 +285,77 @@ class Alerts(Strict):
     report_url: str | None = Field(None, pattern=r"^(https?|file)://\S+$")
 
 
+#: A colour as ``#RRGGBB``.
+HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
+#: The least contrast against white a brand's primary colour may have: headings and chart marks are
+#: drawn in it (WCAG 2.1, success criteria 1.4.3 for large text and 1.4.11 for graphics: 3:1).
+MIN_PRIMARY_CONTRAST = 3.0
+#: Logo files: PNG or JPEG (what every browser, PDF and PowerPoint shows), recognised by their first
+#: bytes, at most this size, since every page embeds the logo.
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+MAX_LOGO_BYTES = 512 * 1024
+
+
+def contrast_with_white(colour: str) -> float:
+    """The WCAG 2.1 contrast ratio of ``#RRGGBB`` against white: (1.05) / (L + 0.05), where L is the
+    colour's relative luminance from linearised sRGB channels (W3C, Web Content Accessibility
+    Guidelines 2.1, definitions of "relative luminance" and "contrast ratio")."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+class Brand(Strict):
+    """The client's logo and colours on every deliverable (``brand:`` in ``client.yaml``).
+
+    ``logo`` is a PNG or JPEG file in the client folder (embedded, never linked); ``primary`` colours
+    headings and the main chart marks and must read on white; ``accent`` the second series.
+    """
+
+    logo: str | None = Field(None, min_length=1)
+    primary: str | None = Field(None, pattern=HEX_COLOUR)
+    accent: str | None = Field(None, pattern=HEX_COLOUR)
+
+    @field_validator("primary")
+    @classmethod
+    def _readable_on_white(cls, colour: str | None) -> str | None:
+        if colour is not None and contrast_with_white(colour) < MIN_PRIMARY_CONTRAST:
+            raise ValueError(
+                f"{colour} is too light to read on white (contrast "
+                f"{contrast_with_white(colour):.1f}:1, at least {MIN_PRIMARY_CONTRAST:.0f}:1 needed); "
+                "choose a darker shade of the brand colour and give the light one as accent"
+            )
+        return colour
+
+
+def logo_problems(brand: Brand, client_dir: Path) -> list[Problem]:
+    """What is wrong with ``brand.logo``: missing, outside the client folder, not PNG or JPEG, too big."""
+    if brand.logo is None:
+        return []
+    path = (client_dir / brand.logo).resolve()
+    message = None
+    if not path.is_relative_to(client_dir.resolve()):
+        message = "must be a file inside the client folder; copy the logo beside client.yaml"
+    elif not path.is_file():
+        message = f"file {brand.logo!r} not found in {client_dir}; put the logo there or fix the name"
+    elif path.stat().st_size > MAX_LOGO_BYTES:
+        message = (
+            f"{brand.logo!r} is {path.stat().st_size // 1024} KB; every page embeds it, so keep it under "
+            f"{MAX_LOGO_BYTES // 1024} KB (export it smaller, e.g. 400 px wide)"
+        )
+    elif logo_type(path) is None:
+        message = f"{brand.logo!r} is not a PNG or JPEG image; export the logo as PNG"
+    return [Problem(CLIENT_CONFIG_NAME, None, "brand.logo", message)] if message else []
+
+
+def logo_type(path: Path) -> str | None:
+    """The MIME type of a PNG or JPEG file, by its first bytes (``None`` for anything else)."""
+    with path.open("rb") as file:
+        head = file.read(8)
+    return next((mime for magic, mime in LOGO_SIGNATURES.items() if head.startswith(magic)), None)
+
+
 class ClientConfig(Strict):
     """The validated content of ``client.yaml``."""
 
@@ -311,6 +382,7 @@ class ClientConfig(Strict):
     #: writes each beside the whole client's report.
     cuts: list[Annotated[str, Field(pattern=r"^[^=]+=.+$")]] = Field(default_factory=list)
     alerts: Alerts = Field(default_factory=Alerts)
+    brand: Brand = Field(default_factory=Brand)
 
     @model_validator(mode="after")
     def _one_source_of_weights(self) -> ClientConfig:
@@ -365,9 +437,10 @@ def load_config(client_dir: Path) -> tuple[ClientConfig | None, list[Problem]]:
             Problem(CLIENT_CONFIG_NAME, None, None, "must be a mapping of keys (name, slug, language, ...)")
         ]
     try:
-        return ClientConfig.model_validate(raw), []
+        config = ClientConfig.model_validate(raw)
     except ValidationError as error:
         return None, [_problem_from_pydantic(item) for item in error.errors()]
+    return config, logo_problems(config.brand, client_dir)
 
 
 def _problem_from_pydantic(item: dict) -> Problem:

@@ -47,6 +47,11 @@ touchpoint_promises:
 #           password_env: CXWB_SMTP_PASSWORD, starttls: true}}
 #   min_level: alarm
 
+# The client's logo and colours on every page, the bundle, the PDF and the slides. The logo is a
+# PNG or JPEG file in this folder (embedded, at most 512 KB); colours are #RRGGBB, and primary must
+# read on white (contrast at least 3:1).
+# brand: {{logo: logo.png, primary: "#0B5FFF", accent: "#D35400"}}
+
 # How the survey export maps onto the workbook's canonical fields, with no edit to the export
 # (CSV, XLSX, Parquet, SPSS .sav with its value labels, or a Qualtrics CSV export). A field not
 # listed here is read from a column with its canonical name ({fields}).

@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 from cxlib.core.files import write_text_atomic
-from cxlib.render.export import plotly_js, report_css
+from cxlib.render.brand import HOUSE, Brand
+from cxlib.render.export import page_css, plotly_js
 
 #: The part of a page the bundle keeps, and the parts of it that lead outside the bundle.
 _MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
@@ -45,7 +46,13 @@ def page_body(page_html: str) -> str:
 
 
 def write_bundle(
-    report_dir: Path, slug: str, pages: list[str], language: str, title: str, footer: str
+    report_dir: Path,
+    slug: str,
+    pages: list[str],
+    language: str,
+    title: str,
+    footer: str,
+    brand: Brand = HOUSE,
 ) -> Path:
     """Write ``<slug>-report.html`` in ``report_dir`` from its ``index.html`` and the step pages
     named in ``pages`` (file stems, in order; missing files are left out) and return its path.
@@ -61,7 +68,7 @@ def write_bundle(
     document = (
         f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{report_css()}\n{BUNDLE_CSS}</style>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{page_css(brand)}\n{BUNDLE_CSS}</style>\n"
         f"<script>{plotly_js()}</script>\n</head>\n<body>\n<main>\n"
         + "\n".join(sections)
         + f'\n<footer class="cx-footer">{html.escape(footer)}</footer>\n</main>\n</body>\n</html>\n'

@@ -16,7 +16,10 @@ from cxlib.core.i18n import Translator
 from cxlib.stats.estimators import SMALL_SAMPLE
 
 SMALL_COLOUR = "#B2BABB"
-MAIN_COLOUR = "#1B4F72"
+#: The house colours of the main and the second series; a client's ``brand:`` replaces them when a
+#: chart is rendered (:class:`cxlib.render.brand.Brand`).
+PRIMARY = "#1B4F72"
+ACCENT = "#E67E22"
 
 
 TAKEAWAY = "cx_takeaway"
@@ -102,7 +105,7 @@ def interval_bars(
             text=text,
             textposition="outside",
             cliponaxis=False,
-            marker_color=np.where(small, SMALL_COLOUR, MAIN_COLOUR),
+            marker_color=np.where(small, SMALL_COLOUR, PRIMARY),
             error_x={
                 "type": "data",
                 "symmetric": False,

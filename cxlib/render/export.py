@@ -20,6 +20,7 @@ from nbconvert import HTMLExporter
 from cxlib.core.files import write_text_atomic
 from cxlib.core.i18n import Translator
 from cxlib.core.paths import PACKAGE_DIR, TEMPLATES_DIR
+from cxlib.render.brand import HOUSE, Brand
 
 #: The output folder's folder of files every page shares, beside the client folders.
 ASSETS_DIR_NAME = "assets"
@@ -58,6 +59,11 @@ def report_css() -> str:
     return (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
 
 
+def page_css(brand: Brand) -> str:
+    """The stylesheet of one client's pages: the report's, in the client's colours."""
+    return f"{report_css()}\n{brand.css()}"
+
+
 @lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
     exporter = HTMLExporter(template_name="cxreport", extra_template_basedirs=[str(TEMPLATES_DIR)])
@@ -72,14 +78,17 @@ def footer_text(t: Translator, when: dt.datetime) -> str:
     return t("report.generated", date=t.date(when, "long"))
 
 
-def notebook_to_html(notebook_path: Path, t: Translator, page_title: str, when: dt.datetime) -> str:
-    """Render an executed notebook as a report page in the language of ``t``."""
+def notebook_to_html(
+    notebook_path: Path, t: Translator, page_title: str, when: dt.datetime, brand: Brand = HOUSE
+) -> str:
+    """Render an executed notebook as a report page in the language of ``t`` and the client's brand."""
     notebook = nbformat.read(notebook_path, as_version=4)
     resources = {
         "cx": {
             "language": t.language,
             "page_title": page_title,
-            "css": report_css(),
+            "css": page_css(brand),
+            "logo": brand.logo_html(),
             "plotly_src": PLOTLY_SRC,
             "back_label": t("report.back_to_index"),
             "failed_note": t("report.step_failed"),

@@ -29,12 +29,13 @@ from cxlib.core.paths import interactive_report_dir
 from cxlib.inputs.client import Client, load_client, load_validated
 from cxlib.inputs.commentary import heading_anchor
 from cxlib.inputs.cuts import apply_cut, resolve_cut
-from cxlib.render.charts import pop_takeaway
+from cxlib.render.brand import HOUSE, Brand, brand_of
+from cxlib.render.charts import ACCENT, PRIMARY, pop_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE
 
 PALETTE = [
-    "#1B4F72",
-    "#E67E22",
+    PRIMARY,
+    ACCENT,
     "#27AE60",
     "#8E44AD",
     "#C0392B",
@@ -50,9 +51,16 @@ PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove
 
 
 class ReportRenderer(PlotlyRenderer):
-    """Plotly mimetype for JupyterLab plus a plotly.js-free ``<div>`` for the HTML report."""
+    """Plotly mimetype for JupyterLab plus a plotly.js-free ``<div>`` for the HTML report, in the
+    client's brand colours."""
+
+    def __init__(self, config: dict | None = None, brand: Brand = HOUSE) -> None:
+        super().__init__(config=config)
+        self.brand = brand
 
     def to_mimebundle(self, fig_dict: dict) -> dict:
+        if self.brand != HOUSE:
+            fig_dict = self.brand.recolour(fig_dict)
         bundle = super().to_mimebundle(fig_dict)
         bundle["text/html"] = pio.to_html(
             fig_dict, include_plotlyjs=False, full_html=False, config=self.config
@@ -66,11 +74,12 @@ def chart_config(locale: str) -> dict:
     return PLOT_CONFIG | {"locale": Locale.parse(locale).language}
 
 
-def install_theme(locale: str) -> None:
-    """Register the report's plotly template and renderer and make them the defaults."""
+def install_theme(locale: str, brand: Brand = HOUSE) -> None:
+    """Register the report's plotly template and renderer (in ``brand``'s colours) and make them the
+    defaults."""
     template = go.layout.Template(
         layout=go.Layout(
-            colorway=PALETTE,
+            colorway=brand.recolour(PALETTE),
             font={"family": FONT_FAMILY, "size": 14, "color": "#1C2833"},
             title={"font": {"size": 18}, "x": 0.0, "xanchor": "left"},
             paper_bgcolor="white",
@@ -84,7 +93,7 @@ def install_theme(locale: str) -> None:
     )
     pio.templates["cxwb"] = template
     pio.templates.default = "cxwb"
-    pio.renderers[RENDERER_NAME] = ReportRenderer(config=chart_config(locale))
+    pio.renderers[RENDERER_NAME] = ReportRenderer(config=chart_config(locale), brand=brand)
     pio.renderers.default = RENDERER_NAME
 
 
@@ -96,6 +105,8 @@ class Report:
     t: Translator
     #: Where the step writes its files (results, state, downloads) beside its report.
     report_dir: Path
+    #: The client's colours and logo (house style without ``brand:``).
+    brand: Brand = HOUSE
     #: The step being shown (set by :meth:`title`) and the commentary sections already placed.
     step: str = ""
     placed: set[str] = field(default_factory=set)
@@ -200,7 +211,7 @@ class Report:
             figure.show()
         else:
             config = chart_config(self.t.locale) | {"responsive": False}
-            bundle = ReportRenderer(config=config).to_mimebundle(figure.to_dict())
+            bundle = ReportRenderer(config=config, brand=self.brand).to_mimebundle(figure.to_dict())
             bundle["text/html"] = f'<div class="cx-wide">{bundle["text/html"]}</div>'
             display(bundle, raw=True)
         if takeaway is not None:
@@ -243,7 +254,8 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     language_translator = translator(client.config.language, client.config.locale).with_labels(
         {key: html.escape(text) for key, text in labels.items()}
     )
-    install_theme(language_translator.locale)
+    brand = brand_of(client.config, client.directory)
+    install_theme(language_translator.locale, brand)
     folder = Path(report_dir) if str(report_dir) else interactive_report_dir(client.config.slug)
     folder.mkdir(parents=True, exist_ok=True)
-    return Report(client=client, t=language_translator, report_dir=folder)
+    return Report(client=client, t=language_translator, report_dir=folder, brand=brand)

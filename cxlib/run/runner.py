@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
@@ -37,11 +38,13 @@ from cxlib.core.paths import INTERACTIVE_DIR_NAME, PROJECT_DIR, TEMPLATES_DIR, r
 from cxlib.inputs.client import VALIDATED_CLIENT_NAME, Client, check_client, save_validated
 from cxlib.inputs.config import load_config
 from cxlib.inputs.cuts import CutError, apply_cut, resolve_cut
+from cxlib.render.brand import HOUSE, Brand, brand_of
 from cxlib.render.bundle import bundle_name, write_bundle
 from cxlib.render.export import (
     ASSETS_DIR_NAME,
     footer_text,
     notebook_to_html,
+    page_css,
     report_css,
     write_shared_assets,
 )
@@ -98,6 +101,7 @@ class Job:
     build_dir: str
     timeout: int = 900
     cut: str = ""
+    brand: Brand = HOUSE
 
     @property
     def parameters(self) -> dict[str, str]:
@@ -211,7 +215,7 @@ def export_step(job: Job, result: StepResult) -> StepResult:
         t = translator(job.language, job.locale)
         title = f"{t('step.' + job.step)} · {job.client_name}"
         try:
-            html = notebook_to_html(executed, t, title, dt.datetime.now())
+            html = notebook_to_html(executed, t, title, dt.datetime.now(), job.brand)
             write_text_atomic(build / f"{job.step}.html", html)
         except Exception as failure:  # nbconvert failures are reported per step, never crash the run
             if result.error is None:
@@ -259,6 +263,10 @@ class ClientRun:
     def slug(self) -> str:
         return self.client.config.slug
 
+    @cached_property
+    def brand(self) -> Brand:
+        return brand_of(self.client.config, self.client.directory)
+
     @property
     def failed(self) -> bool:
         return any(result.status in ("failed", "timed_out") for result in self.results.values())
@@ -268,7 +276,8 @@ def _write_skipped_page(run: ClientRun, step: Step, missing: list[str]) -> None:
     t = translator(run.client.config.language, run.client.config.locale)
     page = PAGES.get_template("skipped.html.j2").render(
         language=t.language,
-        css=report_css(),
+        css=page_css(run.brand),
+        logo=run.brand.logo_html(),
         page_title=t("step." + step.name),
         client_name=run.client.config.name,
         back_label=t("report.back_to_index"),
@@ -405,7 +414,8 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
             key: t(f"summary.col.{key}") for key in ("measure", "before", "now", "change", "p", "verdict")
         },
         language=t.language,
-        css=report_css(),
+        css=page_css(run.brand),
+        logo=run.brand.logo_html(),
         page_title=t("report.client_index_title", name=config.name),
         client_name=config.name,
         industry=config.industry,
@@ -428,6 +438,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         t.language,
         t("report.client_index_title", name=config.name),
         footer_text(t, finished),
+        run.brand,
     )
     (run.build_dir / VALIDATED_CLIENT_NAME).unlink(missing_ok=True)
     target = out_dir / config.slug
@@ -725,6 +736,7 @@ def _client_jobs(client_run: ClientRun, steps: tuple[Step, ...], timeout: int) -
             str(client_run.build_dir),
             timeout,
             client_run.cut,
+            client_run.brand,
         )
         pending.append((client_run, job))
     return pending

@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
-from cxlib.render.charts import money_log_axis, with_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, money_log_axis, with_takeaway
 from cxlib.render.results import frame as results_frame
 
 #: Share of a touched pillar's gap closed by an initiative with the strongest declared external effect
@@ -196,7 +196,7 @@ def priority_chart(evaluation: pd.DataFrame, outcome: str, currency: str, t: Tra
     colours = np.where(
         evaluation["no_experience_case"],
         "#C0392B",
-        np.where(evaluation["loads_capacity"], "#E67E22", "#1B4F72"),
+        np.where(evaluation["loads_capacity"], ACCENT, PRIMARY),
     ).tolist()
     effort = evaluation["effort"].fillna(3).astype(float)
     figure = go.Figure(

@@ -23,7 +23,7 @@ from scipy import stats as scipy_stats
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
-from cxlib.render.charts import interval_bars, interval_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, interval_takeaway
 from cxlib.stats.drivers import R2_FLOOR, priority_matrix, relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.metrics import (
@@ -418,8 +418,8 @@ def pillar_comparison_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
     labels = [t(f"pillar.{p}") for p in table.index]
     figure = go.Figure()
     for column, name_key, colour in (
-        ("self", "diagnosis.self_view", "#E67E22"),
-        ("customer", "diagnosis.customer_view", "#1B4F72"),
+        ("self", "diagnosis.self_view", ACCENT),
+        ("customer", "diagnosis.customer_view", PRIMARY),
     ):
         n_column = f"{column}_n"
         figure.add_bar(
@@ -458,7 +458,7 @@ def target_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
                 x=table["current"],
                 orientation="h",
                 name=t("diagnosis.current"),
-                marker_color="#1B4F72",
+                marker_color=PRIMARY,
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -538,7 +538,7 @@ def priority_chart(
             textposition="top center",
             marker={
                 "size": 16,
-                "color": ["#C0392B" if q == "fix" else "#1B4F72" for q in matrix["quadrant"]],
+                "color": ["#C0392B" if q == "fix" else PRIMARY for q in matrix["quadrant"]],
             },
             customdata=[t(f"diagnosis.quadrant.{q}") for q in matrix["quadrant"]],
             hovertemplate="%{text}: %{customdata}<extra></extra>",

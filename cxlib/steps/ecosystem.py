@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
 from cxlib.core.method import NINE_C
+from cxlib.render.charts import PRIMARY
 from cxlib.render.results import frame as results_frame
 
 #: The pillars each 9C dimension bears on most directly.
@@ -56,7 +57,7 @@ def radar(table: pd.DataFrame, t: Translator) -> go.Figure:
             theta=labels + labels[:1],
             fill="toself",
             name="9C",
-            line={"color": "#1B4F72"},
+            line={"color": PRIMARY},
             hovertemplate="%{theta}: %{r}<extra></extra>",
         )
     )

@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
-from cxlib.render.charts import with_takeaway
+from cxlib.render.charts import PRIMARY, with_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE, IntervalFinding, fisher_interval, to_hundred
 from cxlib.stats.metrics import metric_by
 
@@ -286,7 +286,7 @@ def quadrant_chart(units: pd.DataFrame, ex: str, cx: str, outliers: list[str], t
             textposition="top center",
             marker={
                 "size": 13,
-                "color": ["#C0392B" if unit in outliers else "#1B4F72" for unit in usable.index],
+                "color": ["#C0392B" if unit in outliers else PRIMARY for unit in usable.index],
             },
             customdata=np.stack(
                 [usable.index, usable["employees_n"], usable.get("customers_n", usable["employees_n"])],

@@ -24,7 +24,7 @@ from cxlib.core.files import spreadsheet_safe
 from cxlib.core.i18n import MISSING, Translator
 from cxlib.inputs.alert_log import ALERT_LOG_NAME, alert_statuses, read_events
 from cxlib.inputs.client import Client
-from cxlib.render.charts import with_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, with_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE, fisher_interval
 from cxlib.stats.metrics import mean_interval, metric_by, proportion_interval
 from cxlib.stats.monitoring import MonitoringRun
@@ -141,7 +141,7 @@ def journey_map(client: Client, t: Translator) -> go.Figure:
             y=declared,
             mode="lines+markers",
             name=t("journey.declared_emotion"),
-            line={"color": "#E67E22", "dash": "dot"},
+            line={"color": ACCENT, "dash": "dot"},
             row=1,
             col=1,
         )
@@ -152,7 +152,7 @@ def journey_map(client: Client, t: Translator) -> go.Figure:
             y=measured["value"],
             mode="lines+markers",
             name=t("journey.measured_emotion"),
-            line={"color": "#1B4F72"},
+            line={"color": PRIMARY},
             error_y={
                 "type": "data",
                 "symmetric": False,
@@ -265,7 +265,7 @@ def moments_chart(weights: pd.DataFrame, investment: pd.Series | None, t: Transl
             x=list(order),
             y=weights.loc[order, "r2"],
             name=t("journey.importance_share"),
-            marker_color="#1B4F72",
+            marker_color=PRIMARY,
             error_y={
                 "type": "data",
                 "symmetric": False,
@@ -281,7 +281,7 @@ def moments_chart(weights: pd.DataFrame, investment: pd.Series | None, t: Transl
             x=list(order),
             y=investment.reindex(order).fillna(0),
             name=t("journey.investment_share"),
-            marker_color="#E67E22",
+            marker_color=ACCENT,
             hovertemplate="%{x}: %{y:.0%}<extra></extra>",
         )
     figure.update_layout(
@@ -446,7 +446,7 @@ def control_chart(run: MonitoringRun, touchpoint_id: str, label: str, t: Transla
         col=1,
     )
     figure.add_scatter(
-        x=weeks, y=chart["ewma"], mode="lines", name="EWMA", line={"color": "#1B4F72"}, row=1, col=1
+        x=weeks, y=chart["ewma"], mode="lines", name="EWMA", line={"color": PRIMARY}, row=1, col=1
     )
     for column in ("ewma_low", "ewma_high"):
         figure.add_scatter(

@@ -26,7 +26,7 @@ from statsmodels.stats.proportion import proportions_ztest
 from cxlib.core.i18n import Translator
 from cxlib.core.method import ARCHETYPES
 from cxlib.inputs.client import Client
-from cxlib.render.charts import interval_bars, with_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, with_takeaway
 from cxlib.stats.metrics import proportion_interval, share_by, top_two_box
 from cxlib.stats.text import fold
 
@@ -100,9 +100,9 @@ def ladder_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
     after = table["next"].fillna(table["current"])
     figure = go.Figure()
     for series, key, colour in (
-        (table["current"], "participation.now", "#1B4F72"),
+        (table["current"], "participation.now", PRIMARY),
         (after, "participation.after_step", "#16A085"),
-        (table["target"], "participation.target", "#E67E22"),
+        (table["target"], "participation.target", ACCENT),
     ):
         counts = series.dropna().astype(int).value_counts().reindex(levels, fill_value=0)
         figure.add_bar(
@@ -230,7 +230,7 @@ def needs_matrix_chart(experiences: pd.DataFrame, t: Translator) -> go.Figure:
             marker={
                 "size": 10 + 5 * counts["n"],
                 "symbol": symbol,
-                "color": "#1B4F72" if column == "current" else "#E67E22",
+                "color": PRIMARY if column == "current" else ACCENT,
             },
             name=t(key),
             hovertemplate="%{y}: %{text}<extra>" + t(key) + "</extra>",

@@ -1,0 +1,72 @@
+"""The client's brand on every deliverable: the logo and colours of ``brand:`` in ``client.yaml``.
+
+Pages, the bundle and the PDF take the colours through the stylesheet's custom properties and carry
+the logo embedded as a ``data:`` URI (no file beside the report, no request when opened); charts are
+recoloured from the house colours (:data:`cxlib.render.charts.PRIMARY` and
+:data:`~cxlib.render.charts.ACCENT`) to the brand's as they are rendered, so step code draws in house
+colours only. Without ``brand:`` the house style applies.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cxlib.inputs.config import ClientConfig, logo_type
+from cxlib.render.charts import ACCENT, PRIMARY
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A client's colours and embedded logo, ready to render."""
+
+    primary: str = PRIMARY
+    accent: str = ACCENT
+    #: The logo as a ``data:`` URI ("" without a logo).
+    logo: str = ""
+    #: The client's name, the logo's alternative text.
+    name: str = ""
+
+    def css(self) -> str:
+        """The stylesheet lines that put the brand's colours on a page."""
+        return f":root {{ --cx-accent: {self.primary}; --cx-accent-2: {self.accent}; }}"
+
+    def logo_html(self) -> str:
+        """The logo's ``<img>`` for the top of a page ("" without a logo)."""
+        if not self.logo:
+            return ""
+        return f'<img class="cx-logo" alt="{html.escape(self.name)}" src="{self.logo}">'
+
+    def recolour(self, value: object) -> object:
+        """``value`` (a plotly figure as a dict, or any part of one) with the house colours replaced by
+        the brand's."""
+        colours = {PRIMARY.upper(): self.primary, ACCENT.upper(): self.accent}
+        if isinstance(value, str):
+            return colours.get(value.upper(), value)
+        if isinstance(value, dict):
+            return {key: self.recolour(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.recolour(item) for item in value]
+        if isinstance(value, np.ndarray) and value.dtype.kind in "UO":
+            return [self.recolour(item) for item in value.tolist()]
+        return value
+
+
+HOUSE = Brand()
+
+
+def brand_of(config: ClientConfig, client_dir: Path) -> Brand:
+    """The brand of a validated client (its logo file was checked by
+    :func:`cxlib.inputs.config.logo_problems`)."""
+    settings = config.brand
+    logo = ""
+    if settings.logo is not None:
+        path = client_dir / settings.logo
+        logo = f"data:{logo_type(path)};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    return Brand(
+        primary=settings.primary or PRIMARY, accent=settings.accent or ACCENT, logo=logo, name=config.name
+    )
