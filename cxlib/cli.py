@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also print each client's report to <slug>-report.pdf (A4, through the system Chromium)",
     )
     run.add_argument(
+        "--pptx",
+        action="store_true",
+        help="also write each client's executive summary to <slug>-summary.pptx (charts drawn by "
+        "kaleido through the system Chromium)",
+    )
+    run.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         help="run each client as a task on a Dask cluster: its scheduler's tcp://HOST:PORT, or 'local' "
@@ -188,6 +194,7 @@ def _command(arguments: argparse.Namespace) -> int:
             "timeout": arguments.timeout,
             "cuts": arguments.cut,
             "pdf": arguments.pdf,
+            "pptx": arguments.pptx,
         }
         if arguments.scheduler:
             from cxlib.run.cluster import run_on_cluster

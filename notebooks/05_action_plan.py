@@ -73,4 +73,6 @@ report.chart(action_plan.gantt(plan, t))
 report.table(action_plan.wave_table(plan, diagnosis, outcome, t))
 waves = action_plan.wave_predictions(plan, diagnosis, outcome)
 report.end()
-results.publish(report_dir, "05_action_plan", action_plan.step_results(evaluation, outcome, waves))
+results.publish(
+    report_dir, "05_action_plan", action_plan.step_results(evaluation, outcome, waves, client.config.currency)
+)

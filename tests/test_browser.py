@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
+from cxlib.core.i18n import translator
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.client import load_client
+from cxlib.render.brand import brand_of
+from cxlib.render.slides import SlidesError, check_slide_maker, section_charts, summary_name, write_summary
+from cxlib.render.summary import findings
 from cxlib.run.runner import run
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -110,7 +121,10 @@ def test_the_bundle_draws_every_chart_offline_and_links_within_itself(browser, d
 
 def test_pdf_prints_the_bundle_on_a4_landscape_pages(tmp_path):
     out = tmp_path / "out"
-    assert run(["demo"], out, step_names=["00", "06"], pdf=True) == 0
+    assert run(["demo"], out, step_names=["00", "06"], pdf=True, pptx=True) == 0
+    # the deck is written too; without the diagnosis or plan it holds the cover and the methods
+    deck = [slide_text(slide) for slide in Presentation(out / "demo" / "demo-summary.pptx").slides]
+    assert len(deck) == 2 and "Resumen ejecutivo" in deck[0] and "Anexo: métodos" in deck[1]
     reader = PdfReader(out / "demo" / "demo-report.pdf")
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
@@ -121,3 +135,53 @@ def test_pdf_prints_the_bundle_on_a4_landscape_pages(tmp_path):
     ]
     assert len(reader.pages) >= 4 and len(starts) >= 2
     assert "Jupyter" not in "".join(text)
+
+
+def slide_text(slide) -> str:
+    return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def test_the_executive_summary_deck_has_every_finding_its_chart_the_roadmap_and_the_methods(
+    demo_reports, tmp_path
+):
+    """northwind (English, with a brand): one slide per key finding of its index, each with the
+    sentence (figure, interval, n) and, when the finding links to a report section with a chart,
+    that chart as an image; the three waves; the methods; the logo on every slide."""
+    report = tmp_path / "northwind"
+    shutil.copytree(demo_reports / "northwind", report)
+    client = load_client(DEMO_CLIENTS_DIR / "northwind")
+    t = translator("en", "en_GB")
+    brand = brand_of(client.config, client.directory)
+    path = write_summary(report, "northwind", "Northwind Mobile", t, brand, dt.datetime(2026, 11, 29))
+    assert path == report / summary_name("northwind")
+    slides = list(Presentation(path).slides)
+    key_findings = findings(report, t)
+    assert len(slides) == 1 + len(key_findings) + 3
+    assert "Executive summary" in slide_text(slides[0]) and "Northwind Mobile" in slide_text(slides[0])
+    logo = (DEMO_CLIENTS_DIR / "northwind" / "logo.png").read_bytes()
+    charts = {
+        f"{notebook.stem}.html#{anchor}"
+        for notebook in report.glob("0*.ipynb")
+        for anchor in section_charts(notebook)
+    }
+    for slide, finding in zip(slides[1:], key_findings, strict=False):
+        assert finding.text in slide_text(slide)
+        images = [shape.image.blob for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert logo in images
+        assert len(images) == (2 if finding.href in charts else 1), finding.href
+    assert sum(finding.href in charts for finding in key_findings) >= 5
+    roadmap, gantt, methods = (slide_text(slide) for slide in slides[-3:])
+    assert all(f"Wave {wave}" in roadmap for wave in (1, 2, 3))
+    assert "expected at the end of the wave" in roadmap and "Roadmap by wave" in gantt
+    assert "Appendix: methods" in methods and "Rocks (2016)" in methods and "Johnson" in methods
+    assert "Jupyter" not in "".join(slide_text(slide) for slide in slides)
+
+
+def test_slides_are_refused_before_anything_runs_without_their_tools(monkeypatch):
+    monkeypatch.setitem(sys.modules, "kaleido", None)
+    with pytest.raises(SlidesError, match=r"pip install 'cx-workbook\[pptx\]'"):
+        check_slide_maker()
+    monkeypatch.delitem(sys.modules, "kaleido")
+    monkeypatch.setenv("CXWB_CHROMIUM", "/nowhere/chromium")
+    with pytest.raises(SlidesError, match="apt-get install chromium"):
+        check_slide_maker()

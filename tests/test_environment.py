@@ -9,9 +9,13 @@ import yaml
 
 from cxlib.core.paths import PROJECT_DIR
 
+#: conda-forge packages named differently from their PyPI project.
+CONDA_NAMES = {"python-kaleido": "kaleido"}
+
 
 def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+    name = re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+    return CONDA_NAMES.get(name, name)
 
 
 def test_environment_matches_pyproject():

@@ -160,7 +160,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                         name=row["name"],
                         outcome=t(f"metric.{plan['outcome']}"),
                         impact=t.interval(row["impact"], row["impact_low"], row["impact_high"]),
-                        cost=t.number(row["cost"]),
+                        cost=t.money(row["cost"], plan["currency"]),
                         wave=int(row["wave"]) if pd.notna(row["wave"]) else "–",
                     ),
                     "05_action_plan.html#initiatives",

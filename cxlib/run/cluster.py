@@ -138,8 +138,10 @@ def run_on_cluster(
     timeout: int = DEFAULT_TIMEOUT,
     cuts: list[str] | None = None,
     pdf: bool = False,
+    pptx: bool = False,
 ) -> int:
-    """Run every client as one task on the Dask cluster (with ``pdf``, its PDF printed there too);
+    """Run every client as one task on the Dask cluster (with ``pdf`` and ``pptx``, its PDF and
+    slides made there too);
     return the exit code of a local run (0 all succeeded, 1 a step or client failed, 2 a client's
     input does not validate).
 
@@ -158,6 +160,7 @@ def run_on_cluster(
     for cut in cuts or []:
         options += ["--cut", cut]
     options += ["--pdf"] if pdf else []
+    options += ["--pptx"] if pptx else []
     dask_client, cluster = _connect(scheduler, jobs)
     codes = []
     try:

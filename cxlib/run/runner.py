@@ -49,6 +49,7 @@ from cxlib.render.export import (
     write_shared_assets,
 )
 from cxlib.render.pdf import PdfError, check_printer, print_pdf
+from cxlib.render.slides import SlidesError, check_slide_maker, write_summary
 from cxlib.render.summary import findings, progress, progress_rows
 from cxlib.run.kernels import discard_kernel, start_worker, warm_kernel
 from cxlib.run.output import (
@@ -572,13 +573,15 @@ def run(
     timeout: int = DEFAULT_TIMEOUT,
     cuts: list[str] | None = None,
     pdf: bool = False,
+    pptx: bool = False,
 ) -> int:
     """Run the selected steps for every client and return the exit code: 0 when everything
     succeeded, 1 when a step failed or timed out or a report (or its PDF) could not be written, 2
     when a client's input does not validate (or a cut names no field or value of it).
 
     With ``pdf``, each client's bundle is also printed to ``<slug>-report.pdf`` beside it
-    (:mod:`cxlib.render.pdf`).
+    (:mod:`cxlib.render.pdf`); with ``pptx``, its executive summary is written to
+    ``<slug>-summary.pptx`` (:mod:`cxlib.render.slides`).
 
     Each client also runs once per cut (``cuts`` and its ``client.yaml`` ``cuts:``) into
     ``<out>/<slug>--<cut>/``, every step computed on the filtered tables (:mod:`cxlib.inputs.cuts`).
@@ -594,6 +597,8 @@ def run(
     check_unique_slugs(client_dirs)
     if pdf:
         check_printer()
+    if pptx:
+        check_slide_maker()
     out_dir = prepare_output(out_dir)
     try:
         write_shared_assets(out_dir)
@@ -633,6 +638,8 @@ def run(
             log_line(f"{client_run.slug}: {status} → {target / 'index.html'}")
             if pdf:
                 any_failed |= not _print_client(target, client_run.slug)
+            if pptx:
+                any_failed |= not _slides_for_client(target, client_run)
         log_line(f"index of all clients: {write_all_clients_index(out_dir)}")
     except OSError as error:
         raise OutputFolderError(
@@ -657,6 +664,23 @@ def _print_client(report_dir: Path, slug: str) -> bool:
         log_line(f"cxwb: {slug}: the PDF could not be written ({error}); the HTML report is unchanged")
         return False
     log_line(f"{slug}: PDF in {time.perf_counter() - started:.1f}s → {path}")
+    return True
+
+
+def _slides_for_client(report_dir: Path, client_run: ClientRun) -> bool:
+    """Write a published report's executive summary deck beside it; log where, or why not."""
+    started = time.perf_counter()
+    config = client_run.client.config
+    t = translator(config.language, config.locale)
+    try:
+        path = write_summary(
+            report_dir, client_run.slug, config.name, t, client_run.brand, client_run.started
+        )
+    except (SlidesError, OSError) as error:
+        reason = f"the slides could not be written ({error}); the HTML report is unchanged"
+        log_line(f"cxwb: {client_run.slug}: {reason}")
+        return False
+    log_line(f"{client_run.slug}: slides in {time.perf_counter() - started:.1f}s → {path}")
     return True
 
 

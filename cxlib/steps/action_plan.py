@@ -353,9 +353,11 @@ def plan_start(client: Client, today: pd.Timestamp | None = None) -> pd.Timestam
     return (pd.Timestamp(today or pd.Timestamp.today()) + pd.offsets.MonthBegin(1)).normalize()
 
 
-def step_results(evaluation: pd.DataFrame, outcome: str, waves: dict[int, list[float]]) -> dict:
-    """What the action plan publishes: initiatives by impact per cost with their flags, and the
-    outcome expected after each wave (``[central, low, high]``)."""
+def step_results(
+    evaluation: pd.DataFrame, outcome: str, waves: dict[int, list[float]], currency: str
+) -> dict:
+    """What the action plan publishes: initiatives by impact per cost (in ``currency``) with their
+    flags, and the outcome expected after each wave (``[central, low, high]``)."""
     columns = [
         "name",
         "cost",
@@ -369,6 +371,7 @@ def step_results(evaluation: pd.DataFrame, outcome: str, waves: dict[int, list[f
     ]
     return {
         "outcome": outcome,
+        "currency": currency,
         "initiatives": evaluation[columns].to_dict(orient="index"),
         "waves": {str(wave): prediction for wave, prediction in waves.items()},
     }
