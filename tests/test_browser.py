@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -17,9 +18,12 @@ from cxlib.core.i18n import translator
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import load_client
 from cxlib.render.brand import brand_of
+from cxlib.render.export import plotly_js
+from cxlib.render.pdf import ALL_CHARTS_DRAWN
 from cxlib.render.slides import SlidesError, check_slide_maker, section_charts, summary_name, write_summary
 from cxlib.render.summary import findings
 from cxlib.run.runner import run
+from cxlib.steps import STEPS
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
@@ -185,3 +189,53 @@ def test_slides_are_refused_before_anything_runs_without_their_tools(monkeypatch
     monkeypatch.setenv("CXWB_CHROMIUM", "/nowhere/chromium")
     with pytest.raises(SlidesError, match="apt-get install chromium"):
         check_slide_maker()
+
+
+#: Every pair of visible text boxes in a chart's SVG that meet, and every text box that meets an
+#: error bar or a marker (boxes shrunk by a pixel or two: glyph boxes include blank ascent).
+OVERLAPS_JS = (Path(__file__).parent / "overlaps.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("width", [1024, 1366])
+@pytest.mark.parametrize("slug", ["demo", "northwind"])
+def test_no_chart_text_overlaps_another_text_a_whisker_or_a_marker(browser, demo_reports, slug, width):
+    """On a laptop and a small screen, no value label, category, tick or key of any chart runs into
+    another text, an error bar or a marker (the rendered SVG's boxes, as the reader sees them)."""
+    found = []
+    for step in STEPS:
+        page, errors, blocked = open_offline(browser, demo_reports / slug / f"{step.name}.html")
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function(ALL_CHARTS_DRAWN)
+        page.wait_for_timeout(300)  # responsive charts re-lay themselves out at the new width
+        for number, chart in enumerate(page.query_selector_all(".js-plotly-plot")):
+            found += [f"{step.name} chart {number}: {overlap}" for overlap in chart.evaluate(OVERLAPS_JS)]
+        assert errors == [] and blocked == []
+        page.close()
+    assert found == [], "\n".join(found)
+
+
+def test_the_overlap_check_finds_a_planted_collision(browser, tmp_path):
+    """The check above is not vacuous: two labels on one point, and a label across a whisker."""
+    figure = go.Figure(
+        go.Scatter(
+            x=[1, 1, 2],
+            y=[1, 1, 1],
+            mode="markers+text",
+            text=["Resolution", "Empathy", "60.7% [59.1%; 62.2%]"],
+            textposition=["top center", "top center", "middle center"],
+            error_y={"type": "data", "array": [0, 0, 1]},
+        )
+    )
+    page_path = tmp_path / "planted.html"
+    page_path.write_text(
+        figure.to_html(include_plotlyjs=False, full_html=True).replace(
+            "<head>", f"<head><script>{plotly_js()}</script>", 1
+        ),
+        encoding="utf-8",
+    )
+    page, errors, blocked = open_offline(browser, page_path)
+    page.wait_for_function(ALL_CHARTS_DRAWN)
+    found = page.query_selector(".js-plotly-plot").evaluate(OVERLAPS_JS)
+    assert any("Resolution" in overlap and "Empathy" in overlap for overlap in found), found
+    assert any("60.7%" in overlap and "whisker" in overlap for overlap in found), found
+    page.close()

@@ -8,6 +8,8 @@ chart reaches a report without a sentence saying what it shows.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +22,10 @@ SMALL_COLOUR = "#B2BABB"
 #: chart is rendered (:class:`cxlib.render.brand.Brand`).
 PRIMARY = "#1B4F72"
 ACCENT = "#E67E22"
+#: Characters per line of a wrapped category name (a column of about 110 px at 14 px).
+WRAP_WIDTH = 14
+#: Font size of value labels written on charts (the report theme's text is 14 px).
+LABEL_SIZE = 12
 
 
 TAKEAWAY = "cx_takeaway"
@@ -90,21 +96,17 @@ def interval_bars(
     rows = table.iloc[::-1]
     small = rows["small"].to_numpy(dtype=bool) if "small" in rows else rows["n"].to_numpy() < SMALL_SAMPLE
 
-    def show(value: float) -> str:
-        return t.percent(value, decimals) if percent else t.number(value, decimals)
-
+    caution = f" ⚠ n < {SMALL_SAMPLE}"
     text = [
-        f"{show(v)} [{show(lo)}; {show(hi)}] n = {t.number(n)}" + (f" ⚠ n < {SMALL_SAMPLE}" if s else "")
+        f"{t.interval(v, lo, hi, decimals, percent)} n = {t.number(n)}" + (caution if s else "")
         for v, lo, hi, n, s in zip(rows["value"], rows["low"], rows["high"], rows["n"], small, strict=True)
     ]
+    labels = [str(label) for label in rows.index]
     figure = go.Figure(
         go.Bar(
             x=rows["value"],
-            y=[str(label) for label in rows.index],
+            y=labels,
             orientation="h",
-            text=text,
-            textposition="outside",
-            cliponaxis=False,
             marker_color=np.where(small, SMALL_COLOUR, PRIMARY),
             error_x={
                 "type": "data",
@@ -113,15 +115,17 @@ def interval_bars(
                 "arrayminus": rows["value"] - rows["low"],
                 "color": "#566573",
             },
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            customdata=text,
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+            showlegend=False,
         )
     )
+    add_whisker_labels(figure, labels, rows["value"], rows["high"], text)
     figure.update_layout(
         title=title,
         xaxis_title=value_title,
         yaxis_title=category_title,
         height=max(300, 90 + 40 * len(rows)),
-        margin={"r": 220},
     )
     if percent:
         figure.update_xaxes(tickformat=".0%")
@@ -129,6 +133,62 @@ def interval_bars(
         figure.update_xaxes(range=list(value_range))
     key, values = interval_takeaway(table, measure or value_title, category_title, t, decimals, percent)
     return with_takeaway(figure, key, **values)
+
+
+def add_whisker_labels(
+    figure: go.Figure, categories: list[str], values: pd.Series, highs: pd.Series, text: list[str]
+) -> go.Figure:
+    """Write each horizontal bar's label beyond the end of its error bar, never across it.
+
+    Plotly places a bar's own ``textposition="outside"`` text at the end of the bar, where the
+    whisker runs through it ("60.7%" read as "-60.7%"). The labels are instead a text-only trace at
+    the furthest of the bar's end, the whisker's end and zero, and the right margin widens to hold
+    the longest.
+    """
+    ends = np.fmax(np.fmax(values.to_numpy(dtype=float), highs.to_numpy(dtype=float)), 0.0)
+    figure.add_scatter(
+        x=ends,
+        y=categories,
+        mode="text",
+        text=[f"  {label}" for label in text],
+        textposition="middle right",
+        textfont={"size": LABEL_SIZE},
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    longest = max((len(label) for label in text), default=0)
+    figure.update_layout(margin={"r": max(60, int(longest * LABEL_SIZE * 0.62) + 30)})
+    return figure
+
+
+def wrapped(text: object, width: int = WRAP_WIDTH) -> str:
+    """``text`` broken into lines of at most ``width`` characters (plotly's ``<br>``), so that long
+    category names stand in columns instead of running into their neighbours."""
+    return "<br>".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
+
+
+def wrap_category_ticks(
+    figure: go.Figure, categories: list, axis: str = "x", width: int = WRAP_WIDTH
+) -> go.Figure:
+    """Write the category ticks of ``axis`` wrapped (:func:`wrapped`), in the order given."""
+    figure.update_layout(
+        {
+            f"{axis}axis": {
+                "tickmode": "array",
+                "tickvals": list(categories),
+                "ticktext": [wrapped(category, width) for category in categories],
+            }
+        }
+    )
+    return figure
+
+
+def month_axis(figure: go.Figure, axis: str = "x") -> go.Figure:
+    """A date axis of months: ticks and hover as abbreviated month and year in the report's language
+    (the chart config's plotly.js ``locale``), ticks spaced by plotly so their labels never meet."""
+    figure.update_layout({f"{axis}axis": {"type": "date", "tickformat": "%b %Y", "hoverformat": "%b %Y"}})
+    return figure
 
 
 def money_log_axis(figure: go.Figure, amounts: pd.Series, currency: str, t: Translator) -> go.Figure:
@@ -148,3 +208,140 @@ def money_log_axis(figure: go.Figure, amounts: pd.Series, currency: str, t: Tran
     labels = [t.money_short(tick, currency) for tick in ticks]
     figure.update_xaxes(type="log", tickvals=ticks, ticktext=labels)
     return figure
+
+
+#: The plot area a labelled scatter is laid out for, in CSS pixels: narrower than a report page's
+#: (about 930 px on screen and on an A4 landscape page), so labels placed here stay apart there.
+REFERENCE_PLOT_WIDTH = 820
+#: What a figure's height loses to its title, axis titles and tick labels, in CSS pixels.
+FRAME_HEIGHT = 170
+#: Average width and line height of a 14 px label character, in CSS pixels (generous for Arial).
+CHAR_WIDTH, LINE_HEIGHT = 8.0, 18.0
+#: Where a label may stand around its point, tried in this order: (plotly textposition, x, y)
+#: as multiples of the distance needed to clear the marker.
+LABEL_POSITIONS = (
+    ("top center", 0, -1),
+    ("bottom center", 0, 1),
+    ("middle right", 1, 0),
+    ("middle left", -1, 0),
+    ("top right", 1, -1),
+    ("top left", -1, -1),
+    ("bottom right", 1, 1),
+    ("bottom left", -1, 1),
+)
+
+
+Box = tuple[float, float, float, float]
+
+
+def _overlaps(box: Box, boxes: list[Box]) -> bool:
+    """Whether ``box`` (left, top, right, bottom) meets any of ``boxes``."""
+    left, top, right, bottom = box
+    return any(
+        left < other_right and other_left < right and top < other_bottom and other_top < bottom
+        for other_left, other_top, other_right, other_bottom in boxes
+    )
+
+
+def label_points(
+    figure: go.Figure,
+    labels: list[str],
+    marker_sizes: list[float] | np.ndarray,
+    y_low: pd.Series | None = None,
+    y_high: pd.Series | None = None,
+    key_title: str = "",
+) -> go.Figure:
+    """Label the points of ``figure``'s first (scatter) trace so that no label runs into another
+    label, a marker, an error bar or the plot's edge.
+
+    Each label takes the first free place of :data:`LABEL_POSITIONS` around its point, in a layout of
+    the plot at :data:`REFERENCE_PLOT_WIDTH`; the axis ranges are fixed to that layout (with room
+    for the whiskers ``y_low``..``y_high``). A point whose name finds no free place is numbered
+    instead, and the numbers are named in a key under the chart (``key_title``: what they are). This
+    is the greedy fixed-candidate approach of cartographic point labelling (Christensen, Marks &
+    Shieber (1995), An empirical study of algorithms for point-feature label placement, *ACM
+    Transactions on Graphics* 14(3), 203-232).
+    """
+    trace = figure.data[0]
+    log_x = figure.layout.xaxis.type == "log"
+    x = np.log10(np.asarray(trace.x, dtype=float)) if log_x else np.asarray(trace.x, dtype=float)
+    y = np.asarray(trace.y, dtype=float)
+    low = y if y_low is None else np.asarray(y_low, dtype=float)
+    high = y if y_high is None else np.asarray(y_high, dtype=float)
+    x_range = _padded(x.min(), x.max(), 0.08)
+    y_range = _padded(min(y.min(), low.min()), max(y.max(), high.max()), 0.12)
+    width = REFERENCE_PLOT_WIDTH
+    height = float(figure.layout.height or 440) - FRAME_HEIGHT
+
+    def px(value, axis_range, size):
+        return (value - axis_range[0]) / (axis_range[1] - axis_range[0]) * size
+
+    centre_x = px(x, x_range, width)
+    centre_y = height - px(y, y_range, height)
+    radii = np.asarray(marker_sizes, dtype=float) / 2
+    obstacles = [
+        (cx - r, cy - r, cx + r, cy + r) for cx, cy, r in zip(centre_x, centre_y, radii, strict=True)
+    ]
+    obstacles += [
+        (cx - 5, height - px(hi, y_range, height), cx + 5, height - px(lo, y_range, height))
+        for cx, lo, hi in zip(centre_x, low, high, strict=True)
+        if hi > lo
+    ]
+
+    def place(text: str, point: int, placed: list) -> str | None:
+        text_width, text_height = CHAR_WIDTH * len(text) + 4, LINE_HEIGHT
+        for position, horizontal, vertical in LABEL_POSITIONS:
+            middle_x = centre_x[point] + horizontal * (radii[point] + 3 + text_width / 2)
+            middle_y = centre_y[point] + vertical * (radii[point] + 2 + text_height / 2)
+            box = (
+                middle_x - text_width / 2,
+                middle_y - text_height / 2,
+                middle_x + text_width / 2,
+                middle_y + text_height / 2,
+            )
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+            if inside and not _overlaps(box, obstacles + placed):
+                placed.append(box)
+                return position
+        return None
+
+    placed: list = []
+    order = np.argsort(-np.asarray([len(label) for label in labels]))  # the longest names first
+    texts, positions, keyed = list(labels), ["top center"] * len(labels), []
+    for point in order:
+        if not labels[point]:
+            continue
+        position = place(labels[point], point, placed)
+        if position is None:
+            keyed.append(point)
+        else:
+            positions[point] = position
+    for number, point in enumerate(sorted(keyed), start=1):
+        texts[point] = str(number)
+        positions[point] = place(texts[point], point, placed) or "middle center"
+    figure.update_traces(text=texts, textposition=positions, cliponaxis=False, selector=0)
+    figure.update_xaxes(range=list(x_range))
+    figure.update_yaxes(range=list(y_range))
+    if keyed:
+        key = " · ".join(f"{number}: {labels[point]}" for number, point in enumerate(sorted(keyed), start=1))
+        lines = textwrap.wrap(f"{key_title} {key}".strip(), 140)
+        figure.add_annotation(
+            text="<br>".join(lines),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-70,
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            showarrow=False,
+            font={"size": LABEL_SIZE},
+        )
+        figure.update_layout(margin={"b": 80 + LINE_HEIGHT * len(lines)})
+    return figure
+
+
+def _padded(low: float, high: float, share: float) -> tuple[float, float]:
+    span = (high - low) or abs(high) or 1.0
+    return low - share * span, high + share * span

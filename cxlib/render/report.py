@@ -47,6 +47,9 @@ PALETTE = [
 ]
 FONT_FAMILY = "Segoe UI, Helvetica Neue, Arial, sans-serif"
 RENDERER_NAME = "cxwb"
+#: A chart printed on one page (``Report.chart(wide=True)``) is at most this tall on A4 landscape
+#: within 10 mm margins, in CSS pixels, and never printed larger than this share of its screen size.
+PRINT_PAGE_HEIGHT, PRINT_ZOOM = 700, 0.9
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -203,16 +206,21 @@ class Report:
     def chart(self, figure: go.Figure, wide: bool = False) -> None:
         """Show a plotly figure through the report renderer.
 
-        ``wide`` keeps the figure's own width (scrolling on screen, scaled to a landscape page in
-        print) instead of fitting the page, for charts such as the journey map.
+        ``wide`` marks a tall chart that must print on one page, such as the journey map: as wide
+        as the page on screen, and scaled down in print to fit one A4 landscape page (the
+        ``--cx-print-zoom`` of its wrapper, from the figure's height).
         """
         takeaway = pop_takeaway(figure)
         if not wide:
             figure.show()
         else:
-            config = chart_config(self.t.locale) | {"responsive": False}
-            bundle = ReportRenderer(config=config, brand=self.brand).to_mimebundle(figure.to_dict())
-            bundle["text/html"] = f'<div class="cx-wide">{bundle["text/html"]}</div>'
+            bundle = ReportRenderer(config=chart_config(self.t.locale), brand=self.brand).to_mimebundle(
+                figure.to_dict()
+            )
+            zoom = min(PRINT_ZOOM, PRINT_PAGE_HEIGHT / float(figure.layout.height or PRINT_PAGE_HEIGHT))
+            bundle["text/html"] = (
+                f'<div class="cx-wide" style="--cx-print-zoom: {zoom:.3f}">{bundle["text/html"]}</div>'
+            )
             display(bundle, raw=True)
         if takeaway is not None:
             key, values = takeaway

@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
-from cxlib.render.charts import ACCENT, PRIMARY, money_log_axis, with_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, label_points, money_log_axis, with_takeaway
 from cxlib.render.results import frame as results_frame
 
 #: Share of a touched pillar's gap closed by an initiative with the strongest declared external effect
@@ -237,7 +237,15 @@ def priority_chart(evaluation: pd.DataFrame, outcome: str, currency: str, t: Tra
         yaxis_title=t("plan.impact_axis", outcome=t(f"metric.{outcome}")),
         height=560,
     )
-    return money_log_axis(figure, evaluation["cost"], currency, t)
+    money_log_axis(figure, evaluation["cost"], currency, t)
+    return label_points(
+        figure,
+        list(evaluation["name"]),
+        10 + 5 * effort,
+        evaluation["impact_low"],
+        evaluation["impact_high"],
+        key_title=t("plan.col.initiative") + ":",
+    )
 
 
 def schedule(evaluation: pd.DataFrame, plan_start: pd.Timestamp) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from scipy import stats as scipy_stats
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
-from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, interval_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, interval_takeaway, label_points, month_axis
 from cxlib.stats.drivers import R2_FLOOR, priority_matrix, relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.metrics import (
@@ -379,7 +379,7 @@ def trend_takeaway(client: Client, metric: str, t: Translator) -> tuple[str, dic
 
 def trend_chart(table: pd.DataFrame, metric: str, t: Translator) -> go.Figure:
     """A metric per month with its 95% interval as a band; months under n = 30 are marked."""
-    months = [t.month(month) for month in table.index]
+    months = list(table.index)
     figure = go.Figure(
         [
             go.Scatter(
@@ -410,6 +410,7 @@ def trend_chart(table: pd.DataFrame, metric: str, t: Translator) -> go.Figure:
         xaxis_title=t("overview.axis.month"),
         yaxis_title=t(f"metric.{metric}"),
     )
+    month_axis(figure)
     return figure
 
 
@@ -552,7 +553,8 @@ def priority_chart(
         yaxis_title=t("diagnosis.share_axis"),
     )
     figure.update_yaxes(tickformat=".0%")
-    return figure, matrix
+    names = [t(f"pillar.{p}") for p in matrix.index]
+    return label_points(figure, names, [16] * len(matrix), key_title=t("diagnosis.pillar_axis") + ":"), matrix
 
 
 def segment_profile(client: Client, t: Translator, by: str = "segment") -> pd.DataFrame:

@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
-from cxlib.render.charts import PRIMARY, with_takeaway
+from cxlib.render.charts import PRIMARY, label_points, with_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE, IntervalFinding, fisher_interval, to_hundred
 from cxlib.stats.metrics import metric_by
 
@@ -104,7 +104,7 @@ def matrix_chart(cells: pd.DataFrame, title: str, group_title: str, t: Translato
             colorscale="RdYlGn",
             zmin=0,
             zmax=100,
-            colorbar={"title": {"text": "0-100"}},
+            colorbar={"title": {"text": "0-100", "side": "right"}},
             xgap=2,
             ygap=2,
         )
@@ -306,7 +306,7 @@ def quadrant_chart(units: pd.DataFrame, ex: str, cx: str, outliers: list[str], t
         yaxis_title=t(f"value_chain.measure.{cx}"),
         height=520,
     )
-    return figure
+    return label_points(figure, labels, [13] * len(usable))
 
 
 def outlier_units(units: pd.DataFrame, ex: str, cx: str, distance: float = 1.5, most: int = 4) -> list[str]:

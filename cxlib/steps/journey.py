@@ -24,7 +24,7 @@ from cxlib.core.files import spreadsheet_safe
 from cxlib.core.i18n import MISSING, Translator
 from cxlib.inputs.alert_log import ALERT_LOG_NAME, alert_statuses, read_events
 from cxlib.inputs.client import Client
-from cxlib.render.charts import ACCENT, PRIMARY, with_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, with_takeaway, wrap_category_ticks, wrapped
 from cxlib.stats.estimators import SMALL_SAMPLE, fisher_interval
 from cxlib.stats.metrics import mean_interval, metric_by, proportion_interval
 from cxlib.stats.monitoring import MonitoringRun
@@ -42,8 +42,13 @@ LANES: tuple[str, ...] = (
     "opportunity",
     "moment_of_truth",
 )
-MAP_WIDTH, MAP_HEIGHT = 1500, 1000
-CELL_ITEMS, CELL_CHARS = 5, 26
+#: The map's lanes are laid out for a plot this wide in CSS pixels (a report page on screen or on
+#: A4 landscape, less the lane names); each cell's text wraps to its column's width at MAP_FONT px.
+MAP_PLOT_WIDTH, MAP_FONT, MAP_LINE = 810, 11, 14
+#: Heights in CSS pixels: the emotion curve, the title and legend above, the stage names below.
+EMOTION_HEIGHT, MAP_TOP, MAP_BOTTOM = 170, 110, 50
+#: Lines of text a map cell shows at most (every lane is as tall as the fullest cell).
+CELL_LINES = 5
 PAIN_LANE_CODE, TRUTH_LANE_CODE = 1, 7  # colour codes: pain severity adds 1..5 to PAIN_LANE_CODE
 
 
@@ -52,13 +57,27 @@ def stages(journey: pd.DataFrame) -> list[str]:
     return journey.sort_values("stage_order").drop_duplicates("stage")["stage"].tolist()
 
 
-def _cell(items: list[str]) -> tuple[str, str]:
-    """Short cell text (wrapped, at most CELL_ITEMS items) and the full text for hovering."""
+def _cell(items: list[str], width: int) -> tuple[str, str]:
+    """Cell text and the full text for hovering. The cell shows whole items, each wrapped to
+    ``width`` characters (never cut: a pain point keeps its severity), as many as fit in
+    :data:`CELL_LINES` lines, then "+k" for the rest (all of them are in the hover and the
+    workbook)."""
     unique = list(dict.fromkeys(item for item in items if item))
-    shown = [textwrap.shorten(item, CELL_CHARS, placeholder="…") for item in unique[:CELL_ITEMS]]
-    if len(unique) > CELL_ITEMS:
-        shown.append(f"+{len(unique) - CELL_ITEMS}")
+    shown: list[str] = []
+    for number, item in enumerate(unique):
+        wrapped = textwrap.wrap(item, width)
+        room = CELL_LINES - len(shown) - (number < len(unique) - 1)  # keep a line for "+k"
+        if len(wrapped) > room and shown:
+            shown.append(f"+{len(unique) - number}")
+            break
+        shown += wrapped[:CELL_LINES]
     return "<br>".join(shown), "<br>".join(unique)
+
+
+def cell_width(stage_count: int) -> int:
+    """Characters per line in a map cell: its column's share of :data:`MAP_PLOT_WIDTH`, less the gap
+    and a margin, at about 0.6 em per character."""
+    return max(8, int((MAP_PLOT_WIDTH / max(stage_count, 1) - 14) / (0.6 * MAP_FONT)))
 
 
 def lane_items(journey: pd.DataFrame, lane: str, t: Translator) -> pd.Series:
@@ -82,12 +101,13 @@ def map_cells(journey: pd.DataFrame, t: Translator) -> tuple[pd.DataFrame, pd.Da
     """Lanes × stages: short text, full text and a colour code (pain severity, moments of truth)."""
     order = stages(journey)
     short, full, code = (pd.DataFrame(index=list(LANES), columns=order, dtype=object) for _ in range(3))
+    width = cell_width(len(order))
     for lane in LANES:
         items = lane_items(journey, lane, t)
         for stage in order:
             in_stage = journey["stage"] == stage
-            short.at[lane, stage], full.at[lane, stage] = _cell(items[in_stage].tolist())
-            if lane == "pain_point" and "pain_severity" in journey:
+            short.at[lane, stage], full.at[lane, stage] = _cell(items[in_stage].tolist(), width)
+            if lane == "pain_point" and "pain_severity" in journey and short.at[lane, stage]:
                 severity = journey.loc[in_stage, "pain_severity"].max()
                 code.at[lane, stage] = PAIN_LANE_CODE + (severity if pd.notna(severity) else 0)
             elif lane == "moment_of_truth":
@@ -129,11 +149,22 @@ def measured_emotion(client: Client) -> pd.DataFrame:
 
 
 def journey_map(client: Client, t: Translator) -> go.Figure:
-    """The journey map: emotion curve over the lanes, one landscape page, interactive in HTML."""
+    """The journey map: emotion curve over the lanes, as wide as the page (cell text wrapped to the
+    columns, each lane as tall as its fullest cell), interactive in HTML; printed on one landscape
+    page (:meth:`cxlib.render.report.Report.chart` with ``wide=True``)."""
     journey = client.tables["journey"]
     order = stages(journey)
     short, full, code = map_cells(journey, t)
-    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.2, 0.8], vertical_spacing=0.02)
+    lines = max(2, int(short.map(lambda text: text.count("<br>") + 1 if text else 1).to_numpy().max()))
+    lanes_height = float(len(LANES) * (lines * MAP_LINE + 12))
+    plot_height = EMOTION_HEIGHT + lanes_height
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[EMOTION_HEIGHT / plot_height, lanes_height / plot_height],
+        vertical_spacing=0.02,
+    )
     if "declared_emotion" in journey:
         declared = journey.groupby("stage")["declared_emotion"].mean().reindex(order)
         figure.add_scatter(
@@ -171,7 +202,7 @@ def journey_map(client: Client, t: Translator) -> go.Figure:
         z=code.to_numpy(),
         text=short.to_numpy(),
         texttemplate="%{text}",
-        textfont={"size": 10},
+        textfont={"size": MAP_FONT},
         customdata=full.to_numpy(),
         hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
         showscale=False,
@@ -193,12 +224,20 @@ def journey_map(client: Client, t: Translator) -> go.Figure:
     figure.update_yaxes(range=[-2.3, 2.3], title_text=t("journey.emotion_axis"), zeroline=True, row=1, col=1)
     figure.update_yaxes(autorange="reversed", row=2, col=1)
     figure.update_xaxes(side="top", row=1, col=1)
+    ticks = [wrapped(stage, cell_width(len(order))) for stage in order]
+    figure.update_xaxes(tickmode="array", tickvals=order, ticktext=ticks, tickangle=0)
     figure.update_layout(
         title=t("journey.map_title", name=client.config.name),
-        width=MAP_WIDTH,
-        height=MAP_HEIGHT,
-        legend={"orientation": "h", "y": 1.06, "x": 1, "xanchor": "right"},
-        margin={"l": 150, "r": 20, "t": 110, "b": 20},
+        height=int(MAP_TOP + plot_height + MAP_BOTTOM),
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "x": 1,
+            "xanchor": "right",
+        },
+        margin={"l": 150, "r": 20, "t": MAP_TOP, "b": MAP_BOTTOM},
     )
     return figure
 
@@ -291,7 +330,7 @@ def moments_chart(weights: pd.DataFrame, investment: pd.Series | None, t: Transl
         xaxis_title=t("journey.stage_axis"),
     )
     figure.update_yaxes(tickformat=".0%")
-    return figure
+    return wrap_category_ticks(figure, list(order))
 
 
 def moments_of_truth(weights: pd.DataFrame, top: int = 2) -> list[str]:

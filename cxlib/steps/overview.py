@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.inputs.tables import TABLE_NAMES
-from cxlib.render.charts import interval_bars, with_takeaway
+from cxlib.render.charts import interval_bars, month_axis, with_takeaway, wrap_category_ticks
 from cxlib.stats.drivers import relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, share_table
 from cxlib.steps import STEPS
@@ -96,9 +96,6 @@ def monthly_volume(
         .reset_index()
         .sort_values("month")
     )
-    counts["month"] = counts["month"].map(
-        t.month
-    )  # month names in the report's language, not plotly's English
     figure = px.bar(
         counts,
         x="month",
@@ -107,7 +104,7 @@ def monthly_volume(
         title=title,
         labels={"month": t("overview.axis.month"), "n": t("overview.axis.count"), "group": group_label},
     )
-    figure.update_xaxes(categoryorder="array", categoryarray=counts["month"].unique())
+    month_axis(figure)
     per_month = counts.groupby("month", sort=False)["n"].sum()
     if per_month.empty:
         return figure
@@ -115,8 +112,8 @@ def monthly_volume(
         figure,
         "overview.takeaway.volume",
         months=t.number(len(per_month)),
-        busiest=f"{per_month.idxmax()} (n = {t.number(per_month.max())})",
-        quietest=f"{per_month.idxmin()} (n = {t.number(per_month.min())})",
+        busiest=f"{t.month(per_month.idxmax())} (n = {t.number(per_month.max())})",
+        quietest=f"{t.month(per_month.idxmin())} (n = {t.number(per_month.min())})",
     )
 
 
@@ -207,6 +204,7 @@ def journey_chart(client: Client, t: Translator) -> go.Figure:
         },
     )
     figure.update_xaxes(categoryorder="array", categoryarray=counts["stage"].unique())
+    wrap_category_ticks(figure, list(counts["stage"].unique()))
     per_stage = counts.groupby("stage", sort=False)["n"].sum()
     return with_takeaway(
         figure,

@@ -26,7 +26,7 @@ from statsmodels.stats.proportion import proportions_ztest
 from cxlib.core.i18n import Translator
 from cxlib.core.method import ARCHETYPES
 from cxlib.inputs.client import Client
-from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, with_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, with_takeaway, wrapped
 from cxlib.stats.metrics import proportion_interval, share_by, top_two_box
 from cxlib.stats.text import fold
 
@@ -237,7 +237,7 @@ def needs_matrix_chart(experiences: pd.DataFrame, t: Translator) -> go.Figure:
         )
     figure.update_xaxes(
         tickvals=list(range(len(ARCHETYPES))),
-        ticktext=[t(f"archetype.{a}") for a in ARCHETYPES],
+        ticktext=[wrapped(t(f"archetype.{a}")) for a in ARCHETYPES],
         range=[-0.6, len(ARCHETYPES) - 0.4],
         title_text=t("participation.archetype_axis"),
     )
