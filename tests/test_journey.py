@@ -44,11 +44,23 @@ def test_map_cells_by_lane_and_stage():
     assert short.at["owner", "Use"] == "Digital"
 
 
-def test_map_fits_a_landscape_page():
+def test_map_takes_the_page_width_and_wraps_whole_items():
+    """No fixed width (the page's, on any screen; test_browser checks one printed page); cell text is
+    wrapped, never cut with "…", so each pain point keeps its severity; a stage without a pain
+    point is not shaded."""
     client = load_client(DEMO_CLIENTS_DIR / "demo")
-    figure = journey.journey_map(client, translator("es", "es_MX"))
-    assert figure.layout.width / figure.layout.height >= 277 / 190 - 0.05  # A4 landscape less 10 mm margins
+    t = translator("es", "es_MX")
+    figure = journey.journey_map(client, t)
+    assert figure.layout.width is None and figure.layout.height > 0
     assert figure.layout.title.text == "Recorrido del cliente de Banco Meridiano"
+    short, _, code = journey.map_cells(client.tables["journey"], t)
+    assert not any("…" in text for text in short.to_numpy().ravel())
+    for text in short.loc["pain_point"]:
+        joined = text.replace("<br>", " ")
+        assert joined.count("[") == joined.count("]"), joined
+        assert len(text.split("<br>")) <= journey.CELL_LINES
+    empty = short.loc["pain_point"] == ""
+    assert empty.any() and (code.loc["pain_point", empty] == 0).all()
 
 
 def test_planted_moments_of_truth_are_found():

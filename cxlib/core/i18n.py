@@ -123,6 +123,14 @@ class Translator:
         """Format a date in the locale's words (``3 mar 2025``, ``Mar 3, 2025``)."""
         return format_date(value, format=length, locale=self.locale)
 
+    def date_text(self, text: str) -> str:
+        """A date written as ``YYYY-MM-DD`` text (front matter, a form) in the locale's words, in
+        long form; any other text as given."""
+        try:
+            return self.date(dt.date.fromisoformat(text), "long")
+        except ValueError:
+            return text
+
     def month(self, value: dt.date | dt.datetime) -> str:
         """Format a month as abbreviated name and year (``mar 2025``)."""
         return format_date(value, format="MMM yyyy", locale=self.locale)

@@ -131,7 +131,7 @@ class Report:
         byline = self.t(
             "report.commentary_by",
             author=html.escape(commentary.author or "—"),
-            date=html.escape(commentary.date or "—"),
+            date=html.escape(self.t.date_text(commentary.date) if commentary.date else "—"),
         )
         display(
             HTML(

@@ -398,7 +398,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         verdict_heading=t("report.commentary_verdict"),
         cuts=[{"label": label, "slug": slug} for label, slug in run.cuts],
         cuts_heading=t("report.cuts"),
-        verdict_by=t("report.commentary_by", author=commentary.author, date=commentary.date)
+        verdict_by=t("report.commentary_by", author=commentary.author, date=t.date_text(commentary.date))
         if commentary
         else "",
         sections=sections,

@@ -543,6 +543,7 @@ def control_chart(run: MonitoringRun, touchpoint_id: str, label: str, t: Transla
     figure.update_yaxes(title_text=t("journey.metric.score"), row=1, col=1)
     figure.update_yaxes(title_text=t("journey.metric.rate"), tickformat=".0%", row=2, col=1)
     figure.update_xaxes(title_text=t("journey.week_axis"), row=2, col=1)
+    figure.update_xaxes(hoverformat="%-d %b %Y")  # the week's Monday, in the report's language
     figure.update_layout(title=t("journey.control_title", touchpoint=label), height=620)
     episodes = run.alerts[run.alerts["touchpoint_id"] == touchpoint_id]
     if episodes.empty:
