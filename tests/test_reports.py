@@ -17,6 +17,7 @@ from cxlib.inputs.client import load_client
 from cxlib.render.bundle import bundle_name
 from cxlib.render.charts import PRIMARY
 from cxlib.render.export import PLOTLY_FILE, PLOTLY_JS_VERSION, REPORT_TRACES, plotly_js
+from cxlib.render.report import chart_html
 from cxlib.run.runner import ClientRun, StepResult, _finish_client, check_parameters, run
 from cxlib.steps import STEPS, Step
 
@@ -197,9 +198,8 @@ def test_step_reports_are_clean_offline_deliverables(demo_reports, slug):
             assert title in text
         for title in CHART_TITLES[slug, step.name]:
             assert json.dumps(title)[1:-1] in html, title  # plotly's JSON escapes non-ASCII
-        assert 'class="plotly-graph-div"' in html and html.count("Plotly.newPlot") >= len(
-            CHART_TITLES[slug, step.name]
-        )
+        charts = html.count("data-cx-chart=")  # each chart's figure, as a JSON block
+        assert 'class="plotly-graph-div"' in html and charts >= len(CHART_TITLES[slug, step.name])
         assert not EXTERNAL_ASSET.search(html)
         assert charts_without_a_sentence(html) == 0, f"{step.name}: a chart has no takeaway under it"
         for forbidden in (
@@ -421,3 +421,13 @@ def test_a_clients_brand_is_on_every_page_chart_and_the_bundle(demo_reports):
                     colours += output.get("data", {}).get("text/html", "")
         assert present in colours and absent not in colours, slug
     assert 'class="cx-logo"' not in (demo_reports / "demo" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_chart_block_cannot_be_closed_or_bent_by_client_text():
+    """Text from client data inside a chart's JSON block (a segment named like markup) stays data."""
+    hostile = "</script><script>alert(1)</script><!--<script>"
+    figure = {"data": [{"type": "bar", "x": [1], "y": [hostile]}], "layout": {"title": {"text": hostile}}}
+    page = chart_html(figure, {"responsive": True})
+    assert page.count("</script>") == 1 and "<!--" not in page and "alert(1)</script>" not in page
+    block = re.search(r'<script type="application/json" data-cx-chart="[^"]+">(.*)</script>', page).group(1)
+    assert json.loads(block)["layout"]["title"]["text"] == hostile

@@ -1,22 +1,36 @@
-/* cx-workbook: draw a page's first chart at once and the others one task at a time, in page order,
-   so that the browser shows the first chart while the others wait instead of showing nothing until
-   every chart is drawn (or, in the one-file bundle, until the whole file is parsed). */
+/* cx-workbook: draw a page's charts from their JSON data blocks (<script type="application/json"
+   data-cx-chart="div id">), the first as soon as the page is parsed and the others one at a time,
+   each after the page is painted, so that the first chart shows while the others wait instead of the
+   page showing nothing until every chart is drawn. */
 (function () {
-  var draw = Plotly.newPlot;
-  var previous = null;
-  Plotly.newPlot = function () {
-    var args = arguments;
-    if (previous === null) {
-      previous = Promise.resolve(draw.apply(Plotly, args)).catch(function () {});
-      return previous;
-    }
-    previous = previous.then(function () {
-      return new Promise(function (resolve) {
-        setTimeout(function () {
-          Promise.resolve(draw.apply(Plotly, args)).then(resolve, resolve);
-        }, 0);
+  function draw(block) {
+    var figure = JSON.parse(block.textContent);
+    return Plotly.newPlot(block.getAttribute('data-cx-chart'), figure.data, figure.layout, figure.config);
+  }
+  function afterFrames(block) {
+    // two animation frames: the first chart is painted (and the page answers input) before the
+    // next chart's drawing holds the main thread
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () {
+          setTimeout(function () {
+            Promise.resolve(draw(block)).then(resolve, resolve);
+          }, 0);
+        });
       });
     });
-    return previous;
-  };
+  }
+  function start() {
+    var chain = null;
+    [].forEach.call(document.querySelectorAll('script[data-cx-chart]'), function (block) {
+      chain = chain === null
+        ? Promise.resolve(draw(block)).catch(function () {})
+        : chain.then(function () { return afterFrames(block); });
+    });
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
 })();
