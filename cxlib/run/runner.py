@@ -61,7 +61,7 @@ from cxlib.run.output import (
     recover_stale,
     watch_files_lock,
 )
-from cxlib.steps import STEP_BY_NAME, STEPS, Step, select_steps
+from cxlib.steps import STEP_BY_NAME, STEPS, Step, chain_length, select_steps
 from cxlib.steps.journey import alert_log, alert_log_facts
 
 KERNEL_NAME = "cxwb"
@@ -618,6 +618,7 @@ def run(
                 for started in _start_clients(client_dirs, out_dir, steps, cuts or [], state)
             ),
             pool,
+            max(1, jobs),
         )
         pool.shutdown()
         runs, any_failed = state.runs, state.any_failed
@@ -774,19 +775,24 @@ def _worker_pool(jobs: int) -> ProcessPoolExecutor:
     return pool
 
 
-def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: ProcessPoolExecutor) -> None:
-    """Run the jobs on the pool's workers, with one progress bar and one log line per job.
+def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: ProcessPoolExecutor, workers: int) -> None:
+    """Run the jobs on the pool's ``workers``, with one progress bar and one log line per job.
 
     Jobs come in batches, one per validated client: taking the next batch (validating the next
     client) happens while the workers run the jobs already given. A job starts once the steps it
-    reads results from (``Step.after``) have finished for its client.
+    reads results from (``Step.after``) have finished for its client; a free worker takes, of the
+    jobs that may start, the one heading the longest chain of waiting steps
+    (:func:`cxlib.steps.chain_length`; critical path first, Kelley & Walker 1959), earliest client
+    first among equals, so that no worker idles at the end while another runs a long chain alone.
     """
     batches = iter(batches)
     waiting, finished, running, exporting, depends = [], set(), {}, {}, {}
     more = True
     with tqdm(total=0, unit="job", file=sys.stderr) as bar, ThreadPoolExecutor(1) as exporter:
         while more or waiting or running or exporting:
-            for item in [item for item in waiting if depends[item[1]] <= finished]:
+            ready = [item for item in waiting if depends[item[1]] <= finished]
+            ready.sort(key=lambda item: -chain_length(item[1].step))  # stable: earlier clients first
+            for item in ready[: max(0, workers - len(running))]:
                 waiting.remove(item)
                 running[pool.submit(execute_step, item[1])] = item
             if more:

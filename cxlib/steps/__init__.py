@@ -64,3 +64,11 @@ def select_steps(names: list[str] | None) -> tuple[Step, ...]:
             raise CxError(f"unknown step {name!r}; steps are {', '.join(step.name for step in STEPS)}")
         chosen += matches
     return tuple(step for step in STEPS if step in chosen)
+
+
+def chain_length(name: str) -> int:
+    """How many steps, this one included, the longest chain of steps waiting on step ``name`` holds
+    (``05_action_plan`` reads ``01_diagnosis``: 2 for the diagnosis, 1 for the plan). The runner
+    starts the steps with the longest chains first, so the steps others wait for are done early."""
+    dependents = [step.name for step in STEPS if name in step.after]
+    return 1 + max((chain_length(dependent) for dependent in dependents), default=0)
