@@ -171,15 +171,14 @@ def wrapped(text: object, width: int = WRAP_WIDTH) -> str:
 def wrap_category_ticks(
     figure: go.Figure, categories: list, axis: str = "x", width: int = WRAP_WIDTH
 ) -> go.Figure:
-    """Write the category ticks of ``axis`` wrapped (:func:`wrapped`), in the order given."""
-    figure.update_layout(
-        {
-            f"{axis}axis": {
-                "tickmode": "array",
-                "tickvals": list(categories),
-                "ticktext": [wrapped(category, width) for category in categories],
-            }
-        }
+    """Write the category ticks of every ``axis`` (``"x"`` or ``"y"``, all subplots) wrapped
+    (:func:`wrapped`) and level, in the order given."""
+    update = figure.update_xaxes if axis == "x" else figure.update_yaxes
+    update(
+        tickmode="array",
+        tickvals=list(categories),
+        ticktext=[wrapped(category, width) for category in categories],
+        tickangle=0,
     )
     return figure
 

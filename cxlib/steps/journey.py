@@ -24,7 +24,7 @@ from cxlib.core.files import spreadsheet_safe
 from cxlib.core.i18n import MISSING, Translator
 from cxlib.inputs.alert_log import ALERT_LOG_NAME, alert_statuses, read_events
 from cxlib.inputs.client import Client
-from cxlib.render.charts import ACCENT, PRIMARY, with_takeaway, wrap_category_ticks, wrapped
+from cxlib.render.charts import ACCENT, PRIMARY, with_takeaway, wrap_category_ticks
 from cxlib.stats.estimators import SMALL_SAMPLE, fisher_interval
 from cxlib.stats.metrics import mean_interval, metric_by, proportion_interval
 from cxlib.stats.monitoring import MonitoringRun
@@ -224,8 +224,7 @@ def journey_map(client: Client, t: Translator) -> go.Figure:
     figure.update_yaxes(range=[-2.3, 2.3], title_text=t("journey.emotion_axis"), zeroline=True, row=1, col=1)
     figure.update_yaxes(autorange="reversed", row=2, col=1)
     figure.update_xaxes(side="top", row=1, col=1)
-    ticks = [wrapped(stage, cell_width(len(order))) for stage in order]
-    figure.update_xaxes(tickmode="array", tickvals=order, ticktext=ticks, tickangle=0)
+    wrap_category_ticks(figure, order, width=cell_width(len(order)))
     figure.update_layout(
         title=t("journey.map_title", name=client.config.name),
         height=int(MAP_TOP + plot_height + MAP_BOTTOM),
