@@ -518,7 +518,7 @@ def driver_chart(
         table,
         title,
         t("diagnosis.share_axis"),
-        t("diagnosis.pillar_axis"),
+        t("diagnosis.pillar_axis" if labels is None else "diagnosis.item_axis"),
         t,
         percent=True,
         value_range=(0, min(1.0, float(table["high"].max()) + 0.3)),
