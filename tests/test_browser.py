@@ -158,8 +158,13 @@ def test_the_executive_summary_deck_has_every_finding_its_chart_the_roadmap_and_
     brand = brand_of(client.config, client.directory)
     path = write_summary(report, "northwind", "Northwind Mobile", t, brand, dt.datetime(2026, 11, 29))
     assert path == report / summary_name("northwind")
-    slides = list(Presentation(path).slides)
+    deck = Presentation(path)
+    slides = list(deck.slides)
     key_findings = findings(report, t)
+    for slide in slides:  # every picture (logo, chart) lies whole on its slide
+        for shape in slide.shapes:
+            assert 0 <= shape.left and shape.left + shape.width <= deck.slide_width, shape.name
+            assert 0 <= shape.top and shape.top + shape.height <= deck.slide_height, shape.name
     assert len(slides) == 1 + len(key_findings) + 3
     assert "Executive summary" in slide_text(slides[0]) and "Northwind Mobile" in slide_text(slides[0])
     logo = (DEMO_CLIENTS_DIR / "northwind" / "logo.png").read_bytes()

@@ -180,7 +180,10 @@ class _Deck:
         )
         self.text(slide, self.footer, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.35), Pt(10), "5D6D7E")
         if self.logo:
-            slide.shapes.add_picture(io.BytesIO(self.logo), Inches(11.0), Inches(0.3), height=Inches(0.55))
+            logo = slide.shapes.add_picture(io.BytesIO(self.logo), 0, Inches(0.3), height=Inches(0.5))
+            if logo.width > Inches(2.2):  # a wide word-mark: as wide as the corner allows, in proportion
+                logo.height, logo.width = int(logo.height * Inches(2.2) / logo.width), Inches(2.2)
+            logo.left = self.presentation.slide_width - Inches(0.4) - logo.width  # the top right corner
         return slide
 
     @staticmethod
