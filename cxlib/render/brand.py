@@ -45,15 +45,19 @@ class Brand:
         """``value`` (a plotly figure as a dict, or any part of one) with the house colours replaced by
         the brand's."""
         colours = {PRIMARY.upper(): self.primary, ACCENT.upper(): self.accent}
-        if isinstance(value, str):
-            return colours.get(value.upper(), value)
-        if isinstance(value, dict):
-            return {key: self.recolour(item) for key, item in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.recolour(item) for item in value]
-        if isinstance(value, np.ndarray) and value.dtype.kind in "UO":
-            return [self.recolour(item) for item in value.tolist()]
-        return value
+
+        def swap(part: object) -> object:
+            if isinstance(part, str):
+                return colours.get(part.upper(), part)
+            if isinstance(part, dict):
+                return {key: swap(item) for key, item in part.items()}
+            if isinstance(part, list | tuple):
+                return [swap(item) for item in part]
+            if isinstance(part, np.ndarray) and part.dtype.kind in "UO":
+                return [swap(item) for item in part.tolist()]
+            return part
+
+        return swap(value)
 
 
 HOUSE = Brand()

@@ -31,6 +31,10 @@ REPORT_TRACES = ("bar", "heatmap", "scatter", "scatterpolar")
 PLOTLY_FILE = f"plotly-cx-{PLOTLY_JS_VERSION}.min.js"
 #: How a page in ``<out>/<slug>/`` loads the shared plotly.js.
 PLOTLY_SRC = f"../{ASSETS_DIR_NAME}/{PLOTLY_FILE}"
+#: The package's copies: the partial plotly.js (also what kaleido draws slide charts with) and the
+#: script that draws a page's charts.
+ASSETS_SOURCE_DIR = PACKAGE_DIR / "render" / "assets"
+PLOTLY_CORE = ASSETS_SOURCE_DIR / "plotly-cx.min.js"
 
 
 def write_shared_assets(out_dir: Path) -> Path:
@@ -47,9 +51,8 @@ def write_shared_assets(out_dir: Path) -> Path:
 def plotly_js() -> str:
     """The reports' plotly.js (see :data:`REPORT_TRACES`), followed by ``charts-in-turn.js``, which
     makes a page draw its charts one at a time so that the first shows at once."""
-    assets = PACKAGE_DIR / "render" / "assets"
     return "\n".join(
-        (assets / name).read_text(encoding="utf-8") for name in ("plotly-cx.min.js", "charts-in-turn.js")
+        path.read_text(encoding="utf-8") for path in (PLOTLY_CORE, ASSETS_SOURCE_DIR / "charts-in-turn.js")
     )
 
 

@@ -241,9 +241,7 @@ class Report:
         if not wide:
             figure.show()
         else:
-            bundle = ReportRenderer(config=chart_config(self.t.locale), brand=self.brand).to_mimebundle(
-                figure.to_dict()
-            )
+            bundle = pio.renderers[RENDERER_NAME].to_mimebundle(figure.to_dict())  # setup's renderer
             zoom = min(PRINT_ZOOM, PRINT_PAGE_HEIGHT / float(figure.layout.height or PRINT_PAGE_HEIGHT))
             bundle["text/html"] = (
                 f'<div class="cx-wide" style="--cx-print-zoom: {zoom:.3f}">{bundle["text/html"]}</div>'

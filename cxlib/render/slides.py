@@ -30,16 +30,14 @@ import nbformat
 from cxlib.core.exceptions import CxError
 from cxlib.core.files import write_bytes_atomic
 from cxlib.core.i18n import Translator
-from cxlib.core.paths import PACKAGE_DIR
 from cxlib.render.brand import Brand
+from cxlib.render.export import PLOTLY_CORE
 from cxlib.render.pdf import chromium_path
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
 from cxlib.render.summary import Finding, findings
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-#: The reports' plotly.js (with the Spanish locale), handed to kaleido.
-PLOTLY_JS = PACKAGE_DIR / "render" / "assets" / "plotly-cx.min.js"
 #: Chart images: drawn this wide in CSS pixels, at this scale (sharp on a projector).
 IMAGE_WIDTH, IMAGE_SCALE = 1100, 2
 #: The catalogue paragraphs that state the methods, in method order, for the appendix slide.
@@ -134,7 +132,7 @@ def draw_charts(figures: dict[str, dict]) -> dict[str, bytes]:
         ]
         try:
             errors = kaleido.write_fig_from_object_sync(
-                jobs, kopts={"plotlyjs": str(PLOTLY_JS), "mathjax": False}
+                jobs, kopts={"plotlyjs": str(PLOTLY_CORE), "mathjax": False}
             )
         except Exception as error:  # the browser failed to start or died: one message, no traceback
             raise SlidesError(
@@ -187,7 +185,7 @@ class _Deck:
         return slide
 
     @staticmethod
-    def text(slide, text: str, left, top, width, height, size, colour: str, bold: bool = False):
+    def text(slide, text: str, left, top, width, height, size, colour: str):
         """A text box whose paragraphs are the lines of ``text``."""
         box = slide.shapes.add_textbox(left, top, width, height)
         frame = box.text_frame
@@ -196,7 +194,7 @@ class _Deck:
             paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
             run = paragraph.add_run()
             run.text = line
-            run.font.size, run.font.bold = size, bold
+            run.font.size = size
             run.font.color.rgb = _rgb(colour)
         return box
 

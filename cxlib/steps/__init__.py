@@ -9,6 +9,7 @@ Step modules import :mod:`cxlib.core`, :mod:`cxlib.stats`, :mod:`cxlib.inputs` a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from cxlib.core.exceptions import CxError
@@ -66,6 +67,7 @@ def select_steps(names: list[str] | None) -> tuple[Step, ...]:
     return tuple(step for step in STEPS if step in chosen)
 
 
+@cache
 def chain_length(name: str) -> int:
     """How many steps, this one included, the longest chain of steps waiting on step ``name`` holds
     (``05_action_plan`` reads ``01_diagnosis``: 2 for the diagnosis, 1 for the plan). The runner
