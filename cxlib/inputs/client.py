@@ -550,9 +550,21 @@ def _check_assessment_items(client: Client, collector: ProblemCollector) -> None
     )
 
 
+#: Rows read first to tell which columns repeat (see :func:`_row_fingerprints`).
+FINGERPRINT_HEAD_ROWS = 1000
+
+
 def _row_fingerprints(frame: pd.DataFrame) -> pd.Series:
-    """One 64-bit hash per row over the columns that are not unique to each row (vectorised)."""
-    repeating = [column for column in frame.columns if frame[column].nunique() < len(frame)]
+    """One 64-bit hash per row over the columns that are not unique to each row (vectorised).
+
+    A column that repeats a value (or has a gap) within its first rows repeats in the whole table,
+    so only the columns unique so far are counted in full."""
+    head = frame.head(FINGERPRINT_HEAD_ROWS)
+    repeating = [
+        column
+        for column in frame.columns
+        if head[column].nunique() < len(head) or frame[column].nunique() < len(frame)
+    ]
     return pd.util.hash_pandas_object(frame[repeating], index=False)
 
 

@@ -54,17 +54,28 @@ def _weights_from_correlations(correlations: np.ndarray) -> np.ndarray:
     return ((root**2) @ (beta**2))[..., 0]
 
 
+#: A variance below this fraction of its column's mean square is rounding: the column is constant.
+CONSTANT_TOLERANCE = 1e-10
+
+
 def _correlations(values: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """Pearson correlations of stacked samples (… × rows × variables), weighted by survey
-    ``weights`` (… × rows) when given; a constant variable correlates 0 with everything."""
+    ``weights`` (… × rows) when given; a constant variable correlates 0 with everything.
+
+    One matrix product of raw moments per sample (``E[xy] − E[x]E[y]``) instead of centring a copy
+    of each sample first; callers centre ``values`` on their overall means, so the subtraction
+    loses no precision."""
     if weights is None:
         weights = np.ones(values.shape[:-1])
     weights = weights / weights.sum(axis=-1, keepdims=True)
-    centred = values - np.einsum("...n,...nv->...v", weights, values)[..., None, :]
-    covariance = np.swapaxes(centred * weights[..., None], -1, -2) @ centred
-    scale = np.sqrt(np.diagonal(covariance, axis1=-2, axis2=-1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.nan_to_num(covariance / (scale[..., :, None] * scale[..., None, :]))
+    weighted = values * weights[..., None]
+    means = weighted.sum(axis=-2)
+    squares = np.swapaxes(weighted, -1, -2) @ values
+    covariance = squares - means[..., :, None] * means[..., None, :]
+    variance = np.diagonal(covariance, axis1=-2, axis2=-1)
+    varying = variance > CONSTANT_TOLERANCE * np.diagonal(squares, axis1=-2, axis2=-1)
+    scale = np.where(varying, np.sqrt(np.where(varying, variance, 1.0)), np.inf)
+    return covariance / (scale[..., :, None] * scale[..., None, :])
 
 
 def f_test(r2: float, n: int, predictors: int) -> float:
@@ -126,6 +137,7 @@ def relative_weights(
     columns = list(drivers) + [outcome] + ([weight] if weight else [])
     complete = frame[columns].astype("float64").dropna().to_numpy()
     data, survey_weights = (complete[:, :-1], complete[:, -1]) if weight else (complete, None)
+    data = data - data.mean(axis=0)  # centred: correlations are unchanged by a shift
     n = len(data)
     if n <= len(drivers) + 2:
         raise ValueError(f"relative weights need more than {len(drivers) + 2} complete rows, got {n}")
@@ -178,8 +190,9 @@ def _bootstrap(
     draws = np.empty((replicates, membership.shape[1]))
     for start in range(0, replicates, BOOTSTRAP_BATCH):  # batches of replicates, never a loop over rows
         drawn = rng.integers(0, n, (min(BOOTSTRAP_BATCH, replicates - start), rows))
-        sample_weights = None if survey_weights is None else survey_weights[drawn]
-        batch = _weights_from_correlations(_correlations(data[drawn], sample_weights)) @ membership
+        sample_weights = None if survey_weights is None else np.take(survey_weights, drawn)
+        sample = np.take(data, drawn, axis=0)  # twice as fast as data[drawn] on a million rows
+        batch = _weights_from_correlations(_correlations(sample, sample_weights)) @ membership
         draws[start : start + len(drawn)] = batch
     if rows < n:
         draws = np.clip(weights + (draws - weights) * np.sqrt(rows / n), 0, None)

@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats as scipy_stats
 
 from cxlib.stats.estimators import SMALL_SAMPLE, wilson_interval
-from cxlib.stats.weighting import effective_totals, effective_weights
+from cxlib.stats.weighting import effective_totals
 
 #: Pseudo-observations added to (detractors, passives, promoters) by the adjusted-Wald method.
 NPS_PSEUDO_COUNTS = (0.75, 1.5, 0.75)
@@ -224,59 +224,51 @@ def metric_by(
     With a ``weight`` column (survey weights), each group's estimate is weighted and its interval
     and ``n`` use the group's effective sample size (Kish; :mod:`cxlib.stats.weighting`).
     """
-    groups = frame[by]
-    weights = frame["weight"] if "weight" in frame else pd.Series(1.0, index=frame.index)
+    codes, groups = pd.factorize(frame[by], sort=True)  # once: every sum below is a bincount
+    weights = frame["weight"].to_numpy("float64", na_value=np.nan) if "weight" in frame else np.ones(len(frame))
+    codes = np.where(np.isnan(weights), -1, codes)  # a respondent without a weight is left out
 
-    def weighted(valid: pd.Series) -> pd.Series:
-        """Effective weights of the valid rows (all ones without survey weights)."""
-        return effective_weights(weights[valid], groups[valid])
+    def effective_sums(valid: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Per group, over the valid rows: the effective sample size and the sums of each of
+        ``values`` times the effective weights ``w · Σw / Σw²`` (all ones without survey weights;
+        :func:`~cxlib.stats.weighting.effective_weights`)."""
+        valid = valid & (codes >= 0)
+        keys, weight = codes[valid], weights[valid]
+        totals = np.bincount(keys, weight, len(groups))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = totals / np.bincount(keys, weight**2, len(groups))
+        return (totals * scale, *(np.bincount(keys, weight * v[valid], len(groups)) * scale for v in values))
 
     if metric == "nps":
-        scores = frame["nps"]
-        valid = scores.notna()
-        indicators = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9})[
-            valid
-        ]
-        counts = indicators.mul(weighted(valid), axis=0).groupby(groups[valid], observed=True).sum()
-        value, low, high, _ = nps_components(counts["det"], counts["pas"], counts["pro"], confidence)
-        n = counts.sum(axis=1)
-        result = pd.DataFrame({"value": value, "low": low, "high": high, "n": n}, index=counts.index)
+        scores = frame["nps"].to_numpy("float64", na_value=np.nan)
+        valid = ~np.isnan(scores)
+        n, det, pas, pro = effective_sums(valid, scores <= 6, (scores >= 7) & (scores <= 8), scores >= 9)
+        value, low, high, _ = nps_components(det, pas, pro, confidence)
+        result = pd.DataFrame({"value": value, "low": low, "high": high, "n": n})
     elif metric in ("csat", "satisfied"):
         flags = top_two_box(frame["csat"], scale_high) if metric == "csat" else frame["satisfied"]
-        valid = flags.notna()
-        share = weighted(valid)
-        grouped = pd.DataFrame({"sum": flags[valid].astype(float) * share, "count": share})
-        grouped = grouped.groupby(groups[valid], observed=True).sum()
-        low, high = proportion_interval(grouped["sum"], grouped["count"], confidence)
-        result = pd.DataFrame(
-            {
-                "value": 100 * grouped["sum"] / grouped["count"],
-                "low": 100 * low,
-                "high": 100 * high,
-                "n": grouped["count"],
-            }
-        )
-    elif metric == "ces":
-        scores = frame["ces"]
-        valid = scores.notna()
-        share = weighted(valid)
-        by_group = groups[valid]
-        total = share.groupby(by_group, observed=True).sum()
-        means = (scores[valid] * share).groupby(by_group, observed=True).sum() / total
-        squares = (
-            ((scores[valid] - by_group.map(means).astype(float)) ** 2 * share)
-            .groupby(by_group, observed=True)
-            .sum()
-        )
+        valid = flags.notna().to_numpy()
+        n, hits = effective_sums(valid, flags.astype("Float64").fillna(0).to_numpy("float64"))
+        low, high = proportion_interval(hits, n, confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
-            sds = np.sqrt(squares / (total - 1))
-        low, high = mean_interval(means, sds, total, confidence, bounds)
-        result = pd.DataFrame({"value": means, "low": low, "high": high, "n": total})
+            result = pd.DataFrame({"value": 100 * hits / n, "low": 100 * low, "high": 100 * high, "n": n})
+    elif metric == "ces":
+        scores = frame["ces"].to_numpy("float64", na_value=np.nan)
+        valid = ~np.isnan(scores)
+        n, sums = effective_sums(valid, scores)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = sums / n
+            deviations = np.where(valid, scores - means[np.maximum(codes, 0)], 0.0) ** 2
+            sds = np.sqrt(effective_sums(valid, deviations)[1] / (n - 1))
+        low, high = mean_interval(means, sds, n, confidence, bounds)
+        result = pd.DataFrame({"value": means, "low": low, "high": high, "n": n})
     else:
         raise ValueError(f"unknown metric {metric!r}; use nps, csat, ces or satisfied")
+    present = np.bincount(codes[valid & (codes >= 0)], minlength=len(groups)) > 0
+    result = result[present].set_axis(pd.Index(groups[present], name=by))
     result["n"] = np.floor(result["n"] + 1e-9).astype(int)
     result["small"] = result["n"] < SMALL_SAMPLE
-    return result.sort_index()
+    return result
 
 
 def share_by(frame: pd.DataFrame, flags: pd.Series, by: str, confidence: float = 0.95) -> pd.DataFrame:
@@ -308,7 +300,8 @@ def nps_segment_tests(frame: pd.DataFrame, by: str, confidence: float = 0.95) ->
     *JASA* 56(293), 52-64). ``p_value`` is the unadjusted two-sample test of Rocks (2016). With a
     ``weight`` column, each side's counts are effective counts (Kish; :mod:`cxlib.stats.weighting`).
     """
-    valid = frame[frame["nps"].notna() & frame[by].notna()]
+    columns = ["nps", by] + (["weight"] if "weight" in frame else [])
+    valid = frame[columns][frame["nps"].notna() & frame[by].notna()]
     scores, groups = valid["nps"], valid[by]
     flags = pd.DataFrame({"det": scores <= 6, "pas": scores.between(7, 8), "pro": scores >= 9})
     weights = valid["weight"] if "weight" in valid else pd.Series(1.0, index=valid.index)

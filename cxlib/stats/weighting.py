@@ -64,14 +64,21 @@ def effective_totals(
     indicators, where a side's weighted counts are scaled by that side's ``Σw / Σw²``, so they sum
     to its effective sample size (plain counts when every weight is 1).
     """
-    member = membership.astype(float).T
-    weighted = indicators.astype(float).mul(weights, axis=0)
-    sums, weight_sums, square_sums = member @ weighted, member @ weights, member @ weights**2
-    rest_sums = weighted.sum() - sums
-    rest_weights, rest_squares = weights.sum() - weight_sums, (weights**2).sum() - square_sums
+    member = membership.to_numpy("float64")  # respondents × groups, as one BLAS product below
+    weight = pd.Series(weights, dtype="float64").to_numpy()
+    weighted = indicators.to_numpy("float64") * weight[:, None]
+    sums, weight_sums, square_sums = member.T @ weighted, member.T @ weight, member.T @ weight**2
+    rest_sums = weighted.sum(axis=0) - sums
+    rest_weights, rest_squares = weight.sum() - weight_sums, (weight**2).sum() - square_sums
     with np.errstate(invalid="ignore", divide="ignore"):
-        inside = sums.mul(weight_sums / square_sums, axis=0)
-        outside = rest_sums.mul(rest_weights / rest_squares, axis=0)
+        inside = pd.DataFrame(
+            sums * (weight_sums / square_sums)[:, None], index=membership.columns, columns=indicators.columns
+        )
+        outside = pd.DataFrame(
+            rest_sums * (rest_weights / rest_squares)[:, None],
+            index=membership.columns,
+            columns=indicators.columns,
+        )
     return inside.fillna(0.0), outside.fillna(0.0)
 
 

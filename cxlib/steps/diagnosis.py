@@ -263,20 +263,28 @@ def item_driver_chart(weights: pd.DataFrame, client: Client, t: Translator) -> g
 METRIC_METHODS = {"nps": "adjusted-wald", "csat": "wilson", "ces": "t", "satisfied": "wilson"}
 
 
-def overall_metrics(survey: pd.DataFrame, scales: dict) -> dict[str, Estimate]:
-    """Each available metric over the given responses (``scales`` is ``Client.survey_scales``),
-    weighted when the survey has weights (:func:`~cxlib.stats.metrics.metric_by` on one group)."""
-    whole = survey.assign(_all="all")
-    estimates = {}
+def metrics_by(survey: pd.DataFrame, scales: dict, by: str) -> dict[str, pd.DataFrame]:
+    """Each available metric for every group of ``by`` (``scales`` is ``Client.survey_scales``),
+    weighted when the survey has weights: :func:`~cxlib.stats.metrics.metric_by` per metric."""
+    tables = {}
     for name in METRIC_METHODS:
         if name not in survey or survey[name].notna().sum() == 0:
             continue
         bounds = scales[name].bounds if name in scales else None
-        row = metric_by(whole, name, "_all", bounds[1] if bounds else None, bounds=bounds).iloc[0]
-        estimates[name] = Estimate(
+        tables[name] = metric_by(survey, name, by, bounds[1] if bounds else None, bounds=bounds)
+    return tables
+
+
+def overall_metrics(survey: pd.DataFrame, scales: dict) -> dict[str, Estimate]:
+    """Each available metric over the given responses (``scales`` is ``Client.survey_scales``),
+    weighted when the survey has weights (:func:`metrics_by` on one group)."""
+    return {
+        name: Estimate(
             float(row["value"]), float(row["low"]), float(row["high"]), int(row["n"]), METRIC_METHODS[name]
         )
-    return estimates
+        for name, table in metrics_by(survey.assign(_all=0), scales, "_all").items()
+        for row in [table.iloc[0]]
+    }
 
 
 def weighting_facts(client: Client, t: Translator) -> dict[str, str] | None:
@@ -565,19 +573,22 @@ def segment_profile(client: Client, t: Translator, by: str = "segment") -> pd.Da
         for column in ("tenure_years", "purchase_frequency", "products")
         if column in survey
     }
+    metrics = metrics_by(survey, client.survey_scales, by)
     rows = []
-    for segment, group in survey.groupby(by, observed=True):
-        row = {t(f"overview.axis.{by}"): segment, t("diagnosis.col.n"): t.number(len(group))}
-        for name, estimate in overall_metrics(group, client.survey_scales).items():
-            decimals = 2 if name == "ces" else 1
-            row[t(f"metric.{name}")] = t.interval(estimate.value, estimate.low, estimate.high, decimals)
+    for segment, size in survey[by].value_counts().sort_index().items():
+        row = {t(f"overview.axis.{by}"): segment, t("diagnosis.col.n"): t.number(size)}
+        for name, table in metrics.items():
+            if segment in table.index:
+                found = table.loc[segment]
+                decimals = 2 if name == "ces" else 1
+                row[t(f"metric.{name}")] = t.interval(found["value"], found["low"], found["high"], decimals)
         for column, table in behaviour.items():
             if segment in table.index:
                 found = table.loc[segment]
                 row[t(f"diagnosis.profile.{column}")] = t.interval(
                     found["value"], found["low"], found["high"]
                 )
-        row[t("diagnosis.col.caution")] = t("diagnosis.small") if len(group) < SMALL_SAMPLE else ""
+        row[t("diagnosis.col.caution")] = t("diagnosis.small") if size < SMALL_SAMPLE else ""
         rows.append(row)
     return pd.DataFrame(rows)
 
