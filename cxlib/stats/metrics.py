@@ -225,7 +225,9 @@ def metric_by(
     and ``n`` use the group's effective sample size (Kish; :mod:`cxlib.stats.weighting`).
     """
     codes, groups = pd.factorize(frame[by], sort=True)  # once: every sum below is a bincount
-    weights = frame["weight"].to_numpy("float64", na_value=np.nan) if "weight" in frame else np.ones(len(frame))
+    weights = np.ones(len(frame))
+    if "weight" in frame:
+        weights = frame["weight"].to_numpy("float64", na_value=np.nan)
     codes = np.where(np.isnan(weights), -1, codes)  # a respondent without a weight is left out
 
     def effective_sums(valid: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
