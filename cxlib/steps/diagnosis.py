@@ -713,6 +713,13 @@ def theme_outcome(client: Client) -> str | None:
     return next((name for name in THEME_OUTCOMES if name in client.tables["survey"]), None)
 
 
+def _survey_columns(client: Client, columns: list[str], rows: pd.Index) -> pd.DataFrame:
+    """The survey's ``columns`` (and its weights, when it has them) at ``rows``: on a million
+    responses, copying only what a computation reads instead of every column of those rows."""
+    survey = client.tables["survey"]
+    return survey.loc[rows, columns + (["weight"] if "weight" in survey else [])]
+
+
 def _theme_outcome(client: Client, theme_frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, tuple, tuple]:
     """Per theme: respondents who mention it and the rest, and each side's outcome as
     (value, low, high, variance) arrays (one matrix product for all themes).
@@ -723,8 +730,8 @@ def _theme_outcome(client: Client, theme_frame: pd.DataFrame) -> tuple[pd.Series
     *The American Statistician* 54(4), 280-288), so a unanimous group still has a finite test. With
     survey weights, counts are effective counts (:func:`~cxlib.stats.weighting.effective_totals`).
     """
-    survey = client.tables["survey"].loc[theme_frame.index]
     metric = theme_outcome(client)
+    survey = _survey_columns(client, [metric], theme_frame.index)
     weights = survey["weight"] if "weight" in survey else pd.Series(1.0, index=survey.index)
     if metric == "nps":
         scores = survey["nps"]
@@ -800,10 +807,9 @@ def theme_table(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.
     metric = t(f"metric.{theme_outcome(client)}")
     differences = theme_differences(client, theme_frame)
     mentions = theme_frame.sum()
-    survey = client.tables["survey"].loc[theme_frame.index]
+    survey = _survey_columns(client, [], theme_frame.index).assign(_all=0)
     shares = {  # share of comments mentioning each theme, weighted when the survey is
-        theme: share_by(survey.assign(_all="all"), theme_frame[theme], "_all").iloc[0]
-        for theme in theme_frame
+        theme: share_by(survey, theme_frame[theme], "_all").iloc[0] for theme in theme_frame
     }
     rows = []
     for position, theme in enumerate(theme_frame.columns):
@@ -851,11 +857,13 @@ def example_quotes(client: Client, analysis: CommentAnalysis, t: Translator) -> 
     metric = theme_outcome(client)
     used: set = set()
     rows = []
+    agreeing = {  # comments whose sentiment is the label, and so is their rating's
+        label: analysis.sentiment["label"].eq(label) & (True if ratings is None else ratings.eq(label))
+        for label in ("negative", "positive")
+    }
     for theme in shown_themes(analysis).columns:
-        for label in ("negative", "positive"):
-            eligible = analysis.themes[theme] & analysis.sentiment["label"].eq(label)
-            if ratings is not None:
-                eligible &= ratings.eq(label)
+        for label, agrees in agreeing.items():
+            eligible = analysis.themes[theme] & agrees
             ranked = analysis.representativeness.loc[eligible, theme].drop(list(used), errors="ignore")
             if ranked.empty:
                 continue
