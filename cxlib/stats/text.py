@@ -520,8 +520,9 @@ def representativeness(comments: pd.Series, flags: pd.DataFrame) -> pd.DataFrame
     vectorizer = TfidfVectorizer(sublinear_tf=True).fit(fold(fit_sample(comments[present])))
     matrix = vectorizer.transform(fold(pd.Series(distinct, dtype=object)))
     members = flags[present].to_numpy(dtype=float)
-    mentions = np.zeros((len(distinct), members.shape[1]))
-    np.add.at(mentions, codes, members)  # how many comments of each distinct text mention each theme
+    mentions = np.column_stack(  # how many comments of each distinct text mention each theme
+        [np.bincount(codes, column, len(distinct)) for column in members.T]
+    )
     counts = members.sum(axis=0)
     centroids = (matrix.T @ mentions) / np.where(counts > 0, counts, 1)
     norms = np.linalg.norm(centroids, axis=0)
