@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from cxlib.run.runner import KERNEL_NAME
+from cxlib.run.execute import KERNEL_NAME
 from cxlib.steps import STEPS
 
 IMPORTS = "import cxlib\nfrom cxlib.steps import overview\nimport pandas, plotly.express"

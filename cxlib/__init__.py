@@ -1,8 +1,9 @@
 """cx-workbook: a customer-experience strategy workbook.
 
 The public API is small: :func:`cxlib.setup` (in notebooks), :func:`cxlib.load_client`
-(in code), and :class:`cxlib.CxError`, the base of every user-facing error. ``setup`` is
-imported on first use, so the command line starts without loading plotly.
+(in code), and :class:`cxlib.CxError`, the base of every user-facing error. ``setup`` and
+``load_client`` are imported on first use, so the command line starts without loading plotly or
+pandas (``cxwb run`` starts its notebook kernels before it loads them).
 """
 
 import sys
@@ -14,7 +15,6 @@ import sys
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from cxlib.core.exceptions import CxError  # noqa: E402 (after the import guard above)
-from cxlib.inputs.client import load_client  # noqa: E402
 
 __all__ = ["CxError", "load_client", "setup"]
 
@@ -24,4 +24,8 @@ def __getattr__(name: str):
         from cxlib.render.report import setup
 
         return setup
+    if name == "load_client":
+        from cxlib.inputs.client import load_client
+
+        return load_client
     raise AttributeError(f"module 'cxlib' has no attribute {name!r}")

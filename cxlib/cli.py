@@ -14,7 +14,6 @@ from pathlib import Path
 
 from cxlib.core.exceptions import CxError
 from cxlib.core.paths import DEFAULT_REPORTS_DIR, resolve_client_dir
-from cxlib.inputs.client import check_client
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -133,6 +132,8 @@ def _alerts(arguments: argparse.Namespace) -> int:
 
 
 def _validate(client: str) -> int:
+    from cxlib.inputs.client import check_client
+
     client_dir = resolve_client_dir(client)
     _, problems = check_client(client_dir)
     for problem in problems:
@@ -145,6 +146,26 @@ def _validate(client: str) -> int:
         return 2
     print(f"{client_dir}: OK")
     return 0
+
+
+def _run(clients: list[str], out: Path, options: dict) -> int:
+    """``cxwb run`` on this machine. Its workers and their kernels start before the runner and the
+    workbook are imported (:mod:`cxlib.run.execute`), so the kernels load the workbook on the core
+    the import leaves free; a mistyped client or step is refused before anything starts."""
+    from cxlib.run.execute import ensure_kernel, start_workers
+    from cxlib.steps import select_steps
+
+    select_steps(options["step_names"])
+    for client in clients:
+        resolve_client_dir(client)
+    print(ensure_kernel(), file=sys.stderr)
+    pool = start_workers(options["jobs"])
+    try:
+        from cxlib.run.runner import run
+
+        return run(clients, out, pool=pool, **options)
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -184,8 +205,6 @@ def _command(arguments: argparse.Namespace) -> int:
             return _watch(arguments)
         if arguments.command == "alerts":
             return _alerts(arguments)
-        from cxlib.run.runner import run
-
         if arguments.jobs < 1 or arguments.timeout < 1:
             raise CxError("--jobs and --timeout must be at least 1")
         options = {
@@ -200,7 +219,7 @@ def _command(arguments: argparse.Namespace) -> int:
             from cxlib.run.cluster import run_on_cluster
 
             return run_on_cluster(arguments.clients, arguments.out, arguments.scheduler, **options)
-        return run(arguments.clients, arguments.out, **options)
+        return _run(arguments.clients, arguments.out, options)
     except CxError as error:
         print(f"cxwb: {error}", file=sys.stderr)
         return error.exit_code

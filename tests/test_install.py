@@ -10,7 +10,8 @@ from jupyter_client.kernelspec import KernelSpecManager
 import cxlib
 import cxlib.core.paths
 from cxlib.core.paths import DEMO_CLIENTS_DIR
-from cxlib.run.runner import KERNEL_NAME, _seed_build, ensure_kernel
+from cxlib.run.execute import KERNEL_NAME, ensure_kernel
+from cxlib.run.runner import _seed_build
 from cxlib.steps import STEPS
 
 

@@ -7,7 +7,8 @@ import nbformat
 import pytest
 
 from cxlib.core.paths import NOTEBOOKS_DIR
-from cxlib.run.runner import KERNEL_NAME, check_parameters
+from cxlib.run.execute import KERNEL_NAME
+from cxlib.run.runner import check_parameters
 from cxlib.steps import STEPS
 
 

@@ -18,7 +18,8 @@ from cxlib.render.bundle import bundle_name
 from cxlib.render.charts import PRIMARY
 from cxlib.render.export import PLOTLY_FILE, PLOTLY_JS_VERSION, REPORT_TRACES, plotly_js
 from cxlib.render.report import chart_html
-from cxlib.run.runner import ClientRun, StepResult, _finish_client, check_parameters, run
+from cxlib.run.execute import StepResult
+from cxlib.run.runner import ClientRun, _finish_client, check_parameters, run
 from cxlib.steps import STEPS, Step
 
 EXTERNAL_ASSET = re.compile(

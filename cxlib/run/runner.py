@@ -25,13 +25,9 @@ from pathlib import Path
 
 import jinja2
 import papermill
-from ipykernel.kernelspec import install as install_kernel
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-from nbclient.exceptions import CellTimeoutError
-from papermill.exceptions import PapermillExecutionError
 from tqdm import tqdm
 
-from cxlib.core.exceptions import CxError, EnvironmentSetupError, ParameterError, ValidationError
+from cxlib.core.exceptions import CxError, ParameterError, ValidationError
 from cxlib.core.files import swap_folder, write_text_atomic
 from cxlib.core.i18n import LANGUAGES, translator
 from cxlib.core.paths import INTERACTIVE_DIR_NAME, PROJECT_DIR, TEMPLATES_DIR, resolve_client_dir
@@ -51,7 +47,7 @@ from cxlib.render.export import (
 from cxlib.render.pdf import PdfError, check_printer, print_pdf
 from cxlib.render.slides import SlidesError, check_slide_maker, write_summary
 from cxlib.render.summary import findings, progress, progress_rows
-from cxlib.run.kernels import discard_kernel, start_worker, warm_kernel
+from cxlib.run.execute import StepResult, ensure_kernel, execute_step, start_workers
 from cxlib.run.output import (
     ClientLock,
     OutputFolderError,
@@ -64,8 +60,6 @@ from cxlib.run.output import (
 from cxlib.steps import STEP_BY_NAME, STEPS, Step, chain_length, select_steps
 from cxlib.steps.journey import alert_log, alert_log_facts
 
-KERNEL_NAME = "cxwb"
-KERNEL_DISPLAY_NAME = "Python (cx-workbook)"
 MANIFEST_NAME = "manifest.json"
 #: State files a step keeps between runs (e.g. monitoring); carried from the published report into each build.
 STATE_PATTERN = "*.state.json"
@@ -108,57 +102,21 @@ class Job:
     def parameters(self) -> dict[str, str]:
         return step_parameters(self.client_dir, self.build_dir, self.cut)
 
+    @property
+    def executed(self) -> Path:
+        """Where the executed notebook is written."""
+        return Path(self.build_dir) / f"{self.step}.ipynb"
 
-@dataclass
-class StepResult:
-    """What happened to one job."""
-
-    step: str
-    status: str  # ok | failed | timed_out | skipped | not_run
-    seconds: float = 0.0
-    error: str | None = None
-    missing: list[str] = field(default_factory=list)
-    parameters: dict[str, str] = field(default_factory=dict)
+    @property
+    def execution(self) -> tuple[str, str, str, dict[str, str], int]:
+        """The arguments of :func:`~cxlib.run.execute.execute_step` for this job: plain values, so
+        that a worker needs none of the runner's modules to take them."""
+        return self.step, self.notebook, str(self.executed), self.parameters, self.timeout
 
 
 def step_parameters(client_dir: str, report_dir: str, cut: str = "") -> dict[str, str]:
     """The parameters every step notebook declares in its ``parameters`` cell."""
     return {"client_dir": client_dir, "report_dir": report_dir, "cut": cut}
-
-
-def ensure_kernel(manager: KernelSpecManager | None = None, prefix: str = sys.prefix) -> str:
-    """Make sure the workbook's notebook kernel exists, registering it on first use; say which runs.
-
-    ``make install`` registers the ``cxwb`` kernel; after a plain ``pip install`` it is missing, so
-    the first ``cxwb run`` registers it for the current interpreter in ``prefix`` (the active
-    environment, like ``python -m ipykernel install --sys-prefix``).
-
-    Returns
-    -------
-    str
-        A log line naming the kernel and the interpreter it runs.
-
-    Raises
-    ------
-    EnvironmentSetupError
-        When the kernel is missing and cannot be registered (e.g. a read-only environment).
-    """
-    manager = manager or KernelSpecManager()
-    try:
-        spec = manager.get_kernel_spec(KERNEL_NAME)
-        return f"kernel '{KERNEL_NAME}': {spec.argv[0]} ({spec.resource_dir})"
-    except NoSuchKernel:
-        pass
-    try:
-        folder = install_kernel(
-            kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY_NAME, prefix=prefix, user=False
-        )
-    except OSError as error:
-        raise EnvironmentSetupError(
-            f"the '{KERNEL_NAME}' notebook kernel is not installed and could not be registered in {prefix} "
-            f"({error}); run: {sys.executable} -m ipykernel install --user --name {KERNEL_NAME}"
-        ) from error
-    return f"kernel '{KERNEL_NAME}' was not registered: registered it for {sys.executable} in {folder}"
 
 
 def check_parameters(step: Step) -> None:
@@ -176,42 +134,11 @@ def check_parameters(step: Step) -> None:
         )
 
 
-def execute_step(job: Job) -> StepResult:
-    """Execute one step notebook on the worker's warm kernel (runs in a worker process); its HTML
-    is exported by :func:`export_step` meanwhile the next step runs."""
-    started = time.perf_counter()
-    executed = Path(job.build_dir) / f"{job.step}.ipynb"
-    error, status = None, "failed"
-    try:
-        papermill.execute_notebook(
-            job.notebook,
-            str(executed),
-            parameters=job.parameters,
-            kernel_name=KERNEL_NAME,
-            km=warm_kernel(KERNEL_NAME),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=job.timeout,
-        )
-    except PapermillExecutionError as failure:
-        error = f"{failure.ename}: {failure.evalue}"
-    except CellTimeoutError:
-        status = "timed_out"
-        error = f"timed out: a cell ran longer than {job.timeout} s (raise it with --timeout)"
-        discard_kernel()  # still busy with the cell: the next step gets a new one
-    except Exception as failure:  # a kernel that dies or cannot start: recorded, the run goes on
-        error = f"{type(failure).__name__}: {failure}"
-        discard_kernel()
-    return StepResult(
-        job.step, status if error else "ok", time.perf_counter() - started, error, parameters=job.parameters
-    )
-
-
 def export_step(job: Job, result: StepResult) -> StepResult:
     """Export an executed step's notebook to its HTML page (in the runner, while the workers go on)."""
     started = time.perf_counter()
     build = Path(job.build_dir)
-    executed = build / f"{job.step}.ipynb"
+    executed = job.executed
     if executed.is_file():
         t = translator(job.language, job.locale)
         title = f"{t('step.' + job.step)} · {job.client_name}"
@@ -574,6 +501,7 @@ def run(
     cuts: list[str] | None = None,
     pdf: bool = False,
     pptx: bool = False,
+    pool: ProcessPoolExecutor | None = None,
 ) -> int:
     """Run the selected steps for every client and return the exit code: 0 when everything
     succeeded, 1 when a step failed or timed out or a report (or its PDF) could not be written, 2
@@ -585,6 +513,10 @@ def run(
 
     Each client also runs once per cut (``cuts`` and its ``client.yaml`` ``cuts:``) into
     ``<out>/<slug>--<cut>/``, every step computed on the filtered tables (:mod:`cxlib.inputs.cuts`).
+
+    ``pool`` is a worker pool already started by :func:`cxlib.run.execute.start_workers` with
+    ``jobs`` workers (the command line's); without it, the run starts its own. Either way the run
+    shuts it down.
 
     Raises
     ------
@@ -606,8 +538,9 @@ def run(
         raise CxError(
             f"cannot write {out_dir / ASSETS_DIR_NAME} ({error.strerror}); check the --out folder"
         ) from error
-    log_line(ensure_kernel())
-    pool = _worker_pool(jobs)  # kernels boot while the notebooks are inspected and clients validated
+    if pool is None:  # kernels boot while the notebooks are inspected and clients validated
+        log_line(ensure_kernel())
+        pool = start_workers(jobs)
     state = _RunState()
     try:
         for step in steps:
@@ -767,14 +700,6 @@ def _client_jobs(client_run: ClientRun, steps: tuple[Step, ...], timeout: int) -
     return pending
 
 
-def _worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """``jobs`` worker processes, started at once so that their kernels boot while clients are validated
-    (:mod:`cxlib.run.kernels`)."""
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=start_worker, initargs=(KERNEL_NAME,))
-    pool.submit(int)  # a no-op: the pool forks its workers on the first submission
-    return pool
-
-
 def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: ProcessPoolExecutor, workers: int) -> None:
     """Run the jobs on the pool's ``workers``, with one progress bar and one log line per job.
 
@@ -794,7 +719,7 @@ def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: ProcessPoolEx
             ready.sort(key=lambda item: -chain_length(item[1].step))  # stable: earlier clients first
             for item in ready[: max(0, workers - len(running))]:
                 waiting.remove(item)
-                running[pool.submit(execute_step, item[1])] = item
+                running[pool.submit(execute_step, *item[1].execution)] = item
             if more:
                 batch = next(batches, None)
                 more = batch is not None
