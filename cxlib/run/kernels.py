@@ -3,10 +3,10 @@
 A cold kernel start (a Python process importing pandas, plotly and the workbook) costs about as much
 as a small step. Each worker therefore starts its kernel as soon as the worker exists (the command
 line forks the workers before it imports the runner, :mod:`cxlib.run.execute`), and executes every
-step it is given on that kernel, one after another. Before each step the kernel's namespace is cleared (IPython's ``%reset -f``), so a
-step sees only its own variables; imported modules stay loaded, which is the point. A step that
-times out or whose kernel dies gets its kernel replaced before the next step. The kernel is shut
-down when its worker exits.
+step it is given on that kernel, one after another. Before each step the kernel's namespace is
+cleared (IPython's ``%reset -f``), so a step sees only its own variables; imported modules stay
+loaded, which is the point. A step that times out or whose kernel dies gets its kernel replaced
+before the next step. The kernel is shut down when its worker exits.
 
 Each step is still executed by papermill as its own notebook, with its own executed ``.ipynb`` and
 HTML (papermill and nbclient accept a running kernel's manager, ``km``, and then leave the kernel
