@@ -15,7 +15,7 @@ from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import check_client, load_client
 from cxlib.stats.estimators import wilson_interval
 from cxlib.stats.metrics import metric_by, nps_components
-from cxlib.stats.weighting import RakingError, design_effect, effective_weights, rake
+from cxlib.stats.weighting import RakingError, design_effect, rake
 from cxlib.steps import diagnosis
 
 
@@ -41,14 +41,15 @@ def test_raking_meets_known_margins():
         rake(frame, {"sex": pd.Series({"m": 0.5, "f": 0.3, "x": 0.2})})
 
 
-def test_kish_effective_sample_size_and_effective_weights():
+def test_kish_effective_sample_size_is_the_n_of_a_weighted_group():
     effect = design_effect(pd.Series([1.0, 1.0, 2.0, 2.0]))
     assert (
         effect.n == 4 and effect.n_effective == pytest.approx(3.6) and effect.deff == pytest.approx(4 / 3.6)
     )
-    assert effective_weights(pd.Series([1.0, 1.0, 1.0])).tolist() == [1.0, 1.0, 1.0]
-    scaled = effective_weights(pd.Series([1.0, 1.0, 2.0, 2.0]))
-    assert scaled.sum() == pytest.approx(3.6)
+    # a group's n is its effective sample size (3.6, shown whole), its plain count without weights
+    scores = pd.DataFrame({"group": "a", "ces": [1.0, 2.0, 3.0, 4.0]})
+    assert metric_by(scores, "ces", "group")["n"].tolist() == [4]
+    assert metric_by(scores.assign(weight=[1.0, 1.0, 2.0, 2.0]), "ces", "group")["n"].tolist() == [3]
 
 
 def test_weighted_estimates_match_a_hand_computation():

@@ -233,7 +233,7 @@ def metric_by(
     def effective_sums(valid: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
         """Per group, over the valid rows: the effective sample size and the sums of each of
         ``values`` times the effective weights ``w · Σw / Σw²`` (all ones without survey weights;
-        :func:`~cxlib.stats.weighting.effective_weights`)."""
+        Kish, :mod:`cxlib.stats.weighting`)."""
         valid = valid & (codes >= 0)
         keys, weight = codes[valid], weights[valid]
         totals = np.bincount(keys, weight, len(groups))

@@ -46,15 +46,6 @@ def design_effect(weights: pd.Series) -> DesignEffect:
     return DesignEffect(len(valid), n_effective, len(valid) / n_effective if n_effective else float("nan"))
 
 
-def effective_weights(weights: pd.Series, groups: pd.Series | None = None) -> pd.Series:
-    """Weights rescaled within each group so that they sum to the group's effective sample size
-    (``w · Σw / Σw²``); all ones give all ones."""
-    weights = pd.Series(weights, dtype="float64")
-    keys = groups if groups is not None else pd.Series(0, index=weights.index)
-    grouped = weights.groupby(keys, observed=True)
-    return weights * grouped.transform("sum") / (weights**2).groupby(keys, observed=True).transform("sum")
-
-
 def effective_totals(
     indicators: pd.DataFrame, weights: pd.Series, membership: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
