@@ -299,3 +299,15 @@ def test_us_dates_are_read_through_date_format_and_a_bad_format_is_refused():
     assert parse_dates(pd.Series(["9/28/2023"]))[1].all()  # day-first by default: month 28 is refused
     with pytest.raises(pydantic.ValidationError, match="has no date directive"):
         FieldMapping(column="date", date_format="mm/dd/yyyy")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [(["no-such-client"], "no-such-client"), (["demo", "--steps", "99"], "99")],
+    ids=["unknown client", "unknown step"],
+)
+def test_run_refuses_a_mistyped_client_or_step_before_starting_kernels(tmp_path, arguments, message):
+    result = cxwb("run", *arguments, "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and message in result.stderr
+    assert "kernel 'cxwb'" not in result.stderr  # printed as the workers start: none were started
+    assert "Traceback" not in result.stderr
