@@ -85,6 +85,23 @@ def test_a_killed_worker_fails_its_client_and_the_other_finishes(tmp_path, capsy
     survivor = "small-1" if lost[0].startswith("small-0") else "small-0"
     assert json.loads((out / survivor / "manifest.json").read_text())["status"] == "ok"
     assert not (out / lost[0].split(":")[0] / "manifest.json").exists()  # nothing half-written published
+    deadline = time.monotonic() + 30
+    while processes_naming(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not processes_naming(tmp_path)  # the lost client's cxwb and its workers did not hang on
+
+
+def processes_naming(path: Path) -> list[str]:
+    """Command lines of the live processes that mention ``path`` (Linux /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # ended meanwhile
+            continue
+        if str(path) in text:
+            found.append(text)
+    return found
 
 
 class BlindWorkers:

@@ -16,6 +16,7 @@ alive).
 from __future__ import annotations
 
 import os
+import signal
 from multiprocessing.util import Finalize
 
 from jupyter_client.manager import KernelManager
@@ -41,7 +42,14 @@ def start_worker(kernel_name: str) -> None:
 
     Kernels print start-up noise to stderr; errors in a notebook still reach the report and the
     manifest through papermill.
+
+    SIGTERM gets its default action back: a worker is forked from ``cxwb``, whose own handler turns
+    SIGTERM into an interrupt to clean up; inherited, that handler let a worker the pool terminates
+    (when ``cxwb`` itself is terminated, e.g. by a dying Dask worker) live on, waiting for work, and
+    ``cxwb`` wait for it forever. Its kernel exits when it sees its parent gone (ipykernel's parent
+    poller).
     """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
