@@ -62,15 +62,14 @@ def effective_totals(
     rest_sums = weighted.sum(axis=0) - sums
     rest_weights, rest_squares = weight.sum() - weight_sums, (weight**2).sum() - square_sums
     with np.errstate(invalid="ignore", divide="ignore"):
-        inside = pd.DataFrame(
-            sums * (weight_sums / square_sums)[:, None], index=membership.columns, columns=indicators.columns
-        )
-        outside = pd.DataFrame(
+        sides = (
+            sums * (weight_sums / square_sums)[:, None],
             rest_sums * (rest_weights / rest_squares)[:, None],
-            index=membership.columns,
-            columns=indicators.columns,
         )
-    return inside.fillna(0.0), outside.fillna(0.0)
+    inside, outside = (
+        pd.DataFrame(side, index=membership.columns, columns=indicators.columns).fillna(0.0) for side in sides
+    )
+    return inside, outside
 
 
 def rake(frame: pd.DataFrame, margins: dict[str, pd.Series]) -> pd.Series:

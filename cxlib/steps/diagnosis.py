@@ -764,13 +764,18 @@ def theme_differences(client: Client, theme_frame: pd.DataFrame, alpha: float = 
     rest's (normal two-sample test; Rocks 2016 for NPS), with Bonferroni-adjusted p-values and
     simultaneous intervals across themes (Dunn 1961), so ``significant`` holds exactly when the
     interval excludes 0."""
-    mentioned, rest, inside, outside = _theme_outcome(client, theme_frame)
+    return _difference_table(_theme_outcome(client, theme_frame), theme_frame.columns, alpha)
+
+
+def _difference_table(outcome: tuple, themes: pd.Index, alpha: float = 0.05) -> pd.DataFrame:
+    """:func:`theme_differences` from the themes' :func:`_theme_outcome`."""
+    mentioned, rest, inside, outside = outcome
     used = mentioned.gt(0) & rest.gt(0)
     level = simultaneous_level(1 - alpha, int(used.sum()))
     test = difference_test(inside[0], outside[0], inside[3], outside[3], level)
     table = pd.DataFrame(
         {"difference": test.difference, "low": test.low, "high": test.high, "n": mentioned},
-        index=theme_frame.columns,
+        index=themes,
     )[used.to_numpy()]
     table["p_adjusted"] = bonferroni(test.p_value[used.to_numpy()])
     table["significant"] = table["p_adjusted"] < alpha
@@ -803,9 +808,10 @@ def theme_table(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.
     theme_frame = shown_themes(analysis)
     if theme_frame.empty:
         return pd.DataFrame()
-    _, _, inside, outside = _theme_outcome(client, theme_frame)
+    outcome = _theme_outcome(client, theme_frame)
+    _, _, inside, outside = outcome
     metric = t(f"metric.{theme_outcome(client)}")
-    differences = theme_differences(client, theme_frame)
+    differences = _difference_table(outcome, theme_frame.columns)
     mentions = theme_frame.sum()
     survey = _survey_columns(client, [], theme_frame.index).assign(_all=0)
     shares = {  # share of comments mentioning each theme, weighted when the survey is
