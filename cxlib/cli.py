@@ -152,20 +152,20 @@ def _run(clients: list[str], out: Path, options: dict) -> int:
     """``cxwb run`` on this machine. Its workers and their kernels start before the runner and the
     workbook are imported (:mod:`cxlib.run.execute`), so the kernels load the workbook on the core
     the import leaves free; a mistyped client or step is refused before anything starts."""
-    from cxlib.run.execute import ensure_kernel, start_workers
+    from cxlib.run.execute import WorkerPool, ensure_kernel
     from cxlib.steps import select_steps
 
     select_steps(options["step_names"])
     for client in clients:
         resolve_client_dir(client)
     print(ensure_kernel(), file=sys.stderr)
-    pool = start_workers(options["jobs"])
+    pool = WorkerPool(options["jobs"])
     try:
         from cxlib.run.runner import run
 
         return run(clients, out, pool=pool, **options)
     finally:
-        pool.shutdown(cancel_futures=True)
+        pool.stop()
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -11,6 +11,7 @@ defined here.
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -76,13 +77,30 @@ def ensure_kernel(manager: KernelSpecManager | None = None, prefix: str = sys.pr
     return f"kernel '{KERNEL_NAME}' was not registered: registered it for {sys.executable} in {folder}"
 
 
-def start_workers(jobs: int) -> ProcessPoolExecutor:
+class WorkerPool(ProcessPoolExecutor):
     """``jobs`` worker processes, forked at once so that their kernels boot while the caller goes on
     importing and validating (:mod:`cxlib.run.kernels`). The kernel must be registered first
     (:func:`ensure_kernel`)."""
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=start_worker, initargs=(KERNEL_NAME,))
-    pool.submit(int)  # a no-op: the pool forks its workers on the first submission
-    return pool
+
+    def __init__(self, jobs: int) -> None:
+        super().__init__(max_workers=max(1, jobs), initializer=start_worker, initargs=(KERNEL_NAME,))
+        others = set(multiprocessing.active_children())
+        self.submit(int)  # a no-op: the pool forks its workers on the first submission
+        self.workers = set(multiprocessing.active_children()) - others
+
+    def stop(self) -> None:
+        """Shut the pool down, cancelling what has not started, and terminate any of its workers
+        still alive.
+
+        An interrupted ``cxwb`` (Ctrl-C, or SIGTERM from a dying Dask worker) can leave the pool
+        shut down while a worker never got its signal to stop; waiting for it at exit would then
+        hang forever. A terminated worker takes SIGTERM's default action, and its kernel exits on
+        seeing it gone (:func:`cxlib.run.kernels.start_worker`)."""
+        self.shutdown(cancel_futures=True)
+        for worker in self.workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
 
 
 def execute_step(

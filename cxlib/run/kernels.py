@@ -44,10 +44,10 @@ def start_worker(kernel_name: str) -> None:
     manifest through papermill.
 
     SIGTERM gets its default action back: a worker is forked from ``cxwb``, whose own handler turns
-    SIGTERM into an interrupt to clean up; inherited, that handler let a worker the pool terminates
-    (when ``cxwb`` itself is terminated, e.g. by a dying Dask worker) live on, waiting for work, and
-    ``cxwb`` wait for it forever. Its kernel exits when it sees its parent gone (ipykernel's parent
-    poller).
+    SIGTERM into an interrupt to clean up; inherited, that handler let a worker that ``cxwb``
+    terminates (:meth:`cxlib.run.execute.WorkerPool.stop`, when ``cxwb`` itself is interrupted) live on,
+    waiting for work, and ``cxwb`` wait for it forever. Its kernel exits when it sees its parent gone
+    (ipykernel's parent poller).
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     devnull = os.open(os.devnull, os.O_WRONLY)

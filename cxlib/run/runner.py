@@ -47,7 +47,7 @@ from cxlib.render.export import (
 from cxlib.render.pdf import PdfError, check_printer, print_pdf
 from cxlib.render.slides import SlidesError, check_slide_maker, write_summary
 from cxlib.render.summary import findings, progress, progress_rows
-from cxlib.run.execute import StepResult, ensure_kernel, execute_step, start_workers
+from cxlib.run.execute import StepResult, WorkerPool, ensure_kernel, execute_step
 from cxlib.run.output import (
     ClientLock,
     OutputFolderError,
@@ -501,7 +501,7 @@ def run(
     cuts: list[str] | None = None,
     pdf: bool = False,
     pptx: bool = False,
-    pool: ProcessPoolExecutor | None = None,
+    pool: WorkerPool | None = None,
 ) -> int:
     """Run the selected steps for every client and return the exit code: 0 when everything
     succeeded, 1 when a step failed or timed out or a report (or its PDF) could not be written, 2
@@ -514,7 +514,7 @@ def run(
     Each client also runs once per cut (``cuts`` and its ``client.yaml`` ``cuts:``) into
     ``<out>/<slug>--<cut>/``, every step computed on the filtered tables (:mod:`cxlib.inputs.cuts`).
 
-    ``pool`` is a worker pool already started by :func:`cxlib.run.execute.start_workers` with
+    ``pool`` is a worker pool already started by :class:`cxlib.run.execute.WorkerPool` with
     ``jobs`` workers (the command line's); without it, the run starts its own. Either way the run
     shuts it down.
 
@@ -540,7 +540,7 @@ def run(
         ) from error
     if pool is None:  # kernels boot while the notebooks are inspected and clients validated
         log_line(ensure_kernel())
-        pool = start_workers(jobs)
+        pool = WorkerPool(jobs)
     state = _RunState()
     try:
         for step in steps:
@@ -581,7 +581,7 @@ def run(
             "free space or fix permissions, then run again"
         ) from error
     finally:
-        pool.shutdown(cancel_futures=True)
+        pool.stop()
         for client_run in state.runs:
             shutil.rmtree(client_run.build_dir, ignore_errors=True)
         for lock in state.locks:
