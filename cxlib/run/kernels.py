@@ -10,21 +10,27 @@ before the next step. The kernel is shut down when its worker exits.
 
 Each step is still executed by papermill as its own notebook, with its own executed ``.ipynb`` and
 HTML (papermill and nbclient accept a running kernel's manager, ``km``, and then leave the kernel
-alive).
+alive). The client it executes a step with (:class:`StepClient`) starts as soon as the kernel
+answers, without jupyter_client's idle wait for IOPub to fall silent.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from multiprocessing.util import Finalize
+from queue import Empty
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import KernelManager
 
 #: Seconds a kernel may take to start and answer.
 READY_TIMEOUT = 120
 #: The client papermill's nbclient gets for the kernel (``KernelManager.client()``).
-ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
+STEP_CLIENT = "cxlib.run.kernels.StepClient"
+#: Seconds to wait for a reply on the shell channel, and for the first IOPub message, per attempt.
+SHELL_WAIT, IOPUB_WAIT = 1.0, 0.2
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f')\nimport gc\ngc.collect()"
 #: What every step imports, loaded while the runner validates: steps then start with it in memory.
 WARM_UP_CODE = (
@@ -34,6 +40,45 @@ WARM_UP_CODE = (
 )
 
 _kernel: KernelManager | None = None
+
+
+class StepClient(AsyncKernelClient):
+    """The kernel client nbclient executes a step with: asynchronous, and ready without idling.
+
+    nbclient polls the kernel from an asyncio loop: with the default blocking client its wait for
+    output blocks the loop and ``--timeout`` is never enforced, hence an asynchronous client.
+
+    Its :meth:`wait_for_ready` is jupyter_client's handshake, a ``kernel_info`` request answered on
+    the shell channel and any IOPub message received (so the new IOPub subscription is known to be
+    live), without the IOPub flush that follows it there: that flush waits until IOPub has been
+    silent for 0.2 s, an idle pause before every step. Nothing needs it: nbclient keeps only the
+    IOPub messages whose parent is the request it is waiting for.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Return once the kernel answers on the shell channel and this client hears it on IOPub.
+
+        Raises
+        ------
+        RuntimeError
+            When the kernel dies or does not answer within ``timeout`` seconds (as jupyter_client's).
+        """
+        timeout = READY_TIMEOUT if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=SHELL_WAIT)
+                if reply["msg_type"] == "kernel_info_reply":
+                    await self.iopub_channel.get_msg(timeout=IOPUB_WAIT)
+                    self._handle_kernel_info_reply(reply)
+                    return
+            except Empty:
+                pass
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
 
 def start_worker(kernel_name: str) -> None:
@@ -60,9 +105,7 @@ def start_worker(kernel_name: str) -> None:
 
 def _start(kernel_name: str) -> KernelManager:
     global _kernel
-    # nbclient polls the kernel from an asyncio loop: with the default blocking client its wait for
-    # output blocks the loop and ``--timeout`` is never enforced, so papermill gets an async client
-    _kernel = KernelManager(kernel_name=kernel_name, client_class=ASYNC_CLIENT)
+    _kernel = KernelManager(kernel_name=kernel_name, client_class=STEP_CLIENT)
     _kernel.start_kernel()
     return _kernel
 
