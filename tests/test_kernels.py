@@ -54,5 +54,9 @@ def test_each_new_client_hears_all_output_of_its_request(kernel):
 def test_a_dead_kernel_is_reported_not_waited_for(kernel):
     kernel.shutdown_kernel(now=True)
     client = kernel.client()
-    with pytest.raises(RuntimeError, match="died"):
-        asyncio.run(client.wait_for_ready(timeout=5))
+    client.start_channels()
+    try:
+        with pytest.raises(RuntimeError, match="died"):
+            asyncio.run(client.wait_for_ready(timeout=5))
+    finally:
+        client.stop_channels()  # as nbclient does: open sockets would hang their context's release
