@@ -193,3 +193,51 @@ def test_weighted_driver_weights_equal_those_of_replicated_rows():
     plain = relative_weights(frame, "y", ["a", "b", "c"], bootstrap=50)
     pd.testing.assert_frame_equal(ones, plain)
     assert weighted.attrs["n"] == 300 and weighted.attrs["r2"] == pytest.approx(replicated.attrs["r2"])
+
+
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [
+        ("inf", "population.csv:3: share: 'inf' is not a number"),
+        ("-0.2", "population.csv:3: share: -0.2 is outside"),
+        ("0", "population.csv:3: share: share 0"),
+        ("", "population.csv:3: share: "),
+        ("abc", "population.csv:3: share: 'abc' is not a number"),
+    ],
+)
+def test_non_finite_negative_and_zero_shares_are_located_errors(tmp_path, shares, expected):
+    folder = weighted_demo(
+        tmp_path,
+        f"field,category,share\nSegmento,Masivo,0.8\nSegmento,Preferente,{shares}\nSegmento,PyME,0.05\n",
+    )
+    client, problems = check_client(folder)
+    assert any(str(problem).startswith(expected) for problem in problems), problems
+    assert "weight" not in client.tables["survey"]  # no estimate is ever computed from NaN weights
+
+
+def test_a_repeated_or_unreadable_population_file_is_a_located_error(tmp_path):
+    folder = weighted_demo(
+        tmp_path, "field,category,share\nSegmento,Masivo,0.8\nSegmento,MASIVO,0.1\nSegmento,PyME,0.05\n"
+    )
+    assert any(
+        str(p).startswith("population.csv:3: category: 'MASIVO' appears twice")
+        for p in check_client(folder)[1]
+    )
+    for content, message in [
+        (b"", "population.csv: is empty"),
+        (
+            b"field;category;share\nSegmento;Masivo;0,8\nSegmento;Preferente;0,1;9\n",
+            "population.csv:3: cannot be read",
+        ),
+        ("field,category,share\nSegmento,Masivo,0.8\n".encode("utf-16-le"), "population.csv: cannot be read"),
+        (b"\x00\x01\x02PK\x03\x04binary", "population.csv: cannot be read"),
+    ]:
+        (folder / "population.csv").write_bytes(content)
+        assert any(str(p).startswith(message) for p in check_client(folder)[1]), content
+
+
+def test_rake_refuses_shares_that_are_not_positive_finite_numbers():
+    frame = pd.DataFrame({"group": ["a", "b"]})
+    for bad in (np.inf, np.nan, -1.0, 0.0):
+        with pytest.raises(RakingError):
+            rake(frame, {"group": pd.Series({"a": 0.5, "b": bad})})

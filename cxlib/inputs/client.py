@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from cxlib.core.exceptions import Problem, ValidationError
+from cxlib.core.guard import ClientFileError, client_file
 from cxlib.core.method import normalise_name
 from cxlib.inputs.commentary import Commentary, read_commentary
 from cxlib.inputs.config import (
@@ -31,6 +32,7 @@ from cxlib.inputs.config import (
 )
 from cxlib.inputs.question_bank import check_items, question_bank
 from cxlib.inputs.schema import (
+    POPULATION,
     SURVEY_FIELDS,
     SURVEY_OUTCOMES,
     TABLES,
@@ -323,6 +325,33 @@ def _type_survey(
     return typed
 
 
+def _read_population(client: Client) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """``weighting.population`` read as every table is (:func:`~cxlib.inputs.tables.read_table`,
+    inside the client folder) and typed: one positive, finite share per field and category."""
+    name = client.config.weighting.population
+    try:
+        client_file(client.directory, name, "the population shares")
+    except ClientFileError as error:
+        return None, [Problem(CLIENT_CONFIG_NAME, None, "weighting.population", f"{name} {error.reason}")]
+    raw, problems = read_table(client.directory / name, client.directory)
+    if raw is None:
+        return None, problems
+    collector = ProblemCollector(name)
+    population = type_table(raw.frame, POPULATION, collector, raw.decimal_comma)
+    if collector.problems:
+        return None, collector.problems
+    shares = population["share"]
+    collector.rows("share", shares.eq(0), lambda row: "share 0", "give every category a positive share")
+    key = population["field"] + "\x1f" + population["category"].map(normalise_name)
+    collector.rows(
+        "category",
+        key.duplicated(),
+        lambda row: f"{population.at[row, 'category']!r} appears twice for {population.at[row, 'field']}",
+        "keep one row per field and category",
+    )
+    return (None if collector.problems else population), collector.problems
+
+
 def _rake_survey(client: Client) -> list[Problem]:
     """Weights raked to ``weighting.population`` (:func:`~cxlib.stats.weighting.rake`), stored as
     the survey's ``weight``; problems when the population file does not match the survey."""
@@ -330,28 +359,10 @@ def _rake_survey(client: Client) -> list[Problem]:
     survey = client.tables.get("survey")
     if weighting is None or survey is None:
         return []
+    population, problems = _read_population(client)
+    if population is None:
+        return problems
     name = weighting.population
-    path = client.directory / name
-    if not path.is_file():
-        return [
-            Problem(CLIENT_CONFIG_NAME, None, "weighting.population", f"{name} is not in the client folder")
-        ]
-    population = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = {"field", "category", "share"} - set(population.columns)
-    if missing:
-        return [
-            Problem(
-                name,
-                None,
-                None,
-                f"needs columns field, category, share; missing {', '.join(sorted(missing))}",
-            )
-        ]
-    shares = pd.to_numeric(population["share"].str.replace(",", "."), errors="coerce")
-    problems = [
-        Problem(name, int(row) + 2, "share", f"{population.at[row, 'share']!r} is not a positive number")
-        for row in population.index[~(shares > 0)]
-    ]
     margins = {}
     for field_name in weighting.by:
         column = client.survey_column(field_name)
@@ -387,7 +398,8 @@ def _rake_survey(client: Client) -> list[Problem]:
             )
             continue
         margins[column] = pd.Series(
-            shares[rows].to_numpy(), index=[seen[normalise_name(c)] for c in population.loc[rows, "category"]]
+            population.loc[rows, "share"].to_numpy(),
+            index=[seen[normalise_name(c)] for c in population.loc[rows, "category"]],
         )
     if problems:
         return problems
@@ -484,7 +496,7 @@ def _add_inbox_parts(client: Client) -> list[Problem]:
     frames = [client.tables[STREAMED_TABLE]] if client.has(STREAMED_TABLE) else []
     problems: list[Problem] = []
     for path in [*inbox_files(client.directory, done=True), *inbox_files(client.directory)]:
-        raw, read_problems = read_table(path)
+        raw, read_problems = read_table(path, client.directory)
         problems += read_problems
         if raw is None:
             continue
@@ -599,7 +611,7 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
         problems += found_problems
         if path is None:
             continue
-        raw, read_problems = read_table(path)
+        raw, read_problems = read_table(path, client_dir)
         problems += read_problems
         if raw is None:
             continue

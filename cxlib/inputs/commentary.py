@@ -15,10 +15,11 @@ from __future__ import annotations
 import ast
 import base64
 import datetime as dt
-import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 import nh3
@@ -26,7 +27,10 @@ import yaml
 from markdown_it import MarkdownIt
 
 from cxlib.core.exceptions import Problem
+from cxlib.core.guard import ClientFileError, read_client_bytes
+from cxlib.core.images import MAX_IMAGE_BYTES, image_type
 from cxlib.core.paths import NOTEBOOKS_DIR
+from cxlib.inputs.tables import EncodingError, decode_text
 
 SUMMARY = "summary"
 SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
@@ -34,6 +38,8 @@ ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
     "h3", "h4", "h5", "table", "thead", "tbody", "tr", "th", "td", "a", "img", "hr",
 }  # fmt: skip
+#: A commentary is prose: a larger file is a mistake (an export saved under its name).
+MAX_COMMENTARY_BYTES = 1 << 20
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 
 
@@ -85,31 +91,59 @@ def step_anchors() -> dict[str, list[str]]:
 
 
 def commentary_path(client_dir: Path, language: str) -> Path | None:
-    """``commentary.<language>.md`` if present, else ``commentary.md``, else ``None``."""
+    """``commentary.<language>.md`` if present (as a file or a link), else ``commentary.md``, else
+    ``None``."""
     for name in (f"commentary.{language}.md", "commentary.md"):
-        if (client_dir / name).is_file():
+        if (client_dir / name).exists() or (client_dir / name).is_symlink():
             return client_dir / name
     return None
 
 
-def _embed_images(html: str, folder: Path) -> str:
-    """Local images (``src`` relative to the client folder) become ``data:`` URIs."""
+IMAGE = re.compile(r'(<img[^>]*?\ssrc=)"([^"]*)"')
+
+
+def _embed_images(html: str, folder: Path, problems: list[Problem], locate: Callable[[str], Problem]) -> str:
+    """Local images (``src`` relative to the client folder) become ``data:`` URIs when they are
+    whole raster images inside the folder, at most :data:`~cxlib.core.images.MAX_IMAGE_BYTES`;
+    any other local image is left out, with a problem built by ``locate`` from the reason."""
 
     def embed(match: re.Match) -> str:
-        source = match.group(2)
-        path = (folder / source).resolve()
-        if re.match(r"^[a-z]+:", source) or not path.is_file() or folder.resolve() not in path.parents:
-            return match.group(0)
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f'{match.group(1)}"data:{kind};base64,{encoded}"'
+        source = unescape(match.group(2))
+        if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.IGNORECASE):
+            return match.group(0)  # data: kept, anything remote dropped by the sanitiser
+        try:
+            data = read_client_bytes(folder, source, "the image", MAX_IMAGE_BYTES)
+        except ClientFileError as error:
+            problems.append(locate(f"image {error}"))
+            return match.group(1) + '""'
+        kind = image_type(data)
+        if kind is None:
+            problems.append(
+                locate(f"image {source}: is not a PNG, JPEG, GIF or WebP image; export it as PNG")
+            )
+            return match.group(1) + '""'
+        return f'{match.group(1)}"data:{kind};base64,{base64.b64encode(data).decode("ascii")}"'
 
-    return re.sub(r'(<img[^>]*?\ssrc=)"([^"]*)"', embed, html)
+    return IMAGE.sub(embed, html)
 
 
-def render_markdown(text: str, folder: Path) -> str:
-    """Markdown → sanitised HTML (see the module docstring)."""
-    html = _embed_images(MarkdownIt("commonmark", {"html": True}).enable("table").render(text), folder)
+def render_markdown(
+    text: str,
+    folder: Path,
+    problems: list[Problem] | None = None,
+    file: str = "commentary.md",
+    first_row: int = 1,
+) -> str:
+    """Markdown → sanitised HTML (see the module docstring); a local image that cannot be embedded is
+    added to ``problems``, at the row of ``file`` (the text starting at ``first_row``) naming it."""
+
+    def locate(message: str) -> Problem:
+        name = message.split(":", 1)[0].removeprefix("image ")
+        offset = text.find(name)
+        return Problem(file, first_row + (text.count("\n", 0, offset) if offset >= 0 else 0), None, message)
+
+    rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    html = _embed_images(rendered, folder, [] if problems is None else problems, locate)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -128,6 +162,22 @@ def _no_remote_images(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+def _front_matter(text: str, file: str) -> tuple[dict, Problem | None]:
+    """The front matter's keys, or none and the problem that stops it being read (located at the
+    key whose value the calendar refuses, such as ``date: 2026-13-45``)."""
+    try:
+        meta = yaml.safe_load(text)
+    except ValueError as error:  # a date YAML recognises but the calendar refuses
+        key = re.search(r"^(\w+):\s*\d{4}-\d{1,2}-\d{1,2}", text, re.MULTILINE)
+        row = 2 + text.count("\n", 0, key.start()) if key else 1
+        return {}, Problem(file, row, key.group(1) if key else None, f"{error}; write dates as YYYY-MM-DD")
+    except yaml.YAMLError:
+        meta = None
+    if not isinstance(meta, dict):
+        return {}, Problem(file, 1, None, "front matter is not 'key: value' lines; write author: and date:")
+    return meta, None
+
+
 def read_commentary(client_dir: Path, language: str) -> tuple[Commentary | None, list[Problem]]:
     """The client's commentary (``None`` without a file) and every problem in it: unreadable
     front matter, a section heading that is neither ``summary`` nor ``<step>#<anchor>``, an unknown
@@ -135,20 +185,19 @@ def read_commentary(client_dir: Path, language: str) -> tuple[Commentary | None,
     path = commentary_path(client_dir, language)
     if path is None:
         return None, []
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = decode_text(read_client_bytes(client_dir, path.name, "the commentary", MAX_COMMENTARY_BYTES))[
+            0
+        ]
+    except (ClientFileError, EncodingError) as error:
+        reason = error.reason if isinstance(error, ClientFileError) else f"cannot be read: {error}"
+        return None, [Problem(path.name, None, None, reason)]
     problems: list[Problem] = []
     meta: dict = {}
     front = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.DOTALL)
     if front:
-        try:
-            meta = yaml.safe_load(front.group(1)) or {}
-        except yaml.YAMLError:
-            meta = None
-        if not isinstance(meta, dict):
-            problems.append(
-                Problem(path.name, 1, None, "front matter is not 'key: value' lines; write author: and date:")
-            )
-            meta = {}
+        meta, problem = _front_matter(front.group(1), path.name)
+        problems += [problem] if problem else []
     date = meta.get("date", "")
     date = date.isoformat() if isinstance(date, dt.date) else str(date)
     body_start = front.end() if front else 0
@@ -181,5 +230,7 @@ def read_commentary(client_dir: Path, language: str) -> tuple[Commentary | None,
                     )
                 )
                 continue
-        sections[name] = render_markdown(text[heading.end() : end].strip(), client_dir)
+        body = text[heading.end() : end]
+        first_row = row + body.count("\n", 0, len(body) - len(body.lstrip()))
+        sections[name] = render_markdown(body.strip(), client_dir, problems, path.name, first_row)
     return Commentary(str(meta.get("author", "")), date, sections, path.name), problems

@@ -25,6 +25,8 @@ from pydantic import (
 )
 
 from cxlib.core.exceptions import Problem
+from cxlib.core.guard import ClientFileError, read_client_bytes
+from cxlib.core.images import MAX_IMAGE_BYTES, image_type
 from cxlib.core.method import PILLAR_SPELLINGS, PILLARS, normalise_name, vocabulary_aliases
 from cxlib.core.paths import CLIENT_CONFIG_NAME
 
@@ -290,10 +292,10 @@ HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
 #: The least contrast against white a brand's primary colour may have: headings and chart marks are
 #: drawn in it (WCAG 2.1, success criteria 1.4.3 for large text and 1.4.11 for graphics: 3:1).
 MIN_PRIMARY_CONTRAST = 3.0
-#: Logo files: PNG or JPEG (what every browser, PDF and PowerPoint shows), recognised by their first
-#: bytes, at most this size, since every page embeds the logo.
-LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-MAX_LOGO_BYTES = 512 * 1024
+#: Logo files: PNG or JPEG (what every browser, PDF and PowerPoint shows), decoded whole, at most
+#: this size, since every page embeds the logo.
+LOGO_FORMATS = ("PNG", "JPEG")
+MAX_LOGO_BYTES = MAX_IMAGE_BYTES
 
 
 def contrast_with_white(colour: str) -> float:
@@ -330,30 +332,31 @@ class Brand(Strict):
 
 
 def logo_problems(brand: Brand, client_dir: Path) -> list[Problem]:
-    """What is wrong with ``brand.logo``: missing, outside the client folder, not PNG or JPEG, too big."""
+    """What is wrong with ``brand.logo``: outside the client folder, missing, too big, or not a
+    whole PNG or JPEG image (:func:`read_logo`)."""
     if brand.logo is None:
         return []
-    path = (client_dir / brand.logo).resolve()
-    message = None
-    if not path.is_relative_to(client_dir.resolve()):
-        message = "must be a file inside the client folder; copy the logo beside client.yaml"
-    elif not path.is_file():
-        message = f"file {brand.logo!r} not found in {client_dir}; put the logo there or fix the name"
-    elif path.stat().st_size > MAX_LOGO_BYTES:
-        message = (
-            f"{brand.logo!r} is {path.stat().st_size // 1024} KB; every page embeds it, so keep it under "
-            f"{MAX_LOGO_BYTES // 1024} KB (export it smaller, e.g. 400 px wide)"
-        )
-    elif logo_type(path) is None:
-        message = f"{brand.logo!r} is not a PNG or JPEG image; export the logo as PNG"
-    return [Problem(CLIENT_CONFIG_NAME, None, "brand.logo", message)] if message else []
+    try:
+        read_logo(brand, client_dir)
+    except ClientFileError as error:
+        return [Problem(CLIENT_CONFIG_NAME, None, "brand.logo", f"{brand.logo!r} {error.reason}")]
+    return []
 
 
-def logo_type(path: Path) -> str | None:
-    """The MIME type of a PNG or JPEG file, by its first bytes (``None`` for anything else)."""
-    with path.open("rb") as file:
-        head = file.read(8)
-    return next((mime for magic, mime in LOGO_SIGNATURES.items() if head.startswith(magic)), None)
+def read_logo(brand: Brand, client_dir: Path) -> tuple[str, bytes]:
+    """The logo's MIME type and bytes, read through :func:`~cxlib.core.guard.read_client_bytes`
+    (inside the client folder, at most :data:`MAX_LOGO_BYTES`) and decoded whole.
+
+    Raises
+    ------
+    ClientFileError
+        Saying what is wrong with the file and what to do.
+    """
+    data = read_client_bytes(client_dir, brand.logo, "the logo", MAX_LOGO_BYTES)
+    mime = image_type(data, LOGO_FORMATS)
+    if mime is None:
+        raise ClientFileError(brand.logo, "is not a whole PNG or JPEG image; export the logo again as PNG")
+    return mime, data
 
 
 class ClientConfig(Strict):

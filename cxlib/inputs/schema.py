@@ -114,6 +114,16 @@ SURVEY_FIELDS: dict[str, ColumnSpec] = {
 #: Survey fields that carry an outcome; a survey needs at least one of them.
 SURVEY_OUTCOMES: tuple[str, ...] = ("nps", "csat", "ces", "satisfied")
 
+#: ``weighting.population``: the population share of each category of each weighting field.
+POPULATION = TableSpec(
+    "population",
+    (
+        ColumnSpec("field", "category", required=True, example="segment"),
+        ColumnSpec("category", "category", required=True, example="PyME"),
+        ColumnSpec("share", "number", required=True, low=0, example="0.25"),
+    ),
+)
+
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (

@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import itertools
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -33,6 +34,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pyarrow import csv as arrow_csv
 
 from cxlib.core.exceptions import Problem
+from cxlib.core.guard import (
+    MAX_TABLE_BYTES,
+    ClientFileError,
+    check_size,
+    client_file,
+    display_name,
+    read_client_bytes,
+)
 from cxlib.core.paths import INBOX_DIR_NAME, INBOX_DONE_DIR_NAME
 
 TABLE_NAMES: tuple[str, ...] = (
@@ -54,6 +63,9 @@ INBOX_EXTENSIONS: tuple[str, ...] = (".csv", ".parquet")
 QUALTRICS_IMPORT_ID = r'^\{\s*"ImportId"'
 #: Spreadsheet row of the first data row (the header is row 1).
 FIRST_DATA_ROW = 2
+# A cell may be as long as a table file may be: the csv module's default limit (128 KB) would stop a
+# long comment with an error instead of reading it (or reporting its line as ragged).
+csv.field_size_limit(MAX_TABLE_BYTES)
 
 
 @dataclass(frozen=True)
@@ -78,21 +90,16 @@ def find_table(client_dir: Path, base_name: str) -> tuple[Path | None, list[Prob
     """Return the file holding table ``base_name`` (any of :data:`EXTENSIONS`), or ``None`` when absent.
 
     A folder with a table's name, or a link leading outside the client folder (or nowhere), is
-    refused: client data stays inside its folder, where the manifest's hashes can vouch for it.
+    refused (:func:`~cxlib.core.guard.client_file`): client data stays inside its folder, where the
+    manifest's hashes can vouch for it.
     """
     candidates = [client_dir / f"{base_name}{ext}" for ext in EXTENSIONS]
     found = [path for path in candidates if path.exists() or path.is_symlink()]
     for path in found:
-        message = None
-        target = path.resolve()
-        if path.is_symlink() and not target.exists():
-            message = "is a link to a missing file; copy the table into the folder"
-        elif path.is_symlink() and not target.is_relative_to(client_dir.resolve()):
-            message = f"is a link to {target}, outside the client folder; copy the file into the folder"
-        elif not path.is_file():
-            message = "is a folder, not a file; remove it or save the table there"
-        if message:
-            return None, [Problem(path.name, None, None, message)]
+        try:
+            client_file(client_dir, path.name, "the table")
+        except ClientFileError as error:
+            return None, [error.problem]
     if len(found) > 1:
         names = " and ".join(path.name for path in found)
         return None, [Problem(found[0].name, None, None, f"both {names} exist; keep only one of them")]
@@ -177,23 +184,28 @@ def sniff_separator(text: str) -> str:
         return counts[0][1]
 
 
-def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
+def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, list[Problem]]:
     """Read one table as text cells; blank rows are dropped but keep their row numbers.
 
-    The returned frame's index is the spreadsheet row number of each record.
+    The returned frame's index is the spreadsheet row number of each record. ``path`` must be a
+    file inside ``root`` (the client folder; by default the file's own folder), no larger than
+    :data:`~cxlib.core.guard.MAX_TABLE_BYTES` (:mod:`cxlib.core.guard`); problems name it relative
+    to ``root``.
     """
-    name = path.name
+    root, located = (path.parent if root is None else root).absolute(), path.absolute()
+    name = display_name(root, located)
     encoding = separator = text = None
     display_names: dict[str, str] = {}
     kind = path.suffix.lower().lstrip(".")
     try:
+        source = path if kind == "csv" else check_size(root, located, "the table")
         if kind == "xlsx":
-            frame = pd.read_excel(path, dtype=str, engine="openpyxl")
+            frame = pd.read_excel(source, dtype=str, engine="openpyxl")
         elif kind == "parquet":
-            frame = _as_text(pd.read_parquet(path))
+            frame = _as_text(pd.read_parquet(source))
         elif kind == "sav":
             kind = "spss"
-            data, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+            data, meta = pyreadstat.read_sav(str(source), apply_value_formats=True)
             frame = _as_text(data)
             display_names = {
                 column: label
@@ -201,7 +213,7 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                 if label
             }
         else:
-            data = path.read_bytes()
+            data = read_client_bytes(root, located, "the table")
             if not data.strip():
                 return None, [
                     Problem(name, None, None, "is empty; add a header row and data, or delete the file")
@@ -209,12 +221,20 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             text, encoding = decode_text(data)
             separator = sniff_separator(text)
             frame = read_csv_cells(text, separator)
+    except ClientFileError as error:
+        return None, [error.problem]
     except EncodingError as error:
         return None, [Problem(name, None, None, f"cannot be read: {error}")]
     except (OSError, ValueError, KeyError, pd.errors.ParserError, pyreadstat.ReadstatError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        line = re.search(r"in line (\d+)", reason)
         return None, [
-            Problem(name, None, None, f"cannot be read ({reason}); re-export it as CSV (UTF-8) or XLSX")
+            Problem(
+                name,
+                int(line.group(1)) if line else None,
+                None,
+                f"cannot be read ({reason}); re-export it as CSV (UTF-8) or XLSX",
+            )
         ]
     except (zipfile.BadZipFile, InvalidFileException) as error:
         return None, [
@@ -226,7 +246,9 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                 "export CSV",
             )
         ]
-    repeated = _repeated_headers(path, kind, text, separator)
+    if frame.columns.empty:
+        return None, [Problem(name, None, None, "is empty; add a header row and data, or delete the file")]
+    repeated = _repeated_headers(source, kind, text, separator)
     if repeated:
         return None, [
             Problem(name, 1, column, f"appears {count} times in the header; keep one column of that name")

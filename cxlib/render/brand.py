@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cxlib.inputs.config import ClientConfig, logo_type
+from cxlib.inputs.config import ClientConfig, read_logo
 from cxlib.render.charts import ACCENT, PRIMARY
 
 
@@ -64,13 +64,13 @@ HOUSE = Brand()
 
 
 def brand_of(config: ClientConfig, client_dir: Path) -> Brand:
-    """The brand of a validated client (its logo file was checked by
-    :func:`cxlib.inputs.config.logo_problems`)."""
+    """The brand of a validated client (its logo read again through
+    :func:`cxlib.inputs.config.read_logo`, inside the client folder and decoded whole)."""
     settings = config.brand
     logo = ""
     if settings.logo is not None:
-        path = client_dir / settings.logo
-        logo = f"data:{logo_type(path)};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        mime, data = read_logo(settings, client_dir)
+        logo = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     return Brand(
         primary=settings.primary or PRIMARY, accent=settings.accent or ACCENT, logo=logo, name=config.name
     )

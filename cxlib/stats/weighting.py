@@ -79,9 +79,14 @@ def rake(frame: pd.DataFrame, margins: dict[str, pd.Series]) -> pd.Series:
     Raises
     ------
     RakingError
-        When the margins are not met within :data:`RAKING_TOLERANCE` after
-        :data:`RAKING_ITERATIONS` rounds.
+        When a share is not a positive finite number, or the margins are not met within
+        :data:`RAKING_TOLERANCE` after :data:`RAKING_ITERATIONS` rounds. Weights are never infinite;
+        only a respondent with no category on a raking field has none (and is left out of estimates).
     """
+    for field, shares in margins.items():
+        values = shares.to_numpy("float64")
+        if not (np.isfinite(values).all() and (values > 0).all()):
+            raise RakingError(f"the population shares of {field} must be positive finite numbers")
     weights = pd.Series(1.0, index=frame.index)
     targets = {field: shares / shares.sum() for field, shares in margins.items()}
     for _ in range(RAKING_ITERATIONS):
@@ -91,7 +96,7 @@ def rake(frame: pd.DataFrame, margins: dict[str, pd.Series]) -> pd.Series:
             worst = max(worst, float((current.reindex(shares.index, fill_value=0) - shares).abs().max()))
             factor = (shares / current.reindex(shares.index)).replace([np.inf], np.nan)
             weights = weights * frame[field].map(factor).astype(float)
-        if worst < RAKING_TOLERANCE:
+        if worst < RAKING_TOLERANCE and weights.notna().any() and np.isfinite(weights.dropna()).all():
             return weights / weights.mean()
     raise RakingError(
         f"raking did not meet the population margins within {RAKING_TOLERANCE:g} "
