@@ -47,18 +47,18 @@ def widen(path: Path, extra: int) -> None:
 CASES = {
     "brand logo missing": (
         lambda d: edit(d / "client.yaml", "industry:", "brand: {logo: logo.png}\nindustry:"),
-        "client.yaml: brand.logo: file 'logo.png' not found",
+        "client.yaml: brand.logo: 'logo.png' not found in the client folder",
     ),
     "brand logo not an image": (
         lambda d: (
             (d / "logo.png").write_text("not a picture", encoding="utf-8"),
             edit(d / "client.yaml", "industry:", "brand: {logo: logo.png}\nindustry:"),
         ),
-        "client.yaml: brand.logo: 'logo.png' is not a PNG or JPEG image",
+        "client.yaml: brand.logo: 'logo.png' is not a whole PNG or JPEG image",
     ),
     "brand logo outside the folder": (
         lambda d: edit(d / "client.yaml", "industry:", "brand: {logo: ../logo.png}\nindustry:"),
-        "client.yaml: brand.logo: must be a file inside the client folder",
+        "client.yaml: brand.logo: '../logo.png' is outside the client folder",
     ),
     "brand colour not hex": (
         lambda d: edit(d / "client.yaml", "industry:", "brand: {primary: blue}\nindustry:"),

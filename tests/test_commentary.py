@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from cxlib.core.images import MAX_IMAGE_BYTES
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import check_client, load_client
 from cxlib.inputs.commentary import render_markdown, step_anchors
@@ -118,3 +119,45 @@ def test_bad_front_matter_is_reported(tmp_path, front):
     (folder / "commentary.md").write_text(front + "## summary\n\nok\n", encoding="utf-8")
     _, problems = check_client(folder)
     assert any(str(problem).startswith("commentary.md:1: front matter") for problem in problems)
+
+
+def test_a_calendar_refused_date_and_a_cp1252_file_get_located_messages(tmp_path):
+    folder = commentary_client(tmp_path, "")
+    (folder / "commentary.md").write_text(
+        "---\nauthor: Ana\ndate: 2026-13-45\n---\n## summary\n\nok\n", encoding="utf-8"
+    )
+    messages = [str(problem) for problem in check_client(folder)[1]]
+    assert any(m.startswith("commentary.md:3: date: month must be in 1..12") for m in messages), messages
+    (folder / "commentary.md").write_bytes(
+        "## summary\n\nAtención al cliente: señal clara.\n".encode("cp1252")
+    )
+    client, problems = check_client(folder)
+    assert problems == [] and "Atención al cliente: señal clara." in client.commentary.sections["summary"]
+
+
+def test_commentary_images_are_checked_by_their_bytes_and_their_size(tmp_path):
+    folder = commentary_client(tmp_path, "## summary\n\nVerdict.\n\n![chart](chart.png)\n")
+    (folder / "chart.png").write_text("not a picture", encoding="utf-8")
+    client, problems = check_client(folder)
+    assert [str(p) for p in problems] == [
+        "commentary.md:10: image chart.png: is not a PNG, JPEG, GIF or WebP image; export it as PNG"
+    ]
+    assert "data:" not in client.commentary.sections["summary"]
+    (folder / "chart.png").write_bytes(PNG + b"\0" * (MAX_IMAGE_BYTES + 1))  # 12 MB made every page 16 MB
+    messages = [str(p) for p in check_client(folder)[1]]
+    assert messages == [
+        "commentary.md:10: image chart.png: is 512.1 KB, more than the 512.0 KB allowed; "
+        "save the image smaller"
+    ]
+    (folder / "chart.png").write_bytes(PNG)
+    client, problems = check_client(folder)
+    assert problems == [] and "data:image/png;base64," in client.commentary.sections["summary"]
+
+
+def test_a_truncated_logo_is_refused(tmp_path):
+    folder = commentary_client(tmp_path, "")
+    (folder / "logo.png").write_bytes((DEMO_CLIENTS_DIR / "northwind" / "logo.png").read_bytes()[:40])
+    messages = [str(p) for p in check_client(folder)[1]]
+    assert messages == [
+        "client.yaml: brand.logo: 'logo.png' is not a whole PNG or JPEG image; export the logo again as PNG"
+    ]

@@ -231,6 +231,6 @@ def read_commentary(client_dir: Path, language: str) -> tuple[Commentary | None,
                 )
                 continue
         body = text[heading.end() : end]
-        first_row = row + body.count("\n", 0, len(body) - len(body.lstrip()))
+        first_row = text.count("\n", 0, heading.end() + len(body) - len(body.lstrip())) + 1
         sections[name] = render_markdown(body.strip(), client_dir, problems, path.name, first_row)
     return Commentary(str(meta.get("author", "")), date, sections, path.name), problems
