@@ -110,7 +110,17 @@ def inbox_rows(path: Path) -> None:
     path.write_text(f"timestamp,touchpoint_id,score\n2025-03-01 10:00,{SECRET},4\n", encoding="utf-8")
 
 
+def configuration(path: Path) -> None:
+    config = yaml.safe_load((DEMO_CLIENTS_DIR / "demo" / "client.yaml").read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({**config, "name": SECRET}, allow_unicode=True), encoding="utf-8")
+
+
+def point_configuration(folder: Path, name: str) -> None:
+    (folder / name).unlink()
+
+
 READERS = {
+    "client.yaml": ("client.yaml", configuration, point_configuration, "client.yaml: is a link"),
     "table csv": table_reader(".csv"),
     "table xlsx": table_reader(".xlsx"),
     "table parquet": table_reader(".parquet"),

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from cxlib.core.exceptions import Problem, ValidationError
-from cxlib.core.guard import ClientFileError, client_file
+from cxlib.core.guard import ClientFileError, client_file, read_client_bytes
 from cxlib.core.method import normalise_name
 from cxlib.inputs.commentary import Commentary, read_commentary
 from cxlib.inputs.config import (
@@ -150,7 +150,9 @@ class Client:
         """SHA-256 of ``client.yaml`` and each input file, for the run manifest."""
         files = [self.directory / "client.yaml", *self.sources.values(), *self.inbox_parts]
         return {
-            path.relative_to(self.directory).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            path.relative_to(self.directory).as_posix(): hashlib.sha256(
+                read_client_bytes(self.directory, path)
+            ).hexdigest()
             for path in files
         }
 

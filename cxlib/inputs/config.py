@@ -407,11 +407,20 @@ class ClientConfig(Strict):
         return self
 
 
+#: A client configuration is a page of keys: a larger file is a mistake (an export saved under its name).
+MAX_CONFIG_BYTES = 1 << 20
+
+
 def _read_yaml(path: Path) -> tuple[object, Problem | None]:
     """The parsed ``client.yaml``, or the one problem that stops it being read."""
     row, message = None, None
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")), None
+        if not (path.exists() or path.is_symlink()):
+            raise FileNotFoundError(path)
+        text = read_client_bytes(path.parent, path.name, "client.yaml", MAX_CONFIG_BYTES).decode("utf-8")
+        return yaml.safe_load(text), None
+    except ClientFileError as error:
+        message = error.reason
     except FileNotFoundError:
         message = "missing; create it with 'cxwb new DIR' and edit it"
     except UnicodeDecodeError:
