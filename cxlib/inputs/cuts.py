@@ -2,7 +2,9 @@
 
 A cut is written ``field=value``: ``field`` is a typed survey field (``segment``, ``segment_2``,
 ``channel``, ``unit``, ``stage``, ``touchpoint_id``) or the export column a segment dimension comes
-from (``Class``, ``Región``); ``value`` one of its values, matched case- and accent-insensitively.
+from (``Class``, ``Región``); ``value`` one of its values, matched case- and accent-insensitively
+when that names one value. Each cut's report folder is named after its field and value
+(``segment-pyme``, ``segment-日本``), with a hash of both when that name alone could be another's.
 Every table holding that typed column keeps only the matching rows, so each step recomputes its
 figures (and its small-sample cautions) on the cut; tables without the column stay whole.
 """
@@ -10,14 +12,19 @@ figures (and its small-sample cautions) on the cut; tables without the column st
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cxlib.core.exceptions import CxError
-from cxlib.core.method import normalise_name
 from cxlib.inputs.client import Client
 
 CUT_FIELDS = ("segment", "channel", "unit", "stage", "touchpoint_id")
+#: Characters of a value kept in its cut's folder name (a folder name holds at most 255 bytes).
+SLUG_VALUE_LENGTH = 48
 
 
 class CutError(CxError):
@@ -26,16 +33,64 @@ class CutError(CxError):
 
 @dataclass(frozen=True)
 class Cut:
-    """One cut: the typed column, the value kept, and how the consultant wrote them."""
+    """One cut: the typed column, the value kept, how reports name it, and its folder name's part
+    (:func:`_cut_slug`)."""
 
     column: str
     value: str
     label: str
+    slug: str
 
-    @property
-    def slug(self) -> str:
-        """``segment-pyme``: used in the cut's report folder, ``<slug>--<cut slug>``."""
-        return normalise_name(f"{self.column} {self.value}").replace("_", "-")
+
+def _folded(text: str) -> str:
+    """``text`` in lower case without accents, its words joined by ``-``, every other letter kept
+    ("Región Norte" → ``region-norte``, "日本" → ``日本``)."""
+    bare = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    kept = (
+        char if char.isalnum() or unicodedata.category(char).startswith("M") else " "
+        for char in unicodedata.normalize("NFC", bare).casefold()
+    )
+    return "-".join("".join(kept).split())
+
+
+def _readable_slug(column: str, value: str) -> str:
+    return f"{column.replace('_', '-')}-{_folded(value)[:SLUG_VALUE_LENGTH].rstrip('-')}"
+
+
+def _cut_slug(column: str, value: str, others: Counter[str]) -> str:
+    """The cut's part of its report folder's name, ``<slug>--<cut slug>``: ``segment-pyme``.
+
+    ``others`` counts the readable slugs of every value of every field the client can be cut by.
+    A readable slug that is empty or shared with another (field, value) there (``Pyme`` and
+    ``PyME``, ``が`` and ``か``) gets ``_`` and a hash of the exact field and value, so distinct cuts
+    never share a folder and each folder names one cut (readable slugs hold no ``_``).
+    """
+    readable = _readable_slug(column, value)
+    if readable.endswith("-") or others[readable] > 1:
+        digest = hashlib.sha256(f"{column}={value}".encode()).hexdigest()[:8]
+        return f"{readable.rstrip('-')}_{digest}"
+    return readable
+
+
+def _matching_value(values: list[str], wanted: str, text: str) -> str | None:
+    """The value ``wanted`` names: itself, else the only value equal to it ignoring case, else the
+    only one ignoring case and accents; ``None`` for none.
+
+    Raises
+    ------
+    CutError
+        When ``wanted`` names several values, listing them.
+    """
+    folds: tuple[Callable[[str], str], ...] = (str, str.casefold, _folded)
+    for fold in folds:
+        found = sorted(value for value in values if fold(value) == fold(wanted))
+        if len(found) > 1:
+            raise CutError(
+                f"--cut {text!r}: {wanted!r} names several values ({', '.join(found)}); write one exactly"
+            )
+        if found:
+            return found[0]
+    return None
 
 
 def resolve_cut(client: Client, text: str) -> Cut:
@@ -55,12 +110,13 @@ def resolve_cut(client: Client, text: str) -> Cut:
     if not separator or not wanted or column not in columns:
         named = sorted(set(columns) | {source for source in client.segment_dimensions.values() if source})
         raise CutError(f"--cut {text!r}: write field=value with a field of {', '.join(named)}")
-    values = client.survey_values(column)
-    value = values.get(normalise_name(wanted))
+    values = {name: [str(value) for value in survey[name].dropna().unique()] for name in columns}
+    value = _matching_value(values[column], wanted, text)
     if value is None:
-        listed = ", ".join(sorted(values.values()))
+        listed = ", ".join(sorted(values[column]))
         raise CutError(f"--cut {text!r}: {field_name} has no value {wanted!r}; its values are {listed}")
-    return Cut(column, value, f"{client.source_of(column)} = {value}")
+    others = Counter(_readable_slug(name, other) for name, named in values.items() for other in named)
+    return Cut(column, value, f"{client.source_of(column)} = {value}", _cut_slug(column, value, others))
 
 
 def apply_cut(client: Client, cut: Cut) -> Client:

@@ -1,11 +1,13 @@
 """The output folder: checked before anything runs, one lock per client, stale builds recovered.
 
-A run builds each client in ``.build-<slug>-<id>`` and swaps it in (:func:`cxlib.core.files.swap_folder`),
-moving the previous report aside as ``.retired-<slug>-<id>`` for the instant of the swap. A run that
-is killed can leave either behind: the next run of that client deletes stale builds and puts a
-retired report back when its replacement never landed. Only the holder of a client's lock
-(``.lock-<slug>``, holding its pid) touches that client's folders, so two runs of one client never
-interleave: the second is refused while the first runs.
+A run builds each client in ``.build-<slug>-<id>`` and swaps it in (:func:`cxlib.core.files.swap_folder`):
+on Linux the build and the previous report exchange places in one step, so the previous report is
+left under the build's name and deleted at once; where that is unavailable, the previous report is
+moved aside as ``.retired-<slug>-<id>`` for the instant of the swap. A run that is killed can leave
+either behind: the next run of that client deletes stale builds (an unfinished build, or a previous
+report exchanged out) and puts a retired report back when its replacement never landed. Only the
+holder of a client's lock (``.lock-<slug>``, holding its pid) touches that client's folders, so two
+runs of one client never interleave: the second is refused while the first runs.
 
 ``cxwb watch`` keeps its own files in the client's report folder (:data:`WATCH_FILES`: the alert
 log, the outbox, its state). It writes them only inside :func:`watch_files_lock`, and a run copies
@@ -110,6 +112,12 @@ class ClientLock:
 
 def recover_stale(out_dir: Path, slug: str) -> list[str]:
     """Delete the client's stale builds; put back a retired report whose replacement never landed.
+
+    A ``.build-<slug>-<id>`` left by a killed run is never the report in place: either a build that
+    was not swapped in, or the previous report a swap exchanged out of ``<slug>`` before deleting
+    it. A ``.retired-<slug>-<id>`` is left only by the two-rename swap (systems without
+    ``renameat2``), killed between its renames when ``<slug>`` is missing: it is the last good
+    report, so it goes back into place; beside a ``<slug>``, it is deleted.
 
     Call only while holding the client's :class:`ClientLock`. Returns what was done, for the log.
     """

@@ -10,6 +10,7 @@ previous good report: it is kept beside it as ``<slug>.failed`` instead.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import shutil
 import subprocess
@@ -456,6 +457,9 @@ def log_line(message: str) -> None:
     tqdm.write(message, file=sys.stderr)
 
 
+#: ``errno`` of a write to a full disk, or past the user's quota.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
 #: Default longest time one cell of a step may run, in seconds (``--timeout``).
 DEFAULT_TIMEOUT = 900
 
@@ -476,7 +480,8 @@ def check_unique_slugs(client_dirs: list[Path]) -> None:
 def _start_client(
     client: Client, out_dir: Path, steps: tuple[Step, ...], lock: ClientLock
 ) -> ClientRun | None:
-    """Lock the client's report, recover what an interrupted run left, and start its build folder."""
+    """Lock the client's report, recover what an interrupted run left, and start its build folder
+    (deleted again if starting it fails, e.g. on a full disk)."""
     owner = lock.acquire()
     if owner is not None:
         log_line(
@@ -487,8 +492,12 @@ def _start_client(
         log_line(f"{client.config.slug}: {action}")
     build = out_dir / f".build-{client.config.slug}-{uuid.uuid4().hex[:8]}"
     build.mkdir()
-    _seed_build(build, out_dir / client.config.slug, steps)
-    save_validated(client, build)  # validated once: every step reads it instead of validating again
+    try:
+        _seed_build(build, out_dir / client.config.slug, steps)
+        save_validated(client, build)  # validated once: every step reads it instead of validating again
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
     return ClientRun(client, build, dt.datetime.now())
 
 
@@ -562,6 +571,8 @@ def run(
             try:
                 status, target = _finish_client(client_run, out_dir)
             except OSError as error:
+                if error.errno in DISK_FULL:
+                    raise  # a full output folder stops the run: one cxwb: line, exit 2 (below)
                 log_line(
                     f"cxwb: {client_run.slug}: the report could not be written ({error.strerror}); "
                     "its previous report is unchanged"
@@ -646,8 +657,16 @@ def _start_clients(
         state.invalid |= bool(cut_problems)
         whole, started = None, []
         for variant, cut in variants:
-            state.locks.append(ClientLock(out_dir, variant.config.slug))
-            client_run = _start_client(variant, out_dir, steps, state.locks[-1])
+            lock = ClientLock(out_dir, variant.config.slug)
+            if any(taken.path == lock.path for taken in state.locks):  # never our own lock
+                log_line(
+                    f"cxwb: {variant.config.slug}: not run; another client or cut of this run writes "
+                    "that report folder; give the client a slug of its own in client.yaml"
+                )
+                state.invalid = True
+                continue
+            state.locks.append(lock)
+            client_run = _start_client(variant, out_dir, steps, lock)
             state.any_failed |= client_run is None
             if client_run is None:
                 continue
@@ -663,13 +682,27 @@ def _start_clients(
 
 def _cut_variants(client: Client, cuts: list[str]) -> tuple[list[tuple[Client, str]], list[CutError]]:
     """The whole client, then one filtered copy per distinct cut; cuts that name no field or value
-    of the client are returned as errors instead."""
-    variants, problems = [(client, "")], []
+    of the client are returned as errors instead.
+
+    Cuts naming one field and value in different words (``segment=Prepaid`` and
+    ``segment=PREPAID``, ``Segmento=PyME`` and ``segment=pyme``) are one cut: it runs once, under
+    the first of them, and a log line says so.
+    """
+    variants, problems, named = [(client, "")], [], {}
     for text in dict.fromkeys(cuts):
         try:
-            variants.append((apply_cut(client, resolve_cut(client, text)), text))
+            cut = resolve_cut(client, text)
         except CutError as error:
             problems.append(error)
+            continue
+        if cut in named:
+            log_line(
+                f"{client.config.slug}: --cut {text!r} is the cut {named[cut]!r} ({cut.label}); "
+                f"it runs once, into {client.config.slug}--{cut.slug}"
+            )
+            continue
+        named[cut] = text
+        variants.append((apply_cut(client, cut), text))
     return variants, problems
 
 
