@@ -52,6 +52,17 @@ def normalise_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
 
 
+def fold_name(text: str) -> str:
+    """``text`` in lower case without accents, its words joined by ``-``, every other letter kept
+    ("Región Norte" → ``region-norte``, "日本" → ``日本``)."""
+    bare = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    kept = (
+        char if char.isalnum() or unicodedata.category(char).startswith("M") else " "
+        for char in unicodedata.normalize("NFC", bare).casefold()
+    )
+    return "-".join("".join(kept).split())
+
+
 #: Other spellings clients use for pillar names, beyond keys and catalogue labels.
 PILLAR_SPELLINGS = {"personalization": "personalisation", "time_and_effort": "time_effort"}
 

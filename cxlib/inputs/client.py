@@ -19,7 +19,7 @@ import pandas as pd
 
 from cxlib.core.exceptions import Problem, ValidationError
 from cxlib.core.guard import ClientFileError, client_file, read_client_bytes
-from cxlib.core.method import normalise_name
+from cxlib.core.method import fold_name, normalise_name
 from cxlib.inputs.commentary import Commentary, read_commentary
 from cxlib.inputs.config import (
     CLIENT_CONFIG_NAME,
@@ -135,10 +135,10 @@ class Client:
         return column if column in self.tables.get("survey", {}) else None
 
     def survey_values(self, column: str) -> dict[str, str]:
-        """A survey column's values keyed by their case- and accent-insensitive spelling."""
+        """A survey column's values keyed by their case- and accent-insensitive spelling, letters of
+        every script kept (:func:`~cxlib.core.method.fold_name`)."""
         return {
-            normalise_name(str(value)): str(value)
-            for value in self.tables["survey"][column].dropna().unique()
+            fold_name(str(value)): str(value) for value in self.tables["survey"][column].dropna().unique()
         }
 
     def column_label(self, column: str) -> str:
@@ -344,7 +344,7 @@ def _read_population(client: Client) -> tuple[pd.DataFrame | None, list[Problem]
         return None, collector.problems
     shares = population["share"]
     collector.rows("share", shares.eq(0), lambda row: "share 0", "give every category a positive share")
-    key = population["field"] + "\x1f" + population["category"].map(normalise_name)
+    key = population["field"] + "\x1f" + population["category"].map(fold_name)
     collector.rows(
         "category",
         key.duplicated(),
@@ -381,7 +381,7 @@ def _rake_survey(client: Client) -> list[Problem]:
         rows = population["field"] == field_name
         given = dict(
             zip(
-                population.loc[rows, "category"].map(normalise_name),
+                population.loc[rows, "category"].map(fold_name),
                 population.loc[rows, "category"],
                 strict=True,
             )
@@ -401,7 +401,7 @@ def _rake_survey(client: Client) -> list[Problem]:
             continue
         margins[column] = pd.Series(
             population.loc[rows, "share"].to_numpy(),
-            index=[seen[normalise_name(c)] for c in population.loc[rows, "category"]],
+            index=[seen[fold_name(c)] for c in population.loc[rows, "category"]],
         )
     if problems:
         return problems

@@ -14,12 +14,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from cxlib.core.exceptions import CxError
+from cxlib.core.method import fold_name
 from cxlib.inputs.client import Client
 
 CUT_FIELDS = ("segment", "channel", "unit", "stage", "touchpoint_id")
@@ -42,19 +42,8 @@ class Cut:
     slug: str
 
 
-def _folded(text: str) -> str:
-    """``text`` in lower case without accents, its words joined by ``-``, every other letter kept
-    ("Región Norte" → ``region-norte``, "日本" → ``日本``)."""
-    bare = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-    kept = (
-        char if char.isalnum() or unicodedata.category(char).startswith("M") else " "
-        for char in unicodedata.normalize("NFC", bare).casefold()
-    )
-    return "-".join("".join(kept).split())
-
-
 def _readable_slug(column: str, value: str) -> str:
-    return f"{column.replace('_', '-')}-{_folded(value)[:SLUG_VALUE_LENGTH].rstrip('-')}"
+    return f"{column.replace('_', '-')}-{fold_name(value)[:SLUG_VALUE_LENGTH].rstrip('-')}"
 
 
 def _cut_slug(column: str, value: str, others: Counter[str]) -> str:
@@ -81,7 +70,7 @@ def _matching_value(values: list[str], wanted: str, text: str) -> str | None:
     CutError
         When ``wanted`` names several values, listing them.
     """
-    folds: tuple[Callable[[str], str], ...] = (str, str.casefold, _folded)
+    folds: tuple[Callable[[str], str], ...] = (str, str.casefold, fold_name)
     for fold in folds:
         found = sorted(value for value in values if fold(value) == fold(wanted))
         if len(found) > 1:
