@@ -23,16 +23,21 @@ from aiosmtpd.controller import Controller
 from loopback import WebhookReceiver
 
 from cxlib.cli import main
+from cxlib.core.guard import ClientFileError
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.alert_log import AlertLogError, alert_statuses, read_events, status_event
 from cxlib.inputs.client import check_client
 from cxlib.inputs.config import load_config
 from cxlib.inputs.tables import (
+    FIRST_DATA_ROW,
     CsvCursor,
     MalformedLinesError,
     NotAppendedError,
+    RaggedLinesError,
     read_appended_csv,
+    read_csv_cells,
     read_table,
+    text_cells,
 )
 from cxlib.run import delivery
 from cxlib.run.output import ClientLock
@@ -362,3 +367,90 @@ def test_missing_smtp_password_variable_is_a_failed_attempt_that_says_what_to_se
     )
     with pytest.raises(delivery.DeliveryError, match="CXWB_TEST_SMTP_PASSWORD .* is not set"):
         delivery.send_email(settings, "subject", "text")
+
+
+GOOD_LINE = "2025-04-29 09:00:00,TP-SUC-01,4,yes,30\n"
+
+
+def test_inbox_links_leading_out_and_folders_are_quarantined_as_they_are_never_read(tmp_path):
+    client = watched_client(tmp_path, {})
+    watcher = Watcher(client, tmp_path / "reports", render=False, log=lambda message: None)
+    watcher.poll()
+    secret = tmp_path / "elsewhere" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text(HEADER + GOOD_LINE * 3, encoding="utf-8")
+    inbox = client / "inbox"
+    inbox.mkdir(exist_ok=True)
+    (inbox / "interactions-linked.csv").symlink_to(secret)
+    (inbox / "interactions-gone.parquet").symlink_to(client / "missing.parquet")
+    (inbox / "interactions-folder.csv").mkdir()
+    assert watcher.poll()["rows"] == 0 and watcher.state.rows == 80 * 16
+    quarantine = inbox / "quarantine"
+    assert (quarantine / "interactions-linked.csv").readlink() == secret  # the link itself, moved
+    assert (quarantine / "interactions-folder.csv").is_dir()
+    assert not list(inbox.glob("interactions-*")) and not list(quarantine.glob("*.rejected*"))
+    reasons = {
+        "interactions-linked": "inbox/interactions-linked.csv: is a link to a file outside the client folder",
+        "interactions-gone": "inbox/interactions-gone.parquet: is a link to a missing file",
+        "interactions-folder": "inbox/interactions-folder.csv: is a folder, not a file",
+    }
+    for stem, reason in reasons.items():
+        assert reason in (quarantine / f"{stem}.errors.txt").read_text(encoding="utf-8")
+    assert secret.read_text(encoding="utf-8") == HEADER + GOOD_LINE * 3
+
+
+def test_the_main_file_is_read_inside_the_client_folder_only(tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text(HEADER + GOOD_LINE, encoding="utf-8")
+    client = tmp_path / "client"
+    client.mkdir()
+    (client / "interactions.csv").symlink_to(secret)
+    with pytest.raises(ClientFileError, match="interactions.csv: is a link to a file outside"):
+        read_appended_csv(client / "interactions.csv", None, client)
+
+
+def test_ragged_inbox_lines_are_quarantined_and_the_other_rows_taken_in(tmp_path):
+    client = watched_client(tmp_path, {})
+    watcher = Watcher(client, tmp_path / "reports", render=False, log=lambda message: None)
+    watcher.poll()
+    inbox = client / "inbox"
+    inbox.mkdir(exist_ok=True)
+    ragged = [
+        "2025-04-29 10:00:00,TP-SUC-01,4,yes,30,extra\n",
+        '2025-04-29 11:00:00,TP-SUC-01,"4",yes,30,x,"y\nz"\n',
+    ]
+    text = HEADER + GOOD_LINE * 10 + ragged[0] + GOOD_LINE * 10 + ragged[1]
+    (inbox / "interactions-0429.csv").write_text(text, encoding="utf-8")
+    assert watcher.poll()["rows"] == 20
+    assert len(pd.read_csv(inbox / "done" / "interactions-0429.csv")) == 20
+    quarantine = inbox / "quarantine"
+    assert (quarantine / "interactions-0429.csv").read_text(encoding="utf-8") == text  # the original
+    assert (quarantine / "interactions-0429.rejected-lines.txt").read_text(encoding="utf-8") == "".join(
+        ragged
+    )
+    errors = (quarantine / "interactions-0429.errors.txt").read_text(encoding="utf-8")
+    assert "2 row(s) of inbox/interactions-0429.csv refused" in errors
+    assert (
+        "inbox/interactions-0429.csv:12: has 6 fields where the header has 5; the line was not read" in errors
+    )
+    assert "inbox/interactions-0429.csv:23: has 7 fields where the header has 5" in errors
+    assert watcher.state.quarantined == 2
+    loaded, problems = check_client(client)
+    assert problems == [] and len(loaded.tables["interactions"]) == 80 * 16 + 20
+
+    # a ragged line appended to the main file: the lines around it are taken in
+    append(client, GOOD_LINE + ragged[0] + GOOD_LINE)
+    assert watcher.poll()["rows"] == 2
+    errors = (quarantine / "interactions.errors.txt").read_text(encoding="utf-8")
+    assert f"interactions.csv:{80 * 16 + 3}: has 6 fields where the header has 5" in errors
+    assert (quarantine / "interactions.rejected-lines.txt").read_text(encoding="utf-8") == ragged[0]
+
+
+def test_ragged_records_keep_the_other_rows_in_place():
+    text = 'a,b\n1,x\n2,y,extra\n3,"multi\nline"\n4,z,"q\nq"\n5,w\n'
+    with pytest.raises(RaggedLinesError) as ragged:
+        read_csv_cells(text, ",")
+    assert str(ragged.value) == "Expected 2 fields in line 3, saw 3"
+    assert [(line.row, line.text) for line in ragged.value.lines] == [(3, "2,y,extra\n"), (5, '4,z,"q\nq"\n')]
+    cells = text_cells(ragged.value.cells, FIRST_DATA_ROW).dropna(how="all")
+    assert cells.index.tolist() == [2, 4, 6] and cells["b"].tolist() == ["x", "multi\nline", "w"]

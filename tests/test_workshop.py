@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxlib.core.exceptions import CxError
+from cxlib.core.guard import ClientFileError
+from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import check_client
 from cxlib.inputs.scaffold import scaffold_client
 from cxlib.inputs.tables import read_table
@@ -195,3 +197,87 @@ def test_a_workshop_workbook_stores_formulas_as_text(scaffolded):
     cells = [cell for row in openpyxl.load_workbook(path).active.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     assert "'+1+1" in {cell.value for cell in cells}
+
+
+def test_a_client_with_a_logo_saves_validated_in_its_own_folder(tmp_path):
+    """northwind's client.yaml names logo.png: the trial table is validated where the logo is."""
+    client = tmp_path / "northwind"
+    shutil.copytree(DEMO_CLIENTS_DIR / "northwind", client)
+    store = AssessmentStore(client)
+    store.answers_for("CEO")
+    assert (
+        store.save("CEO", "Dirección", {"PER1": (5, "taller"), "PER2": (1, "")}) == client / "assessment.csv"
+    )
+    assert store.answers_for("CEO")["PER1"] == (5, "taller")
+    assert [problem for problem in check_client(client)[1] if problem.file == "assessment.csv"] == []
+    with pytest.raises(CxError) as refused:
+        store.save("CEO", "", {"NOPE1": (3, "")})
+    message = str(refused.value)
+    assert "  assessment.csv:" in message and "unknown question 'NOPE1'" in message
+    assert ".workshop-" not in message and "logo" not in message
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A file outside the client folder, that the workshop must neither read nor overwrite."""
+    path = tmp_path / "outside" / "secret.csv"
+    path.parent.mkdir()
+    path.write_text("respondent,item_id\nSECRET,RES1\n", encoding="utf-8")
+    return path
+
+
+def test_a_backup_outside_the_client_folder_is_refused_unread(scaffolded, outside):
+    store = AssessmentStore(scaffolded)
+    store.answers_for("Luis")
+    store.save("Luis", "IT", {"TIE1": (3, "")})
+    before = (scaffolded / "assessment.csv").read_text()
+    with pytest.raises(CxError, match="no backup named passwd"):
+        store.restore("../../etc/passwd")
+    (scaffolded / "backups" / "assessment-20990101T000000000000.csv").symlink_to(outside)
+    with pytest.raises(ClientFileError, match="is a link to a file outside the client folder"):
+        store.restore("assessment-20990101T000000000000.csv")
+    assert (scaffolded / "assessment.csv").read_text() == before
+
+
+def test_a_backups_folder_leading_out_is_never_written(scaffolded, outside):
+    (scaffolded / "backups").symlink_to(outside.parent)
+    store = AssessmentStore(scaffolded)
+    store.answers_for("Luis")
+    with pytest.raises(ClientFileError, match="backups: is a link to a folder outside"):
+        store.save("Luis", "IT", {"TIE1": (3, "")})
+    with pytest.raises(ClientFileError):
+        store.backups()
+    assert [path.name for path in outside.parent.iterdir()] == ["secret.csv"]
+
+
+def test_an_assessment_linked_outside_is_neither_saved_through_nor_backed_up(scaffolded, outside):
+    store = AssessmentStore(scaffolded)
+    store.answers_for("Luis")
+    store.save("Luis", "IT", {"TIE1": (3, "")})
+    (scaffolded / "assessment.csv").unlink()
+    (scaffolded / "assessment.csv").symlink_to(outside)
+    with pytest.raises(CxError, match="assessment.csv: is a link to a file outside the client folder"):
+        store.save("Luis", "IT", {"TIE1": (5, "")})
+    with pytest.raises(ClientFileError, match="assessment.csv: is a link to a file outside"):
+        store.restore(store.backups()[0].name)
+    assert outside.read_text(encoding="utf-8") == "respondent,item_id\nSECRET,RES1\n"
+    assert (scaffolded / "assessment.csv").is_symlink()
+    assert not any("SECRET" in path.read_text(encoding="utf-8") for path in store.backups())
+    (scaffolded / "assessment.csv").unlink()
+    (scaffolded / ".assessment.lock").unlink()
+    (scaffolded / ".assessment.lock").symlink_to(outside.parent / "lock")
+    with pytest.raises(ClientFileError, match="assessment.lock: is a link"):
+        store.save("Luis", "IT", {"TIE1": (5, "")})
+    assert not (outside.parent / "lock").exists()
+
+
+def test_a_folder_that_cannot_be_written_is_named_not_the_staging_folder(scaffolded, monkeypatch):
+    def refused(suffix=None, prefix=None, dir=None):  # as os.mkdir refuses in a read-only folder
+        raise PermissionError(13, "Permission denied", str(Path(dir) / f"{prefix}x1y2z3"))
+
+    store = AssessmentStore(scaffolded)
+    store.answers_for("Luis")
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    with pytest.raises(CxError) as error:
+        store.save("Luis", "IT", {"TIE1": (3, "")})
+    assert str(error.value).startswith(f"not saved: {scaffolded} cannot be written (permission denied)")

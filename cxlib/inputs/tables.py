@@ -18,11 +18,12 @@ import csv
 import hashlib
 import io
 import itertools
+import os
 import re
 import warnings
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +112,9 @@ def inbox_files(client_dir: Path, done: bool = False) -> list[Path]:
     ``cxwb watch`` has taken in, in ``inbox/done/``), by name.
 
     Only ``interactions-*.csv`` and ``interactions-*.parquet`` count; hidden files (``.name``) are
-    files still being written, which a writer renames into place when complete.
+    files still being written, which a writer renames into place when complete. A link or a folder
+    with such a name is listed too, never followed here: its reader's guard
+    (:func:`~cxlib.core.guard.client_file`) refuses it unless it is a file inside the client folder.
     """
     folder = client_dir / INBOX_DIR_NAME
     if done:
@@ -121,7 +124,7 @@ def inbox_files(client_dir: Path, done: bool = False) -> list[Path]:
     return sorted(
         path
         for path in folder.glob(f"{STREAMED_TABLE}-*")
-        if path.suffix.lower() in INBOX_EXTENSIONS and path.is_file() and not path.name.startswith(".")
+        if path.suffix.lower() in INBOX_EXTENSIONS and not path.name.startswith(".")
     )
 
 
@@ -273,8 +276,11 @@ def read_csv_cells(text: str, separator: str, names: list[str] | None = None) ->
 
     Raises
     ------
+    RaggedLinesError
+        Naming the first line with too many fields; it holds every such line and the cells of the
+        others.
     pandas.errors.ParserError
-        Naming the line with too many fields.
+        When the text cannot be read as CSV otherwise.
     """
     header = names or next(csv.reader(lines(text), delimiter=separator), [])
     fast = _arrow_cells(text, separator, header, has_header=not names)
@@ -293,13 +299,59 @@ def read_csv_cells(text: str, separator: str, names: list[str] | None = None) ->
                 header=None if names else "infer",
                 names=names,
             )
-        except pd.errors.ParserWarning as warning:
-            width = len(header)
-            rows = csv.reader(io.StringIO(text), delimiter=separator)
-            line, fields = next(
-                (number, len(row)) for number, row in enumerate(rows, start=1) if len(row) > width
-            )  # the error path only: stops at the first long line
-            raise pd.errors.ParserError(f"Expected {width} fields in line {line}, saw {fields}") from warning
+        except (pd.errors.ParserWarning, pd.errors.ParserError) as error:
+            ragged = _ragged_lines(text, separator, names, len(header))  # the error path only
+            raise (ragged or pd.errors.ParserError(str(error))) from error
+
+
+@dataclass(frozen=True)
+class RefusedLine:
+    """A CSV record that is not a row of its header: its row, its text as written, and why.
+
+    ``row`` counts the records of the text from 1 (a record may span lines inside quotes): it is
+    the spreadsheet row when the text starts with its header.
+    """
+
+    row: int
+    text: str
+    reason: str
+
+
+class RaggedLinesError(pd.errors.ParserError):
+    """Records of a CSV with more fields than its header: ``lines`` lists them, ``cells`` are the
+    text's cells as :func:`read_csv_cells` reads them with each of those records blank, so every
+    other record keeps its row."""
+
+    def __init__(self, message: str, lines: list[RefusedLine], cells: pd.DataFrame):
+        super().__init__(message)
+        self.lines, self.cells = lines, cells
+
+
+def _ragged_lines(text: str, separator: str, names: list[str] | None, width: int) -> RaggedLinesError | None:
+    """The records of ``text`` with more than ``width`` fields, found by one pass of the csv module,
+    and the other records' cells; ``None`` when there are none (or the csv module cannot read it)."""
+    physical = list(lines(text))
+    reader = csv.reader(physical, delimiter=separator)
+    ragged, counts, spans, start = [], [], [], 0
+    try:
+        for row, fields in enumerate(reader, start=1):
+            if len(fields) > width:
+                spans.append((start, reader.line_num))
+                counts.append(len(fields))
+                reason = f"has {len(fields)} fields where the header has {width}"
+                ragged.append(RefusedLine(row, "".join(physical[start : reader.line_num]), reason))
+            start = reader.line_num
+    except csv.Error:
+        return None
+    if not ragged:
+        return None
+    bounds = [0, *itertools.chain.from_iterable(spans), len(physical)]  # kept, ragged, kept, …, kept
+    blanked = "\n".join(["".join(physical[begin:end]) for begin, end in itertools.pairwise(bounds)][::2])
+    return RaggedLinesError(
+        f"Expected {width} fields in line {ragged[0].row}, saw {counts[0]}",
+        ragged,
+        read_csv_cells(blanked, separator, names),
+    )
 
 
 #: Bytes Arrow parses per block: each block becomes one chunk of every column, and the work done per
@@ -388,30 +440,44 @@ class NotAppendedError(ValueError):
 
 
 class MalformedLinesError(ValueError):
-    """New lines that do not parse as rows of the header (more fields than columns).
+    """New lines that do not parse as rows of the header (more fields than columns, a quote never
+    closed).
 
-    ``cursor`` is past them, ``first_row`` the spreadsheet row of the first, ``text`` the lines.
+    ``cursor`` is past every new line, ``lines`` are the refused ones (``row``: their spreadsheet
+    row), ``cells`` the other new lines as text cells indexed by spreadsheet row.
     """
 
-    def __init__(self, message: str, cursor: CsvCursor, first_row: int, text: str):
+    def __init__(self, message: str, cursor: CsvCursor, refused: list[RefusedLine], cells: pd.DataFrame):
         super().__init__(message)
-        self.cursor, self.first_row, self.text = cursor, first_row, text
+        self.cursor, self.lines, self.cells = cursor, refused, cells
+
+    @property
+    def first_row(self) -> int:
+        """The spreadsheet row of the first refused line."""
+        return self.lines[0].row
 
 
-def read_appended_csv(path: Path, cursor: CsvCursor | None) -> tuple[pd.DataFrame, CsvCursor | None]:
+def read_appended_csv(
+    path: Path, cursor: CsvCursor | None, root: Path | None = None
+) -> tuple[pd.DataFrame, CsvCursor | None]:
     """The complete lines added to a CSV since ``cursor`` (from the start when ``None``), as text
     cells indexed by spreadsheet row, and the cursor after them (``None`` while not even the header
     line is complete). A last line without its newline is still being written: it is left for the
-    next read.
+    next read. ``path`` must be a file inside ``root`` (the client folder; by default the file's own
+    folder), never reached through a link leading out (:mod:`cxlib.core.guard`).
 
     Raises
     ------
+    ClientFileError
+        When the file is not one inside ``root``.
     NotAppendedError
         When the bytes already read changed, or the file cannot be read as lines (UTF-16).
     MalformedLinesError
-        When a new line has more fields than the header (the error carries the cursor past them).
+        When a new line has more fields than the header (the error carries the cursor past them and
+        the other new lines' cells).
     """
-    with open(path, "rb") as stream:
+    located = client_file(path.parent if root is None else root, path.absolute(), "the table")
+    with os.fdopen(os.open(located, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as stream:
         already = b""
         if cursor is not None:
             start = max(0, cursor.offset - CURSOR_TAIL_BYTES)
@@ -448,11 +514,21 @@ def read_appended_csv(path: Path, cursor: CsvCursor | None) -> tuple[pd.DataFram
             else pd.DataFrame(columns=list(header), dtype="string")
         )
     except pd.errors.ParserError as error:
-        lines = body.count("\n")
-        moved = CsvCursor(offset, records + lines, header, encoding, separator, head_hash, tail_hash)
-        raise MalformedLinesError(str(error).strip(), moved, FIRST_DATA_ROW + records, body) from error
+        ragged = error if isinstance(error, RaggedLinesError) else _all_refused(body, list(header), error)
+        moved = CsvCursor(
+            offset, records + len(ragged.cells), header, encoding, separator, head_hash, tail_hash
+        )
+        refused = [replace(line, row=line.row + FIRST_DATA_ROW + records - 1) for line in ragged.lines]
+        cells = text_cells(ragged.cells, FIRST_DATA_ROW + records).dropna(how="all")
+        raise MalformedLinesError(str(error), moved, refused, cells) from error
     cells = text_cells(frame, FIRST_DATA_ROW + records).dropna(how="all")
     return cells, CsvCursor(offset, records + len(frame), header, encoding, separator, head_hash, tail_hash)
+
+
+def _all_refused(body: str, header: list[str], error: pd.errors.ParserError) -> RaggedLinesError:
+    """New lines that cannot be read at all (a quote never closed): every one refused, as one."""
+    blank = pd.DataFrame(index=range(body.count("\n")), columns=header)
+    return RaggedLinesError(str(error), [RefusedLine(1, body, f"cannot be read ({error})")], blank)
 
 
 def _repeated_headers(path: Path, kind: str, text: str | None, separator: str | None) -> dict[str, int]:

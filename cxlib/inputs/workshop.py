@@ -13,7 +13,10 @@ format, encoding and separator. A save can never lose an answer:
 * a read-only file or folder gives a message, never a traceback; the table is validated before it
   replaces the old one, atomically, keeping its permissions;
 * every save keeps a timestamped copy of the previous table under ``<client>/backups/``;
-  :meth:`AssessmentStore.backups` lists them and :meth:`AssessmentStore.restore` puts one back.
+  :meth:`AssessmentStore.backups` lists them and :meth:`AssessmentStore.restore` puts one back;
+* the table, its backups and the lock are files inside the client folder (:mod:`cxlib.core.guard`):
+  a link leading out of it (the table, a backup, the ``backups`` folder) is refused, never read
+  or written through.
 
 :func:`assessment_editor` builds the ipywidgets form on top of it; choosing a respondent loads them.
 """
@@ -21,6 +24,7 @@ format, encoding and separator. A save can never lose an answer:
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import html
 import os
@@ -28,7 +32,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -36,14 +40,20 @@ import pandas as pd
 
 from cxlib.core.exceptions import CxError, ValidationError
 from cxlib.core.files import spreadsheet_safe
+from cxlib.core.guard import ClientFileError, client_file
 from cxlib.core.i18n import translator
 from cxlib.core.method import PILLARS, normalise_name
-from cxlib.inputs.client import check_client
+from cxlib.inputs.client import Client, _check_assessment_items, check_client
+from cxlib.inputs.config import load_config
 from cxlib.inputs.question_bank import question_bank
-from cxlib.inputs.schema import TABLES
+from cxlib.inputs.schema import TABLES, ProblemCollector, type_table
 from cxlib.inputs.tables import RawTable, find_table, read_table
 
 COLUMNS = [column.name for column in TABLES["assessment"].columns]
+#: Where the kept copies of earlier tables go, inside the client folder.
+BACKUPS_DIR_NAME = "backups"
+#: The folder a save writes and validates its table in, inside the client folder (named by no message).
+STAGING_PREFIX = ".workshop-"
 #: The formats a save can write back as they are.
 WRITABLE = (".csv", ".xlsx", ".parquet")
 Answers = dict[str, tuple[int | None, str]]
@@ -96,7 +106,7 @@ class AssessmentStore:
         """The table on disk as text cells (canonical columns first), and how it was read."""
         if not self.path.is_file():
             return pd.DataFrame(columns=COLUMNS, dtype="string"), None
-        raw, problems = read_table(self.path)
+        raw, problems = read_table(self.path, self.client_dir)
         if raw is None:
             if "no data rows" in " ".join(problem.message for problem in problems):
                 return pd.DataFrame(columns=COLUMNS, dtype="string"), None
@@ -158,8 +168,11 @@ class AssessmentStore:
                 merged = self._merge(table, loaded.respondent, area.strip(), touched)
                 self._replace(merged, raw, target)
         except PermissionError as error:
+            written = Path(error.filename) if error.filename else self.client_dir
+            staged = [path for path in (written, *written.parents) if path.name.startswith(STAGING_PREFIX)]
+            shown = staged[0].parent if staged else written
             raise CxError(
-                f"not saved: {error.filename or self.client_dir} cannot be written (permission denied); "
+                f"not saved: {shown} cannot be written (permission denied); "
                 "ask for write access or save a copy of the client folder"
             ) from error
         self.loaded[identity(respondent)] = Loaded(loaded.respondent, {**loaded.answers, **touched})
@@ -167,8 +180,18 @@ class AssessmentStore:
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
-        """An exclusive lock on ``<client>/.assessment.lock`` for the read-merge-write of a save."""
-        with open(self.client_dir / ".assessment.lock", "a+") as handle:
+        """An exclusive lock on ``<client>/.assessment.lock`` for the read-merge-write of a save
+        (never opened through a link)."""
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            descriptor = os.open(self.client_dir / ".assessment.lock", flags, 0o666)
+        except OSError as error:
+            if error.errno != errno.ELOOP:
+                raise
+            raise ClientFileError(
+                ".assessment.lock", "is a link; delete it, the workshop makes its own"
+            ) from error
+        with os.fdopen(descriptor, "r+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -215,16 +238,23 @@ class AssessmentStore:
         return pd.concat([table, pd.DataFrame(rows, dtype="string")], ignore_index=True) if rows else table
 
     def _replace(self, table: pd.DataFrame, raw: RawTable | None, target: Path) -> None:
-        """Validate ``table`` as it would be saved, back the old file up, and swap the new one in."""
-        if target.exists() and not target.stat().st_mode & 0o222:
+        """Validate ``table`` as it would be saved, back the old file up, and swap the new one in.
+
+        The old file must be one inside the client folder: a link leading out is refused, neither
+        copied into the backups nor replaced.
+        """
+        present = target.exists() or target.is_symlink()
+        if present:
+            client_file(self.client_dir, target.name, "the assessment")
+        if present and not target.stat().st_mode & 0o222:
             raise CxError(f"not saved: {target.name} is read-only; make it writable or save a copy")
-        with tempfile.TemporaryDirectory(dir=self.client_dir, prefix=".workshop-") as staging:
+        with tempfile.TemporaryDirectory(dir=self.client_dir, prefix=STAGING_PREFIX) as staging:
             trial = Path(staging) / target.name
             self._write(table, raw, trial)
-            self._check(trial)
-            if target.is_file():
+            self._check(trial, target.name)
+            if present:
                 shutil.copymode(target, trial)
-                backups = self.client_dir / "backups"
+                backups = self._backups_dir()
                 backups.mkdir(exist_ok=True)
                 stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
                 shutil.copy2(target, backups / f"{target.stem}-{stamp}{target.suffix}")
@@ -248,34 +278,60 @@ class AssessmentStore:
                     "or save the table as CSV UTF-8 first"
                 ) from error
 
-    def _check(self, trial: Path) -> None:
-        """Validate the assessment as it would be saved, in a copy of the client's configuration."""
-        with tempfile.TemporaryDirectory() as scratch:
-            shutil.copy2(self.client_dir / "client.yaml", Path(scratch) / "client.yaml")
-            shutil.copy2(trial, Path(scratch) / trial.name)
-            _, problems = check_client(Path(scratch))
+    def _check(self, trial: Path, name: str) -> None:
+        """Validate the table as it would be saved as ``name``, where it is: read inside the client
+        folder and typed as :func:`~cxlib.inputs.client.check_client` types the assessment, against
+        ``client.yaml`` and its question bank as they are now (the files client.yaml names stay
+        where they are; only an unusable client.yaml stops the check)."""
+        config, problems = load_config(self.client_dir)
+        if config is not None:  # what else client.yaml gets wrong (a missing logo) is not the answers'
+            raw, read_problems = read_table(trial, self.client_dir)
+            problems = [replace(problem, file=name) for problem in read_problems]  # not the staging folder
+            if raw is not None:
+                collector = ProblemCollector(name)
+                typed = type_table(raw.frame, TABLES["assessment"], collector, raw.decimal_comma)
+                _check_assessment_items(Client(self.client_dir, config, {"assessment": typed}), collector)
+                problems += collector.problems
         if problems:
             raise CxError(
                 "not saved; the answers have problems:\n" + "\n".join(f"  {problem}" for problem in problems)
             )
 
+    def _backups_dir(self) -> Path:
+        """``<client>/backups``, refused when it is a link leading out of the client folder."""
+        folder = self.client_dir / BACKUPS_DIR_NAME
+        if not folder.resolve().is_relative_to(self.client_dir.resolve()):
+            raise ClientFileError(
+                BACKUPS_DIR_NAME,
+                "is a link to a folder outside the client folder; make it a folder inside the client folder",
+            )
+        return folder
+
     def backups(self) -> list[Path]:
         """The kept copies of earlier tables, oldest first."""
-        folder = self.client_dir / "backups"
+        folder = self._backups_dir()
         return sorted(folder.glob("assessment-*")) if folder.is_dir() else []
 
     def restore(self, backup: str | Path) -> Path:
-        """Put a kept copy back as the assessment table (the current one is backed up first)."""
-        source = self.client_dir / "backups" / Path(backup).name
-        if not source.is_file():
-            raise CxError(
-                f"no backup named {Path(backup).name}; choose one of {[p.name for p in self.backups()]}"
-            )
-        target = self.client_dir / f"assessment{source.suffix}"
+        """Put a kept copy back as the assessment table (the current one is backed up first).
+
+        Raises
+        ------
+        CxError
+            When ``backup`` is not the name of a kept copy.
+        ClientFileError
+            When the copy (or the table it replaces) is a link leading out of the client folder.
+        """
+        name = Path(backup).name
+        kept = [path.name for path in self.backups()]
+        if name not in kept:
+            raise CxError(f"no backup named {name}; choose one of {kept}")
+        source = client_file(self.client_dir, Path(BACKUPS_DIR_NAME) / name, "the backup")
+        target = self.client_dir / f"assessment{Path(name).suffix}"
         with self._lock():
-            raw, problems = read_table(source)
+            raw, problems = read_table(source, self.client_dir)
             if raw is None:
-                raise ValidationError(str(source), problems)
+                raise ValidationError(str(self.client_dir), problems)
             self._replace(raw.frame.astype("string").reset_index(drop=True), raw, target)
         self.loaded.clear()
         return target

@@ -8,10 +8,13 @@ stops keeping it (seed 001). Every ``--every`` seconds the watcher:
    the client's ``inbox/`` (write them under a hidden name, ``.name``, and rename them into place);
 2. validates only those rows, as ``cxwb validate`` would. Bad rows never stop the watch: they are
    quarantined in ``inbox/quarantine/`` (``<name>.rejected.csv`` with the rows,
+   ``<name>.rejected-lines.txt`` with lines that are no rows of the header, as written,
    ``<name>.errors.txt`` with the usual ``file:row: column: message`` lines); an inbox file is moved
    to ``inbox/done/`` when taken in whole, or to ``inbox/quarantine/`` with its good rows copied
    to ``inbox/done/``, so every row is in exactly one place and ``cxwb run`` reads the same
-   measurements (the main file, then ``inbox/done/``, then the inbox);
+   measurements (the main file, then ``inbox/done/``, then the inbox). Files are read only inside
+   the client folder (:mod:`cxlib.core.guard`): a link leading out, or a folder named like an inbox
+   file, is moved to ``inbox/quarantine/`` as it is, never read;
 3. adds their weekly sums to the monitoring state and recomputes the control charts
    (:mod:`cxlib.stats.monitoring`; a week still filling up is judged on its own count);
 4. raises each new episode at or above ``alerts.min_level`` once in ``alerts.jsonl``
@@ -29,12 +32,13 @@ output folder holds the pid of the first).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,19 +46,29 @@ import pandas as pd
 
 from cxlib.core.exceptions import CxError, Problem, ValidationError
 from cxlib.core.files import write_text_atomic
+from cxlib.core.guard import ClientFileError, read_client_bytes
 from cxlib.core.i18n import translator
 from cxlib.core.paths import INBOX_DIR_NAME, INBOX_DONE_DIR_NAME, INBOX_QUARANTINE_DIR_NAME
 from cxlib.inputs.alert_log import ALERT_LOG_NAME, append_events, now, raised_keys, read_events
 from cxlib.inputs.client import Client, check_client, type_interactions
 from cxlib.inputs.tables import (
+    FIRST_DATA_ROW,
     STREAMED_TABLE,
     CsvCursor,
+    EncodingError,
     MalformedLinesError,
     NotAppendedError,
+    RaggedLinesError,
+    RawTable,
+    RefusedLine,
+    decode_text,
     find_table,
     inbox_files,
     read_appended_csv,
+    read_csv_cells,
     read_table,
+    sniff_separator,
+    text_cells,
 )
 from cxlib.run.delivery import deliver_due, outbox, write_outbox
 from cxlib.run.output import (
@@ -213,22 +227,36 @@ class Watcher:
             self._quarantine(file_name, cells[bad], collector.problems)
         return typed[~bad]
 
-    def _quarantine(self, file_name: str, rows: pd.DataFrame, problems: list[Problem]) -> None:
-        folder = self.inbox / INBOX_QUARANTINE_DIR_NAME
-        folder.mkdir(parents=True, exist_ok=True)
+    def _quarantine(
+        self, file_name: str, rows: pd.DataFrame, problems: list[Problem], lines: Sequence[str] = ()
+    ) -> None:
+        """Keep refused ``rows`` (as cells) or ``lines`` (as written) of ``file_name`` in
+        ``inbox/quarantine/``, with the ``problems`` saying why."""
+        folder = self._quarantine_dir()
         stem = Path(file_name).stem
-        rejected = folder / f"{stem}.rejected.csv"  # its own columns: fixed, it can go back in the inbox
-        rows.to_csv(rejected, mode="a", header=not rejected.exists(), index=False)
+        if len(rows):
+            rejected = folder / f"{stem}.rejected.csv"  # its own columns: fixed, it can go back in the inbox
+            rows.to_csv(rejected, mode="a", header=not rejected.exists(), index=False)
+        if lines:
+            with open(folder / f"{stem}.rejected-lines.txt", "a", encoding="utf-8") as rejected_lines:
+                rejected_lines.writelines(lines)
         with open(folder / f"{stem}.errors.txt", "a", encoding="utf-8") as errors:
-            errors.write(f"# {now()}: {len(rows)} row(s) of {file_name} refused\n")
+            errors.write(f"# {now()}: {len(rows) + len(lines)} row(s) of {file_name} refused\n")
             errors.writelines(f"{problem}\n" for problem in problems)
-        self.state.quarantined += len(rows)
+        self.state.quarantined += len(rows) + len(lines)
         for problem in problems[:5]:
             self.log(f"{self.config.slug}: quarantined: {problem}")
         if len(problems) > 5:
-            self.log(
-                f"{self.config.slug}: quarantined: {len(problems) - 5} more problem(s) in {rejected.parent}"
-            )
+            self.log(f"{self.config.slug}: quarantined: {len(problems) - 5} more problem(s) in {folder}")
+
+    def _quarantine_lines(self, file_name: str, refused: list[RefusedLine]) -> None:
+        """Quarantine lines that are no rows of their header, each named by its spreadsheet row."""
+        hint = (
+            "the line was not read: give it as many fields as the header (quote a cell holding the "
+            "separator), then drop it in the inbox under the header"
+        )
+        problems = [Problem(file_name, line.row, None, f"{line.reason}; {hint}") for line in refused]
+        self._quarantine(file_name, pd.DataFrame(), problems, [line.text for line in refused])
 
     def _read_main(self) -> tuple[pd.DataFrame, bool]:
         """New rows of the main file, and whether everything must be read again."""
@@ -237,19 +265,18 @@ class Watcher:
         name = self.main_path.name
         if self.main_path.suffix.lower() == ".csv" and self.state.main_signature is None:
             try:
-                cells, cursor = read_appended_csv(self.main_path, self.state.main)
-            except NotAppendedError as reason:
+                cells, cursor = read_appended_csv(self.main_path, self.state.main, self.client.directory)
+            except (NotAppendedError, ClientFileError) as error:
                 if self.state.main is not None:
+                    reason = error.reason if isinstance(error, ClientFileError) else error
                     self.log(f"{self.config.slug}: {name}: {reason}; reading everything again")
                     return pd.DataFrame(), True
-                self.state.main_signature = []  # read whole whenever it changes from now on
+                self.state.main_signature = []  # read whole (by read_table) whenever it changes from now on
                 return self._read_main()
             except MalformedLinesError as error:
                 self.state.main = error.cursor
-                lines = pd.DataFrame({"line": error.text.splitlines()})
-                message = f"{error}; these lines were not read: give each line as many fields as the header"
-                self._quarantine(name, lines, [Problem(name, error.first_row, None, message)])
-                return pd.DataFrame(), False
+                self._quarantine_lines(name, error.lines)
+                return self._take_rows(error.cells, name, error.cursor.separator == ";"), False
             self.state.main = cursor
             return self._take_rows(cells, name, cursor is not None and cursor.separator == ";"), False
         signature = _signature(self.main_path)
@@ -259,7 +286,7 @@ class Watcher:
             self.state.main_signature = signature
             return pd.DataFrame(), True
         self.state.main_signature = signature
-        raw, problems = read_table(self.main_path)
+        raw, problems = read_table(self.main_path, self.client.directory)
         if raw is None:
             self._quarantine(name, pd.DataFrame(), problems)
             return pd.DataFrame(), False
@@ -270,25 +297,46 @@ class Watcher:
         it had bad rows)."""
         done = self.inbox / INBOX_DONE_DIR_NAME
         for path in inbox_files(self.client.directory):
-            raw, problems = read_table(path)
+            raw, problems, refused = self._read_inbox(path)
             name = f"{INBOX_DIR_NAME}/{path.name}"
-            if raw is None:
+            if raw is None:  # a link or folder is moved as it is: never followed
                 self._quarantine(name, pd.DataFrame(), problems)
                 os.replace(path, _unique_path(self._quarantine_dir(), path.name))
                 continue
+            if refused:
+                self._quarantine_lines(name, refused)
             typed, collector = type_interactions(self.client, raw.frame, name, raw.decimal_comma)
             bad = raw.frame.index.isin(list(collector.bad_rows)) | collector.file_level
             done.mkdir(parents=True, exist_ok=True)
-            if not bad.any():
+            if not bad.any() and not refused:
                 os.replace(path, _unique_path(done, path.name))
                 continue
-            self._quarantine(name, raw.frame[bad], collector.problems)
+            if bad.any():
+                self._quarantine(name, raw.frame[bad], collector.problems)
             if (~bad).any():
                 good = raw.frame[~bad]
                 write_text_atomic(
                     _unique_path(done, f"{path.stem}.csv"), good.to_csv(index=False, sep=raw.separator or ",")
                 )
             os.replace(path, _unique_path(self._quarantine_dir(), path.name))
+
+    def _read_inbox(self, path: Path) -> tuple[RawTable | None, list[Problem], list[RefusedLine]]:
+        """An inbox file as :func:`~cxlib.inputs.tables.read_table` reads it inside the client
+        folder; a CSV refused for lines with more fields than its header is read without them,
+        returned apart to be quarantined (the other rows keep their spreadsheet rows)."""
+        raw, problems = read_table(path, self.client.directory)
+        if raw is not None or path.suffix.lower() != ".csv":
+            return raw, problems, []
+        try:  # the error path only: the refused file is read again to find its ragged lines
+            text, encoding = decode_text(read_client_bytes(self.client.directory, path, "the table"))
+            separator = sniff_separator(text)
+            read_csv_cells(text, separator)
+        except RaggedLinesError as ragged:
+            cells = text_cells(ragged.cells, FIRST_DATA_ROW).dropna(how="all")
+            return RawTable(path, cells, encoding, separator), [], ragged.lines
+        except (ClientFileError, EncodingError, ValueError, csv.Error):  # refused for another reason
+            pass
+        return None, problems, []
 
     def _quarantine_dir(self) -> Path:
         folder = self.inbox / INBOX_QUARANTINE_DIR_NAME
@@ -304,14 +352,11 @@ class Watcher:
         for name, path in present.items():
             if name in self.state.done:
                 continue
-            raw, problems = read_table(path)
-            rows = (
-                self._take_rows(
-                    raw.frame, f"{INBOX_DIR_NAME}/{INBOX_DONE_DIR_NAME}/{name}", raw.decimal_comma
-                )
-                if raw is not None
-                else pd.DataFrame()
-            )
+            raw, problems = read_table(path, self.client.directory)
+            shown = f"{INBOX_DIR_NAME}/{INBOX_DONE_DIR_NAME}/{name}"
+            if raw is None:
+                self._quarantine(shown, pd.DataFrame(), problems)
+            rows = self._take_rows(raw.frame, shown, raw.decimal_comma) if raw is not None else pd.DataFrame()
             frames.append(rows)
             self.state.done[name] = len(rows)
         return frames, False
@@ -324,7 +369,7 @@ class Watcher:
         if again or gone:
             self.state = WatchState(empty_aggregates(), seen=self.state.seen, rendered=self.state.rendered)
             if self.main_path is not None:  # the main file's bad rows are found again as it is re-read
-                for suffix in (".rejected.csv", ".errors.txt"):
+                for suffix in (".rejected.csv", ".rejected-lines.txt", ".errors.txt"):
                     quarantined = self.inbox / INBOX_QUARANTINE_DIR_NAME / f"{self.main_path.stem}{suffix}"
                     quarantined.unlink(missing_ok=True)
             main_rows, _ = self._read_main()
