@@ -540,7 +540,9 @@ def _check_promises(client: Client) -> list[Problem]:
     ]
 
 
-def _check_assessment_items(client: Client, collector: ProblemCollector) -> None:
+def check_assessment_items(client: Client, collector: ProblemCollector) -> None:
+    """Every assessment row asks a question of the question bank, under that question's pillar
+    (used by :func:`check_client` and by the workshop before it saves)."""
     assessment = client.tables["assessment"]
     if not {"item_id", "pillar"} <= set(assessment.columns):
         return
@@ -634,7 +636,7 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     client.commentary, commentary_problems = read_commentary(client_dir, config.language)
     problems += commentary_problems
     if "assessment" in client.tables:
-        _check_assessment_items(client, collectors["assessment"])
+        check_assessment_items(client, collectors["assessment"])
     for collector in collectors.values():
         problems += collector.problems
     return client, problems

@@ -228,7 +228,14 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
         return None, [error.problem]
     except EncodingError as error:
         return None, [Problem(name, None, None, f"cannot be read: {error}")]
-    except (OSError, ValueError, KeyError, pd.errors.ParserError, pyreadstat.ReadstatError) as error:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        csv.Error,
+        pd.errors.ParserError,
+        pyreadstat.ReadstatError,
+    ) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         line = re.search(r"in line (\d+)", reason)
         return None, [
@@ -471,7 +478,8 @@ def read_appended_csv(
     ClientFileError
         When the file is not one inside ``root``.
     NotAppendedError
-        When the bytes already read changed, or the file cannot be read as lines (UTF-16).
+        When the bytes already read changed, or the file cannot be read as lines (UTF-16, or a header
+        the csv module refuses).
     MalformedLinesError
         When a new line has more fields than the header (the error carries the cursor past them and
         the other new lines' cells).
@@ -492,11 +500,14 @@ def read_appended_csv(
             raise NotAppendedError("it is UTF-16, which cannot be read line by line")
         if not complete:
             return pd.DataFrame(), None
-        text, encoding = decode_text(complete)
-        header_line, _, body = text.partition("\n")
-        header_line = header_line.rstrip("\r")
-        separator = sniff_separator(header_line)
-        header = tuple(next(csv.reader([header_line], delimiter=separator)))
+        try:
+            text, encoding = decode_text(complete)
+            header_line, _, body = text.partition("\n")
+            header_line = header_line.rstrip("\r")
+            separator = sniff_separator(header_line)
+            header = tuple(next(csv.reader([header_line], delimiter=separator)))
+        except (EncodingError, csv.Error) as error:  # read whole instead, where problems are located
+            raise NotAppendedError(f"its header cannot be read line by line ({error})") from error
         head_hash, records = _hash(complete[: complete.find(b"\n") + 1]), 0
     else:
         encoding, separator, header = cursor.encoding, cursor.separator, cursor.header

@@ -43,7 +43,7 @@ from cxlib.core.files import spreadsheet_safe
 from cxlib.core.guard import ClientFileError, client_file
 from cxlib.core.i18n import translator
 from cxlib.core.method import PILLARS, normalise_name
-from cxlib.inputs.client import Client, _check_assessment_items, check_client
+from cxlib.inputs.client import Client, check_assessment_items, check_client
 from cxlib.inputs.config import load_config
 from cxlib.inputs.question_bank import question_bank
 from cxlib.inputs.schema import TABLES, ProblemCollector, type_table
@@ -290,7 +290,7 @@ class AssessmentStore:
             if raw is not None:
                 collector = ProblemCollector(name)
                 typed = type_table(raw.frame, TABLES["assessment"], collector, raw.decimal_comma)
-                _check_assessment_items(Client(self.client_dir, config, {"assessment": typed}), collector)
+                check_assessment_items(Client(self.client_dir, config, {"assessment": typed}), collector)
                 problems += collector.problems
         if problems:
             raise CxError(
