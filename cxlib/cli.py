@@ -7,17 +7,93 @@ command exits with its code (2 for bad input); no traceback reaches the user for
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import signal
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cxlib.core.exceptions import CxError
 from cxlib.core.paths import DEFAULT_REPORTS_DIR, resolve_client_dir
 
+#: The longest ``--timeout`` and ``--every``, in seconds: a day (longer is a mistyped value).
+MAX_SECONDS = 86_400
+#: What ``--scheduler`` accepts besides a scheduler's address (:mod:`cxlib.run.cluster`).
+LOCAL_SCHEDULER = "local"
+
+
+class UsageError(CxError):
+    """The command line itself is wrong: an unknown option, a missing argument, a bad value."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors raised as :class:`UsageError` (one ``cxwb:`` line, exit 2)
+    instead of printed under the usage text; ``--help`` still prints the usage."""
+
+    def error(self, message: str) -> None:
+        raise UsageError(f"{message}; see '{self.prog} --help'")
+
+
+def positive_int(text: str) -> int:
+    """``--jobs``: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
+def timeout_seconds(text: str) -> int:
+    """``--timeout``: whole seconds, 1 to :data:`MAX_SECONDS`."""
+    value = positive_int(text)
+    if value > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_SECONDS} seconds (a day), not {text!r}")
+    return value
+
+
+def poll_seconds(text: str) -> float:
+    """``--every``: seconds, a finite number above 0 and at most :data:`MAX_SECONDS`."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= MAX_SECONDS:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds above 0 and at most {MAX_SECONDS} (a day), not {text!r}"
+        )
+    return value
+
+
+def cut_text(text: str) -> str:
+    """``--cut``: ``FIELD=VALUE``, both given (which field and value exist is checked per client)."""
+    if not re.fullmatch(r"[^=]+=.+", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not FIELD=VALUE; write e.g. --cut segment=PyME")
+    return text
+
+
+def scheduler_address(text: str) -> str:
+    """``--scheduler``: ``local``, or a scheduler's ``tcp://HOST:PORT`` with a port in 1..65535."""
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or out of range
+        port = None
+    if text != LOCAL_SCHEDULER and (
+        parts.scheme != "tcp" or not parts.hostname or not port or parts.path or parts.query
+    ):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a Dask scheduler's tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786) nor "
+            f"'{LOCAL_SCHEDULER}'"
+        )
+    return text
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cxwb", description="Customer-experience strategy workbook.")
+    parser = _Parser(prog="cxwb", description="Customer-experience strategy workbook.")
     commands = parser.add_subparsers(dest="command", required=True)
     new = commands.add_parser("new", help="scaffold a client folder that validates")
     new.add_argument("folder", type=Path)
@@ -32,10 +108,16 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_REPORTS_DIR,
         help=f"output folder (default: {DEFAULT_REPORTS_DIR})",
     )
-    run.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default: 1)")
+    run.add_argument(
+        "--jobs",
+        type=positive_int,
+        default=1,
+        help="parallel worker processes, at most one per core and per step to run (default: 1)",
+    )
     run.add_argument("--steps", nargs="+", help="only these steps (e.g. 00_overview or 00)")
     run.add_argument(
         "--cut",
+        type=cut_text,
         action="append",
         default=[],
         metavar="FIELD=VALUE",
@@ -54,22 +136,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--scheduler",
+        type=scheduler_address,
         metavar="ADDRESS",
         help="run each client as a task on a Dask cluster: its scheduler's tcp://HOST:PORT, or 'local' "
-        "for a local cluster of --jobs workers (--out and the client folders must be shared storage)",
+        "for a local cluster of --jobs workers (--out and the client folders must be shared storage); "
+        "a scheduler that does not answer as Dask within 10 s is an error",
     )
     run.add_argument(
         "--timeout",
-        type=int,
+        type=timeout_seconds,
         default=900,
-        help="seconds one cell of a step may run before the step is marked timed out (default: 900)",
+        help="seconds one cell of a step may run before the step is marked timed out, 1 to "
+        f"{MAX_SECONDS} (default: 900)",
     )
     watch = commands.add_parser(
         "watch", help="monitor a client's touchpoint measurements as they arrive and deliver alerts"
     )
     watch.add_argument("client", help="a client folder, or the slug of a demo client")
     watch.add_argument(
-        "--every", type=float, default=5.0, help="seconds between looks for new measurements (default: 5)"
+        "--every",
+        type=poll_seconds,
+        default=5.0,
+        help=f"seconds between looks for new measurements, above 0 and at most {MAX_SECONDS} (default: 5)",
     )
     watch.add_argument(
         "--out",
@@ -102,8 +190,6 @@ def _parser() -> argparse.ArgumentParser:
 def _watch(arguments: argparse.Namespace) -> int:
     from cxlib.run.watch import Watcher
 
-    if arguments.every <= 0:
-        raise CxError("--every must be a positive number of seconds")
     watcher = Watcher(resolve_client_dir(arguments.client), arguments.out, render=not arguments.no_refresh)
     return watcher.run(every=arguments.every)
 
@@ -152,13 +238,21 @@ def _run(clients: list[str], out: Path, options: dict) -> int:
     """``cxwb run`` on this machine. Its workers and their kernels start before the runner and the
     workbook are imported (:mod:`cxlib.run.execute`), so the kernels load the workbook on the core
     the import leaves free; a mistyped client or step is refused before anything starts."""
-    from cxlib.run.execute import WorkerPool, ensure_kernel
+    from cxlib.run.execute import WorkerPool, ensure_kernel, planned_jobs, worker_count
     from cxlib.steps import select_steps
 
-    select_steps(options["step_names"])
-    for client in clients:
-        resolve_client_dir(client)
+    steps = select_steps(options["step_names"])
+    client_dirs = [resolve_client_dir(client) for client in clients]
+    if options["pdf"]:
+        from cxlib.render.pdf import check_printer
+
+        check_printer()
     print(ensure_kernel(), file=sys.stderr)
+    options["jobs"], note = worker_count(
+        options["jobs"], planned_jobs(client_dirs, len(steps), options["cuts"])
+    )
+    if note:
+        print(note, file=sys.stderr)
     pool = WorkerPool(options["jobs"])
     try:
         from cxlib.run.runner import run
@@ -178,18 +272,18 @@ def main(argv: list[str] | None = None) -> int:
     A termination signal (``kill``, or a Dask worker dying under a ``--scheduler`` task) stops the
     command as Ctrl-C does: builds and locks are cleaned up, kernels shut down, reports unchanged.
     """
-    arguments = _parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return _command(arguments)
+        return _command(argv)
     finally:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, previous)
 
 
-def _command(arguments: argparse.Namespace) -> int:
+def _command(argv: list[str] | None) -> int:
     try:
+        arguments = _parser().parse_args(argv)
         if arguments.command == "new":
             from cxlib.inputs.scaffold import scaffold_client
 
@@ -205,8 +299,6 @@ def _command(arguments: argparse.Namespace) -> int:
             return _watch(arguments)
         if arguments.command == "alerts":
             return _alerts(arguments)
-        if arguments.jobs < 1 or arguments.timeout < 1:
-            raise CxError("--jobs and --timeout must be at least 1")
         options = {
             "jobs": arguments.jobs,
             "step_names": arguments.steps,

@@ -153,7 +153,7 @@ CASES = {
     ),
     "plan_start not a date": (
         lambda d: edit(d / "client.yaml", "# plan_start: 2026-01-01", "plan_start: 2025-13-01"),
-        "client.yaml: holds an invalid value (month must be in 1..12); write dates as YYYY-MM-DD",
+        ": plan_start: Input should be a valid date or datetime, month value is outside expected range",
     ),
     "yaml nested too deep": (
         lambda d: append_row(d / "client.yaml", "deep: " + "[" * 5000 + "]" * 5000),

@@ -254,6 +254,17 @@ class EmailAlerts(Strict):
     password_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     starttls: bool = False
 
+    @field_validator("smtp")
+    @classmethod
+    def _port_exists(cls, value: str) -> str:
+        port = int(value.rsplit(":", 1)[1])
+        if not 1 <= port <= 65535:
+            raise ValueError(
+                f"port {port} does not exist (ports are 1 to 65535); write host:port, "
+                "e.g. smtp.example.com:587"
+            )
+        return value
+
     @model_validator(mode="before")
     @classmethod
     def _no_secret_here(cls, value: object) -> object:
@@ -411,6 +422,29 @@ class ClientConfig(Strict):
 MAX_CONFIG_BYTES = 1 << 20
 
 
+class CalendarRefused(str):
+    """A date-shaped value of ``client.yaml`` the calendar refuses (``2026-13-45``), kept as text with
+    its row, so that validation reports it at its key."""
+
+    row: int
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date-shaped value the calendar refuses is read as
+    :class:`CalendarRefused` text instead of stopping the whole file unnamed."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            refused = CalendarRefused(self.construct_scalar(node))
+            refused.row = node.start_mark.line + 1
+            return refused
+
+
+_ConfigLoader.add_constructor("tag:yaml.org,2002:timestamp", _ConfigLoader.construct_yaml_timestamp)
+
+
 def _read_yaml(path: Path) -> tuple[object, Problem | None]:
     """The parsed ``client.yaml``, or the one problem that stops it being read."""
     row, message = None, None
@@ -418,7 +452,7 @@ def _read_yaml(path: Path) -> tuple[object, Problem | None]:
         if not (path.exists() or path.is_symlink()):
             raise FileNotFoundError(path)
         text = read_client_bytes(path.parent, path.name, "client.yaml", MAX_CONFIG_BYTES).decode("utf-8")
-        return yaml.safe_load(text), None
+        return yaml.load(text, Loader=_ConfigLoader), None
     except ClientFileError as error:
         message = error.reason
     except FileNotFoundError:
@@ -429,8 +463,8 @@ def _read_yaml(path: Path) -> tuple[object, Problem | None]:
         message = f"cannot be read ({error.strerror}); check its permissions"
     except RecursionError:
         message = "is nested too deeply to be a client configuration; fix its structure"
-    except ValueError as error:  # e.g. a date YAML recognises but the calendar refuses (2025-13-01)
-        message = f"holds an invalid value ({error}); write dates as YYYY-MM-DD"
+    except ValueError as error:  # a value YAML recognises but cannot build, e.g. the number "._"
+        message = f"holds an invalid value ({error}); quote it to keep it as text"
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -465,6 +499,8 @@ def _problem_from_pydantic(item: dict) -> Problem:
         "string_pattern_mismatch": "see the comment in the scaffolded client.yaml for the format",
         "less_than_equal": "targets and scores are on the scale given in the comment of client.yaml",
         "greater_than_equal": "targets and scores are on the scale given in the comment of client.yaml",
+        "date_from_datetime_parsing": "write a date of the calendar as YYYY-MM-DD",
     }
     hint = hints.get(item["type"])
-    return Problem(CLIENT_CONFIG_NAME, None, location, f"{message}; {hint}" if hint else message)
+    row = item["input"].row if isinstance(item.get("input"), CalendarRefused) else None
+    return Problem(CLIENT_CONFIG_NAME, row, location, f"{message}; {hint}" if hint else message)

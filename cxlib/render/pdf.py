@@ -43,7 +43,8 @@ def check_printer() -> None:
     Raises
     ------
     PdfError
-        Naming what to install: Playwright for Python, or Debian's chromium package.
+        Naming what to install: Playwright for Python, or Debian's chromium package (when
+        ``CXWB_CHROMIUM`` or ``/usr/bin/chromium`` is missing, a folder, or not executable).
     """
     try:
         import playwright.sync_api  # noqa: F401 (only whether it is installed)
@@ -52,11 +53,24 @@ def check_printer() -> None:
             "--pdf needs Playwright for Python: pip install 'cx-workbook[pdf]' (it drives the system "
             "Chromium; no browser is downloaded)"
         ) from error
-    if not chromium_path().is_file():
+    problem = chromium_problem()
+    if problem:
         raise PdfError(
-            f"--pdf needs Chromium at {chromium_path()}: install Debian's package (apt-get install chromium) "
-            "or set CXWB_CHROMIUM to another Chromium"
+            f"--pdf needs Chromium at {chromium_path()}, which {problem}: install Debian's package "
+            "(apt-get install chromium) or set CXWB_CHROMIUM to another Chromium"
         )
+
+
+def chromium_problem() -> str | None:
+    """Why :func:`chromium_path` cannot be started (missing, a folder, not executable), or ``None``."""
+    path = chromium_path()
+    if path.is_dir():
+        return "is a folder, not the browser's program"
+    if not path.is_file():
+        return "does not exist"
+    if not os.access(path, os.X_OK):
+        return f"is not executable (chmod +x {path}, or name the browser's program itself)"
+    return None
 
 
 def print_pdf(html_path: Path, pdf_path: Path) -> Path:

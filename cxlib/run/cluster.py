@@ -12,6 +12,12 @@ same path (an NFS or SMB mount, say): before anything is sent, every worker is a
 probe file written to ``--out`` and each client's ``client.yaml``, and the run is refused, naming
 the workers that cannot, when one of them cannot.
 
+A remote scheduler is first asked who it is, over Dask's own protocol, with everything bounded by
+:data:`CONNECT_TIMEOUT`: a port where nothing answers, something that answers without being Dask
+(a web server, a stream of random bytes, whose length field would have Dask try to allocate
+exabytes) or a Dask process that is not a scheduler is refused with one message, before a
+``distributed.Client`` (whose handshake waits without a time limit) is made.
+
 A worker that dies takes its client with it: that client is marked failed (its previous report is
 unchanged: the swap never happened; the next run of it clears what was left) and the others
 finish. A local cluster never retries a task whose worker died; a remote scheduler retries it up
@@ -20,6 +26,7 @@ to its ``distributed.scheduler.allowed-failures`` (then the client fails the sam
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import os
 import signal
@@ -33,13 +40,14 @@ from tqdm import tqdm
 from cxlib.core.exceptions import CxError
 from cxlib.core.paths import CLIENT_CONFIG_NAME, resolve_client_dir
 from cxlib.inputs.config import load_config
+from cxlib.run.execute import worker_count
 from cxlib.run.output import prepare_output
 from cxlib.run.runner import DEFAULT_TIMEOUT, check_unique_slugs, log_line, write_all_clients_index
 from cxlib.steps import select_steps
 
 LOCAL_SCHEDULER = "local"
-#: Seconds to wait for a remote scheduler to answer.
-CONNECT_TIMEOUT = "20s"
+#: Seconds a remote scheduler has to accept the connection and answer as a Dask scheduler.
+CONNECT_TIMEOUT = 10.0
 
 
 class ClusterError(CxError):
@@ -108,8 +116,53 @@ def check_shared_storage(dask_client, out_dir: Path, client_dirs: list[Path]) ->
         )
 
 
+async def _identify(scheduler: str) -> str:
+    """Connect to ``scheduler`` with Dask's handshake and return the type of Dask process answering."""
+    from distributed.comm import connect
+
+    comm = await connect(scheduler, timeout=CONNECT_TIMEOUT)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        identity = await comm.read()
+    finally:
+        comm.abort()
+    # "Scheduler", "Worker", "Nanny"…
+    return identity.get("type", "process") if isinstance(identity, dict) else "process"
+
+
+def unreachable(scheduler: str, reason: str) -> ClusterError:
+    """The error for a ``--scheduler`` where no Dask scheduler can be used, saying why."""
+    return ClusterError(
+        f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({reason}); start one with "
+        "'dask scheduler' and give its tcp://HOST:PORT, or use --scheduler local"
+    )
+
+
+def check_scheduler(scheduler: str) -> None:
+    """Make sure a Dask scheduler answers at ``scheduler`` within :data:`CONNECT_TIMEOUT` seconds.
+
+    Raises
+    ------
+    ClusterError
+        When nothing accepts the connection there, nothing answers in time, or what answers is not a
+        Dask scheduler.
+    """
+    try:
+        answering = asyncio.run(asyncio.wait_for(_identify(scheduler), CONNECT_TIMEOUT))
+        reason = None if answering == "Scheduler" else f"a Dask {answering} answers there, not a scheduler"
+    except TimeoutError:
+        reason = f"nothing answered as one within {CONNECT_TIMEOUT:g} s"
+    except OSError as error:  # refused, unreachable, closed (distributed's CommClosedError)
+        reason = str(error)
+    except Exception:  # whatever Dask's decoder makes of bytes that are not Dask's protocol
+        reason = "what answers there does not speak Dask's protocol"
+    if reason:
+        raise unreachable(scheduler, reason)
+
+
 def _connect(scheduler: str, jobs: int):
-    """A ``distributed.Client`` on the scheduler, or on a new local cluster of ``jobs`` workers."""
+    """A ``distributed.Client`` on the scheduler (checked first), or on a new local cluster of
+    ``jobs`` workers."""
     import dask
     from distributed import Client as DaskClient
     from distributed import LocalCluster
@@ -120,13 +173,11 @@ def _connect(scheduler: str, jobs: int):
                 n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
             )
         return DaskClient(cluster), cluster
+    check_scheduler(scheduler)
     try:
         return DaskClient(scheduler, timeout=CONNECT_TIMEOUT), None
-    except (OSError, TimeoutError, ValueError) as error:
-        raise ClusterError(
-            f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({error}); start one with "
-            "'dask scheduler' and give its tcp://HOST:PORT, or use --scheduler local"
-        ) from error
+    except (OSError, TimeoutError, ValueError) as error:  # it went away since it answered
+        raise unreachable(scheduler, str(error)) from error
 
 
 def run_on_cluster(
@@ -161,6 +212,10 @@ def run_on_cluster(
         options += ["--cut", cut]
     options += ["--pdf"] if pdf else []
     options += ["--pptx"] if pptx else []
+    if scheduler == LOCAL_SCHEDULER:  # one client is one task: more workers than clients idle
+        jobs, note = worker_count(jobs, len(client_dirs))
+        if note:
+            log_line(note)
     dask_client, cluster = _connect(scheduler, jobs)
     codes = []
     try:

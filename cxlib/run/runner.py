@@ -18,7 +18,8 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from importlib import metadata
@@ -48,7 +49,7 @@ from cxlib.render.export import (
 from cxlib.render.pdf import PdfError, check_printer, print_pdf
 from cxlib.render.slides import SlidesError, check_slide_maker, write_summary
 from cxlib.render.summary import findings, progress, progress_rows
-from cxlib.run.execute import StepResult, WorkerPool, ensure_kernel, execute_step
+from cxlib.run.execute import StepResult, WorkerPool, ensure_kernel, planned_jobs, worker_count
 from cxlib.run.output import (
     ClientLock,
     OutputFolderError,
@@ -523,9 +524,11 @@ def run(
     Each client also runs once per cut (``cuts`` and its ``client.yaml`` ``cuts:``) into
     ``<out>/<slug>--<cut>/``, every step computed on the filtered tables (:mod:`cxlib.inputs.cuts`).
 
-    ``pool`` is a worker pool already started by :class:`cxlib.run.execute.WorkerPool` with
-    ``jobs`` workers (the command line's); without it, the run starts its own. Either way the run
-    shuts it down.
+    ``pool`` is a worker pool already started by :class:`cxlib.run.execute.WorkerPool` (the command
+    line's); without it, the run starts its own of ``jobs`` workers, at most one per core and per
+    job (:func:`cxlib.run.execute.worker_count`). Either way the run shuts it down. A step whose
+    worker process dies is marked failed; the steps the dead pool took with it run again on new
+    workers.
 
     Raises
     ------
@@ -549,6 +552,9 @@ def run(
         ) from error
     if pool is None:  # kernels boot while the notebooks are inspected and clients validated
         log_line(ensure_kernel())
+        jobs, note = worker_count(jobs, planned_jobs(client_dirs, len(steps), cuts or []))
+        if note:
+            log_line(note)
         pool = WorkerPool(jobs)
     state = _RunState()
     try:
@@ -560,7 +566,6 @@ def run(
                 for started in _start_clients(client_dirs, out_dir, steps, cuts or [], state)
             ),
             pool,
-            max(1, jobs),
         )
         pool.shutdown()
         runs, any_failed = state.runs, state.any_failed
@@ -733,8 +738,8 @@ def _client_jobs(client_run: ClientRun, steps: tuple[Step, ...], timeout: int) -
     return pending
 
 
-def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: ProcessPoolExecutor, workers: int) -> None:
-    """Run the jobs on the pool's ``workers``, with one progress bar and one log line per job.
+def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: WorkerPool) -> None:
+    """Run the jobs on the pool's workers, with one progress bar and one log line per job.
 
     Jobs come in batches, one per validated client: taking the next batch (validating the next
     client) happens while the workers run the jobs already given. A job starts once the steps it
@@ -742,17 +747,20 @@ def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: ProcessPoolEx
     jobs that may start, the one heading the longest chain of waiting steps
     (:func:`cxlib.steps.chain_length`; critical path first, Kelley & Walker 1959), earliest client
     first among equals, so that no worker idles at the end while another runs a long chain alone.
+
+    A job whose worker process dies is failed; a job the broken pool terminated with it (or that it
+    had not started) waits again, once (:meth:`cxlib.run.execute.WorkerPool.died_running`).
     """
     batches = iter(batches)
-    waiting, finished, running, exporting, depends = [], set(), {}, {}, {}
+    waiting, finished, running, exporting, depends, retried = [], set(), {}, {}, {}, set()
     more = True
     with tqdm(total=0, unit="job", file=sys.stderr) as bar, ThreadPoolExecutor(1) as exporter:
         while more or waiting or running or exporting:
             ready = [item for item in waiting if depends[item[1]] <= finished]
             ready.sort(key=lambda item: -chain_length(item[1].step))  # stable: earlier clients first
-            for item in ready[: max(0, workers - len(running))]:
+            for item in ready[: max(0, pool.size - len(running))]:
                 waiting.remove(item)
-                running[pool.submit(execute_step, *item[1].execution)] = item
+                running[pool.submit_step(*item[1].execution)] = item
             if more:
                 batch = next(batches, None)
                 more = batch is not None
@@ -769,11 +777,32 @@ def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: ProcessPoolEx
             for future in done:
                 if future in running:  # executed: its dependents may start while its page is exported
                     client_run, job = running.pop(future)
+                    result = _step_result(future, job, pool, retried)
+                    if result is None:
+                        waiting.append((client_run, job))
+                        continue
                     finished.add((job.slug, job.step))
-                    exporting[exporter.submit(export_step, job, future.result())] = (client_run, job)
+                    exporting[exporter.submit(export_step, job, result)] = (client_run, job)
                     continue
                 client_run, job = exporting.pop(future)
                 result = client_run.results[job.step] = future.result()
                 detail = f" ({result.error})" if result.error else ""
                 log_line(f"{job.slug} {job.step}: {result.status} in {result.seconds:.1f}s{detail}")
                 bar.update()
+
+
+def _step_result(future: Future, job: Job, pool: WorkerPool, retried: set[Job]) -> StepResult | None:
+    """The result of a job the pool ran; ``None`` when the job is to run again: a worker's death
+    broke the pool and terminated this job with it (each job runs again once at most)."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        if not pool.died_running(future) and job not in retried:
+            retried.add(job)
+            return None
+    return StepResult(
+        job.step,
+        "failed",
+        error="its worker process died (killed, or out of memory); the other steps went on; run it again",
+        parameters=job.parameters,
+    )
