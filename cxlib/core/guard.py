@@ -19,6 +19,8 @@ from cxlib.core.exceptions import CxError, Problem
 
 #: The largest table file read (bytes): a million-row survey export is about 150 MB.
 MAX_TABLE_BYTES = 1 << 30
+#: A client configuration is a page of keys: a larger file is a mistake (an export saved under its name).
+MAX_CONFIG_BYTES = 1 << 20
 
 
 class ClientFileError(CxError):

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from cxlib.core.exceptions import Problem
-from cxlib.core.guard import ClientFileError, read_client_bytes
+from cxlib.core.guard import MAX_CONFIG_BYTES, ClientFileError, read_client_bytes
 from cxlib.core.images import MAX_IMAGE_BYTES, image_type
 from cxlib.core.method import PILLAR_SPELLINGS, PILLARS, normalise_name, vocabulary_aliases
 from cxlib.core.paths import CLIENT_CONFIG_NAME
@@ -416,10 +416,6 @@ class ClientConfig(Strict):
             if parsed.language != self.language:
                 raise ValueError(f"locale {self.locale!r} does not match language {self.language!r}")
         return self
-
-
-#: A client configuration is a page of keys: a larger file is a mistake (an export saved under its name).
-MAX_CONFIG_BYTES = 1 << 20
 
 
 class CalendarRefused(str):

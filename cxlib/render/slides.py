@@ -32,7 +32,7 @@ from cxlib.core.files import write_bytes_atomic
 from cxlib.core.i18n import Translator
 from cxlib.render.brand import Brand
 from cxlib.render.export import PLOTLY_CORE
-from cxlib.render.pdf import chromium_path
+from cxlib.render.pdf import chromium_path, chromium_problem
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
 from cxlib.render.summary import Finding, findings
@@ -80,10 +80,11 @@ def check_slide_maker() -> None:
             f"--pptx needs {error.name}: pip install 'cx-workbook[pptx]' (python-pptx writes the deck, "
             "kaleido draws the charts with the system Chromium; no browser is downloaded)"
         ) from error
-    if not chromium_path().is_file():
+    problem = chromium_problem()
+    if problem:
         raise SlidesError(
-            f"--pptx needs Chromium at {chromium_path()} to draw the charts: install Debian's package "
-            "(apt-get install chromium) or set CXWB_CHROMIUM to another Chromium"
+            f"--pptx needs Chromium at {chromium_path()} to draw the charts, which {problem}: install "
+            "Debian's package (apt-get install chromium) or set CXWB_CHROMIUM to another Chromium"
         )
 
 

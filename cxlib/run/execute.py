@@ -30,7 +30,7 @@ from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 
 from cxlib.core.exceptions import EnvironmentSetupError
-from cxlib.core.guard import ClientFileError, read_client_bytes
+from cxlib.core.guard import MAX_CONFIG_BYTES, ClientFileError, read_client_bytes
 from cxlib.core.paths import CLIENT_CONFIG_NAME
 from cxlib.run.kernels import discard_kernel, start_worker, warm_kernel
 
@@ -99,8 +99,8 @@ def planned_jobs(client_dirs: list[Path], step_count: int, cuts: list[str]) -> i
     read here without validating: a client that does not validate runs nothing anyway)."""
     total = 0
     for client_dir in client_dirs:
-        try:  # within client.yaml's own limit (cxlib.inputs.config.MAX_CONFIG_BYTES, not imported here)
-            config = yaml.safe_load(read_client_bytes(client_dir, CLIENT_CONFIG_NAME, limit=1 << 20))
+        try:
+            config = yaml.safe_load(read_client_bytes(client_dir, CLIENT_CONFIG_NAME, limit=MAX_CONFIG_BYTES))
         except (ClientFileError, ValueError, RecursionError, yaml.YAMLError):
             config = None
         standing = config.get("cuts") if isinstance(config, dict) else None
