@@ -233,3 +233,27 @@ def test_a_table_larger_than_the_limit_is_refused_before_it_is_read(demo_copy, m
     assert any(
         message.startswith("survey.csv: is 1.0 GB, more than the 1.0 GB allowed") for message in messages
     )
+
+
+def test_an_empty_workbook_and_a_five_megabyte_line_are_located_not_crashes(demo_copy):
+    import openpyxl
+
+    (demo_copy / "units.csv").unlink()
+    openpyxl.Workbook().save(demo_copy / "units.xlsx")
+    messages = [str(problem) for problem in check_client(demo_copy)[1]]
+    assert "units.xlsx: is empty; add a header row and data, or delete the file" in messages
+    (demo_copy / "units.xlsx").unlink()
+    units = (DEMO_CLIENTS_DIR / "demo" / "units.csv").read_text(encoding="utf-8").splitlines()
+    long_cell = "x" * 5_000_000
+    ragged = [units[0], f"{units[1]},{long_cell}", *units[2:]]
+    (demo_copy / "units.csv").write_text("\n".join(ragged) + "\n", encoding="utf-8")
+    messages = [str(problem) for problem in check_client(demo_copy)[1]]
+    assert any(
+        message.startswith("units.csv:2: cannot be read (Expected 6 fields in line 2") for message in messages
+    )
+    header, first, *rest = units
+    cells = first.split(",")
+    cells[1] = long_cell  # a five-megabyte region name is read, and it is just a long cell
+    (demo_copy / "units.csv").write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
+    client, problems = check_client(demo_copy)
+    assert problems == [] and client.tables["units"]["region"].str.len().max() == 5_000_000
