@@ -27,6 +27,7 @@ cut = ""  # one segment only (set by cxwb run --cut, e.g. segment and PyME); emp
 # %%
 import cxlib
 from cxlib.render import results
+from cxlib.render.summary import progress
 from cxlib.steps import action_plan
 
 report = cxlib.setup(client_dir, report_dir, cut)
@@ -45,7 +46,7 @@ if missing:
 # %%
 report.heading("plan.evaluation_heading", anchor="initiatives")
 evaluation = action_plan.evaluate(client, diagnosis, earlier["02_participation"], earlier["03_journey"])
-if diagnosis and diagnosis.get("impact_outcome"):
+if evaluation["impact"].notna().any():
     report.say(
         "plan.evaluation_text",
         outcome=t(f"metric.{outcome}"),
@@ -55,6 +56,8 @@ if diagnosis and diagnosis.get("impact_outcome"):
     )
     report.chart(action_plan.priority_chart(evaluation, outcome, client.config.currency, t))
     report.say("plan.top_sentence", names=", ".join(evaluation["name"].head(3)))
+elif diagnosis and diagnosis.get("impact_outcome"):
+    report.caution("plan.no_link", outcome=t(f"metric.{outcome}"))
 else:
     report.caution("plan.no_diagnosis")
 report.table(action_plan.evaluation_table(evaluation, outcome, client.config.currency, t))
@@ -72,7 +75,61 @@ plan = action_plan.schedule(evaluation, action_plan.plan_start(client))
 report.chart(action_plan.gantt(plan, t))
 report.table(action_plan.wave_table(plan, diagnosis, outcome, t))
 waves = action_plan.wave_predictions(plan, diagnosis, outcome)
+if waves:
+    report.say(
+        "plan.full_effect",
+        date=t.month(action_plan.horizons(plan)["full"]),
+        outcome=t(f"metric.{outcome}"),
+        value=t.interval(*waves["full"]),
+    )
+
+# %% [markdown]
+# Each initiative's forecast, line by line: reach × gap closed × slope × ramp-up = points.
+
+# %%
+pillars = action_plan.pillar_model(diagnosis)
+if len(pillars):
+    report.heading("plan.decomposition_heading", anchor="decomposition")
+    report.say("plan.decomposition_text", months=t.number(action_plan.forecast.DEFAULT_MONTHS_TO_EFFECT))
+    lines = action_plan.decomposition(plan, pillars, action_plan.own_wave_progress(plan))
+    report.table(action_plan.decomposition_table(lines, outcome, t))
+
+# %%
+sensitivity = action_plan.sensitivity(plan, diagnosis, outcome)
+if len(sensitivity):
+    report.heading("plan.sensitivity_heading", anchor="sensitivity")
+    report.say("plan.sensitivity_text")
+    report.chart(action_plan.tornado_chart(sensitivity, outcome, t))
+
+# %%
+report.heading("plan.money_heading", anchor="money")
+report.say("plan.money_text", years=action_plan.RETURN_HORIZON_MONTHS // 12)
+if evaluation["value_per_point"].isna().all():
+    report.caution("plan.no_value", outcome=t(f"metric.{outcome}"))
+report.table(action_plan.money_table(evaluation, client.config.currency, t))
+
+# %% [markdown]
+# Follow-up measurements: the baseline plan's forecast for the initiatives now done, against the
+# change measured between the two measurements.
+
+# %%
+baseline = action_plan.baseline_dir(client, report_dir)
+changes = progress(report_dir, baseline) if baseline is not None else None
+checked = None
+if changes is not None:
+    report.heading("plan.backtest_heading", anchor="backtest")
+    done = action_plan.done_initiatives(client)
+    checked = action_plan.backtest(
+        results.load(baseline, "05_action_plan"), results.load(baseline, "01_diagnosis"), changes, done
+    )
+    if len(checked):
+        report.say("plan.backtest_text", names=", ".join(evaluation.loc[evaluation.index.isin(done), "name"]))
+        report.table(action_plan.backtest_table(checked, t))
+    else:
+        report.caution("plan.backtest_none")
 report.end()
 results.publish(
-    report_dir, "05_action_plan", action_plan.step_results(evaluation, outcome, waves, client.config.currency)
+    report_dir,
+    "05_action_plan",
+    action_plan.step_results(evaluation, outcome, waves, client.config.currency, checked),
 )

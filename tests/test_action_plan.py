@@ -14,6 +14,7 @@ from cxlib.inputs.config import ClientConfig
 from cxlib.render.results import publish
 from cxlib.render.summary import findings, progress
 from cxlib.run.runner import run
+from cxlib.stats import forecast
 from cxlib.steps import action_plan, ecosystem
 
 CONFIG = ClientConfig(name="Acme", slug="acme", language="en", industry="Retail", currency="GBP")
@@ -44,6 +45,7 @@ DIAGNOSIS = {  # known gaps and impact slopes (outcome points per pillar point)
         },
     },
     "impact_outcome": "nps",
+    "explains": True,
 }
 
 
@@ -63,6 +65,7 @@ def initiatives() -> pd.DataFrame:
             "roles": [[], [], []],
             "effect_external": [2, 1, 0],
             "loads_human_capacity": pd.array([False, True, False], dtype="boolean"),
+            "months_to_effect": [0.0, 0.0, 0.0],  # whole effect at go-live: the arithmetic alone
         }
     )
 
@@ -98,8 +101,8 @@ def test_schedule_overlaps_waves_and_targets_accumulate():
 
 def test_a_gap_closes_at_most_once_and_predictions_stay_on_scale():
     # three initiatives at +2 on one pillar: 1 − 0.5³ = 87.5% of the gap, never more than all of it
-    assert action_plan.closed_shares([{"resolution": 1.0}] * 3, 0.5) == {"resolution": 0.875}
-    assert action_plan.closed_shares([{"resolution": 1.0}] * 9, 0.75)["resolution"] < 1.0
+    assert forecast.union(np.full((3, 1), 0.5)) == pytest.approx([0.875])
+    assert forecast.union(np.full((9, 1), 0.75))[0] < 1.0
     pillars = pd.DataFrame(
         {"gap": [400.0], "slope": [1.0], "slope_low": [0.5], "slope_high": [2.0]}, index=["resolution"]
     )
@@ -107,8 +110,11 @@ def test_a_gap_closes_at_most_once_and_predictions_stay_on_scale():
     diagnosis = {
         "pillars": pillars.assign(current=0.0, target=400.0).to_dict(orient="index"),
         "metrics": {"nps": {"value": 10.0}},
+        "explains": True,
     }
-    plan = plan.assign(start=pd.Timestamp("2026-01-01"), end=pd.Timestamp("2026-06-01"), office="front")
+    plan = plan.assign(
+        start=pd.Timestamp("2026-01-01"), end=pd.Timestamp("2026-06-01"), office="front", reach=1.0
+    ).assign(reach_low=1.0, reach_high=1.0)
     waves = action_plan.wave_table(plan, diagnosis, "nps", translator("en"))
     assert waves.iloc[0]["Expected NPS at the end [low; high scenario]"] == "100.0 [100.0; 100.0]"
 

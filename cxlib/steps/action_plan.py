@@ -4,16 +4,25 @@ It reads the results the earlier steps published (:mod:`cxlib.results`): pillar 
 slopes from the diagnosis, the capacity myth from participation, moments of truth and alarms from
 the journey.
 
-Predicted impact (in outcome points, e.g. NPS) of a set of initiatives: for every pillar, the share
-of its gap the set closes times the pillar's impact slope (:func:`cxlib.steps.diagnosis.impact_slopes`),
-summed over pillars. An initiative declaring the strongest external effect (+2) is assumed to close a
-share of each touched pillar's gap given by the scenario (:data:`CLOSURE_SCENARIOS`: low, central,
-high), +1 half that. Initiatives touching the same pillar combine sub-additively: each closes its
-share of what is still open, so together they close ``1 − Π(1 − c_i)`` of the gap, never more than
-the whole gap (the independent-effects union of Bliss, C. I. (1939), The toxicity of poisons applied
-jointly, *Annals of Applied Biology* 26(3), 585-615). The interval combines the low scenario with the
-slopes' lower bounds and the high scenario with their upper bounds, so it widens with the closure
-assumption; predictions stay on the outcome's scale (NPS −100..100, shares 0..100).
+Predicted impact (in outcome points, e.g. NPS), audited line by line as reach × gap closed ×
+slope × ramp-up = points (:func:`decomposition`):
+
+- *reach*: the share of the outcome's respondents the initiative touches, measured from what it
+  targets (:func:`measured_reach`); a declared ``reach`` replaces it as the consultant's assumption.
+- *gap closed*: an initiative declaring the strongest external effect (+2) closes a share of each
+  touched pillar's gap among the customers it reaches, given by the scenario
+  (:data:`CLOSURE_SCENARIOS`: low, central, high), +1 half that.
+- *slope*: the pillar's impact slope (outcome points per pillar point) with its interval, from the
+  diagnosis' relative weights; none when the diagnosis found no driver, so nothing is claimed.
+- *ramp-up*: the share of its full effect reached by a date, along an S-curve from go-live to
+  ``months_to_effect`` (:func:`cxlib.stats.forecast.ramp`, sources cited there).
+
+Initiatives on one pillar combine sub-additively, as independent actions (Bliss, C. I. (1939), The
+toxicity of poisons applied jointly, *Annals of Applied Biology* 26(3), 585-615): together they close
+``1 − Π(1 − r_i c_i)`` of the gap, never more than the whole gap. The interval combines the low
+scenario and the reach's lower bound with the slopes' lower bounds, and the high ones with the upper
+bounds; predictions stay on the outcome's scale (NPS −100..100, shares 0..100). Money needs a
+declared value of one outcome point with its source; without it the plan shows cost per point.
 
 Seed 002: an investment with no pillar, no touchpoint with a pain point, moment of truth or alarm,
 and no declared external effect has no experience case; one that loads fixed human capacity is
@@ -22,15 +31,21 @@ flagged against myth 1 of connected strategy.
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
+from cxlib.core.method import fold_name
 from cxlib.inputs.client import Client
 from cxlib.render.charts import ACCENT, PRIMARY, label_points, money_log_axis, with_takeaway
 from cxlib.render.results import frame as results_frame
+from cxlib.stats import forecast
+from cxlib.stats.estimators import wilson_interval
 
 #: Share of a touched pillar's gap closed by an initiative with the strongest declared external effect
 #: (+2), in the low, central and high scenario.
@@ -39,6 +54,14 @@ CLOSURE_SCENARIOS = {"low": 0.25, "central": 0.5, "high": 0.75}
 OUTCOME_BOUNDS = {"nps": (-100.0, 100.0), "csat": (0.0, 100.0), "satisfied": (0.0, 100.0)}
 WAVES = (1, 2, 3)
 OFFICE_ORDER = ("front", "middle", "back")
+#: The initiative columns naming the customers it targets, and the survey field each is matched on.
+CUSTOMER_TARGETS = {"segments": "segment", "channels": "channel", "units": "unit"}
+#: The reach used by the forecast and its interval (a declared reach has none).
+REACH_COLUMNS = ("reach", "reach_low", "reach_high")
+#: The reach measured from the data and its interval, shown beside a declared one.
+MEASURED_REACH = ("reach_measured", "reach_measured_low", "reach_measured_high")
+#: Months after go-live over which an initiative's return is counted.
+RETURN_HORIZON_MONTHS = 36
 
 
 def _listed(value) -> list[str]:
@@ -53,12 +76,11 @@ def role_offices(client: Client) -> dict[str, str]:
     return employees.groupby("role")["office"].agg(lambda offices: offices.mode().iloc[0]).to_dict()
 
 
-def evaluate(
-    client: Client, diagnosis: dict | None, participation: dict | None, journey: dict | None
+def _flags(
+    initiatives: pd.DataFrame, client: Client, participation: dict | None, journey: dict | None
 ) -> pd.DataFrame:
-    """One row per initiative: predicted impact with interval, cost ratio, office, and the flags."""
-    initiatives = client.tables["initiatives"].set_index("initiative_id")
-    pillars = results_frame((diagnosis or {}).get("pillars"))
+    """Per initiative: the office it lands in and the seed 002 flags (no experience case, loads
+    fixed human capacity, touches an alarm or a moment of truth)."""
     journey_table = (
         client.tables["journey"].set_index("touchpoint_id") if client.has("journey") else pd.DataFrame()
     )
@@ -79,85 +101,235 @@ def evaluate(
     )
     capacity_risk = (participation or {}).get("myths", {}).get("capacity") == "risk"
     offices = role_offices(client)
-    rows = []
-    for initiative_id, row in initiatives.iterrows():
-        touched_pillars, touchpoints, roles = (
-            _listed(row.get("pillars")),
-            _listed(row.get("touchpoints")),
-            _listed(row.get("roles")),
-        )
+    rows = {}
+    for initiative_id, row in initiatives.iterrows():  # one row per initiative: a short table
+        touchpoints, roles = set(_listed(row.get("touchpoints"))), _listed(row.get("roles"))
         effect = max(float(row.get("effect_external") or 0), 0.0)
-        closures = {
-            pillar: effect / 2
-            for pillar in touched_pillars
-            if pillar in pillars.index and pd.notna(pillars.at[pillar, "gap"]) and "slope" in pillars
-        }
-        impact = combined_impact([closures], pillars)
-        relevant = set(touchpoints) & (pained | in_moment | alarmed)
-        experience_case = bool(touched_pillars or relevant) and effect > 0
+        experience_case = bool(_listed(row.get("pillars")) or touchpoints & (pained | in_moment | alarmed))
         loads = bool(row.get("loads_human_capacity")) if pd.notna(row.get("loads_human_capacity")) else False
         role_office = [offices[role] for role in roles if role in offices]
-        office = (
-            pd.Series(role_office).mode().iloc[0]
+        rows[initiative_id] = {
+            "office": pd.Series(role_office).mode().iloc[0]
             if role_office
-            else ("front" if set(touchpoints) & human else "back")
-        )
-        rows.append(
-            {
-                "initiative_id": initiative_id,
-                "name": row["name"],
-                "cost": row["cost"],
-                "effort": row.get("effort"),
-                "duration": row.get("duration_months"),
-                "wave": row.get("wave"),
-                "owner": row.get("owner"),
-                "kpi": row.get("kpi"),
-                "pillars": touched_pillars,
-                "touchpoints": touchpoints,
-                "closures": closures,
-                "office": office,
-                "impact": impact[0],
-                "impact_low": impact[1],
-                "impact_high": impact[2],
-                "impact_per_million": impact[0] / row["cost"] * 1e6 if row["cost"] else np.nan,
-                "no_experience_case": not experience_case,
-                "loads_capacity": loads or (capacity_risk and bool(set(touchpoints) & human)),
-                "touches_alarm": bool(set(touchpoints) & alarmed),
-                "touches_moment": bool(set(touchpoints) & in_moment),
-            }
-        )
-    return pd.DataFrame(rows).set_index("initiative_id").sort_values("impact_per_million", ascending=False)
+            else ("front" if touchpoints & human else "back"),
+            "no_experience_case": not (experience_case and effect > 0),
+            "loads_capacity": loads or (capacity_risk and bool(touchpoints & human)),
+            "touches_alarm": bool(touchpoints & alarmed),
+            "touches_moment": bool(touchpoints & in_moment),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def closed_shares(closures: list[dict[str, float]], full_closure: float) -> dict[str, float]:
-    """Share of each pillar's gap closed by a set of initiatives, sub-additively: each initiative
-    (``{pillar: effect / 2}``) closes ``effect / 2 × full_closure`` of what is still open."""
-    still_open: dict[str, float] = {}
-    for initiative in closures:
-        for pillar, effect in initiative.items():
-            still_open[pillar] = still_open.get(pillar, 1.0) * (1 - min(effect * full_closure, 1.0))
-    return {pillar: 1 - remaining for pillar, remaining in still_open.items()}
+def _member_of(values: pd.Series, wanted: list[str]) -> pd.Series:
+    """Which ``values`` are among ``wanted``, names compared folded (case and accents aside)."""
+    folded = {fold_name(str(name)) for name in wanted}
+    categories = pd.Series(values.dropna().unique())
+    chosen = set(categories[categories.map(lambda name: fold_name(str(name)) in folded)])
+    return values.isin(chosen)
 
 
-def combined_impact(closures: list[dict[str, float]], pillars: pd.DataFrame) -> np.ndarray:
-    """Outcome points gained by a set of initiatives: central, low and high.
+def measured_reach(client: Client, initiatives: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Each initiative's reach measured on the outcome's respondents (survey weights when present).
 
-    Central: the central closure scenario times each pillar's slope. Low and high: per pillar, the
-    smallest and largest product of the low or high scenario's closed points with the slope's
-    interval bounds, summed over pillars (conservative).
+    An initiative that names customers (``segments``, ``channels``, ``units``) reaches the responses
+    of those customers, whatever touchpoints it acts through; one that names only ``touchpoints``
+    reaches the responses about them (the survey's touchpoint field), else their share of the
+    measured interactions, else the responses at their journey stages; one that names neither
+    reaches everyone. Returns ``reach``, ``reach_low``, ``reach_high``, ``n`` and ``basis`` (what
+    the reach was measured on: ``customers``, ``touchpoints``, ``interactions``, ``stages``,
+    ``everyone`` or ``none`` when the data lack the field).
     """
-    central, low, high = (
-        closed_shares(closures, CLOSURE_SCENARIOS[name]) for name in ("central", "low", "high")
+    survey = client.tables["survey"] if client.has("survey") else pd.DataFrame()
+    respondents = survey[survey[outcome].notna()] if outcome in survey else survey.iloc[:0]
+    weights = respondents["weight"] if "weight" in respondents else None
+    stages = (
+        client.tables["journey"].set_index("touchpoint_id")["stage"] if client.has("journey") else pd.Series()
     )
-    impact = np.zeros(3)
-    for pillar in central:
-        gap = max(pillars.at[pillar, "gap"], 0.0)
-        slope, slope_low, slope_high = pillars.loc[pillar, ["slope", "slope_low", "slope_high"]].astype(float)
-        products = [
-            gap * share * bound for share in (low[pillar], high[pillar]) for bound in (slope_low, slope_high)
+    interactions = (
+        client.tables["interactions"]["touchpoint_id"].value_counts() if client.has("interactions") else None
+    )
+    members, basis = {}, {}
+    for initiative_id, row in initiatives.iterrows():  # a short table: one mask over the survey each
+        customer_fields = {
+            field: _listed(row.get(column))
+            for column, field in CUSTOMER_TARGETS.items()
+            if _listed(row.get(column))
+        }
+        touchpoints = _listed(row.get("touchpoints"))
+        if customer_fields:
+            present = all(field in respondents for field in customer_fields)
+            basis[initiative_id] = "customers" if present else "none"
+            mask = pd.Series(present, index=respondents.index)
+            for field, wanted in customer_fields.items():
+                mask &= _member_of(respondents[field], wanted) if present else False
+        elif touchpoints and "touchpoint_id" in respondents:
+            basis[initiative_id], mask = "touchpoints", _member_of(respondents["touchpoint_id"], touchpoints)
+        elif touchpoints and interactions is not None:
+            basis[initiative_id] = "interactions"
+            mask = None
+        elif touchpoints and "stage" in respondents and len(stages):
+            touched_stages = stages.reindex(touchpoints).dropna().tolist()
+            basis[initiative_id], mask = "stages", _member_of(respondents["stage"], touched_stages)
+        else:
+            basis[initiative_id], mask = ("everyone" if not touchpoints else "none"), None
+        if mask is not None:
+            members[initiative_id] = mask.to_numpy(dtype=bool)
+    reach = (
+        forecast.reach_shares(pd.DataFrame(members, index=respondents.index), weights)
+        if members and len(respondents)
+        else pd.DataFrame(columns=["reach", "reach_low", "reach_high", "n"], dtype=float)
+    )
+    for initiative_id in [key for key, kind in basis.items() if kind == "interactions"]:  # a few at most
+        volume = interactions.reindex(_listed(initiatives.at[initiative_id, "touchpoints"])).fillna(0).sum()
+        total = interactions.sum()
+        low, high = wilson_interval(volume, total)
+        reach.loc[initiative_id] = [volume / total, float(low), float(high), total]
+    reach = reach.reindex(initiatives.index)
+    kinds = pd.Series(basis).reindex(reach.index)
+    reach.loc[kinds.eq("everyone"), ["reach", "reach_low", "reach_high"]] = 1.0
+    return reach.assign(n=reach["n"].fillna(len(respondents)), basis=kinds)
+
+
+def pillar_model(diagnosis: dict | None, require_link: bool = True) -> pd.DataFrame:
+    """The pillars the diagnosis measured with a gap and an impact slope, gaps below 0 read as 0.
+
+    With ``require_link``, empty when the diagnosis found no driver of the outcome (its model does
+    not explain it), so the plan claims no outcome points where the data show no link.
+    """
+    pillars = results_frame((diagnosis or {}).get("pillars"))
+    unlinked = require_link and not (diagnosis or {}).get("explains")
+    if pillars.empty or "slope" not in pillars or unlinked:
+        return pd.DataFrame(columns=["current", "gap", "slope", "slope_low", "slope_high"], dtype=float)
+    model = pillars.dropna(subset=["gap", "slope"])[["current", "gap", "slope", "slope_low", "slope_high"]]
+    return model.astype(float).assign(gap=lambda frame: frame["gap"].clip(lower=0))
+
+
+def closure_matrix(plan: pd.DataFrame, pillars: pd.DataFrame) -> np.ndarray:
+    """Initiatives × pillars: the effect code halved (+2 → 1, +1 → 0.5) where an initiative touches
+    the pillar, else 0; times a scenario's share it is the share of the gap it closes among the
+    customers it reaches."""
+    return np.array(
+        [[closures.get(pillar, 0.0) for pillar in pillars.index] for closures in plan["closures"]],
+        dtype=float,
+    ).reshape(len(plan), len(pillars))
+
+
+def scenario_shares(
+    plan: pd.DataFrame, pillars: pd.DataFrame, progress: np.ndarray | float = 1.0
+) -> dict[str, np.ndarray]:
+    """Share of each pillar's whole gap each initiative closes, per scenario: reach (its interval's
+    low bound in the low scenario, its high bound in the high one) × the scenario's closure ×
+    the effect code halved × the ramp-up reached (``progress``, one per initiative or one for all)."""
+    effect = closure_matrix(plan, pillars) * np.broadcast_to(np.asarray(progress, float), len(plan))[:, None]
+    return {
+        scenario: plan[column].to_numpy(float)[:, None] * CLOSURE_SCENARIOS[scenario] * effect
+        for scenario, column in (("central", "reach"), ("low", "reach_low"), ("high", "reach_high"))
+    }
+
+
+def slope_bounds(pillars: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The pillars' impact slopes and their interval bounds, as :func:`forecast.outcome_points` reads them."""
+    return {
+        "slope": pillars["slope"].to_numpy(),
+        "low": pillars["slope_low"].to_numpy(),
+        "high": pillars["slope_high"].to_numpy(),
+    }
+
+
+def evaluate(
+    client: Client, diagnosis: dict | None, participation: dict | None, journey: dict | None
+) -> pd.DataFrame:
+    """One row per initiative: reach (measured, declared and used), time to full effect, the
+    outcome points it adds alone at full effect with their interval, cost per point, office and flags.
+
+    ``impact`` is missing (not 0) when the diagnosis found no driver: the plan then claims nothing.
+    """
+    initiatives = client.tables["initiatives"].set_index("initiative_id")
+    outcome = (diagnosis or {}).get("impact_outcome") or "nps"
+    measured = measured_reach(client, initiatives, outcome)
+    declared = initiatives["reach"] if "reach" in initiatives else pd.Series(np.nan, index=initiatives.index)
+    column = partial(_column, initiatives)
+    plan = pd.DataFrame(
+        {
+            "name": initiatives["name"],
+            "cost": initiatives["cost"],
+            "effort": column("effort"),
+            "duration": column("duration_months"),
+            "wave": column("wave"),
+            "owner": column("owner"),
+            "kpi": column("kpi"),
+            "pillars": initiatives["pillars"].map(_listed),
+            "touchpoints": initiatives["touchpoints"].map(_listed),
+            "closures": initiatives.apply(
+                lambda row: {
+                    pillar: max(float(row.get("effect_external") or 0), 0.0) / 2
+                    for pillar in _listed(row.get("pillars"))
+                },
+                axis=1,
+            ),
+            "effect_internal": column("effect_internal"),
+            "reach_measured": measured["reach"],
+            "reach_measured_low": measured["reach_low"],
+            "reach_measured_high": measured["reach_high"],
+            "reach_n": measured["n"],
+            "reach_basis": measured["basis"],
+            "reach_declared": declared.astype(float),
+            "months_to_effect": column("months_to_effect")
+            .astype(float)
+            .fillna(forecast.DEFAULT_MONTHS_TO_EFFECT),
+            "value_per_point": column("value_per_point").astype(float),
+            "value_source": column("value_source"),
+        }
+    )
+    plan["reach"] = plan["reach_declared"].fillna(plan["reach_measured"])
+    plan["reach_low"] = np.where(
+        plan["reach_declared"].notna(), plan["reach_declared"], plan["reach_measured_low"]
+    )
+    plan["reach_high"] = np.where(
+        plan["reach_declared"].notna(), plan["reach_declared"], plan["reach_measured_high"]
+    )
+    plan = plan.join(_flags(initiatives, client, participation, journey))
+    pillars = pillar_model(diagnosis)
+    plan[["impact", "impact_low", "impact_high"]] = np.nan
+    if len(pillars):
+        shares = scenario_shares(plan.assign(**{c: plan[c].fillna(0) for c in REACH_COLUMNS}), pillars)
+        plan[["impact", "impact_low", "impact_high"]] = forecast.standalone_points(
+            shares, pillars["gap"].to_numpy(), slope_bounds(pillars)
+        )
+        plan.loc[plan["reach"].isna(), ["impact", "impact_low", "impact_high"]] = np.nan
+    plan["impact_per_million"] = plan["impact"] / plan["cost"].where(plan["cost"] > 0) * 1e6
+    return plan.sort_values("impact_per_million", ascending=False, na_position="last")
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column of ``frame``, or an empty one when the client did not give it."""
+    return frame[name] if name in frame else pd.Series(np.nan, index=frame.index, dtype=object)
+
+
+def decomposition(plan: pd.DataFrame, pillars: pd.DataFrame, progress: pd.Series) -> pd.DataFrame:
+    """One row per initiative and pillar it touches: reach × gap closed among the reached customers
+    (pillar points, central scenario) × slope × ramp-up reached (``progress``, per initiative) =
+    outcome points, with the points' low and high bounds as in :func:`forecast.outcome_points`."""
+    touched = pd.DataFrame(closure_matrix(plan, pillars), index=plan.index, columns=pillars.index).stack()
+    touched = touched[touched > 0].rename("effect").reset_index()
+    touched.columns = ["initiative_id", "pillar", "effect"]
+    rows = touched.join(plan[["name", *REACH_COLUMNS, *MEASURED_REACH, "reach_declared"]], on="initiative_id")
+    rows = rows[rows["reach"].notna()].join(pillars, on="pillar")
+    rows["ramp"] = progress.reindex(rows["initiative_id"]).to_numpy()
+    closed = {
+        scenario: rows["gap"] * CLOSURE_SCENARIOS[scenario] * rows["effect"] for scenario in CLOSURE_SCENARIOS
+    }
+    rows["gap_closed"] = closed["central"]
+    rows["points"] = rows["reach"] * closed["central"] * rows["slope"] * rows["ramp"]
+    products = np.stack(
+        [
+            rows[reach] * closed[scenario] * rows[bound] * rows["ramp"]
+            for scenario, reach in (("low", "reach_low"), ("high", "reach_high"))
+            for bound in ("slope_low", "slope_high")
         ]
-        impact += (gap * central[pillar] * slope, min(products), max(products))
-    return impact
+    )
+    rows["points_low"], rows["points_high"] = products.min(axis=0), products.max(axis=0)
+    return rows
 
 
 def evaluation_table(evaluation: pd.DataFrame, outcome: str, currency: str, t: Translator) -> pd.DataFrame:
@@ -181,6 +353,8 @@ def evaluation_table(evaluation: pd.DataFrame, outcome: str, currency: str, t: T
                     evaluation["impact"], evaluation["impact_low"], evaluation["impact_high"], strict=True
                 )
             ],
+            t("plan.col.reach"): [t.percent(share, 1) for share in evaluation["reach"]],
+            t("plan.col.months_to_effect"): [t.number(months) for months in evaluation["months_to_effect"]],
             t("plan.col.cost"): [t.money(c, currency) for c in evaluation["cost"]],
             t("plan.col.ratio"): [
                 t.number(r, 2) if pd.notna(r) else "–" for r in evaluation["impact_per_million"]
@@ -300,43 +474,71 @@ def gantt(plan: pd.DataFrame, t: Translator) -> go.Figure:
     )
 
 
-def wave_predictions(plan: pd.DataFrame, diagnosis: dict | None, outcome: str) -> dict[int, list[float]]:
-    """The outcome expected at the end of each wave, ``[central, low, high]``, on the outcome's scale:
-    the headline value plus the combined impact of every initiative up to that wave. Empty without
-    the diagnosis' gaps and slopes."""
-    pillars = results_frame((diagnosis or {}).get("pillars"))
+def progress_at(plan: pd.DataFrame, when: pd.Timestamp | pd.Series) -> np.ndarray:
+    """Share of its full effect each initiative of a scheduled ``plan`` has reached at ``when`` (one
+    date, or one per initiative): :func:`forecast.ramp` from its end date, the go-live."""
+    live = (when - plan["end"]).dt.days.to_numpy(float) / forecast.DAYS_PER_MONTH
+    return forecast.ramp(live, plan["months_to_effect"].to_numpy(float))
+
+
+def plan_points(plan: pd.DataFrame, pillars: pd.DataFrame, progress: np.ndarray | float = 1.0) -> np.ndarray:
+    """Outcome points of every initiative of ``plan`` with a reach, together, ``[central, low, high]``."""
+    usable = plan["reach"].notna().to_numpy()
+    progress = np.broadcast_to(np.asarray(progress, float), len(plan))[usable]
+    shares = scenario_shares(plan[usable], pillars, progress)
+    return forecast.outcome_points(shares, pillars["gap"].to_numpy(), slope_bounds(pillars))
+
+
+def horizons(plan: pd.DataFrame) -> dict[str, pd.Timestamp]:
+    """The dates a forecast is given for: the end of each wave, when its initiatives and every
+    earlier wave's have gone live, and ``full``, when every initiative has reached its full effect."""
+    ends = plan.groupby("wave")["end"].max().reindex(list(WAVES)).cummax().dropna()
+    full = plan["end"] + pd.to_timedelta(plan["months_to_effect"] * forecast.DAYS_PER_MONTH, unit="D")
+    return {str(wave): end for wave, end in ends.items() if (plan["wave"] == wave).any()} | {
+        "full": full.max().normalize()
+    }
+
+
+def wave_predictions(plan: pd.DataFrame, diagnosis: dict | None, outcome: str) -> dict[str, list[float]]:
+    """The outcome expected at each horizon (:func:`horizons`), ``[central, low, high]``, on the
+    outcome's scale: the headline value plus the points of every initiative by the ramp-up it has
+    reached by then. Empty when the diagnosis found no driver of the outcome."""
+    pillars = pillar_model(diagnosis)
     base = ((diagnosis or {}).get("metrics") or {}).get(outcome, {}).get("value")
-    if base is None or pillars.empty or "slope" not in pillars:
+    if base is None or pillars.empty:
         return {}
     low_bound, high_bound = OUTCOME_BOUNDS.get(outcome, (-np.inf, np.inf))
     return {
-        wave: np.clip(
-            base + combined_impact(list(plan.loc[plan["wave"] <= wave, "closures"]), pillars),
-            low_bound,
-            high_bound,
+        horizon: np.clip(
+            base + plan_points(plan, pillars, progress_at(plan, when)), low_bound, high_bound
         ).tolist()
-        for wave in WAVES
-        if (plan["wave"] == wave).any()
+        for horizon, when in horizons(plan).items()
     }
 
 
 def wave_table(plan: pd.DataFrame, diagnosis: dict | None, outcome: str, t: Translator) -> pd.DataFrame:
     """Per wave: dates, initiatives, offices, owners, KPIs, and the pillar and outcome targets reached
-    by the end of the wave (current score plus the gaps closed so far, capped at the target)."""
-    pillars = results_frame((diagnosis or {}).get("pillars"))
+    by the end of the wave with the ramp-up reached by then (current score plus the gaps closed so
+    far, never beyond the target)."""
+    gaps = pillar_model(diagnosis, require_link=False)
     predictions = wave_predictions(plan, diagnosis, outcome)
+    ends = horizons(plan)
     rows = []
     for wave in WAVES:
         members = plan[plan["wave"] == wave]
         if members.empty:
             continue
-        so_far = list(plan.loc[plan["wave"] <= wave, "closures"])
-        targets = []
-        for pillar, share in closed_shares(so_far, CLOSURE_SCENARIOS["central"]).items():
-            current, gap = pillars.at[pillar, "current"], max(pillars.at[pillar, "gap"], 0.0)
-            reached = current + gap * share  # never beyond the target: at most the whole gap closes
-            targets.append(f"{t('pillar.' + pillar)} {t.number(current, 0)} → {t.number(reached, 0)}")
-        outcome_target = t.interval(*predictions[wave]) if wave in predictions else "–"
+        usable = plan["reach"].notna().to_numpy()
+        progress = progress_at(plan[usable], ends[str(wave)])
+        closed = (
+            forecast.union(scenario_shares(plan[usable], gaps, progress)["central"]) * gaps["gap"].to_numpy()
+        )
+        targets = [
+            f"{t('pillar.' + pillar)} {t.number(current, 0)} → {t.number(current + points, 0)}"
+            for pillar, current, points in zip(gaps.index, gaps["current"], closed, strict=True)
+            if points > 0
+        ]
+        outcome_target = t.interval(*predictions[str(wave)]) if str(wave) in predictions else "–"
         rows.append(
             {
                 t("plan.col.wave"): wave,
@@ -354,6 +556,175 @@ def wave_table(plan: pd.DataFrame, diagnosis: dict | None, outcome: str, t: Tran
     return pd.DataFrame(rows)
 
 
+def decomposition_table(rows: pd.DataFrame, outcome: str, t: Translator) -> pd.DataFrame:
+    """The decomposition for the report, one line per initiative and pillar: reach (the consultant's
+    assumption beside the measured one when both exist), pillar points closed among the reached
+    customers, slope with its interval, ramp-up reached, and the outcome points with their interval."""
+    measured = rows["reach_measured"].map(lambda share: t.percent(share, 1))
+    reach = np.where(
+        rows["reach_declared"].notna(),
+        [
+            t("plan.reach_declared", declared=t.percent(declared, 1), measured=shown)
+            for declared, shown in zip(rows["reach_declared"], measured, strict=True)
+        ],
+        [
+            f"{shown} {t.bounds(low, high, 1, percent=True)}"
+            for shown, low, high in zip(
+                measured, rows["reach_measured_low"], rows["reach_measured_high"], strict=True
+            )
+        ],
+    )
+    return pd.DataFrame(
+        {
+            t("plan.col.initiative"): rows["name"].to_numpy(),
+            t("plan.col.pillar"): [t(f"pillar.{pillar}") for pillar in rows["pillar"]],
+            t("plan.col.reach"): reach,
+            t("plan.col.gap_closed"): [t.number(points, 1) for points in rows["gap_closed"]],
+            t("plan.col.slope", outcome=t(f"metric.{outcome}")): [
+                t.interval(s, lo, hi, 2)
+                for s, lo, hi in zip(rows["slope"], rows["slope_low"], rows["slope_high"], strict=True)
+            ],
+            t("plan.col.ramp"): [t.percent(share) for share in rows["ramp"]],
+            t("plan.col.points", outcome=t(f"metric.{outcome}")): [
+                t.interval(p, lo, hi, 2)
+                for p, lo, hi in zip(rows["points"], rows["points_low"], rows["points_high"], strict=True)
+            ],
+        }
+    )
+
+
+def sensitivity(plan: pd.DataFrame, diagnosis: dict | None, outcome: str) -> pd.DataFrame:
+    """The forecast at the last wave's end, central, when one assumption at a time moves to its low
+    and high value: reach halved or 1.5 times (at most everyone), time to full effect doubled or
+    halved, the low or high closure scenario, the slopes' lower or upper bounds. Rows sorted by
+    swing; ``attrs["base"]`` holds the forecast as configured. Empty without a driver of the outcome."""
+    pillars = pillar_model(diagnosis)
+    base = ((diagnosis or {}).get("metrics") or {}).get(outcome, {}).get("value")
+    if base is None or pillars.empty:
+        return pd.DataFrame(columns=["assumption", "low", "high"])
+    when = max(day for key, day in horizons(plan).items() if key != "full")
+    gaps = pillars["gap"].to_numpy()
+
+    def central(variant: pd.DataFrame, closure: str = "central", slope: str = "slope") -> float:
+        usable = variant[variant["reach"].notna()]
+        effect = closure_matrix(usable, pillars) * progress_at(usable, when)[:, None]
+        shares = usable["reach"].to_numpy(float)[:, None] * CLOSURE_SCENARIOS[closure] * effect
+        bounds = np.clip(
+            base + (forecast.union(shares) * gaps * pillars[slope].to_numpy()).sum(),
+            *OUTCOME_BOUNDS.get(outcome, (-np.inf, np.inf)),
+        )
+        return float(bounds)
+
+    scaled = {scale: plan.assign(reach=(plan["reach"] * scale).clip(upper=1)) for scale in (0.5, 1.5)}
+    timed = {scale: plan.assign(months_to_effect=plan["months_to_effect"] * scale) for scale in (2.0, 0.5)}
+    table = pd.DataFrame(
+        [
+            ("reach", central(scaled[0.5]), central(scaled[1.5])),
+            ("months_to_effect", central(timed[2.0]), central(timed[0.5])),
+            ("closure", central(plan, closure="low"), central(plan, closure="high")),
+            ("slope", central(plan, slope="slope_low"), central(plan, slope="slope_high")),
+        ],
+        columns=["assumption", "low", "high"],
+    )
+    table = table.iloc[(table["high"] - table["low"]).abs().argsort()[::-1]].reset_index(drop=True)
+    table.attrs.update({"base": central(plan), "when": when})
+    return table
+
+
+def tornado_chart(table: pd.DataFrame, outcome: str, t: Translator) -> go.Figure:
+    """The sensitivity as a tornado: one bar per assumption from its low to its high value's
+    forecast, around the forecast as configured, widest swing on top."""
+    base = table.attrs["base"]
+    labels = [t(f"plan.assumption.{name}") for name in table["assumption"]]
+    figure = go.Figure()
+    for side, colour in (("low", ACCENT), ("high", PRIMARY)):
+        figure.add_trace(
+            go.Bar(
+                y=labels,
+                x=table[side] - base,
+                base=base,
+                orientation="h",
+                marker_color=colour,
+                name=t(f"plan.assumption_{side}"),
+                hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+            )
+        )
+    figure.add_vline(x=base, line_color="#566573")
+    figure.update_layout(
+        barmode="overlay",
+        title=t("plan.tornado_title", outcome=t(f"metric.{outcome}"), date=t.month(table.attrs["when"])),
+        xaxis_title=t("plan.tornado_axis", outcome=t(f"metric.{outcome}")),
+        yaxis={"autorange": "reversed"},
+        height=360,
+    )
+    widest = table.iloc[0]
+    return with_takeaway(
+        figure,
+        "plan.takeaway.tornado",
+        assumption=t(f"plan.assumption.{widest['assumption']}"),
+        low=t.number(widest["low"], 1),
+        high=t.number(widest["high"], 1),
+        base=t.number(base, 1),
+    )
+
+
+def returns(plan: pd.DataFrame, horizon_months: int = RETURN_HORIZON_MONTHS) -> pd.DataFrame:
+    """Money per initiative with a declared value of one outcome point (a year's value, with its
+    source): the yearly benefit at full effect, the return over ``horizon_months`` after go-live
+    (benefit accrued along the ramp-up, less cost, over cost) and the payback month, each central,
+    low and high from the points' interval. Every initiative also gets its cost per expected point
+    (cost over the central, high and low points)."""
+    points = plan[["impact", "impact_low", "impact_high"]].to_numpy(float)
+    months = np.arange(horizon_months) + 0.5
+    accrued = (
+        np.cumsum(forecast.ramp(months[None, :], plan["months_to_effect"].to_numpy(float)[:, None]), axis=1)
+        / 12
+    )  # years of full effect accrued by the end of each month after go-live
+    yearly = points * plan["value_per_point"].to_numpy(float)[:, None]
+    cost = plan["cost"].to_numpy(float)[:, None]
+    benefit = yearly[:, :, None] * accrued[:, None, :]  # initiatives × (central, low, high) × months
+    covered = benefit >= cost[:, :, None]
+    payback = np.where(covered.any(axis=2), covered.argmax(axis=2) + 1.0, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_point = np.where(points > 0, cost / points, np.nan)
+    frame = pd.DataFrame(index=plan.index)
+    for position, suffix in enumerate(("", "_low", "_high")):
+        frame[f"benefit{suffix}"] = yearly[:, position]
+        frame[f"return{suffix}"] = (benefit[:, position, -1] - cost[:, 0]) / cost[:, 0]
+        frame[f"payback{suffix}"] = payback[:, position]
+    frame["cost_per_point"], frame["cost_per_point_low"], frame["cost_per_point_high"] = (
+        per_point[:, 0],
+        per_point[:, 2],
+        per_point[:, 1],
+    )
+    return frame.assign(value_source=plan["value_source"], valued=plan["value_per_point"].notna())
+
+
+def money_table(plan: pd.DataFrame, currency: str, t: Translator) -> pd.DataFrame:
+    """Money for the report: where a point's value is declared, the yearly benefit, the return and
+    the payback with their intervals and the value's source; elsewhere the cost per expected point."""
+    money = returns(plan)
+    money_text = partial(t.money, currency=currency)
+
+    def ranged(column: str, shown) -> list[str]:
+        return [
+            f"{shown(v)} [{shown(lo)}; {shown(hi)}]" if pd.notna(v) else "–"
+            for v, lo, hi in zip(money[column], money[f"{column}_low"], money[f"{column}_high"], strict=True)
+        ]
+
+    months = partial(t.number, decimals=0)
+    return pd.DataFrame(
+        {
+            t("plan.col.initiative"): plan["name"].to_numpy(),
+            t("plan.col.cost_per_point"): ranged("cost_per_point", money_text),
+            t("plan.col.benefit"): ranged("benefit", money_text),
+            t("plan.col.return", years=RETURN_HORIZON_MONTHS // 12): ranged("return", t.percent),
+            t("plan.col.payback"): ranged("payback", months),
+            t("plan.col.value_source"): money["value_source"].fillna("–").to_numpy(),
+        }
+    )
+
+
 def plan_start(client: Client, today: pd.Timestamp | None = None) -> pd.Timestamp:
     """``plan_start`` from client.yaml, else the first day of the month after the run date."""
     if client.config.plan_start is not None:
@@ -362,10 +733,16 @@ def plan_start(client: Client, today: pd.Timestamp | None = None) -> pd.Timestam
 
 
 def step_results(
-    evaluation: pd.DataFrame, outcome: str, waves: dict[int, list[float]], currency: str
+    evaluation: pd.DataFrame,
+    outcome: str,
+    waves: dict[str, list[float]],
+    currency: str,
+    checked: pd.DataFrame | None = None,
 ) -> dict:
     """What the action plan publishes: initiatives by impact per cost (in ``currency``) with their
-    flags, and the outcome expected after each wave (``[central, low, high]``)."""
+    reach, time to full effect, closures and flags, and the outcome expected at each horizon
+    (``[central, low, high]``; keys are the waves and ``full``), and the back-test against this
+    measurement when there is one (:func:`backtest`, by measure)."""
     columns = [
         "name",
         "cost",
@@ -376,10 +753,110 @@ def step_results(
         "wave",
         "no_experience_case",
         "loads_capacity",
+        "closures",
+        *REACH_COLUMNS,
+        "reach_basis",
+        "months_to_effect",
     ]
     return {
         "outcome": outcome,
         "currency": currency,
         "initiatives": evaluation[columns].to_dict(orient="index"),
-        "waves": {str(wave): prediction for wave, prediction in waves.items()},
+        "waves": waves,
+        "backtest": checked.to_dict(orient="index") if checked is not None else None,
     }
+
+
+def own_wave_progress(plan: pd.DataFrame) -> pd.Series:
+    """Share of its full effect each initiative of a scheduled ``plan`` reaches by its wave's end."""
+    ends = horizons(plan)
+    return pd.Series(progress_at(plan, plan["wave"].astype(str).map(ends)), index=plan.index)
+
+
+def baseline_dir(client: Client, report_dir: Path) -> Path | None:
+    """The baseline run's report folder (``baseline`` in client.yaml): a folder of that name beside
+    the client folder, or beside this run's folder (``cxwb run`` of both clients into one output),
+    holding the baseline's diagnosis and plan; ``None`` when there is none."""
+    name = client.config.baseline
+    candidates = (
+        [client.directory / name, report_dir.parent / name, report_dir.parent.parent / name] if name else []
+    )
+    return next(
+        (
+            folder
+            for folder in candidates
+            if all((folder / f"{step}.results.json").is_file() for step in ("01_diagnosis", "05_action_plan"))
+        ),
+        None,
+    )
+
+
+def done_initiatives(client: Client) -> list[str]:
+    """The initiatives marked ``done`` in this measurement's initiatives table."""
+    initiatives = client.tables["initiatives"]
+    if "done" not in initiatives:
+        return []
+    return initiatives.loc[initiatives["done"].fillna(False).astype(bool), "initiative_id"].tolist()
+
+
+def backtest(
+    baseline_plan: dict, baseline_diagnosis: dict, changes: pd.DataFrame, done: list[str]
+) -> pd.DataFrame:
+    """The baseline plan's forecast for the initiatives now ``done``, at full effect, against the
+    change measured between the baseline and this measurement (``changes``:
+    :func:`cxlib.render.summary.progress`), on the outcome and on every pillar they touch.
+
+    Returns one row per measure (``metric.<outcome>``, ``pillar.<name>``): ``predicted``,
+    ``predicted_low``, ``predicted_high``, ``observed``, ``observed_low``, ``observed_high`` and
+    ``verdict`` (``consistent`` when the intervals overlap, ``over`` when the measured change is
+    below the forecast, ``under`` when above).
+    """
+    initiatives = results_frame(baseline_plan["initiatives"])
+    initiatives = initiatives.loc[initiatives.index.intersection(done)]
+    initiatives = initiatives[initiatives["reach"].notna()]
+    gaps = pillar_model(baseline_diagnosis, require_link=False)
+    shares = scenario_shares(initiatives, gaps)
+    closed = {scenario: forecast.union(share) * gaps["gap"].to_numpy() for scenario, share in shares.items()}
+    predicted = {
+        f"pillar.{pillar}": [closed["central"][k], closed["low"][k], closed["high"][k]]
+        for k, pillar in enumerate(gaps.index)
+        if closed["high"][k] > 0
+    }
+    linked = pillar_model(baseline_diagnosis)
+    if len(linked):
+        predicted = {
+            f"metric.{baseline_plan['outcome']}": plan_points(initiatives, linked).tolist(),
+            **predicted,
+        }
+    observed = changes.set_index("measure")
+    rows = pd.DataFrame.from_dict(
+        predicted, orient="index", columns=["predicted", "predicted_low", "predicted_high"]
+    )
+    rows = rows[rows.index.isin(observed.index)]
+    rows[["observed", "observed_low", "observed_high"]] = observed.loc[
+        rows.index, ["change", "low", "high"]
+    ].to_numpy()
+    rows["verdict"] = np.select(
+        [rows["observed_high"] < rows["predicted_low"], rows["observed_low"] > rows["predicted_high"]],
+        ["over", "under"],
+        "consistent",
+    )
+    return rows
+
+
+def backtest_table(rows: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """The back-test for the report: measure, predicted and observed change with intervals, verdict."""
+    return pd.DataFrame(
+        {
+            t("plan.col.measure"): [t(measure) for measure in rows.index],
+            t("plan.col.predicted"): [
+                t.interval(*values)
+                for values in rows[["predicted", "predicted_low", "predicted_high"]].to_numpy()
+            ],
+            t("plan.col.observed"): [
+                t.interval(*values)
+                for values in rows[["observed", "observed_low", "observed_high"]].to_numpy()
+            ],
+            t("plan.col.verdict"): [t(f"plan.verdict.{verdict}") for verdict in rows["verdict"]],
+        }
+    )
