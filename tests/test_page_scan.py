@@ -1,0 +1,95 @@
+"""Every client page speaks the client's language: no configuration, no leaked values, edited copy.
+
+The scanner (:mod:`page_scan`) runs over both demos and over two generated clients in real export
+shapes (an SPSS export reported in English, a Qualtrics export reported in Spanish); the real
+public airline export of ``data/public`` is scanned too when it is present.
+"""
+
+from __future__ import annotations
+
+import pytest
+import synthetic
+from page_scan import RULES, client_pages, page_text, scan
+from test_public_data import AIRLINE, airline_client
+
+from cxlib.run.runner import run
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def export_pages(tmp_path_factory):
+    """Reports of the real-export fixtures: ``{slug: (report folder, language)}``."""
+    clients = tmp_path_factory.mktemp("scan-exports")
+    folders = {"airline": "en", "qualtrics": "es"}
+    synthetic.spss_airline(clients / "airline")
+    synthetic.qualtrics_csat(clients / "qualtrics")
+    if AIRLINE.is_file():
+        airline_client(clients / "public-airline")
+        folders["public-airline"] = "en"
+    out = clients / "reports"
+    assert run([str(clients / slug) for slug in folders], out, jobs=2) == 0
+    return {slug: (out / slug, language) for slug, language in folders.items()}
+
+
+def _hits(folder, language) -> dict[str, list[str]]:
+    found = {}
+    for page in client_pages(folder):
+        hits = scan(page.read_text(encoding="utf-8"), language)
+        if hits:
+            found[page.name] = [f"{hit.rule}: «{hit.match}» in …{hit.context}…" for hit in hits]
+    return found
+
+
+@pytest.mark.parametrize(("slug", "language"), [("demo", "es"), ("northwind", "en")])
+def test_demo_pages_pass_the_scanner(demo_reports, slug, language):
+    assert _hits(demo_reports / slug, language) == {}
+
+
+def test_export_pages_pass_the_scanner(export_pages):
+    for folder, language in export_pages.values():
+        assert _hits(folder, language) == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "rule"),
+    [
+        ("es", "Sin promesa declarada en client.yaml", "configuration file"),
+        ("en", "add participation_level to the journey", "schema identifier"),
+        ("en", "each culture question (culture_*)", "schema identifier"),
+        ("en", "the mean is nan", "leaked missing value"),
+        ("en", "segment None", "leaked missing value"),
+        ("es", "(p = 0.000, prueba)", "p written as zero"),
+        ("es", "la autonomia del equipo", "accentless Spanish"),
+        ("es", "va mas alla", "accentless Spanish"),
+        ("es", "la atencion", "accentless -ción/-sión"),
+        ("es", "De 32 puntos, 1 están en alarma", "one with a plural verb"),
+        ("en", "Of 27 touchpoints, 1 are in alarm", "one with a plural verb"),
+        ("es", "el 42% de los clientes", "percent without the locale's space"),
+        ("en", "42 % of customers", "percent with a space"),
+    ],
+)
+def test_scanner_catches_each_rule(language, text, rule):
+    assert rule in {hit.rule for hit in scan(f"<main><p>{text}</p></main>", language)}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "1 está en alarma; 2,1 son altos; la atención; 42\u00a0%; p < 0,001"),
+        ("en", "1 is in alarm; 2.1 are high; 42%; p < 0.001; None of the pillars"),
+    ],
+)
+def test_scanner_passes_edited_copy(language, text):
+    hits = [hit for hit in scan(f"<main><p>{text}</p></main>", language) if hit.match != "None"]
+    assert hits == []
+
+
+def test_scanner_reads_chart_text_and_leaves_downloads_out():
+    chart = '{"data": [{"type": "heatmap", "x": ["va mas alla"], "z": [[1]]}], "layout": {}}'
+    page = (
+        f'<main><script type="application/json" data-cx-chart="c1">{chart}</script>'
+        '<a class="cx-download" href="03_journey_map.xlsx" download>Mapa (03_journey_map.xlsx)</a></main>'
+    )
+    assert "va mas alla" in page_text(page) and "xlsx" not in page_text(page)
+    assert {rule.name for rule in RULES} >= {"configuration file", "schema identifier"}
