@@ -132,6 +132,7 @@ FILE_READERS = {
     "cxlib.run.watch.WatchState.read": "the watcher's state in the report folder",
     "cxlib.run.watch.Watcher._quarantine": "writes the quarantine's error list",
     "cxlib.run.watch.Watcher._refresh_report": "the refresh's own log",
+    "cxlib.steps.action_plan.baseline_dir": "the run's pointer to the baseline's build folder",
 }
 
 

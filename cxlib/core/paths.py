@@ -19,6 +19,9 @@ INTERACTIVE_DIR_NAME = "interactive"
 INBOX_DIR_NAME = "inbox"
 INBOX_DONE_DIR_NAME = "done"
 INBOX_QUARANTINE_DIR_NAME = "quarantine"
+#: A file in a client's build folder naming the build folder of its baseline, when ``cxwb run`` runs
+#: both: a step that reads the baseline's results reads this run's, not the report published before.
+BASELINE_BUILD_NAME = ".baseline-build"
 
 
 def interactive_report_dir(slug: str) -> Path:

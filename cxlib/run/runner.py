@@ -31,13 +31,21 @@ from tqdm import tqdm
 
 from cxlib.core.exceptions import CxError, ParameterError, ValidationError
 from cxlib.core.files import swap_folder, write_text_atomic
-from cxlib.core.i18n import LANGUAGES, translator
-from cxlib.core.paths import INTERACTIVE_DIR_NAME, PROJECT_DIR, TEMPLATES_DIR, resolve_client_dir
+from cxlib.core.i18n import LANGUAGES, Translator, translator
+from cxlib.core.paths import (
+    BASELINE_BUILD_NAME,
+    INTERACTIVE_DIR_NAME,
+    PROJECT_DIR,
+    TEMPLATES_DIR,
+    resolve_client_dir,
+)
 from cxlib.inputs.client import VALIDATED_CLIENT_NAME, Client, check_client, save_validated
 from cxlib.inputs.config import load_config
 from cxlib.inputs.cuts import CutError, apply_cut, resolve_cut
 from cxlib.render.brand import HOUSE, Brand, brand_of
 from cxlib.render.bundle import bundle_name, write_bundle
+from cxlib.render.checks import PAGE_NAME as CHECKS_PAGE
+from cxlib.render.checks import Check, load_checks
 from cxlib.render.export import (
     ASSETS_DIR_NAME,
     footer_text,
@@ -212,7 +220,7 @@ def _write_skipped_page(run: ClientRun, step: Step, missing: list[str]) -> None:
         client_name=run.client.config.name,
         back_label=t("report.back_to_index"),
         footer=footer_text(t, run.started),
-        note=t("report.skipped_note", tables=", ".join(f"{name} ({t('table.' + name)})" for name in missing)),
+        note=t("report.skipped_note", tables=", ".join(t("table." + name) for name in missing)),
     )
     write_text_atomic(run.build_dir / f"{step.name}.html", page)
 
@@ -318,6 +326,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         )
     commentary = run.client.commentary
     alert_statuses = alert_log(run.build_dir)
+    checks_count = _write_checks_page(run, t, finished)
     index = PAGES.get_template("client_index.html.j2").render(
         alerts=t("report.alerts_summary", **alert_log_facts(alert_statuses, t))
         if len(alert_statuses)
@@ -358,6 +367,8 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         },
         up_link=True,
         up_label=t("report.all_reports"),
+        checks_label=t("checks.link"),
+        checks_count=t.number(checks_count),
         footer=footer_text(t, finished),
     )
     write_text_atomic(run.build_dir / "index.html", index)
@@ -370,13 +381,42 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         footer_text(t, finished),
         run.brand,
     )
-    (run.build_dir / VALIDATED_CLIENT_NAME).unlink(missing_ok=True)
+    for internal in (VALIDATED_CLIENT_NAME, BASELINE_BUILD_NAME):  # the run's own, never published
+        (run.build_dir / internal).unlink(missing_ok=True)
     target = out_dir / config.slug
     if run.failed and (_previous_manifest(target) or {}).get("status") == "ok":
         target = out_dir / f"{config.slug}.failed"
         shutil.rmtree(target, ignore_errors=True)
     swap_folder(run.build_dir, target)
     return status, target
+
+
+def _write_checks_page(run: ClientRun, t: Translator, finished: dt.datetime) -> int:
+    """Write the consultant's page (``checks.html``, :mod:`cxlib.render.checks`): what each step
+    raised, and which files each skipped step needs. Returns how many checks it lists."""
+    checks = load_checks(run.build_dir) + [
+        Check(name, t("checks.skipped", files=", ".join(f"{table}.csv" for table in result.missing)))
+        for name, result in run.results.items()
+        if result.status == "skipped" and result.missing
+    ]
+    sections: dict[str, list[str]] = {}
+    for check in sorted(checks, key=lambda check: check.step):
+        title = t(f"step.{check.step}" if check.step in STEP_BY_NAME else f"checks.section.{check.step}")
+        sections.setdefault(title, []).append(check.text)
+    page = PAGES.get_template("checks.html.j2").render(
+        language=t.language,
+        css=page_css(run.brand),
+        logo=run.brand.logo_html(),
+        page_title=t("checks.title", name=run.client.config.name),
+        client_name=run.client.config.name,
+        back_label=t("report.back_to_index"),
+        intro=t("checks.intro"),
+        sections=sections,
+        none=t("checks.none"),
+        footer=footer_text(t, finished),
+    )
+    write_text_atomic(run.build_dir / CHECKS_PAGE, page)
+    return len(checks)
 
 
 def _baseline_dir(client: Client, out_dir: Path) -> Path | None:
@@ -753,10 +793,29 @@ def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: WorkerPool) -
     """
     batches = iter(batches)
     waiting, finished, running, exporting, depends, retried = [], set(), {}, {}, {}, set()
+    scheduled: dict[tuple[str, str], ClientRun] = {}
     more = True
+
+    def may_start(item: tuple[ClientRun, Job]) -> bool:
+        """Its client's earlier steps are done, and so are its baseline's when the baseline runs in
+        this call too (known once every client is scheduled); the job is then told where they are."""
+        client_run, job = item
+        if not depends[job] <= finished:
+            return False
+        baseline = client_run.client.config.baseline
+        needed = {(baseline, name) for name in STEP_BY_NAME[job.step].after_baseline} & set(scheduled)
+        if not STEP_BY_NAME[job.step].after_baseline or not baseline:
+            return True
+        if more or not needed <= finished:
+            return False
+        if needed:
+            baseline_run = scheduled[next(iter(needed))]
+            write_text_atomic(Path(job.build_dir) / BASELINE_BUILD_NAME, str(baseline_run.build_dir))
+        return True
+
     with tqdm(total=0, unit="job", file=sys.stderr) as bar, ThreadPoolExecutor(1) as exporter:
         while more or waiting or running or exporting:
-            ready = [item for item in waiting if depends[item[1]] <= finished]
+            ready = [item for item in waiting if may_start(item)]
             ready.sort(key=lambda item: -chain_length(item[1].step))  # stable: earlier clients first
             for item in ready[: max(0, pool.size - len(running))]:
                 waiting.remove(item)
@@ -764,11 +823,12 @@ def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: WorkerPool) -
             if more:
                 batch = next(batches, None)
                 more = batch is not None
-                scheduled = {(job.slug, job.step) for _, job in batch or []}
+                own = {(job.slug, job.step) for _, job in batch or []}
+                scheduled |= {(job.slug, job.step): client_run for client_run, job in batch or []}
                 for item in batch or []:
                     depends[item[1]] = {
                         (item[1].slug, name) for name in STEP_BY_NAME[item[1].step].after
-                    } & scheduled
+                    } & own
                 waiting += batch or []
                 bar.total += len(batch or [])
                 bar.refresh()

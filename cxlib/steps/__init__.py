@@ -21,12 +21,15 @@ class Step:
     """A step of the method, run as ``notebooks/<name>.ipynb``.
 
     ``requires`` lists the tables without which the step is skipped (the report says which to
-    provide); ``after`` the steps whose published results it reads, which run first.
+    provide); ``after`` the steps whose published results it reads, which run first;
+    ``after_baseline`` the steps of the client's baseline (``baseline`` in ``client.yaml``) it reads,
+    which run first when the baseline runs in the same ``cxwb run``.
     """
 
     name: str
     requires: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+    after_baseline: tuple[str, ...] = ()
     directory: Path = NOTEBOOKS_DIR
 
     @property
@@ -44,6 +47,7 @@ STEPS: tuple[Step, ...] = (
         "05_action_plan",
         requires=("initiatives",),
         after=("01_diagnosis", "02_participation", "03_journey", "04_human_value_chain"),
+        after_baseline=("01_diagnosis", "05_action_plan"),  # the back-test of the baseline's plan
     ),
     Step("06_ecosystem", requires=("ecosystem",), after=("01_diagnosis",)),
 )

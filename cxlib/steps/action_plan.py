@@ -41,6 +41,7 @@ import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
 from cxlib.core.method import fold_name
+from cxlib.core.paths import BASELINE_BUILD_NAME
 from cxlib.inputs.client import Client
 from cxlib.render.charts import ACCENT, PRIMARY, label_points, money_log_axis, with_takeaway
 from cxlib.render.results import frame as results_frame
@@ -774,12 +775,17 @@ def own_wave_progress(plan: pd.DataFrame) -> pd.Series:
 
 
 def baseline_dir(client: Client, report_dir: Path) -> Path | None:
-    """The baseline run's report folder (``baseline`` in client.yaml): a folder of that name beside
-    the client folder, or beside this run's folder (``cxwb run`` of both clients into one output),
-    holding the baseline's diagnosis and plan; ``None`` when there is none."""
+    """The baseline run's report folder (``baseline`` in client.yaml), holding the baseline's
+    diagnosis and plan: its build folder when ``cxwb run`` runs both clients (named by
+    :data:`~cxlib.core.paths.BASELINE_BUILD_NAME`), else a folder of that name beside the client
+    folder or beside this run's folder; ``None`` when there is none."""
     name = client.config.baseline
+    pointer = report_dir / BASELINE_BUILD_NAME
+    same_run = [Path(pointer.read_text(encoding="utf-8"))] if pointer.is_file() else []
     candidates = (
-        [client.directory / name, report_dir.parent / name, report_dir.parent.parent / name] if name else []
+        [*same_run, client.directory / name, report_dir.parent / name, report_dir.parent.parent / name]
+        if name
+        else []
     )
     return next(
         (
