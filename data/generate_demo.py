@@ -239,12 +239,12 @@ def make_employees(spec: DemoSpec, rng: np.random.Generator, unit_ex: pd.Series)
     culture = rng.normal(0, 1, n) + 0.5 * ex
     spanish = spec.config["language"] == "es"
     culture_items = (
-        ("enfoque_en_el_cliente", "autonomia", "reconocimiento")
+        ("enfoque_en_el_cliente", "autonomía", "reconocimiento")
         if spanish
         else ("customer_focus", "autonomy", "recognition")
     )
     behaviour_items = (
-        ("va_mas_alla", "comparte_aprendizajes") if spanish else ("goes_extra_mile", "shares_feedback")
+        ("va_más_allá", "comparte_aprendizajes") if spanish else ("goes_extra_mile", "shares_feedback")
     )
     for item in (f"culture_{name}" for name in culture_items):
         frame[item] = np.clip(np.rint(3.4 + 0.7 * culture + rng.normal(0, 0.6, n)), 1, 5).astype(int)

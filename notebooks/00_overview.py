@@ -36,6 +36,7 @@ report.say("overview.intro")
 # %%
 report.heading("overview.inventory_heading")
 report.table(overview.inventory(client, t))
+report.consultant("overview.check.files", files=overview.source_files(client))
 
 # %%
 report.heading("overview.survey_heading")

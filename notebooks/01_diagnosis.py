@@ -92,6 +92,7 @@ if report.require("assessment"):
 report.heading("diagnosis.customer_pillars_heading")
 if not client.survey_items:
     report.caution("diagnosis.no_items")
+    report.consultant("diagnosis.check.no_items")
 else:
     pillar_frame = diagnosis.customer_pillar_frame(client)
     customer_scores = diagnosis.customer_pillar_scores(pillar_frame, weights=survey.get("weight"))
@@ -157,6 +158,8 @@ if not client.comments().empty:
     method, facts = diagnosis.sentiment_method(comments, t)
     report.say(method, **facts)
     report.say("diagnosis.themes_discovered" if comments.discovered else "diagnosis.themes_keywords")
+    if comments.discovered:
+        report.consultant("diagnosis.check.themes_names")
     if "nps" in survey:
         report.chart(diagnosis.sentiment_chart(client, comments.sentiment, t))
     if diagnosis.theme_outcome(client):

@@ -44,8 +44,12 @@ if "participation_level" in journey:
     report.chart(participation.ladder_chart(steps, t))
     report.say("participation.steps_summary", **participation.step_counts(steps))
     report.table(participation.recommendation_table(steps, t))
+    for status in ("not_assessed", "no_target"):
+        if touchpoints := participation.touchpoints_with(steps, status):
+            report.consultant(f"participation.check.{status}", touchpoints=touchpoints)
 else:
     report.caution("participation.no_levels")
+    report.consultant("participation.check.no_levels")
 
 # %%
 report.heading("participation.connected_heading")
@@ -69,3 +73,4 @@ for dimension, table in willing.items():
     report.chart(participation.willingness_chart(table, t, dimension))
 if not willing:
     report.caution("participation.no_willingness")
+    report.consultant("participation.check.no_willingness")

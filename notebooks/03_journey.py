@@ -52,7 +52,7 @@ workbook = journey.export_workbook(report_dir / "03_journey_map.xlsx", client, t
 # %%
 report.heading("journey.map_heading")
 report.chart(journey.journey_map(client, t), wide=True)
-report.say("journey.map_text", file=workbook.name)
+report.say("journey.map_text")
 report.download(workbook, "journey.download")
 
 # %%
@@ -90,6 +90,8 @@ if run is not None:
     else:
         report.say("journey.none_in_alarm")
     report.table(journey.alert_table(run, client, t)) if len(run.alerts) else report.say("journey.no_alerts")
+    if unpromised := journey.unpromised_touchpoints(run, client):
+        report.consultant("journey.check.no_promise", touchpoints=unpromised)
     for touchpoint_id, label in journey.alarm_touchpoints(run, client)[:4]:
         report.chart(journey.control_chart(run, touchpoint_id, label, t))
 

@@ -35,6 +35,10 @@ employees = client.tables["employees"]
 roles = links = model = ex = None
 report.title("04_human_value_chain")
 report.say("value_chain.intro")
+enps = human_value_chain.employee_nps(employees)
+if enps is not None:
+    report.say("value_chain.enps", value=t.interval(enps.value, enps.low, enps.high), n=t.number(enps.n))
+    report.small_sample(enps.n)
 
 # %%
 report.heading("value_chain.matrix_heading")
@@ -60,6 +64,7 @@ if human_value_chain.enablement_columns(employees):
         )
 else:
     report.caution("value_chain.no_enablement")
+    report.consultant("value_chain.check.no_enablement")
 
 # %%
 report.heading("value_chain.linkage_heading", anchor="linkage")
@@ -110,6 +115,7 @@ report.heading("value_chain.culture_heading")
 culture = human_value_chain.culture_behaviour(employees)
 if culture is None:
     report.caution("value_chain.no_culture")
+    report.consultant("value_chain.check.no_culture")
 else:
     report.say("value_chain.culture_text")
     report.chart(human_value_chain.culture_chart(culture, t))
@@ -117,4 +123,6 @@ else:
 
 # %%
 report.end()
-results.publish(report_dir, "04_human_value_chain", human_value_chain.step_results(links, model, ex, roles))
+results.publish(
+    report_dir, "04_human_value_chain", human_value_chain.step_results(links, model, ex, roles, enps)
+)

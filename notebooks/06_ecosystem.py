@@ -34,6 +34,11 @@ client, t, report_dir = report.client, report.t, report.report_dir
 report.title("06_ecosystem")
 report.caution("ecosystem.intro")
 table = ecosystem.balance(client.tables["ecosystem"])
+published = {figure.step: results.load(report_dir, figure.step) for figure in ecosystem.QUOTED_FIGURES}
+evidence, quoted = ecosystem.measured_evidence(table, published, t)
+table = table.assign(evidence=evidence)
+for check in quoted:
+    report.consultant("ecosystem.check.quoted", **check)
 
 # %%
 report.chart(ecosystem.radar(table.dropna(subset=["score"]), t))

@@ -47,13 +47,12 @@ def test_next_step_is_one_level_and_never_beyond_target():
     assert table["status"].tolist() == ["step", "at_target", "not_assessed"]
     assert table["policies"].iloc[0] == ["privacy", "liability"]
     no_target = participation.recommendations(
-        journey(participation_level=[5, 0, 2], target_participation_level=[None, None, None]), "en"
+        journey(participation_level=[5, 0, 2], target_participation_level=[None, None, 6]), "en"
     )
-    assert (
-        pd.isna(no_target["next"].iloc[0])
-        and no_target["next"].iloc[1] == 1
-        and no_target["next"].iloc[2] == 3
-    )
+    assert no_target["next"].isna().tolist() == [True, True, False] and no_target["next"].iloc[2] == 3
+    assert no_target["status"].tolist() == ["no_target", "no_target", "step"]
+    assert participation.step_counts(no_target) == {"steps": 1, "at_target": 0, "open": 2}
+    assert participation.touchpoints_with(no_target, "no_target").count("(") == 2
 
 
 def test_archetypes_declared_win_over_inferred():

@@ -296,9 +296,12 @@ def test_client_data_is_escaped_and_absent_tables_are_explained(scaffolded, tmp_
     assert run([str(scaffolded)], out) == 0
     html = (out / "acme" / "00_overview.html").read_text(encoding="utf-8")
     assert "Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html and "<script>alert(1)" not in html
-    assert "The Employee survey table was not provided; add it as employees.csv" in html
+    assert "The Employee survey table was not provided." in html and "employees.csv" not in html
     index = (out / "acme" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;" in index and "<script>alert" not in index
+    checks = (out / "acme" / "checks.html").read_text(encoding="utf-8")  # the consultant's page
+    assert "add it as employees.csv or employees.xlsx in the client folder" in checks
+    assert 'href="checks.html"' in index and "checks.html" not in (out / "acme" / "acme-report.html").read_text()
 
 
 def test_parameters_must_match_the_notebook(tmp_path):

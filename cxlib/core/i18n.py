@@ -26,6 +26,10 @@ CATALOGUE: dict[str, dict[str, str]] = yaml.safe_load(
 
 
 MISSING = "–"
+#: The house style of a percentage, one per language whatever the country: Spanish separates the
+#: sign with a non-breaking space (``42 %``, as the RAE and ISO 80000 write it, and as the catalogue's
+#: own "95 %" does), English writes it closed up (``42%``).
+PERCENT_SIGN: dict[str, str] = {"es": "\u00a0%", "en": "%"}
 
 
 def _missing(value: object) -> bool:
@@ -72,11 +76,14 @@ class Translator:
         return format_decimal(value, format=pattern, locale=self.locale)
 
     def percent(self, share: float | None, decimals: int = 0) -> str:
-        """Format a share in 0..1 as a percentage ("–" when missing)."""
+        """Format a share in 0..1 as a percentage in the language's house style (:data:`PERCENT_SIGN`;
+        "–" when missing)."""
         if _missing(share):
             return MISSING
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-        return format_percent(share, format=pattern, locale=self.locale)
+        return format_percent(share, format=pattern, locale=self.locale).replace(
+            "%", PERCENT_SIGN[self.language]
+        )
 
     def interval(
         self,
@@ -116,8 +123,23 @@ class Translator:
         return format_compact_currency(value, currency, locale=self.locale, fraction_digits=1)
 
     def p_value(self, p: float) -> str:
-        """``= 0.042`` or ``< 0.001`` (APA style), to follow a "p"."""
+        """``= 0.042`` or ``< 0.001`` (APA style), to follow a "p" ("–" when missing)."""
+        if _missing(p):
+            return MISSING
         return f"< {self.number(0.001, 3)}" if p < 0.001 else f"= {self.number(p, 3)}"
+
+    def p_cell(self, p: float) -> str:
+        """A p value alone, for a table column: ``0.042`` or ``< 0.001`` ("–" when missing)."""
+        return self.p_value(p).removeprefix("= ")
+
+    def plural(self, key: str, count: float, **values: object) -> str:
+        """The text of ``key`` in the form the language's plural rule gives ``count`` (Babel/CLDR):
+        the catalogue holds ``<key>.one`` and ``<key>.other`` (and ``<key>.many`` where a language
+        has it); a form the catalogue lacks falls back to ``other``. ``count``, formatted, fills
+        ``{count}``."""
+        form = Locale.parse(self.locale).plural_form(abs(count))
+        chosen = f"{key}.{form}" if f"{key}.{form}" in CATALOGUE else f"{key}.other"
+        return self(chosen, **({"count": self.number(count)} | values))
 
     def date(self, value: dt.date | dt.datetime, length: str = "medium") -> str:
         """Format a date in the locale's words (``3 mar 2025``, ``Mar 3, 2025``)."""

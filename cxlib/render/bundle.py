@@ -3,8 +3,8 @@
 The bundle holds the client index and every step page of the report folder, one after another,
 each as a ``<section>`` that starts a new printed page, with the stylesheet and one copy of
 plotly.js inline. Links between the pages become links within the file ("03_journey.html#alert-log"
-becomes "#alert-log"). Links to other clients and the "back" links are dropped, as they lead
-outside the file.
+becomes "#alert-log"). Links to other clients, the "back" links and the link to the consultant's
+checks page (:mod:`cxlib.render.checks`) are dropped, as they lead outside the file.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from cxlib.render.export import page_css, plotly_js
 
 #: The part of a page the bundle keeps, and the parts of it that lead outside the bundle.
 _MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
-_DROPPED = re.compile(r'<nav class="cx-nav">.*?</nav>|<footer class="cx-footer">.*?</footer>', re.DOTALL)
+_DROPPED = re.compile(r'<nav class="cx-nav[^"]*">.*?</nav>|<footer class="cx-footer">.*?</footer>', re.DOTALL)
 _PAGE_LINK = re.compile(r'href="(index|\d\d_[a-z_]+)\.html(#[^"]*)?"')
 BUNDLE_CSS = (
     ".cx-bundle-page + .cx-bundle-page { break-before: page; border-top: 1px solid #D5D8DC; "

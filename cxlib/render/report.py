@@ -33,6 +33,7 @@ from cxlib.inputs.commentary import heading_anchor
 from cxlib.inputs.cuts import apply_cut, resolve_cut
 from cxlib.render.brand import HOUSE, Brand, brand_of
 from cxlib.render.charts import ACCENT, PRIMARY, pop_takeaway
+from cxlib.render.checks import Check, record
 from cxlib.stats.estimators import SMALL_SAMPLE
 
 PALETTE = [
@@ -140,6 +141,10 @@ class Report:
     #: The step being shown (set by :meth:`title`) and the commentary sections already placed.
     step: str = ""
     placed: set[str] = field(default_factory=set)
+    #: True when a consultant runs the notebook (``setup`` without ``report_dir``): checks are shown.
+    interactive: bool = False
+    #: The consultant's checks this step raised (:meth:`consultant`).
+    checks: list[Check] = field(default_factory=list)
 
     def heading(self, key: str, level: int = 2, anchor: str | None = None, **values: object) -> None:
         """Show a heading from catalogue ``key`` with its id (``anchor``, or one derived from the key:
@@ -197,6 +202,15 @@ class Report:
         """Show a visible caution box (small samples, missing data)."""
         display(HTML(f'<div class="cx-caution" role="note">{self._text(key, values)}</div>'))
 
+    def consultant(self, key: str, **values: object) -> None:
+        """Raise a check for the consultant (catalogue ``key``): recorded for the consultant's page
+        (:mod:`cxlib.render.checks`), shown in the notebook only when run interactively, never in
+        the client's report."""
+        self.checks.append(Check(self.step, self.t(key, **values)))
+        record(self.report_dir, self.step, self.checks)
+        if self.interactive:
+            display(HTML(f'<div class="cx-consultant" role="note">{self._text(key, values)}</div>'))
+
     def small_sample(self, n: int) -> None:
         """Show the small-sample caution when ``n`` is below :data:`~cxlib.stats.estimators.SMALL_SAMPLE`."""
         if n < SMALL_SAMPLE:
@@ -206,7 +220,8 @@ class Report:
         """True when the client provided ``table``; otherwise show what to provide and return False."""
         if self.client.has(table):
             return True
-        self.caution("overview.absent", table=self.t(f"table.{table}"), file=table)
+        self.caution("overview.absent", table=self.t(f"table.{table}"))
+        self.consultant("report.check.absent", table=self.t(f"table.{table}"), file=table)
         return False
 
     def download(self, path: Path, key: str) -> None:
@@ -291,4 +306,6 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     install_theme(language_translator.locale, brand)
     folder = Path(report_dir) if str(report_dir) else interactive_report_dir(client.config.slug)
     folder.mkdir(parents=True, exist_ok=True)
-    return Report(client=client, t=language_translator, report_dir=folder, brand=brand)
+    return Report(
+        client=client, t=language_translator, report_dir=folder, brand=brand, interactive=not str(report_dir)
+    )

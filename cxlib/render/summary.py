@@ -133,6 +133,20 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                 Finding("summary.section.alarms", t("journey.none_in_alarm"), "03_journey.html#alerts")
             )
     chain = load(report_dir, "04_human_value_chain")
+    if chain and chain.get("enps"):
+        enps = chain["enps"]
+        found.append(
+            Finding(
+                "summary.section.ex_cx",
+                t(
+                    "summary.enps",
+                    value=t.interval(enps["value"], enps["low"], enps["high"]),
+                    n=t.number(enps["n"]),
+                )
+                + (f" {t('diagnosis.small')}" if enps["n"] < SMALL_SAMPLE else ""),
+                "04_human_value_chain.html",
+            )
+        )
     if chain and chain.get("ex_cx"):
         link = chain["ex_cx"]
         found.append(
@@ -171,7 +185,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
             found.append(
                 Finding(
                     "summary.section.initiatives",
-                    t("plan.no_case_sentence", names=", ".join(no_case)),
+                    t.plural("plan.no_case_sentence", len(no_case), names=", ".join(no_case)),
                     "05_action_plan.html#initiatives",
                 )
             )
@@ -290,7 +304,7 @@ def progress_rows(table: pd.DataFrame, t: Translator) -> list[dict[str, str]]:
             "before": _with_n(t, row.before, places),
             "now": _with_n(t, row.now, places),
             "change": t.interval(row.change, row.low, row.high, places),
-            "p": f"< {t.number(0.001, 3)}" if row.p_adjusted < 0.001 else t.number(row.p_adjusted, 3),
+            "p": t.p_cell(row.p_adjusted),
             "verdict": t(
                 "summary.significant_up"
                 if row.significant and better

@@ -458,16 +458,28 @@ def discover_themes(
     model = NMF(components, init="nndsvda", random_state=0, max_iter=400)
     model.fit(matrix)
     vocabulary = vectorizer.get_feature_names_out()
+    spelt = spellings(fitted_on)
     terms = {}
     for row in model.components_:
         top = _distinct_terms(vocabulary[np.argsort(row)[::-1][: top_terms * 4]], top_terms)
-        terms[" · ".join(top)] = top
+        terms[" · ".join(" ".join(spelt.get(word, word) for word in term.split()) for term in top)] = top
     codes, distinct = pd.factorize(present)
     weights = model.transform(vectorizer.transform(fold(pd.Series(distinct, dtype=object))))
     total = weights.sum(axis=1, keepdims=True)
     share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
     flags = pd.DataFrame((share >= THEME_SHARE)[codes], index=present.index, columns=list(terms))
     return DiscoveredThemes(flags.reindex(comments.index, fill_value=False), terms)
+
+
+def spellings(comments: pd.Series) -> dict[str, str]:
+    """The most frequent written form of each folded word of ``comments``, lower case ("atencion"
+    → "atención"), so that themes found on folded text are named with their accents."""
+    words = comments.astype("string").str.lower().str.findall(r"[^\W\d_]+").explode().dropna()
+    counts = words.value_counts()
+    forms = pd.DataFrame(
+        {"word": counts.index, "folded": fold(pd.Series(counts.index, dtype="string")).to_numpy()}
+    ).drop_duplicates("folded")  # value_counts ranks the most frequent form first
+    return dict(zip(forms["folded"], forms["word"], strict=True))
 
 
 def fit_sample(comments: pd.Series) -> pd.Series:

@@ -49,7 +49,7 @@ STEPS: tuple[Step, ...] = (
         after=("01_diagnosis", "02_participation", "03_journey", "04_human_value_chain"),
         after_baseline=("01_diagnosis", "05_action_plan"),  # the back-test of the baseline's plan
     ),
-    Step("06_ecosystem", requires=("ecosystem",), after=("01_diagnosis",)),
+    Step("06_ecosystem", requires=("ecosystem",), after=("01_diagnosis", "04_human_value_chain")),
 )
 STEP_BY_NAME = {step.name: step for step in STEPS}
 

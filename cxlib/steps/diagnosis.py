@@ -837,7 +837,7 @@ def theme_table(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.
             row[t("diagnosis.col.theme_difference")] = t.interval(
                 found["difference"], found["low"], found["high"]
             )
-            row[t("diagnosis.col.p_adjusted")] = t.number(found["p_adjusted"], 3)
+            row[t("diagnosis.col.p_adjusted")] = t.p_cell(found["p_adjusted"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -929,7 +929,7 @@ def segment_test_table(client: Client, t: Translator, by: str = "segment") -> pd
                 t.interval(d, lo, hi)
                 for d, lo, hi in zip(tests["difference"], tests["low"], tests["high"], strict=True)
             ],
-            t("diagnosis.col.p_adjusted"): [t.number(p, 3) for p in tests["p_adjusted"]],
+            t("diagnosis.col.p_adjusted"): [t.p_cell(p) for p in tests["p_adjusted"]],
             t("diagnosis.col.significant"): [
                 t("diagnosis.yes") if s else t("diagnosis.no") for s in tests["significant"]
             ],

@@ -4,9 +4,17 @@ Each dimension is scored 1-5 with evidence in the ``ecosystem`` table: one docum
 dimension (n = 1), so no interval can be computed and the report says so. The balance is the mean
 and the spread between the strongest and weakest dimensions; each dimension is linked to the pillars
 it most bears on, with the customers' score and gap from the diagnosis.
+
+Evidence is the consultant's typed text, and may quote a figure the data measure (“NPS de 18
+puntos”). Each such figure is declared once in :data:`QUOTED_FIGURES`; the report quotes the
+measured figure from the step that publishes it, with its interval and n, and the consultant is
+told where the typed number differs (:func:`measured_evidence`).
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -29,6 +37,66 @@ DIMENSION_PILLARS: dict[str, tuple[str, ...]] = {
     "conduction": ("integrity", "resolution"),
 }
 STRENGTH, WEAKNESS = 4, 2
+
+
+@dataclass(frozen=True)
+class QuotedFigure:
+    """A figure consultants quote in typed evidence that a step measures: the name it goes by,
+    and where the measured estimate (``value``, ``low``, ``high``, ``n``) is published."""
+
+    name: str
+    step: str
+    path: tuple[str, ...]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The name followed by a number ("NPS de 18 puntos", "eNPS: 12", "NPS of 18 points")."""
+        return re.compile(
+            rf"(?<![\w-]){re.escape(self.name)}(?![\w-])(?:\s*(?:de|of|=|:))?\s*"
+            r"(?P<number>[-+−]?\d+(?:[.,]\d+)?)(?:\s*(?:puntos|points|pts))?",
+            re.IGNORECASE if self.name.islower() else 0,
+        )
+
+
+#: Every figure typed evidence may quote, and the step that measures it.
+QUOTED_FIGURES: tuple[QuotedFigure, ...] = (
+    QuotedFigure("NPS", "01_diagnosis", ("metrics", "nps")),
+    QuotedFigure("eNPS", "04_human_value_chain", ("enps",)),
+)
+
+
+def _estimate(published: dict[str, dict | None], figure: QuotedFigure) -> dict | None:
+    node: object = published.get(figure.step)
+    for key in figure.path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) and node.get("value") is not None else None
+
+
+def measured_evidence(
+    table: pd.DataFrame, published: dict[str, dict | None], t: Translator
+) -> tuple[pd.Series, list[dict[str, str]]]:
+    """The evidence with every quoted figure of :data:`QUOTED_FIGURES` replaced by the measured one
+    (with its interval and n), and one consultant check per quote that falls outside the measured
+    interval (``dimension``, ``quoted``, ``measured``). Figures no step measured stay as typed."""
+    evidence = table.get("evidence", pd.Series(index=table.index, dtype="string")).astype("string")
+    checks: list[dict[str, str]] = []
+    for figure in QUOTED_FIGURES:
+        estimate = _estimate(published, figure)
+        if estimate is None:
+            continue
+        measured = (
+            f"{figure.name} {t.interval(estimate['value'], estimate['low'], estimate['high'])} "
+            f"(n = {t.number(estimate['n'])})"
+        )
+        quotes = evidence.str.extract(figure.pattern.pattern, flags=figure.pattern.flags)["number"]
+        typed = pd.to_numeric(quotes.str.replace(",", ".").str.replace("−", "-"), errors="coerce")
+        outside = typed.notna() & ~typed.between(estimate["low"], estimate["high"])
+        checks += [
+            {"dimension": t(f"ninec.{dimension}"), "quoted": f"{figure.name} {quote}", "measured": measured}
+            for dimension, quote in quotes[outside].items()
+        ]
+        evidence = evidence.str.replace(figure.pattern, measured, regex=True)
+    return evidence, checks
 
 
 def balance(ecosystem: pd.DataFrame) -> pd.DataFrame:
@@ -102,10 +170,10 @@ def dimension_table(table: pd.DataFrame, diagnosis: dict | None, t: Translator) 
         {
             t("ecosystem.col.dimension"): [t(f"ninec.{d}") for d in table.index],
             t("ecosystem.col.score"): [t.number(s, 0) if pd.notna(s) else "–" for s in table["score"]],
-            t("ecosystem.col.evidence"): [
-                e if isinstance(e, str) else t("diagnosis.unsupported")
-                for e in table.get("evidence", pd.Series(index=table.index))
-            ],
+            t("ecosystem.col.evidence"): table.get("evidence", pd.Series(index=table.index, dtype="string"))
+            .astype("string")
+            .fillna(t("diagnosis.unsupported"))
+            .to_numpy(),
             t("ecosystem.col.pillars"): [related(d) for d in table.index],
         }
     )

@@ -29,7 +29,7 @@ from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
 from cxlib.render.charts import PRIMARY, label_points, with_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE, IntervalFinding, fisher_interval, to_hundred
-from cxlib.stats.metrics import metric_by
+from cxlib.stats.metrics import Estimate, metric_by, nps
 
 #: Cells with fewer respondents than this show no number at all.
 MIN_CELL = 10
@@ -456,11 +456,26 @@ def strongest_culture(table: pd.DataFrame, t: Translator) -> dict[str, str]:
     }
 
 
+def employee_nps(employees: pd.DataFrame) -> Estimate | None:
+    """The employees' Net Promoter Score (eNPS) with its interval and n, from the ``enps`` answers
+    on 0-10 (``None`` when the survey has none)."""
+    if "enps" not in employees or employees["enps"].notna().sum() == 0:
+        return None
+    return nps(employees["enps"])
+
+
 def step_results(
-    links: list[Correlation] | None, model: PathModel | None, ex: str | None, cells: pd.DataFrame | None
+    links: list[Correlation] | None,
+    model: PathModel | None,
+    ex: str | None,
+    cells: pd.DataFrame | None,
+    enps: Estimate | None = None,
 ) -> dict:
-    """What the human value chain publishes: the EX → CX link, the path model, the weakest cells."""
+    """What the human value chain publishes: the eNPS, the EX → CX link, the path model, the
+    weakest cells."""
     published: dict = {"ex_measure": ex}
+    if enps is not None:
+        published["enps"] = {"value": enps.value, "low": enps.low, "high": enps.high, "n": enps.n}
     if links:
         published["ex_cx"] = {
             "r": links[0].r,

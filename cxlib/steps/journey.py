@@ -390,8 +390,8 @@ def scorecard_takeaway(card: pd.DataFrame, t: Translator) -> tuple[str, dict[str
     lowest = scored["score"].idxmin() if len(scored) else None
     values = {
         "n": t.number(len(card)),
-        "alarm": t.number(int((card["status"] == "alarm").sum())),
-        "watch": t.number(int((card["status"] == "watch").sum())),
+        "alarm": t.plural("journey.count.alarm", int((card["status"] == "alarm").sum())),
+        "watch": t("journey.count.watch", count=t.number(int((card["status"] == "watch").sum()))),
     }
     if lowest is None:
         return "journey.takeaway.scorecard_unscored", values
@@ -456,11 +456,17 @@ def alert_table(run: MonitoringRun, client: Client, t: Translator) -> pd.DataFra
                     alerts["worst"], alerts["limit"], alerts["centre"], alerts["metric"], strict=True
                 )
             ],
-            t("journey.col.promise"): [
-                p if isinstance(p, str) else t("journey.no_promise") for p in alerts["promise"]
-            ],
+            t("journey.col.promise"): alerts["promise"].fillna(t("journey.no_promise")).to_numpy(),
         }
     )
+
+
+def unpromised_touchpoints(run: MonitoringRun, client: Client) -> str:
+    """The touchpoints with an alert but no declared value promise, named for the consultant's
+    check (``''`` when every one has a promise)."""
+    alerts = run.alerts.loc[run.alerts["promise"].isna()]
+    names = client.tables["journey"].set_index("touchpoint_id")["touchpoint"]
+    return ", ".join(f"{names.get(tp, tp)} ({tp})" for tp in alerts["touchpoint_id"].drop_duplicates())
 
 
 def control_chart(run: MonitoringRun, touchpoint_id: str, label: str, t: Translator) -> go.Figure:
@@ -552,16 +558,15 @@ def control_chart(run: MonitoringRun, touchpoint_id: str, label: str, t: Transla
     def shown(value: float) -> str:
         return t.number(value, 2) if latest["metric"] == "score" else t.percent(value, 1)
 
-    return with_takeaway(
+    return with_takeaway(  # an episode that ended is told as ended, never as going on
         figure,
-        f"journey.takeaway.control_{latest['level']}",
+        f"journey.takeaway.control_{latest['level']}{'' if latest['ongoing'] else '_ended'}",
         touchpoint=label,
         weeks=t.number(int(latest["weeks"])),
         since=t.date(latest["first_week"]),
-        worst=t.number(latest["worst"], 2) if latest["metric"] == "score" else t.percent(latest["worst"], 1),
-        centre=t.number(latest["centre"], 2)
-        if latest["metric"] == "score"
-        else t.percent(latest["centre"], 1),
+        until=t.date(latest["last_week"]),
+        worst=shown(latest["worst"]),
+        centre=shown(latest["centre"]),
     )
 
 

@@ -31,7 +31,8 @@ def _date_coverage(frame: pd.DataFrame, column: str | None, t: Translator) -> st
 
 
 def inventory(client: Client, t: Translator) -> pd.DataFrame:
-    """One row per input table: file, rows, columns, share of empty cells and date coverage."""
+    """One row per input table: whether it was provided, rows, columns, share of empty cells and
+    date coverage (the file each came from is on the consultant's page: :func:`source_files`)."""
     rows = []
     for name in TABLE_NAMES:
         label = t(f"table.{name}")
@@ -49,7 +50,7 @@ def inventory(client: Client, t: Translator) -> pd.DataFrame:
         rows.append(
             {
                 t("overview.col.table"): label,
-                t("overview.col.file"): client.sources[name].name,
+                t("overview.col.file"): t("overview.provided"),
                 t("overview.col.rows"): t.number(len(frame)),
                 t("overview.col.columns"): t.number(frame.shape[1]),
                 t("overview.col.missing"): t.percent(missing, 1),
@@ -57,6 +58,17 @@ def inventory(client: Client, t: Translator) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def source_files(client: Client) -> str:
+    """The file each provided table was read from, for the consultant's check."""
+    return ", ".join(client.sources[name].name for name in TABLE_NAMES if client.has(name))
+
+
+def column_name(client: Client, table: str, column: str) -> str:
+    """How a client page names an input column: a survey column by its question text or export
+    column, another by its words (``target_archetype`` → ``target archetype``)."""
+    return client.column_label(column) if table == "survey" else column.replace("_", " ")
 
 
 def _period(dates: pd.Series, t: Translator) -> dict[str, str]:
@@ -142,7 +154,7 @@ def missing_chart(client: Client, t: Translator, top: int = 20) -> go.Figure | N
         for column, count in empty[empty > 0].items():
             records.append(
                 {
-                    "column": f"{t('table.' + name)} · {column}",
+                    "column": f"{t('table.' + name)} · {column_name(client, name, column)}",
                     "share": count / len(frame),
                     "n": int(count),
                     "rows": len(frame),

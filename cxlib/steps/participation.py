@@ -66,9 +66,10 @@ def ladder(language: str) -> pd.DataFrame:
 def recommendations(journey: pd.DataFrame, language: str) -> pd.DataFrame:
     """Per touchpoint: current and target level, the next incremental step and the policies it needs.
 
-    The next step is ``current + 1``, capped at the target (when given) and at the top of the ladder;
-    a touchpoint at its target has no next step. Touchpoints without a current level are marked
-    ``not_assessed``.
+    The next step is ``current + 1``, never beyond the touchpoint's target (nor the top of the
+    ladder); a touchpoint at its target has no next step, and neither has one without a declared
+    target (``no_target``: the consultant is told to declare it). Touchpoints without a current
+    level are ``not_assessed``.
     """
     steps = ladder(language)
     table = journey[["touchpoint_id", "touchpoint", "stage"]].copy()
@@ -83,9 +84,13 @@ def recommendations(journey: pd.DataFrame, language: str) -> pd.DataFrame:
         else pd.Series(np.nan, index=journey.index)
     )
     table["current"], table["target"] = current, target
-    ceiling = target.fillna(MAX_LEVEL).clip(upper=MAX_LEVEL)
+    ceiling = target.clip(upper=MAX_LEVEL)
     table["next"] = np.where(current.notna() & (current < ceiling), current + 1, np.nan)
-    table["status"] = np.select([current.isna(), table["next"].isna()], ["not_assessed", "at_target"], "step")
+    table["status"] = np.select(
+        [current.isna(), target.isna(), table["next"].isna()],
+        ["not_assessed", "no_target", "at_target"],
+        "step",
+    )
     table["policies"] = table["next"].map(
         lambda level: steps.at[int(level), "policies"] if pd.notna(level) else []
     )
@@ -245,14 +250,18 @@ def needs_matrix_chart(experiences: pd.DataFrame, t: Translator) -> go.Figure:
         categoryorder="array", categoryarray=needs[::-1], title_text=t("participation.need_axis")
     )
     figure.update_layout(title=t("participation.matrix_title"), height=max(380, 120 + 45 * len(needs)))
-    connected = experiences["current"] != "episodic"
-    potential = experiences["potential"] != "episodic"
+    now = experiences.loc[experiences["current"] != "episodic", "need"].nunique()
+    potential = experiences.loc[experiences["potential"] != "episodic", "need"].nunique()
+    if now == len(needs):  # every need is already connected: "7 of 7 have, 7 could" would say nothing
+        return with_takeaway(
+            figure, "participation.takeaway.matrix_all", all=t.plural("participation.count.all", now)
+        )
     return with_takeaway(
         figure,
         "participation.takeaway.matrix",
         needs=t.number(len(needs)),
-        now=t.number(experiences.loc[connected, "need"].nunique()),
-        potential=t.number(experiences.loc[potential, "need"].nunique()),
+        now=t.plural("participation.count.connected", now),
+        potential=t.plural("participation.count.potential", potential),
     )
 
 
@@ -310,7 +319,7 @@ def capacity_check(client: Client, t: Translator) -> MythCheck:
                 "n_early": t.number(len(early)),
                 "late": t.interval(late.mean(), low[1], high[1], percent=True),
                 "n_late": t.number(len(late)),
-                "p": t.number(p_value, 3),
+                "p": t.p_value(p_value),
             },
         ),
     ]
@@ -505,13 +514,20 @@ def ladder_table(t: Translator) -> pd.DataFrame:
 
 
 def step_counts(table: pd.DataFrame) -> dict[str, int]:
-    """How many touchpoints have a next step, are at target, or are not assessed."""
+    """How many touchpoints have a next step, are at target, or lack a current level or a target."""
     counts = table["status"].value_counts()
     return {
         "steps": int(counts.get("step", 0)),
         "at_target": int(counts.get("at_target", 0)),
-        "not_assessed": int(counts.get("not_assessed", 0)),
+        "open": int(counts.get("not_assessed", 0) + counts.get("no_target", 0)),
     }
+
+
+def touchpoints_with(table: pd.DataFrame, status: str) -> str:
+    """The touchpoints of one ``status`` (``not_assessed``, ``no_target``), named for the
+    consultant's check (``''`` when there is none)."""
+    rows = table[table["status"] == status]
+    return ", ".join(rows["touchpoint"] + " (" + rows["touchpoint_id"] + ")")
 
 
 def step_results(checks: list[MythCheck], experiences: pd.DataFrame) -> dict:
