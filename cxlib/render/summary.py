@@ -19,6 +19,7 @@ from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import proportions_ztest
 
 from cxlib.core.i18n import Translator
+from cxlib.render.consistency import reconcile
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
 from cxlib.stats.estimators import SMALL_SAMPLE
@@ -161,6 +162,11 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                 "04_human_value_chain.html#linkage",
             )
         )
+    found += [
+        Finding("summary.section.consistency", found_by_rule.text, "06_ecosystem.html")
+        for found_by_rule in reconcile(report_dir, t)
+        if not found_by_rule.check
+    ]
     plan = load(report_dir, "05_action_plan")
     if plan:
         initiatives = results_frame(plan["initiatives"])

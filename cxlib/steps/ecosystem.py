@@ -180,8 +180,11 @@ def dimension_table(table: pd.DataFrame, diagnosis: dict | None, t: Translator) 
 
 
 def step_results(table: pd.DataFrame) -> dict:
+    """What the ecosystem step publishes: scores, strengths, weaknesses and each dimension's
+    linked pillars (:data:`DIMENSION_PILLARS`, for the cross-step consistency rules)."""
     return {
         "scores": table["score"].to_dict(),
+        "links": {dimension: list(DIMENSION_PILLARS[dimension]) for dimension in table.index},
         "strengths": strengths(table),
         "weaknesses": weaknesses(table),
     }
