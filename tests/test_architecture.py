@@ -120,6 +120,7 @@ FILE_READERS = {
     "cxlib.render.export.plotly_js": "package data",
     "cxlib.render.export.report_css": "package data",
     "cxlib.render.results.load": "the run's published results",
+    "cxlib.render.checks.load_checks": "the consultant's checks the run's steps wrote in its report folder",
     "cxlib.render.slides.draw_charts": "charts the run drew",
     "cxlib.run.cluster._sees": "the run's probe file in --out",
     "cxlib.run.kernels.start_worker": "the null device",
