@@ -7,6 +7,7 @@ import io
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -157,3 +158,13 @@ def test_any_logo_is_embedded_or_refused_with_a_located_problem(client_folder, d
     (client_folder / "logo.png").write_bytes(data)
     problems = logo_problems(Brand(logo="logo.png"), client_folder)
     assert problems == [] or located(problems, "client.yaml")
+
+
+def test_a_workbook_whose_first_rows_are_blank_is_read_or_located(tmp_path):
+    """Found by the fuzz test on CI: a sheet whose first two rows are blank made the header check
+    index an empty frame."""
+    workbook = openpyxl.Workbook()
+    workbook.active.cell(row=3, column=1, value="0")
+    path = tmp_path / "survey.xlsx"
+    workbook.save(path)
+    assert_table_or_located(*read_table(path, tmp_path), path.name)

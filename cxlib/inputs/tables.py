@@ -547,7 +547,8 @@ def _repeated_headers(path: Path, kind: str, text: str | None, separator: str | 
     if kind == "csv":
         header = next(csv.reader(lines(text), delimiter=separator), [])
     elif kind == "xlsx":
-        header = pd.read_excel(path, header=None, nrows=1, dtype=str, engine="openpyxl").iloc[0].tolist()
+        first = pd.read_excel(path, header=None, nrows=1, dtype=str, engine="openpyxl")
+        header = first.iloc[0].tolist() if len(first) else []  # a blank first row reads as no row
     else:
         return {}
     counts = pd.Series([str(name).strip() for name in header]).value_counts()
