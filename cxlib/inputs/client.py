@@ -9,6 +9,7 @@ anything is wrong, so no step ever runs on bad input.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import pickle
 import tempfile
@@ -19,6 +20,7 @@ import pandas as pd
 
 from cxlib.core.exceptions import Problem, ValidationError
 from cxlib.core.guard import ClientFileError, client_file, read_client_bytes
+from cxlib.core.i18n import Translator, translator
 from cxlib.core.method import fold_name, normalise_name
 from cxlib.inputs.commentary import Commentary, read_commentary
 from cxlib.inputs.config import (
@@ -115,6 +117,22 @@ class Client:
         """The client's texts in ``language``, for :meth:`Translator.with_labels` (client data, so
         escape them where they go into HTML unescaped)."""
         return {key: texts[language] for key, texts in self.labels.items() if language in texts}
+
+    def translator(self, *, escaped: bool = True) -> Translator:
+        """The one translator of every client deliverable: the client's language and locale with its
+        own texts (:meth:`report_labels`, e.g. the outcome's ``label:``) in place of the catalogue's.
+
+        Parameters
+        ----------
+        escaped : bool
+            HTML-escape the client's texts: for pages written as HTML text and for the deck (whose
+            slide text is unescaped back); ``False`` for templates that escape themselves (the index).
+        """
+        language = self.config.language
+        labels = self.report_labels(language)
+        return translator(language, self.config.locale).with_labels(
+            {key: html.escape(text) for key, text in labels.items()} if escaped else labels
+        )
 
     def has(self, *names: str) -> bool:
         """True when every named table is present."""

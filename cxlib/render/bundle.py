@@ -5,11 +5,17 @@ each as a ``<section>`` that starts a new printed page, with the stylesheet and 
 plotly.js inline. Links between the pages become links within the file ("03_journey.html#alert-log"
 becomes "#alert-log"). Links to other clients, the "back" links and the link to the consultant's
 checks page (:mod:`cxlib.render.checks`) are dropped, as they lead outside the file.
+
+Files a page offers for download (the journey workbook) travel inside the bundle as ``data:`` URIs,
+so the e-mailed file is whole; a file over :data:`EMBED_LIMIT` bytes (which would make the bundle
+too heavy for e-mail) is replaced by a note that it is sent separately.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import mimetypes
 import re
 from pathlib import Path
 
@@ -21,6 +27,10 @@ from cxlib.render.export import page_css, plotly_js
 _MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
 _DROPPED = re.compile(r'<nav class="cx-nav[^"]*">.*?</nav>|<footer class="cx-footer">.*?</footer>', re.DOTALL)
 _PAGE_LINK = re.compile(r'href="(index|\d\d_[a-z_]+)\.html(#[^"]*)?"')
+_DOWNLOAD = re.compile(r'<a class="cx-download"[^>]*?href="([^"/:]+)"[^>]*>(.*?)</a>', re.DOTALL)
+#: Largest download embedded in the bundle, in bytes (base64 adds a third): 5 MB keeps a bundle
+#: with its plotly.js under most mail servers' 10-25 MB attachment limits.
+EMBED_LIMIT = 5_000_000
 BUNDLE_CSS = (
     ".cx-bundle-page + .cx-bundle-page { break-before: page; border-top: 1px solid #D5D8DC; "
     "margin-top: 48px; padding-top: 24px; }"
@@ -45,6 +55,26 @@ def page_body(page_html: str) -> str:
     return _PAGE_LINK.sub(_page_anchor, _DROPPED.sub("", body))
 
 
+def embed_downloads(body: str, report_dir: Path, separate_note: str) -> str:
+    """``body`` with each download link to a file of ``report_dir`` made a ``data:`` URI holding the
+    file (its name kept for saving), or, for a file over :data:`EMBED_LIMIT` or missing, replaced
+    by ``separate_note`` (plain text, escaped here)."""
+
+    def embedded(match: re.Match) -> str:
+        name = html.unescape(match.group(1))
+        path = report_dir / name
+        if not path.is_file() or path.stat().st_size > EMBED_LIMIT:
+            return f'<span class="cx-download-note">{html.escape(separate_note)}</span>'
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return (
+            f'<a class="cx-download" href="data:{kind};base64,{data}" '
+            f'download="{html.escape(name)}">{match.group(2)}</a>'
+        )
+
+    return _DOWNLOAD.sub(embedded, body)
+
+
 def write_bundle(
     report_dir: Path,
     slug: str,
@@ -53,17 +83,19 @@ def write_bundle(
     title: str,
     footer: str,
     brand: Brand = HOUSE,
+    separate_note: str = "",
 ) -> Path:
     """Write ``<slug>-report.html`` in ``report_dir`` from its ``index.html`` and the step pages
     named in ``pages`` (file stems, in order; missing files are left out) and return its path.
 
-    ``title`` and ``footer`` are plain text (escaped here).
+    ``title``, ``footer`` and ``separate_note`` (what replaces a download too large to embed,
+    :func:`embed_downloads`) are plain text (escaped here).
     """
     sections = []
     for page in ["index", *pages]:
         path = report_dir / f"{page}.html"
         if path.is_file():
-            body = page_body(path.read_text(encoding="utf-8"))
+            body = embed_downloads(page_body(path.read_text(encoding="utf-8")), report_dir, separate_note)
             sections.append(f'<section class="cx-bundle-page" id="page-{page}">\n{body}\n</section>')
     document = (
         f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'

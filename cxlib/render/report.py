@@ -26,7 +26,7 @@ from IPython.display import HTML, display
 from plotly.io._renderers import PlotlyRenderer
 from plotly.io.json import to_json_plotly
 
-from cxlib.core.i18n import Translator, translator
+from cxlib.core.i18n import Translator
 from cxlib.core.paths import interactive_report_dir
 from cxlib.inputs.client import Client, load_client, load_validated
 from cxlib.inputs.commentary import heading_anchor
@@ -298,10 +298,7 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
         client = load_client(Path(client_dir))
         if cut:
             client = apply_cut(client, resolve_cut(client, cut))
-    labels = client.report_labels(client.config.language)
-    language_translator = translator(client.config.language, client.config.locale).with_labels(
-        {key: html.escape(text) for key, text in labels.items()}
-    )
+    language_translator = client.translator()
     brand = brand_of(client.config, client.directory)
     install_theme(language_translator.locale, brand)
     folder = Path(report_dir) if str(report_dir) else interactive_report_dir(client.config.slug)

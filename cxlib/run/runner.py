@@ -211,7 +211,7 @@ class ClientRun:
 
 
 def _write_skipped_page(run: ClientRun, step: Step, missing: list[str]) -> None:
-    t = translator(run.client.config.language, run.client.config.locale)
+    t = run.client.translator(escaped=False)  # the template escapes
     page = PAGES.get_template("skipped.html.j2").render(
         language=t.language,
         css=page_css(run.brand),
@@ -275,7 +275,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
     config = run.client.config
     _carry_over_results(run, out_dir / config.slug)
     steps = STEPS
-    t = translator(config.language, config.locale).with_labels(run.client.report_labels(config.language))
+    t = run.client.translator(escaped=False)  # the index template escapes
     finished = dt.datetime.now()
     status = "failed" if run.failed else "ok"
     manifest = {
@@ -380,6 +380,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         t("report.client_index_title", name=config.name),
         footer_text(t, finished),
         run.brand,
+        t("bundle.download_separate"),
     )
     for internal in (VALIDATED_CLIENT_NAME, BASELINE_BUILD_NAME):  # the run's own, never published
         (run.build_dir / internal).unlink(missing_ok=True)
@@ -660,11 +661,15 @@ def _print_client(report_dir: Path, slug: str) -> bool:
 def _slides_for_client(report_dir: Path, client_run: ClientRun) -> bool:
     """Write a published report's executive summary deck beside it; log where, or why not."""
     started = time.perf_counter()
-    config = client_run.client.config
-    t = translator(config.language, config.locale)
+    client = client_run.client
     try:
         path = write_summary(
-            report_dir, client_run.slug, config.name, t, client_run.brand, client_run.started
+            report_dir,
+            client_run.slug,
+            client.config.name,
+            client.translator(),
+            client_run.brand,
+            client_run.started,
         )
     except (SlidesError, OSError) as error:
         reason = f"the slides could not be written ({error}); the HTML report is unchanged"
