@@ -32,7 +32,7 @@ from cxlib.steps import human_value_chain
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
 employees = client.tables["employees"]
-roles = links = model = ex = None
+roles = links = model = ex = slope = None
 report.title("04_human_value_chain")
 report.say("value_chain.intro")
 enps = human_value_chain.employee_nps(employees)
@@ -81,6 +81,7 @@ else:
     report.say("value_chain.linkage_text")
     outcomes = human_value_chain.result_columns(units)
     links = human_value_chain.linkage(units, ex, "nps", outcomes)
+    slope = human_value_chain.ex_cx_slope(units, ex)
     report.say(
         "value_chain.ex_cx_finding" if links[0].finding else "value_chain.ex_cx_none",
         **human_value_chain.correlation_facts(links[0], t),
@@ -124,5 +125,7 @@ else:
 # %%
 report.end()
 results.publish(
-    report_dir, "04_human_value_chain", human_value_chain.step_results(links, model, ex, roles, enps)
+    report_dir,
+    "04_human_value_chain",
+    human_value_chain.step_results(links, model, ex, roles, enps, slope=slope),
 )

@@ -26,6 +26,7 @@ cut = ""  # one segment only (set by cxwb run --cut, e.g. segment and PyME); emp
 
 # %%
 import cxlib
+from cxlib import explore
 from cxlib.render import results
 from cxlib.render.summary import progress
 from cxlib.steps import action_plan
@@ -36,6 +37,7 @@ earlier = {
     step: results.load(report_dir, step) for step in ("01_diagnosis", "02_participation", "03_journey")
 }
 diagnosis = earlier["01_diagnosis"]
+value_chain = results.load(report_dir, "04_human_value_chain")
 outcome = (diagnosis or {}).get("impact_outcome") or "nps"
 report.title("05_action_plan")
 report.say("plan.intro")
@@ -87,12 +89,17 @@ if waves:
 # Each initiative's forecast, line by line: reach × gap closed × slope × ramp-up = points.
 
 # %%
-pillars = action_plan.pillar_model(diagnosis)
-if len(pillars):
+ramp = action_plan.own_wave_progress(plan)
+lines = action_plan.decomposition(plan, action_plan.pillar_model(diagnosis), ramp)
+link = action_plan.internal_link(value_chain, outcome)
+internal = action_plan.internal_lines(plan, link, ramp)
+if len(lines) or len(internal):
     report.heading("plan.decomposition_heading", anchor="decomposition")
     report.say("plan.decomposition_text", months=t.number(action_plan.forecast.DEFAULT_MONTHS_TO_EFFECT))
-    lines = action_plan.decomposition(plan, pillars, action_plan.own_wave_progress(plan))
-    report.table(action_plan.decomposition_table(lines, outcome, t))
+    report.table(action_plan.decomposition_table(lines, outcome, t, internal))
+if len(internal):
+    key, values = action_plan.internal_text(link, outcome, t)
+    report.say(key, **values)
 
 # %%
 sensitivity = action_plan.sensitivity(plan, diagnosis, outcome)
@@ -133,3 +140,11 @@ results.publish(
     "05_action_plan",
     action_plan.step_results(evaluation, outcome, waves, client.config.currency, checked),
 )
+
+# %% [markdown]
+# What-if, in JupyterLab only (never in the report): select initiatives, move each one's reach and time to
+# full effect, the gap a +2 effect closes and the budget; the waves' forecast, the tornado and the money
+# are recomputed by the functions above.
+
+# %%
+explore.what_if(report, evaluation, diagnosis, action_plan.plan_start(client))

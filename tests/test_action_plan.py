@@ -114,7 +114,7 @@ def test_a_gap_closes_at_most_once_and_predictions_stay_on_scale():
     }
     plan = plan.assign(
         start=pd.Timestamp("2026-01-01"), end=pd.Timestamp("2026-06-01"), office="front", reach=1.0
-    ).assign(reach_low=1.0, reach_high=1.0)
+    ).assign(reach_low=1.0, reach_high=1.0, closure=action_plan.CENTRAL_CLOSURE)
     waves = action_plan.wave_table(plan, diagnosis, "nps", translator("en"))
     assert waves.iloc[0]["Expected NPS at the end [low; high scenario]"] == "100.0 [100.0; 100.0]"
 

@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 from test_action_plan import CONFIG, DIAGNOSIS, initiatives
 
+from cxlib.core.i18n import translator
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import Client, load_client
 from cxlib.render.results import load, publish
 from cxlib.render.summary import progress
 from cxlib.stats import forecast
-from cxlib.steps import action_plan, diagnosis
+from cxlib.steps import action_plan, diagnosis, human_value_chain
 
 
 def test_ramp_is_an_s_curve_from_go_live_to_full_effect():
@@ -101,10 +102,24 @@ def _diagnosis_of(client: Client) -> dict:
     }
 
 
+def _value_chain_of(client: Client) -> dict:
+    """What the human value chain publishes for the plan, computed on ``client``'s data."""
+    units = human_value_chain.unit_scores(client)
+    ex = human_value_chain.ex_measure(units)
+    links = human_value_chain.linkage(units, ex, "nps", [])
+    return human_value_chain.step_results(
+        links, None, ex, None, slope=human_value_chain.ex_cx_slope(units, ex)
+    )
+
+
 def test_on_a_shuffled_outcome_the_plan_claims_no_points():
     client = load_client(DEMO_CLIENTS_DIR / "demo")
     linked = _diagnosis_of(client)
-    assert linked["explains"] and (action_plan.evaluate(client, linked, None, None)["impact"] > 0).any()
+    evaluation = action_plan.evaluate(client, linked, None, None)
+    assert linked["explains"] and (evaluation["impact"] > 0).any()
+    link = action_plan.internal_link(_value_chain_of(client), "nps")
+    internal = action_plan.internal_lines(evaluation, link, pd.Series(1.0, index=evaluation.index))
+    assert link is not None and internal["quantified"].all() and (internal["points"] != 0).all()
     survey = client.tables["survey"]
     client.tables["survey"] = survey.assign(
         nps=np.random.default_rng(5).permutation(survey["nps"].to_numpy())
@@ -115,6 +130,94 @@ def test_on_a_shuffled_outcome_the_plan_claims_no_points():
     plan = action_plan.schedule(evaluation, pd.Timestamp("2027-01-01"))
     assert action_plan.wave_predictions(plan, shuffled, "nps") == {}
     assert action_plan.sensitivity(plan, shuffled, "nps").empty
+    # the internal effect claims no points either: units' NPS no longer follows their EX
+    chain = _value_chain_of(client)
+    assert not chain["ex_cx"]["finding"] and action_plan.internal_link(chain, "nps") is None
+    internal = action_plan.internal_lines(
+        plan, action_plan.internal_link(chain, "nps"), action_plan.own_wave_progress(plan)
+    )
+    assert len(internal) == 8 and not internal["quantified"].any() and internal["points"].isna().all()
+    table = action_plan.decomposition_table(
+        action_plan.decomposition(
+            plan, action_plan.pillar_model(shuffled), action_plan.own_wave_progress(plan)
+        ),
+        "nps",
+        translator("es"),
+        internal,
+    )
+    assert table["Puntos de NPS [escenario bajo; alto]"].str.startswith("Sin cuantificar").all()
+
+
+def test_the_internal_effect_goes_through_the_measured_link():
+    """Employees reached × EX points moved × the EX → CX slope × ramp, signed, with the interval of
+    the pillar lines; unquantified without a link, or when the link is on another outcome."""
+    plan = pd.DataFrame(
+        {
+            "name": ["Listen", "Overload", "None"],
+            "closure": 0.5,
+            "effect_internal": [2.0, -2.0, 0.0],
+            "staff_reach": 0.5,
+            "staff_reach_low": 0.4,
+            "staff_reach_high": 0.6,
+        },
+        index=["A", "B", "C"],
+    )
+    chain = {
+        "ex_measure": "enablement",
+        "ex_cx": {
+            "finding": True,
+            "slope_finding": True,
+            "slope": 2.0,
+            "slope_low": 1.0,
+            "slope_high": 3.0,
+            "ex_mean": 60.0,
+            "ex_benchmark": 70.0,
+            "n": 12,
+        },
+    }
+    link = action_plan.internal_link(chain, "nps")
+    lines = action_plan.internal_lines(plan, link, pd.Series([1.0, 0.5, 1.0], index=plan.index))
+    assert list(lines.index) == ["A", "B"]  # no declared internal effect, no line
+    # A: +2 moves EX by 50% of the 10-point room among the half of employees reached: 0.5 × 5 × 2 = 5;
+    # low 0.4 × 2.5 × 1 = 1, high 0.6 × 7.5 × 3 = 13.5
+    assert lines.loc["A", ["gap_closed", "points", "points_low", "points_high"]].tolist() == pytest.approx(
+        [5.0, 5.0, 1.0, 13.5]
+    )
+    # B lowers EX as much, at half its effect by the date
+    assert lines.loc["B", ["points", "points_low", "points_high"]].tolist() == pytest.approx(
+        [-2.5, -6.75, -0.5]
+    )
+    assert action_plan.internal_link(chain, "csat") is None  # measured on NPS, not on the plan's outcome
+    unmeasured = {**chain, "ex_cx": {**chain["ex_cx"], "slope_finding": False}}
+    assert (
+        action_plan.internal_link(unmeasured, "nps") is None
+        and action_plan.internal_link(None, "nps") is None
+    )
+
+
+def test_the_tornado_gives_reach_a_range_of_its_own():
+    """Measured reach moves within its Wilson interval; a declared one between the declared and the
+    measured reach, or ±50% of the declared where none was measured: not the closure's swing."""
+    plan = pd.DataFrame(
+        {
+            "reach_declared": [np.nan, 0.5, 0.8, 0.1],
+            "reach_measured": [0.25, 0.25, np.nan, 0.3],
+            "reach_measured_low": [0.2, 0.2, np.nan, 0.25],
+            "reach_measured_high": [0.3, 0.3, np.nan, 0.35],
+        }
+    )
+    low, high = action_plan.reach_range(plan)
+    assert low.tolist() == pytest.approx([0.2, 0.25, 0.4, 0.1]) and high.tolist() == pytest.approx(
+        [0.3, 0.5, 1.0, 0.3]
+    )
+    client = Client(Path("."), CONFIG, tables={"initiatives": initiatives().assign(months_to_effect=0.0)})
+    plan = action_plan.schedule(
+        action_plan.evaluate(client, DIAGNOSIS, None, None), pd.Timestamp("2026-01-01")
+    )
+    table = action_plan.sensitivity(plan, DIAGNOSIS, "nps").set_index("assumption")
+    # everyone is reached (measured, no interval): reach moves nothing, while closure moves ±5
+    assert table.loc["reach"].tolist() == pytest.approx([20.0, 20.0])
+    assert table.loc["closure"].tolist() == pytest.approx([15.0, 25.0])
 
 
 def _wave(folder: Path, rng: np.random.Generator, shift: float, reached: float) -> None:

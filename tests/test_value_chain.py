@@ -27,6 +27,24 @@ def test_correlation_with_fisher_interval_by_hand():
     assert link.n == 5 and not link.finding
 
 
+def test_ex_cx_slope_is_the_ols_slope_with_its_t_interval():
+    rng = np.random.default_rng(4)
+    units = pd.DataFrame({"enablement": rng.normal(60, 8, 14), "thin": [False] * 13 + [True]})
+    units["nps"] = 1.5 * units["enablement"] - 60 + rng.normal(0, 6, 14)
+    units.loc[units.index[-1], "nps"] = 500.0  # a thin unit stays out, as in the linkage
+    fit = sm.OLS(units["nps"][:13], sm.add_constant(units["enablement"][:13])).fit()
+    slope = human_value_chain.ex_cx_slope(units, "enablement")
+    assert slope["slope"] == pytest.approx(fit.params["enablement"])
+    assert [slope["slope_low"], slope["slope_high"]] == pytest.approx(
+        fit.conf_int().loc["enablement"].tolist()
+    )
+    assert slope["slope_finding"] and slope["ex_benchmark"] == pytest.approx(
+        units["enablement"][:13].quantile(0.75)
+    )
+    flat = human_value_chain.ex_cx_slope(units.assign(nps=rng.normal(0, 6, 14)), "enablement")
+    assert flat["slope_low"] < 0 < flat["slope_high"] and not flat["slope_finding"]
+
+
 def test_path_coefficients_match_ols_on_standardised_data():
     rng = np.random.default_rng(2)
     ex = pd.Series(rng.normal(size=40))

@@ -5,6 +5,8 @@ Every share or rate shown in a report carries its sample size and an interval fr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
@@ -72,6 +74,30 @@ class IntervalFinding:
     def finding(self) -> bool:
         """True when the interval excludes zero."""
         return self.low > 0 or self.high < 0
+
+
+@dataclass(frozen=True)
+class Slope(IntervalFinding):
+    """A least-squares slope of ``y`` on ``x`` with its t interval, over ``n`` pairs."""
+
+    slope: float
+    low: float
+    high: float
+    n: int
+
+
+def slope_interval(x: pd.Series, y: pd.Series, confidence: float = 0.95) -> Slope:
+    """Ordinary least-squares slope of ``y`` on ``x`` (pairs with a missing value dropped) with its
+    t interval on ``n − 2`` degrees of freedom, ``b ± t · s / sqrt(Σ(x − x̄)²)`` (Draper, N. R. &
+    Smith, H. (1998), *Applied Regression Analysis*, 3rd ed., Wiley, ch. 1; computed with
+    ``scipy.stats.linregress``). Fewer than 4 pairs, or an ``x`` without spread, give no slope."""
+    pairs = pd.concat([x, y], axis=1).dropna().to_numpy(dtype=float)
+    n = len(pairs)
+    if n < 4 or np.ptp(pairs[:, 0]) == 0:
+        return Slope(np.nan, np.nan, np.nan, n)
+    fit = scipy_stats.linregress(pairs[:, 0], pairs[:, 1])
+    half = scipy_stats.t.ppf(0.5 + confidence / 2, n - 2) * fit.stderr
+    return Slope(float(fit.slope), float(fit.slope - half), float(fit.slope + half), n)
 
 
 #: The self-assessment's answer scale (1-5), the default of :func:`to_hundred`.

@@ -49,8 +49,10 @@ from cxlib.stats import forecast
 from cxlib.stats.estimators import wilson_interval
 
 #: Share of a touched pillar's gap closed by an initiative with the strongest declared external effect
-#: (+2), in the low, central and high scenario.
-CLOSURE_SCENARIOS = {"low": 0.25, "central": 0.5, "high": 0.75}
+#: (+2) among the customers it reaches, in the central scenario (each initiative's ``closure``).
+CENTRAL_CLOSURE = 0.5
+#: The low and high scenarios close this multiple of an initiative's central share (at most the gap).
+SCENARIO_RATIOS = {"low": 0.5, "central": 1.0, "high": 1.5}
 #: The scale of each outcome in points (NPS, CSAT top-two-box %, % satisfied).
 OUTCOME_BOUNDS = {"nps": (-100.0, 100.0), "csat": (0.0, 100.0), "satisfied": (0.0, 100.0)}
 WAVES = (1, 2, 3)
@@ -61,8 +63,21 @@ CUSTOMER_TARGETS = {"segments": "segment", "channels": "channel", "units": "unit
 REACH_COLUMNS = ("reach", "reach_low", "reach_high")
 #: The reach measured from the data and its interval, shown beside a declared one.
 MEASURED_REACH = ("reach_measured", "reach_measured_low", "reach_measured_high")
+#: The employees an initiative reaches (:func:`staff_reach`), with the interval.
+STAFF_REACH = ("staff_reach", "staff_reach_low", "staff_reach_high")
 #: Months after go-live over which an initiative's return is counted.
 RETURN_HORIZON_MONTHS = 36
+
+
+def closure_scenarios(central: np.ndarray | float) -> dict[str, np.ndarray]:
+    """The share of a touched gap closed in each scenario (:data:`SCENARIO_RATIOS`) from the
+    central share(s), at most the whole gap."""
+    shares = np.asarray(central, float)
+    return {scenario: np.minimum(shares * ratio, 1.0) for scenario, ratio in SCENARIO_RATIOS.items()}
+
+
+#: The three scenarios as the plan configures them, for the report's text.
+CLOSURE_SCENARIOS = {scenario: float(share) for scenario, share in closure_scenarios(CENTRAL_CLOSURE).items()}
 
 
 def _listed(value) -> list[str]:
@@ -191,6 +206,27 @@ def measured_reach(client: Client, initiatives: pd.DataFrame, outcome: str) -> p
     return reach.assign(n=reach["n"].fillna(len(respondents)), basis=kinds)
 
 
+def staff_reach(client: Client, initiatives: pd.DataFrame) -> pd.DataFrame:
+    """Each initiative's reach among employees: the share of the employee survey's respondents in
+    the roles it names (``roles``; everyone when it names none), with its Wilson interval
+    (:func:`forecast.reach_shares`). Missing without an employee survey giving roles."""
+    columns = list(STAFF_REACH)
+    if not client.has("employees") or "role" not in client.tables["employees"]:
+        return pd.DataFrame(np.nan, index=initiatives.index, columns=columns)
+    roles = client.tables["employees"]["role"]
+    members = pd.DataFrame(
+        {
+            initiative_id: _member_of(roles, _listed(wanted)) if _listed(wanted) else roles.notna()
+            for initiative_id, wanted in initiatives["roles"].items()
+        }
+        if "roles" in initiatives
+        else {initiative_id: roles.notna() for initiative_id in initiatives.index},
+        index=roles.index,
+    )
+    shares = forecast.reach_shares(members[roles.notna()])
+    return shares[["reach", "reach_low", "reach_high"]].set_axis(columns, axis=1)
+
+
 def pillar_model(diagnosis: dict | None, require_link: bool = True) -> pd.DataFrame:
     """The pillars the diagnosis measured with a gap and an impact slope, gaps below 0 read as 0.
 
@@ -215,15 +251,28 @@ def closure_matrix(plan: pd.DataFrame, pillars: pd.DataFrame) -> np.ndarray:
     ).reshape(len(plan), len(pillars))
 
 
+def closed_shares(
+    plan: pd.DataFrame,
+    pillars: pd.DataFrame,
+    progress: np.ndarray | float = 1.0,
+    scenario: str = "central",
+    reach: str = "reach",
+) -> np.ndarray:
+    """Share of each pillar's whole gap each initiative closes (initiatives × pillars): its ``reach``
+    column × its ``closure`` in the ``scenario`` (:func:`closure_scenarios`) × the effect code
+    halved × the ramp-up reached (``progress``, one per initiative or one for all)."""
+    effect = closure_matrix(plan, pillars) * np.broadcast_to(np.asarray(progress, float), len(plan))[:, None]
+    closure = closure_scenarios(plan["closure"].to_numpy(float))[scenario]
+    return (plan[reach].to_numpy(float) * closure)[:, None] * effect
+
+
 def scenario_shares(
     plan: pd.DataFrame, pillars: pd.DataFrame, progress: np.ndarray | float = 1.0
 ) -> dict[str, np.ndarray]:
-    """Share of each pillar's whole gap each initiative closes, per scenario: reach (its interval's
-    low bound in the low scenario, its high bound in the high one) × the scenario's closure ×
-    the effect code halved × the ramp-up reached (``progress``, one per initiative or one for all)."""
-    effect = closure_matrix(plan, pillars) * np.broadcast_to(np.asarray(progress, float), len(plan))[:, None]
+    """:func:`closed_shares` per scenario, with the reach's interval: its low bound in the low
+    scenario, its high bound in the high one."""
     return {
-        scenario: plan[column].to_numpy(float)[:, None] * CLOSURE_SCENARIOS[scenario] * effect
+        scenario: closed_shares(plan, pillars, progress, scenario, column)
         for scenario, column in (("central", "reach"), ("low", "reach_low"), ("high", "reach_high"))
     }
 
@@ -280,18 +329,33 @@ def evaluate(
             .fillna(forecast.DEFAULT_MONTHS_TO_EFFECT),
             "value_per_point": column("value_per_point").astype(float),
             "value_source": column("value_source"),
+            "closure": CENTRAL_CLOSURE,
         }
     )
-    plan["reach"] = plan["reach_declared"].fillna(plan["reach_measured"])
-    plan["reach_low"] = np.where(
-        plan["reach_declared"].notna(), plan["reach_declared"], plan["reach_measured_low"]
+    plan = plan.join(staff_reach(client, initiatives)).join(
+        _flags(initiatives, client, participation, journey)
     )
-    plan["reach_high"] = np.where(
-        plan["reach_declared"].notna(), plan["reach_declared"], plan["reach_measured_high"]
+    return assess(used_reach(plan), diagnosis)
+
+
+def used_reach(plan: pd.DataFrame) -> pd.DataFrame:
+    """``plan`` with the reach the forecast uses (:data:`REACH_COLUMNS`): the declared reach where
+    there is one (the consultant's assumption, without interval), else the measured one with its."""
+    declared = plan["reach_declared"].notna()
+    return plan.assign(
+        reach=plan["reach_declared"].fillna(plan["reach_measured"]),
+        reach_low=np.where(declared, plan["reach_declared"], plan["reach_measured_low"]),
+        reach_high=np.where(declared, plan["reach_declared"], plan["reach_measured_high"]),
     )
-    plan = plan.join(_flags(initiatives, client, participation, journey))
+
+
+def assess(plan: pd.DataFrame, diagnosis: dict | None) -> pd.DataFrame:
+    """``plan`` with the outcome points each initiative adds alone at full effect (``impact``,
+    ``impact_low``, ``impact_high``: reach × closure × gap × slope, :func:`forecast.standalone_points`)
+    and ``impact_per_million`` of cost, sorted by it. Missing (not 0) without a reach or when the
+    diagnosis found no driver."""
     pillars = pillar_model(diagnosis)
-    plan[["impact", "impact_low", "impact_high"]] = np.nan
+    plan = plan.assign(impact=np.nan, impact_low=np.nan, impact_high=np.nan)
     if len(pillars):
         shares = scenario_shares(plan.assign(**{c: plan[c].fillna(0) for c in REACH_COLUMNS}), pillars)
         plan[["impact", "impact_low", "impact_high"]] = forecast.standalone_points(
@@ -314,12 +378,24 @@ def decomposition(plan: pd.DataFrame, pillars: pd.DataFrame, progress: pd.Series
     touched = pd.DataFrame(closure_matrix(plan, pillars), index=plan.index, columns=pillars.index).stack()
     touched = touched[touched > 0].rename("effect").reset_index()
     touched.columns = ["initiative_id", "pillar", "effect"]
-    rows = touched.join(plan[["name", *REACH_COLUMNS, *MEASURED_REACH, "reach_declared"]], on="initiative_id")
+    rows = touched.join(
+        plan[["name", *REACH_COLUMNS, *MEASURED_REACH, "reach_declared", "closure"]], on="initiative_id"
+    )
     rows = rows[rows["reach"].notna()].join(pillars, on="pillar")
     rows["ramp"] = progress.reindex(rows["initiative_id"]).to_numpy()
+    rows["position"] = plan.index.get_indexer(rows["initiative_id"])
     closed = {
-        scenario: rows["gap"] * CLOSURE_SCENARIOS[scenario] * rows["effect"] for scenario in CLOSURE_SCENARIOS
+        scenario: rows["gap"] * share * rows["effect"]
+        for scenario, share in closure_scenarios(rows["closure"].to_numpy(float)).items()
     }
+    return _line_points(rows, closed)
+
+
+def _line_points(rows: pd.DataFrame, closed: dict[str, pd.Series]) -> pd.DataFrame:
+    """``rows`` with ``gap_closed`` (the ``closed`` points among those reached, central) and the
+    outcome points reach × closed × slope × ramp, central, and its low and high bounds: per row the
+    smallest and largest product of the low or high scenario (with the reach's bound) and either
+    slope bound, as :func:`forecast.outcome_points` bounds a set."""
     rows["gap_closed"] = closed["central"]
     rows["points"] = rows["reach"] * closed["central"] * rows["slope"] * rows["ramp"]
     products = np.stack(
@@ -331,6 +407,52 @@ def decomposition(plan: pd.DataFrame, pillars: pd.DataFrame, progress: pd.Series
     )
     rows["points_low"], rows["points_high"] = products.min(axis=0), products.max(axis=0)
     return rows
+
+
+def internal_link(value_chain: dict | None, outcome: str) -> dict | None:
+    """The EX → CX link the human value chain measured across units (:mod:`cxlib.steps.human_value_chain`
+    publishes it), as the internal effect goes through it; ``None`` when there is none to go
+    through: no link measured (no employee survey, too few units), its correlation's or its slope's
+    interval includes 0 (as on a shuffled outcome), or the plan's outcome is not the one it was
+    measured on (customer NPS)."""
+    link = (value_chain or {}).get("ex_cx") or {}
+    if outcome != "nps" or not (link.get("finding") and link.get("slope_finding")):
+        return None
+    return {
+        key: link[key] for key in ("slope", "slope_low", "slope_high", "ex_mean", "ex_benchmark", "n")
+    } | {"measure": value_chain["ex_measure"]}
+
+
+def internal_lines(plan: pd.DataFrame, link: dict | None, progress: pd.Series) -> pd.DataFrame:
+    """One line per initiative declaring an internal effect (``effect_internal``, −2..+2, on
+    employees and internal customers; seed 002 asks to weigh it), in the units of
+    :func:`decomposition`: the share of employees it reaches (:func:`staff_reach`) × the points of
+    the EX measure it moves among them × the link's slope (outcome points per EX point, with its
+    interval) × ramp-up = outcome points. An effect code of ±2 moves EX by the initiative's closure
+    share of the room the units leave (the best-quartile unit's EX less the units' mean), ±1 half
+    that, signed: a negative effect lowers EX. Without a ``link`` (:func:`internal_link`) the line
+    has no points: the declared internal effect is shown unquantified (``quantified`` false)."""
+    effect = pd.to_numeric(plan["effect_internal"], errors="coerce")
+    rows = plan.loc[effect.fillna(0).ne(0), ["name", "closure", *STAFF_REACH]].rename(
+        columns=dict(zip(STAFF_REACH, REACH_COLUMNS, strict=True))
+    )
+    rows = rows.assign(
+        effect_internal=effect,
+        ramp=progress.reindex(rows.index),
+        position=plan.index.get_indexer(rows.index),
+        quantified=link is not None,
+        measure=(link or {}).get("measure"),
+    )
+    if link is None:
+        missing = ["gap_closed", "slope", "slope_low", "slope_high", "points", "points_low", "points_high"]
+        return rows.assign(**dict.fromkeys(missing, np.nan))
+    room = max(link["ex_benchmark"] - link["ex_mean"], 0.0)
+    rows = rows.assign(slope=link["slope"], slope_low=link["slope_low"], slope_high=link["slope_high"])
+    moved = {
+        scenario: rows["effect_internal"] / 2 * share * room
+        for scenario, share in closure_scenarios(rows["closure"].to_numpy(float)).items()
+    }
+    return _line_points(rows, moved)
 
 
 def evaluation_table(evaluation: pd.DataFrame, outcome: str, currency: str, t: Translator) -> pd.DataFrame:
@@ -557,10 +679,15 @@ def wave_table(plan: pd.DataFrame, diagnosis: dict | None, outcome: str, t: Tran
     return pd.DataFrame(rows)
 
 
-def decomposition_table(rows: pd.DataFrame, outcome: str, t: Translator) -> pd.DataFrame:
+def decomposition_table(
+    rows: pd.DataFrame, outcome: str, t: Translator, internal: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The decomposition for the report, one line per initiative and pillar: reach (the consultant's
     assumption beside the measured one when both exist), pillar points closed among the reached
-    customers, slope with its interval, ramp-up reached, and the outcome points with their interval."""
+    customers, slope with its interval, ramp-up reached, and the outcome points with their interval.
+    Each initiative's internal effect (``internal``, :func:`internal_lines`) follows as a line of its
+    own: employees reached, points of the EX measure moved, the EX → CX slope, and the points, or
+    "not quantified" with the declared effect where no link was measured."""
     measured = rows["reach_measured"].map(lambda share: t.percent(share, 1))
     reach = np.where(
         rows["reach_declared"].notna(),
@@ -575,29 +702,116 @@ def decomposition_table(rows: pd.DataFrame, outcome: str, t: Translator) -> pd.D
             )
         ],
     )
+    lines = [
+        _decomposition_lines(
+            rows,
+            [t(f"pillar.{pillar}") for pillar in rows["pillar"]],
+            reach,
+            [t.number(points, 1) for points in rows["gap_closed"]],
+            [
+                t.interval(p, lo, hi, 2)
+                for p, lo, hi in rows[["points", "points_low", "points_high"]].to_numpy()
+            ],
+            outcome,
+            t,
+        )
+    ]
+    if internal is not None and len(internal):
+        lines.append(
+            _decomposition_lines(
+                internal,
+                [t("plan.internal_line")] * len(internal),
+                [
+                    t("plan.staff_reach", reach=t.interval(share, low, high, 1, percent=True))
+                    for share, low, high in internal[["reach", "reach_low", "reach_high"]].to_numpy()
+                ],
+                [
+                    f"{t.number(points, 1)} · {t(f'value_chain.measure.{measure}')}" if quantified else "–"
+                    for points, measure, quantified in internal[
+                        ["gap_closed", "measure", "quantified"]
+                    ].to_numpy()
+                ],
+                [
+                    t.interval(p, lo, hi, 2)
+                    if quantified
+                    else t("plan.internal_unquantified", effect=f"{effect:+.0f}".replace("-", "−"))
+                    for p, lo, hi, effect, quantified in internal[
+                        ["points", "points_low", "points_high", "effect_internal", "quantified"]
+                    ].to_numpy()
+                ],
+                outcome,
+                t,
+            )
+        )
+    table = pd.concat(lines, ignore_index=True).sort_values("position", kind="stable")
+    return table.drop(columns="position").reset_index(drop=True)
+
+
+def _decomposition_lines(
+    rows: pd.DataFrame,
+    measure: list[str],
+    reach: list[str] | np.ndarray,
+    moved: list[str],
+    points: list[str],
+    outcome: str,
+    t: Translator,
+) -> pd.DataFrame:
+    """The decomposition table's columns for ``rows`` (pillar or internal lines), with the
+    initiative's ``position`` in the plan to interleave them."""
     return pd.DataFrame(
         {
             t("plan.col.initiative"): rows["name"].to_numpy(),
-            t("plan.col.pillar"): [t(f"pillar.{pillar}") for pillar in rows["pillar"]],
+            t("plan.col.pillar"): measure,
             t("plan.col.reach"): reach,
-            t("plan.col.gap_closed"): [t.number(points, 1) for points in rows["gap_closed"]],
+            t("plan.col.gap_closed"): moved,
             t("plan.col.slope", outcome=t(f"metric.{outcome}")): [
                 t.interval(s, lo, hi, 2)
-                for s, lo, hi in zip(rows["slope"], rows["slope_low"], rows["slope_high"], strict=True)
+                for s, lo, hi in rows[["slope", "slope_low", "slope_high"]].to_numpy()
             ],
             t("plan.col.ramp"): [t.percent(share) for share in rows["ramp"]],
-            t("plan.col.points", outcome=t(f"metric.{outcome}")): [
-                t.interval(p, lo, hi, 2)
-                for p, lo, hi in zip(rows["points"], rows["points_low"], rows["points_high"], strict=True)
-            ],
+            t("plan.col.points", outcome=t(f"metric.{outcome}")): points,
+            "position": rows["position"].to_numpy(),
         }
     )
 
 
+def internal_text(link: dict | None, outcome: str, t: Translator) -> tuple[str, dict[str, str]]:
+    """The sentence under the decomposition on its internal lines: the EX → CX link they go
+    through, with its slope, interval and units, and that they are not added to the waves'
+    forecast; or, without a link, why they are not quantified."""
+    if link is None:
+        return "plan.internal_none_text", {"outcome": t(f"metric.{outcome}")}
+    return "plan.internal_text", {
+        "outcome": t(f"metric.{outcome}"),
+        "measure": t(f"value_chain.measure.{link['measure']}"),
+        "slope": t.interval(link["slope"], link["slope_low"], link["slope_high"], 2),
+        "n": t.number(link["n"]),
+        "room": t.number(max(link["ex_benchmark"] - link["ex_mean"], 0.0), 1),
+    }
+
+
+def reach_range(plan: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The low and high reach of each initiative for the sensitivity, a range of its own (not a
+    multiple of the forecast, which the closure already scales): the Wilson interval of the measured
+    reach (Wilson 1927, on Kish's effective n; :func:`measured_reach`) where the forecast uses it;
+    for a declared reach, the range between the declared and the measured reach, or, where nothing
+    was measured, the declared reach halved and 1.5 times (at most everyone)."""
+    declared, measured = plan["reach_declared"], plan["reach_measured"]
+    ends = {
+        "low": np.where(measured.notna(), np.fmin(declared, measured), declared * 0.5),
+        "high": np.where(measured.notna(), np.fmax(declared, measured), np.minimum(declared * 1.5, 1.0)),
+    }
+    low, high = (
+        pd.Series(np.where(declared.isna(), plan[f"reach_measured_{side}"], ends[side]), index=plan.index)
+        for side in ("low", "high")
+    )
+    return low, high
+
+
 def sensitivity(plan: pd.DataFrame, diagnosis: dict | None, outcome: str) -> pd.DataFrame:
     """The forecast at the last wave's end, central, when one assumption at a time moves to its low
-    and high value: reach halved or 1.5 times (at most everyone), time to full effect doubled or
-    halved, the low or high closure scenario, the slopes' lower or upper bounds. Rows sorted by
+    and high value: reach to the ends of its range (:func:`reach_range`), time to full effect doubled
+    or halved, the low or high closure scenario, the slopes' lower or upper bounds. Rows sorted by
     swing; ``attrs["base"]`` holds the forecast as configured. Empty without a driver of the outcome."""
     pillars = pillar_model(diagnosis)
     base = ((diagnosis or {}).get("metrics") or {}).get(outcome, {}).get("value")
@@ -608,19 +822,18 @@ def sensitivity(plan: pd.DataFrame, diagnosis: dict | None, outcome: str) -> pd.
 
     def central(variant: pd.DataFrame, closure: str = "central", slope: str = "slope") -> float:
         usable = variant[variant["reach"].notna()]
-        effect = closure_matrix(usable, pillars) * progress_at(usable, when)[:, None]
-        shares = usable["reach"].to_numpy(float)[:, None] * CLOSURE_SCENARIOS[closure] * effect
+        shares = closed_shares(usable, pillars, progress_at(usable, when), closure)
         bounds = np.clip(
             base + (forecast.union(shares) * gaps * pillars[slope].to_numpy()).sum(),
             *OUTCOME_BOUNDS.get(outcome, (-np.inf, np.inf)),
         )
         return float(bounds)
 
-    scaled = {scale: plan.assign(reach=(plan["reach"] * scale).clip(upper=1)) for scale in (0.5, 1.5)}
+    reach_low, reach_high = reach_range(plan)
     timed = {scale: plan.assign(months_to_effect=plan["months_to_effect"] * scale) for scale in (2.0, 0.5)}
     table = pd.DataFrame(
         [
-            ("reach", central(scaled[0.5]), central(scaled[1.5])),
+            ("reach", central(plan.assign(reach=reach_low)), central(plan.assign(reach=reach_high))),
             ("months_to_effect", central(timed[2.0]), central(timed[0.5])),
             ("closure", central(plan, closure="low"), central(plan, closure="high")),
             ("slope", central(plan, slope="slope_low"), central(plan, slope="slope_high")),
@@ -758,6 +971,7 @@ def step_results(
         *REACH_COLUMNS,
         "reach_basis",
         "months_to_effect",
+        "closure",
     ]
     return {
         "outcome": outcome,
@@ -820,6 +1034,8 @@ def backtest(
     initiatives = results_frame(baseline_plan["initiatives"])
     initiatives = initiatives.loc[initiatives.index.intersection(done)]
     initiatives = initiatives[initiatives["reach"].notna()]
+    if "closure" not in initiatives:  # a baseline published before the closure was per initiative
+        initiatives = initiatives.assign(closure=CENTRAL_CLOSURE)
     gaps = pillar_model(baseline_diagnosis, require_link=False)
     shares = scenario_shares(initiatives, gaps)
     closed = {scenario: forecast.union(share) * gaps["gap"].to_numpy() for scenario, share in shares.items()}

@@ -28,7 +28,7 @@ from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
 from cxlib.render.charts import PRIMARY, label_points, with_takeaway
-from cxlib.stats.estimators import SMALL_SAMPLE, IntervalFinding, fisher_interval, to_hundred
+from cxlib.stats.estimators import SMALL_SAMPLE, IntervalFinding, fisher_interval, slope_interval, to_hundred
 from cxlib.stats.metrics import Estimate, metric_by, nps
 
 #: Cells with fewer respondents than this show no number at all.
@@ -248,6 +248,24 @@ def linkage(units: pd.DataFrame, ex: str, cx: str, results: list[str]) -> list[C
     links += [correlation(usable[cx], usable[result]) for result in results]
     links += [correlation(usable[ex], usable[result]) for result in results]
     return links
+
+
+def ex_cx_slope(units: pd.DataFrame, ex: str, cx: str = "nps") -> dict[str, float]:
+    """The EX → CX link as a slope across the units that are not thin, the units of
+    :func:`linkage`: customer points per point of the EX measure
+    (:func:`~cxlib.stats.estimators.slope_interval`), with the units' mean EX and the best-quartile
+    unit's EX (the 75th percentile of unit scores, the internal benchmark the diagnosis uses for
+    targets), from which the action plan reads how far an initiative can move EX."""
+    usable = units[~units["thin"]]
+    fit = slope_interval(usable[ex], usable[cx])
+    return {
+        "slope": fit.slope,
+        "slope_low": fit.low,
+        "slope_high": fit.high,
+        "slope_finding": fit.finding,
+        "ex_mean": float(usable[ex].mean()),
+        "ex_benchmark": float(usable[ex].quantile(0.75)),
+    }
 
 
 def result_columns(units: pd.DataFrame) -> list[str]:
@@ -470,9 +488,10 @@ def step_results(
     ex: str | None,
     cells: pd.DataFrame | None,
     enps: Estimate | None = None,
+    slope: dict[str, float] | None = None,
 ) -> dict:
     """What the human value chain publishes: the eNPS, the EX → CX link, the path model, the
-    weakest cells."""
+    weakest cells. The EX → CX link carries its slope (:func:`ex_cx_slope`) when ``slope`` is given."""
     published: dict = {"ex_measure": ex}
     if enps is not None:
         published["enps"] = {"value": enps.value, "low": enps.low, "high": enps.high, "n": enps.n}
@@ -483,6 +502,7 @@ def step_results(
             "high": links[0].high,
             "n": links[0].n,
             "finding": links[0].finding,
+            **(slope or {}),
         }
         published["links"] = [
             {
