@@ -161,7 +161,9 @@ if not client.comments().empty:
     if comments.discovered:
         report.consultant("diagnosis.check.themes_names")
     if "nps" in survey:
-        report.chart(diagnosis.sentiment_chart(client, comments.sentiment, t))
+        if comments.calibration.method == "classifier":
+            report.say("diagnosis.sentiment_chart_lexicon")
+        report.chart(diagnosis.sentiment_chart(client, comments, t))
     if diagnosis.theme_outcome(client):
         report.table(diagnosis.theme_table(client, comments, t))
         takeaway, facts = diagnosis.theme_takeaway(client, comments, t)

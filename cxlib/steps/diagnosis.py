@@ -646,6 +646,7 @@ def comment_analysis(client: Client) -> CommentAnalysis:
         sentiment_frame, calibration = calibrated_sentiment(comments, language, ratings)
     else:
         sentiment_frame = sentiment(comments, language)
+        sentiment_frame["lexicon"] = sentiment_frame["label"]
         calibration = Calibration("lexicon", 0, float("nan"), float("nan"))
     if settings.keywords:
         theme_frame = keyword_themes(comments, settings.keywords)
@@ -663,9 +664,10 @@ def comment_analysis(client: Client) -> CommentAnalysis:
 
 def sentiment_method(analysis: CommentAnalysis, t: Translator) -> tuple[str, dict[str, str]]:
     """Which sentiment reading the report uses and why: the lexicon's and, when tried, the client's
-    own classifier's accuracy on the rated comments (Wilson 95% intervals, n)."""
+    own classifier's accuracy on the rated comments (Wilson 95% intervals, n), and how many of
+    those comments repeat another's text (cross-validated apart, never across folds)."""
     calibration = analysis.calibration
-    facts = {"n": t.number(calibration.n)}
+    facts = {"n": t.number(calibration.n), "repeats": t.number(calibration.repeats)}
     if calibration.n == 0:
         return "diagnosis.sentiment_method.lexicon", facts
     for name, accuracy in (
@@ -680,15 +682,21 @@ def sentiment_method(analysis: CommentAnalysis, t: Translator) -> tuple[str, dic
     return f"diagnosis.sentiment_method.{calibration.method}_chosen", facts
 
 
-def sentiment_chart(client: Client, sentiment_frame: pd.DataFrame, t: Translator) -> go.Figure:
+def sentiment_chart(client: Client, analysis: CommentAnalysis, t: Translator) -> go.Figure:
     """Share of negative comments by NPS group (detractor, passive, promoter) with Wilson intervals,
-    weighted with survey weights (:func:`~cxlib.stats.metrics.metric_by`)."""
-    responses = client.tables["survey"].loc[sentiment_frame.index]
+    weighted with survey weights (:func:`~cxlib.stats.metrics.metric_by`).
+
+    The comments are read by the lexicon alone, even when the client's own classifier labels them
+    elsewhere: that classifier learnt its labels from these NPS groups, so plotting its reading
+    against them would show what it was taught, not what the customers wrote (circular analysis;
+    Kriegeskorte, N. et al. (2009), Circular analysis in systems neuroscience, *Nature
+    Neuroscience* 12, 535-540)."""
+    responses = client.tables["survey"].loc[analysis.sentiment.index]
     scores = responses["nps"]
     group = pd.Series(
         np.select([scores >= 9, scores >= 7], ["promoter", "passive"], "detractor"), index=scores.index
     ).where(scores.notna())
-    labels = sentiment_frame["label"]
+    labels = analysis.sentiment["lexicon"]
     negative = labels.eq("negative").astype("boolean").mask(labels.isna())
     table = share_by(responses.assign(nps_group=group), negative, "nps_group")
     table = table.reindex(["detractor", "passive", "promoter"]).dropna()

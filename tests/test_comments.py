@@ -1,0 +1,63 @@
+"""Comment findings a client can read: no reading set against the ratings it learnt from, a
+calibration graded only on texts it never saw, theme names in the customers' own words and quotes
+that belong to their theme and side."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlib.core.i18n import translator
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.client import load_client
+from cxlib.stats.text import calibrated_sentiment, rating_labels
+from cxlib.steps import diagnosis
+
+
+@pytest.fixture(scope="module")
+def northwind():
+    client = load_client(DEMO_CLIENTS_DIR / "northwind")
+    return client, diagnosis.comment_analysis(client)
+
+
+def test_sentiment_by_nps_group_never_uses_a_reading_learnt_from_nps(northwind):
+    client, analysis = northwind
+    ratings = diagnosis.comment_ratings(client, analysis.comments.index)
+    circular = dataclasses.replace(  # a classifier that learnt the NPS groups perfectly
+        analysis,
+        sentiment=analysis.sentiment.assign(label=ratings),
+        calibration=dataclasses.replace(analysis.calibration, method="classifier"),
+    )
+    bars = diagnosis.sentiment_chart(client, circular, translator("en")).data[0]
+    shares = dict(zip(bars.y, bars.x, strict=True))
+    nps = client.tables["survey"].loc[analysis.comments.index, "nps"]
+    lexicon_negative = analysis.sentiment["lexicon"].eq("negative")
+    assert shares["Detractors (0-6)"] == pytest.approx(lexicon_negative[nps <= 6].mean())
+    assert 0 < shares["Detractors (0-6)"] < 1  # the circular reading would show 100%
+
+
+def test_calibration_is_graded_on_texts_it_never_saw():
+    rng = np.random.default_rng(3)
+    n = 600
+    scores = pd.Series(rng.integers(0, 11, n))
+    # one private code word per NPS score: remembered by a model that saw the same text, but
+    # unknowable for a text never seen
+    texts = scores.map(lambda score: f"visit code{score} today").set_axis(scores.index)
+    truth = rating_labels(scores, 0, 10, nps=True)
+    _, calibration = calibrated_sentiment(texts, "en", truth)
+    assert calibration.repeats == n - 11
+    assert calibration.classifier_accuracy <= calibration.majority + 0.02  # ungrouped: 100%
+    assert calibration.method == "lexicon"
+
+
+@pytest.mark.parametrize("slug", ["demo", "northwind"])
+def test_demo_calibration_is_not_perfect_and_reports_its_repeats(slug):
+    analysis = diagnosis.comment_analysis(load_client(DEMO_CLIENTS_DIR / slug))
+    calibration = analysis.calibration
+    assert calibration.classifier_accuracy < 0.99
+    assert calibration.repeats == calibration.n - analysis.comments.nunique()
+    key, facts = diagnosis.sentiment_method(analysis, translator("en"))
+    assert key.endswith("_chosen") and facts["repeats"] == f"{calibration.repeats:,}"
