@@ -31,7 +31,7 @@ def test_a_9c_strength_whose_pillar_has_the_largest_gap_is_reconciled_in_the_sum
     found = reconcile(tmp_path, t)
     assert len(found) == 1 and not found[0].check
     assert "Canales y circulación es una fortaleza" in found[0].text and "Tiempo y esfuerzo" in found[0].text
-    assert "26.9 puntos" in found[0].text
+    assert "26.9 [25.9; 27.9] puntos; n = 500" in found[0].text
     assert any(finding.text == found[0].text for finding in findings(tmp_path, t))
 
 

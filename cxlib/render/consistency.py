@@ -57,7 +57,12 @@ def _strength_with_a_large_gap(published: dict[str, dict], t: Translator) -> lis
                             dimension=t(f"ninec.{dimension}"),
                             score=t.number(ecosystem["scores"][dimension], 0),
                             pillar=t(f"pillar.{pillar}"),
-                            gap=t.number(largest[pillar], 1),
+                            gap=t.interval(
+                                largest[pillar],
+                                pillars.at[pillar, "target"] - pillars.at[pillar, "high"],
+                                pillars.at[pillar, "target"] - pillars.at[pillar, "low"],
+                            ),
+                            n=t.number(pillars.at[pillar, "n"], 0),
                         ),
                     )
                 )
