@@ -191,7 +191,7 @@ def test_summary_with_steps_skipped(scaffolded, tmp_path):
     out = tmp_path / "out"
     assert run([str(scaffolded)], out) == 0
     index = (out / "acme" / "index.html").read_text(encoding="utf-8")
-    assert 'data-status="skipped"' in index and "Add these tables to the client folder" in index
+    assert 'data-status="skipped"' in index and "Data for this step is missing" in index
     assert "Touchpoints in alarm" not in index and "Priority initiatives" not in index
     assert "NPS: " in index
 
