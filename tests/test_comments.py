@@ -61,3 +61,16 @@ def test_demo_calibration_is_not_perfect_and_reports_its_repeats(slug):
     assert calibration.repeats == calibration.n - analysis.comments.nunique()
     key, facts = diagnosis.sentiment_method(analysis, translator("en"))
     assert key.endswith("_chosen") and facts["repeats"] == f"{calibration.repeats:,}"
+
+
+@pytest.mark.parametrize("slug", ["demo", "northwind"])
+def test_theme_names_are_written_as_the_customers_wrote_them(slug):
+    client = load_client(DEMO_CLIENTS_DIR / slug)
+    analysis = diagnosis.comment_analysis(client)
+    written = set(analysis.comments.str.findall(r"\w+").explode().dropna())
+    names = list(analysis.themes.columns)
+    assert len(names) >= 4 and len(set(names)) == len(names)
+    for name in names:
+        for phrase in name.split(" · "):
+            assert set(phrase.split()) <= written, phrase
+            assert any(phrase in comment for comment in analysis.comments.unique()), phrase

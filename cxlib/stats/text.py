@@ -39,9 +39,10 @@ import pandas as pd
 import snowballstemmer
 import stopwordsiso
 import yaml
+from scipy import sparse
 from scipy.stats import binomtest
 from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold, cross_validate
@@ -476,29 +477,17 @@ def discover_themes(
     components = min(components, matrix.shape[1])
     model = NMF(components, init="nndsvda", random_state=0, max_iter=400)
     model.fit(matrix)
-    vocabulary = vectorizer.get_feature_names_out()
-    spelt = spellings(fitted_on)
-    terms = {}
-    for row in model.components_:
-        top = _distinct_terms(vocabulary[np.argsort(row)[::-1][: top_terms * 4]], top_terms)
-        terms[" · ".join(" ".join(spelt.get(word, word) for word in term.split()) for term in top)] = top
+    fitted_weights = model.transform(matrix)
+    terms = {
+        " · ".join(phrases): phrases
+        for phrases in theme_phrases(fitted_on, fitted_weights, language, top_terms)
+    }
     codes, distinct = pd.factorize(present)
     weights = model.transform(vectorizer.transform(fold(pd.Series(distinct, dtype=object))))
     total = weights.sum(axis=1, keepdims=True)
     share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
     flags = pd.DataFrame((share >= THEME_SHARE)[codes], index=present.index, columns=list(terms))
     return DiscoveredThemes(flags.reindex(comments.index, fill_value=False), terms)
-
-
-def spellings(comments: pd.Series) -> dict[str, str]:
-    """The most frequent written form of each folded word of ``comments``, lower case ("atencion"
-    → "atención"), so that themes found on folded text are named with their accents."""
-    words = comments.astype("string").str.lower().str.findall(r"[^\W\d_]+").explode().dropna()
-    counts = words.value_counts()
-    forms = pd.DataFrame(
-        {"word": counts.index, "folded": fold(pd.Series(counts.index, dtype="string")).to_numpy()}
-    ).drop_duplicates("folded")  # value_counts ranks the most frequent form first
-    return dict(zip(forms["folded"], forms["word"], strict=True))
 
 
 def fit_sample(comments: pd.Series) -> pd.Series:
@@ -510,15 +499,105 @@ def fit_sample(comments: pd.Series) -> pd.Series:
     return comments.iloc[chosen]
 
 
-def _distinct_terms(ranked: list[str], wanted: int) -> list[str]:
-    """The first ``wanted`` terms of ``ranked`` where a bigram absorbs its own words ("habana",
-    "vieja", "habana vieja" gives "habana vieja")."""
-    chosen: list[str] = []
-    for term in ranked:
-        words = set(term.split())
-        if any(words <= set(other.split()) for other in chosen):
+#: Longest phrase, in words, that names a theme.
+PHRASE_WORDS = 5
+#: Weight of a phrase's probability in its theme against its lift in the relevance that ranks the
+#: phrases naming a theme (Sievert & Shirley 2014's λ, the value their users preferred).
+RELEVANCE_LAMBDA = 0.6
+#: Comments, per theme, whose phrases may name it: those where the theme weighs most.
+NAMING_COMMENTS = 300
+#: A word as written (a phrase holding digits is never a name), and what ends a phrase:
+#: punctuation, symbols, markup and the tags that replace personal data ("[tel.]").
+SURFACE_WORD = r"(?u)\b\w+\b"
+PHRASE_BREAK = r"\[[^\]]*\]|<[^>]*>|[^\w\s']+"
+
+
+def theme_phrases(texts: pd.Series, weights: np.ndarray, language: str, wanted: int) -> list[list[str]]:
+    """The ``wanted`` phrases that name each theme, as the customers wrote them (accents and case
+    kept): word sequences of up to :data:`PHRASE_WORDS` words within one clause, neither starting
+    nor ending with a stop word, ranked by their relevance to the theme (Sievert, C. & Shirley, K.
+    (2014), LDAvis: a method for visualizing and interpreting topics, *Workshop on Interactive
+    Language Learning, Visualization, and Interfaces*, 63-70):
+    λ·log p(phrase | theme) + (1 - λ)·log(p(phrase | theme) / p(phrase)), λ = :data:`RELEVANCE_LAMBDA`.
+
+    Phrases are matched on their Snowball stems, accent-folded ("comisión" and "comisiones" are one
+    phrase), and shown in their commonest written form. A longer phrase absorbs the shorter ones
+    whose content words it holds, and a phrase names one theme only, so names never repeat.
+
+    Parameters
+    ----------
+    texts
+        The comments the themes were fitted on.
+    weights
+        Their theme weights (comments × themes, non-negative); only the :data:`NAMING_COMMENTS`
+        comments where each theme weighs most are read.
+    language
+        ``"es"`` or ``"en"`` (stop words and stems).
+    wanted
+        Phrases per theme.
+    """
+    total = weights.sum(axis=1, keepdims=True)
+    share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    chosen = np.unique(np.argsort(-share, axis=0, kind="stable")[:NAMING_COMMENTS].ravel())
+    clauses = (
+        texts.iloc[chosen].reset_index(drop=True).astype(str).str.split(PHRASE_BREAK, regex=True).explode()
+    )
+    counter = CountVectorizer(
+        lowercase=False, token_pattern=SURFACE_WORD, ngram_range=(1, PHRASE_WORDS), binary=True
+    )
+    try:
+        by_clause = counter.fit_transform(clauses)
+    except ValueError:  # no word at all
+        return [[] for _ in range(weights.shape[1])]
+    owner = sparse.csr_matrix(
+        (np.ones(len(clauses)), (clauses.index.to_numpy(), np.arange(len(clauses)))),
+        shape=(len(chosen), len(clauses)),
+    )
+    present = (owner @ by_clause).astype(bool).astype(float)  # comment × phrase, 0/1
+    surface = pd.Series(counter.get_feature_names_out())
+    words = fold(surface).str.lower().str.split().explode()
+    vocabulary = words.unique()
+    stems = pd.Series(_stem(list(vocabulary), language), index=vocabulary)[words].set_axis(words.index)
+    stop = words.isin(stop_words(language)) | words.str.len().eq(1)
+    by_phrase = stop.groupby(level=0)
+    candidate = ~by_phrase.first() & ~by_phrase.last() & ~surface.str.contains(r"[\d_]")
+    key = stems.groupby(level=0).agg(" ".join)
+    content = stems[~stop].groupby(level=0).agg(frozenset).reindex(surface.index)
+    frequency = np.asarray(present.sum(axis=0)).ravel()
+    mass = np.asarray(present.T @ share[chosen]).T  # theme × phrase
+    phrases = pd.DataFrame({"surface": surface, "key": key, "content": content, "frequency": frequency})
+    phrases = phrases[candidate.to_numpy()]
+    grouped = phrases.sort_values("frequency", ascending=False, kind="stable").groupby("key", sort=False)
+    forms = grouped.first()  # the commonest written form of each stemmed phrase
+    mass = (
+        pd.DataFrame(mass[:, phrases.index], columns=phrases["key"]).T.groupby(level=0).sum().T[forms.index]
+    )
+    in_theme = mass.to_numpy() / np.maximum(mass.to_numpy().sum(axis=1, keepdims=True), 1e-12)
+    overall = grouped["frequency"].sum()[forms.index].to_numpy() / frequency.sum()
+    with np.errstate(divide="ignore"):
+        relevance = RELEVANCE_LAMBDA * np.log(in_theme) + (1 - RELEVANCE_LAMBDA) * np.log(in_theme / overall)
+    used: set[str] = set()
+    names = []
+    for row in relevance:
+        ranked = forms.iloc[np.argsort(-row, kind="stable")[: wanted * 4]]
+        ranked = ranked[~ranked.index.isin(used) & np.isfinite(np.sort(row)[::-1][: len(ranked)])]
+        picked = _absorbing(ranked["content"].tolist(), wanted)
+        used |= set(ranked.index[picked])
+        names.append(ranked["surface"].iloc[picked].tolist())
+    return names
+
+
+def _absorbing(content: list[frozenset[str]], wanted: int) -> list[int]:
+    """Positions of the first ``wanted`` phrases of a ranked list, given their content-word stems,
+    where a phrase absorbs the earlier ones whose words it holds ("fila", "larga", "fila es larga"
+    gives "fila es larga") and is skipped when it shares a word with a chosen one it does not hold
+    ("servicio pero la fila" after "fila es larga")."""
+    chosen: list[int] = []
+    for position, words in enumerate(content):
+        absorbed = [other for other in chosen if content[other] <= words]
+        if not words or any(words & content[other] for other in chosen if other not in absorbed):
             continue
-        chosen = [other for other in chosen if not set(other.split()) <= words] + [term]
+        chosen = [other for other in chosen if other not in absorbed] + [position]
         if len(chosen) == wanted:
             break
     return chosen
