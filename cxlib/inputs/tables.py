@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -246,7 +247,7 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
                 f"cannot be read ({reason}); re-export it as CSV (UTF-8) or XLSX",
             )
         ]
-    except (zipfile.BadZipFile, InvalidFileException) as error:
+    except (zipfile.BadZipFile, InvalidFileException, ElementTree.ParseError) as error:
         return None, [
             Problem(
                 name,
@@ -255,6 +256,12 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
                 f"is not a valid .xlsx workbook ({type(error).__name__}); re-save it in Excel as .xlsx or "
                 "export CSV",
             )
+        ]
+    except Exception as error:  # a damaged binary file can fail anywhere inside its parser library
+        if kind == "csv":
+            raise
+        return None, [
+            Problem(name, None, None, f"is damaged ({type(error).__name__}); export it again from its source")
         ]
     if frame.columns.empty:
         return None, [Problem(name, None, None, "is empty; add a header row and data, or delete the file")]
