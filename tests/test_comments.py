@@ -74,3 +74,26 @@ def test_theme_names_are_written_as_the_customers_wrote_them(slug):
         for phrase in name.split(" · "):
             assert set(phrase.split()) <= written, phrase
             assert any(phrase in comment for comment in analysis.comments.unique()), phrase
+
+
+@pytest.mark.parametrize("slug", ["demo", "northwind"])
+def test_quotes_belong_to_their_theme_and_their_text_says_their_side(slug):
+    client = load_client(DEMO_CLIENTS_DIR / slug)
+    analysis = diagnosis.comment_analysis(client)
+    ratings = diagnosis.comment_ratings(client, analysis.comments.index)
+    # a reading that follows the rating (as a classifier trained on it may): the text still decides
+    rating_led = dataclasses.replace(analysis, sentiment=analysis.sentiment.assign(label=ratings))
+    t = translator(client.config.language)
+    quotes = diagnosis.example_quotes(client, rating_led, t)
+    assert len(quotes) >= 3
+    side = {t("diagnosis.sentiment.negative"): "negative", t("diagnosis.sentiment.positive"): "positive"}
+    text_reading = dict(zip(analysis.comments, analysis.sentiment["lexicon"], strict=True))
+    theme_column, quote_column, sentiment_column = (
+        t("diagnosis.col.theme"),
+        t("diagnosis.col.quote"),
+        t("diagnosis.col.sentiment"),
+    )
+    for _, row in quotes.iterrows():
+        assert text_reading[row[quote_column]] == side[row[sentiment_column]]
+        words = {word.lower() for phrase in row[theme_column].split(" · ") for word in phrase.split()}
+        assert words & set(row[quote_column].lower().replace(",", " ").split()), row.to_dict()

@@ -617,27 +617,45 @@ def named_themes(
     return flags.T.groupby(target, sort=False).any().T, list(flags.columns)
 
 
-def representativeness(comments: pd.Series, flags: pd.DataFrame) -> pd.DataFrame:
-    """Per comment and theme: cosine similarity of the comment's TF-IDF vector to the mean vector
-    of the comments that mention the theme (0 for comments that do not); the highest is the
-    theme's most representative comment. The TF-IDF weights are fitted on :func:`fit_sample` of
-    the comments; each distinct comment is vectorised once."""
+def representativeness(comments: pd.Series, flags: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
+    """Per comment and theme: how well the comment stands for the theme (0 for comments that do
+    not mention it); the highest is the theme's most representative comment.
+
+    The score is the cosine similarity of the comment's TF-IDF vector to the mean vector of the
+    other comments that mention the theme (its own copies left out, so a text repeated a hundred
+    times is not similar to its theme because it is most of it), times the theme's share of the
+    comment's similarities to all themes' mean vectors: a comment close to its theme and to no
+    other ranks first, one that only shares a theme's common words ranks low (the centroid
+    ranking of Rocchio, J. J. (1971), Relevance feedback in information retrieval, in *The SMART
+    retrieval system*, 313-323, weighted by the theme's weight in the comment). The TF-IDF weights
+    are fitted on :func:`fit_sample` of the comments, without the ``language``'s stop words when
+    it is given ("más" links nothing);
+    each distinct comment is vectorised once."""
     present = comments.notna()
     scores = pd.DataFrame(0.0, index=comments.index, columns=flags.columns)
     if not present.any() or flags.empty:
         return scores
     codes, distinct = pd.factorize(comments[present])
-    vectorizer = TfidfVectorizer(sublinear_tf=True).fit(fold(fit_sample(comments[present])))
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True,
+        stop_words=list(stop_words(language)) if language else None,
+        token_pattern=THEME_TOKEN,
+    ).fit(fold(fit_sample(comments[present])))
     matrix = vectorizer.transform(fold(pd.Series(distinct, dtype=object)))
     members = flags[present].to_numpy(dtype=float)
     mentions = np.column_stack(  # how many comments of each distinct text mention each theme
         [np.bincount(codes, column, len(distinct)) for column in members.T]
     )
-    counts = members.sum(axis=0)
-    centroids = (matrix.T @ mentions) / np.where(counts > 0, counts, 1)
-    norms = np.linalg.norm(centroids, axis=0)
-    similarity = np.asarray(matrix @ (centroids / np.where(norms > 0, norms, 1)))[codes]
-    scores.loc[present] = np.where(members > 0, similarity, 0.0)
+    sums = np.asarray(matrix.T @ mentions)  # each theme's summed vector (terms × themes)
+    dots = np.asarray(matrix @ sums)  # each distinct text against each sum, rows of unit norm
+    # without the text's own copies: x·(s - m·x) = x·s - m, and |s - m·x|² = |s|² - 2m·x·s + m²
+    own = mentions * np.asarray(matrix.multiply(matrix).sum(axis=1))
+    rest = np.sqrt(np.maximum((sums**2).sum(axis=0) - 2 * own * dots + own * mentions, 0))
+    similarity = np.divide(dots - own, rest, out=np.zeros_like(dots), where=rest > 1e-12)
+    similarity = np.clip(similarity, 0, None)
+    total = similarity.sum(axis=1, keepdims=True)
+    weight = np.divide(similarity, total, out=np.zeros_like(similarity), where=total > 0)
+    scores.loc[present] = np.where(members > 0, (similarity * weight)[codes], 0.0)
     return scores
 
 

@@ -657,7 +657,7 @@ def comment_analysis(client: Client) -> CommentAnalysis:
         sentiment_frame,
         calibration,
         theme_frame,
-        representativeness(comments, theme_frame),
+        representativeness(comments, theme_frame, language),
         not settings.keywords,
     )
 
@@ -862,22 +862,27 @@ QUOTE_LENGTH = 300
 
 def example_quotes(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.DataFrame:
     """Up to one negative and one positive quote per shown theme: the theme's most representative
-    comments (:func:`~cxlib.stats.text.representativeness`) whose sentiment agrees with the
-    respondent's own rating (:func:`comment_ratings`: a negative quote from a detractor, a positive
-    one from a promoter; any rating when the survey has none), never the same comment twice in the
-    table. Personal data is already masked; the table is escaped on display."""
+    comments (:func:`~cxlib.stats.text.representativeness`) on whose side three readings agree:
+    the text's own (the lexicon's, which never saw a rating), the report's (the client's classifier
+    when it is used) and the respondent's own rating (:func:`comment_ratings`: a negative quote
+    from a detractor, a positive one from a promoter; no rating is needed when the survey has
+    none). A review rated 10 that ends "fly with a different airline" is never a positive quote,
+    nor a glowing text from a detractor a negative one. Never the same comment twice in the table.
+    Personal data is already masked; the table is escaped on display."""
     survey = client.tables["survey"]
     ratings = comment_ratings(client, analysis.comments.index)
     metric = theme_outcome(client)
     used: set = set()
     rows = []
-    agreeing = {  # comments whose sentiment is the label, and so is their rating's
-        label: analysis.sentiment["label"].eq(label) & (True if ratings is None else ratings.eq(label))
+    agreeing = {  # comments whose text, reading and rating all say the label
+        label: analysis.sentiment["label"].eq(label)
+        & analysis.sentiment["lexicon"].eq(label)
+        & (True if ratings is None else ratings.eq(label))
         for label in ("negative", "positive")
     }
     for theme in shown_themes(analysis).columns:
         for label, agrees in agreeing.items():
-            eligible = analysis.themes[theme] & agrees
+            eligible = analysis.themes[theme] & agrees & analysis.representativeness[theme].gt(0)
             ranked = analysis.representativeness.loc[eligible, theme].drop(list(used), errors="ignore")
             if ranked.empty:
                 continue
