@@ -123,6 +123,7 @@ FILE_READERS = {
     "cxlib.render.results.load": "the run's published results",
     "cxlib.render.checks.load_checks": "the consultant's checks the run's steps wrote in its report folder",
     "cxlib.render.slides.draw_charts": "charts the run drew",
+    "cxlib.render.bundle.embed_downloads.embedded": "a download a step wrote in the report folder",
     "cxlib.run.cluster._sees": "the run's probe file in --out",
     "cxlib.run.kernels.start_worker": "the null device",
     "cxlib.run.output.ClientLock.acquire": "the run's lock file",

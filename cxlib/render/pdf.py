@@ -4,12 +4,15 @@ named by ``CXWB_CHROMIUM``), driven by Playwright for Python; no browser is ever
 The page is opened with every request outside the file refused, laid out 1047 px wide (A4
 landscape with 10 mm margins at 96 dpi, the size the report's print stylesheet is made for),
 printed once every chart is drawn, and written atomically. Page breaks come from the stylesheet:
-each page of a bundle starts a printed page, and charts and wide tables are not split.
+each page of a bundle starts a printed page, and charts and wide tables are not split; screen-only
+instructions (hovering) are hidden. Every page's footer carries the client's name and its page
+number of the total (Chromium's print footer template).
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,10 +21,17 @@ from cxlib.core.exceptions import CxError
 from cxlib.core.files import write_bytes_atomic
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-#: Width of an A4 landscape page inside 10 mm margins, in CSS pixels.
-PRINT_WIDTH, PRINT_HEIGHT = 1047, 718
+#: An A4 landscape page inside 10 mm margins (14 mm at the bottom, for the footer), in CSS pixels.
+PRINT_WIDTH, PRINT_HEIGHT = 1047, 703
 #: Longest wait for the charts of a page to be drawn, in milliseconds.
 DRAW_TIMEOUT_MS = 120_000
+#: The print footer: the client's name on the left, "page / pages" on the right, 9 pt (Chromium
+#: fills the pageNumber and totalPages spans).
+FOOTER_TEMPLATE = (
+    '<div style="width:100%; font-size:9pt; color:#5D6D7E; padding:0 10mm; display:flex; '
+    'justify-content:space-between; font-family:sans-serif;"><span>{name}</span>'
+    '<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
+)
 ALL_CHARTS_DRAWN = (
     "() => [...document.querySelectorAll('.plotly-graph-div')]"
     ".every(chart => chart.querySelector('.main-svg'))"
@@ -73,8 +83,11 @@ def chromium_problem() -> str | None:
     return None
 
 
-def print_pdf(html_path: Path, pdf_path: Path) -> Path:
+def print_pdf(html_path: Path, pdf_path: Path, footer: str = "") -> Path:
     """Print the page at ``html_path`` to ``pdf_path`` (A4 landscape) and return ``pdf_path``.
+
+    ``footer`` (plain text, the client's name; escaped here) opens every page's footer, before the
+    page number.
 
     Where an asyncio loop already runs in this thread (a notebook kernel, another Playwright
     session), the browser is driven from a thread of its own, as Playwright's sync API requires.
@@ -87,12 +100,12 @@ def print_pdf(html_path: Path, pdf_path: Path) -> Path:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _print(html_path, pdf_path)
+        return _print(html_path, pdf_path, footer)
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(_print, html_path, pdf_path).result()
+        return thread.submit(_print, html_path, pdf_path, footer).result()
 
 
-def _print(html_path: Path, pdf_path: Path) -> Path:
+def _print(html_path: Path, pdf_path: Path, footer: str) -> Path:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -114,7 +127,13 @@ def _print(html_path: Path, pdf_path: Path) -> Path:
                 page.goto(html_path.resolve().as_uri())
                 page.wait_for_function(ALL_CHARTS_DRAWN, timeout=DRAW_TIMEOUT_MS)
                 page.emulate_media(media="print")
-                document = page.pdf(prefer_css_page_size=True, print_background=True)
+                document = page.pdf(
+                    prefer_css_page_size=True,  # A4 landscape, margins with room for the footer
+                    print_background=True,
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=FOOTER_TEMPLATE.format(name=html.escape(footer)),
+                )
             finally:
                 browser.close()
     except PlaywrightError as error:

@@ -1,17 +1,20 @@
-"""The executive summary as a PowerPoint deck (``<slug>-summary.pptx``), for consultants who deliver
-decks.
+"""The executive deck (``<slug>-summary.pptx``): a storyline a partner puts in front of an
+executive committee, in the client's language and brand.
 
-Built with python-pptx from what a published report holds, nothing written for a particular
-client: a title slide; one slide per key finding of the client index (:func:`cxlib.render.summary
-.findings`: its sentence, which carries the figure, its interval and n, and the chart of the
-report section it links to); the three-wave roadmap (initiatives per wave and the outcome
-expected at its end, with the roadmap chart); and an appendix of the methods. Text is in the
-client's language, in its brand colours, with its logo.
+Built with python-pptx from the figures the steps published (:mod:`cxlib.render.results`), never
+from anything written for a particular client. Before the appendix, at most 15 slides, each titled
+with its message as a sentence: the cover; the executive summary (three to five key findings of the
+client index, :func:`cxlib.render.summary.findings`, each with its figure, interval and n); the
+situation (the headline measures, and the pillars against their targets); what drives the outcome;
+where the journey breaks (the moments of truth, the journey map, the touchpoints in alarm); what to
+do (the initiatives with reach, cost and expected effect, and effect against cost); the roadmap; and
+the decisions asked of the client. The appendix holds the methods and the other findings. The
+outcome is named by the client's own label wherever it appears.
 
-Charts are taken from the executed notebooks (the figure each chart cell showed, already in the
-brand's colours and with the report locale) and drawn as PNG images by plotly's kaleido through the
-system Chromium (Debian's ``/usr/bin/chromium`` or ``CXWB_CHROMIUM``; nothing is downloaded),
-with the reports' own plotly.js, so month names follow the locale.
+Charts are native PowerPoint charts (bars, lines, scatter) holding the published figures, so the
+consultant can restyle and edit them; only the journey map, which has no native equivalent, is a
+picture, drawn by plotly's kaleido through the system Chromium (Debian's ``/usr/bin/chromium`` or
+``CXWB_CHROMIUM``; nothing is downloaded) with the reports' own plotly.js. No picture appears twice.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from cxlib.core.exceptions import CxError
 from cxlib.core.files import write_bytes_atomic
@@ -40,6 +44,19 @@ from cxlib.render.summary import Finding, findings
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: Chart images: drawn this wide in CSS pixels, at this scale (sharp on a projector).
 IMAGE_WIDTH, IMAGE_SCALE = 1100, 2
+#: Slides before the appendix, at most; messages on the executive summary slide, at most.
+MAIN_SLIDES, SUMMARY_MESSAGES = 15, 5
+#: The finding sections the executive summary takes its messages from, one each, in this order.
+SUMMARY_SECTIONS = (
+    "summary.section.metrics",
+    "summary.section.gaps",
+    "summary.section.drivers",
+    "summary.section.alarms",
+    "summary.section.initiatives",
+)
+#: Initiatives in the recommendations table; findings per appendix slide.
+TABLE_ROWS, DETAIL_LINES = 6, 7
+TEXT, GREY = "1C2833", "5D6D7E"
 #: The catalogue paragraphs that state the methods, in method order, for the appendix slide.
 METHOD_KEYS = (
     "summary.intro",
@@ -167,22 +184,24 @@ class _Deck:
         self.brand, self.footer = brand, footer
         self.logo = base64.b64decode(brand.logo.split(",", 1)[1]) if brand.logo else None
 
-    def slide(self, title: str, kicker: str = ""):
+    def slide(self, title: str, kicker: str = "", logo: bool = False):
+        """A blank slide with its title (and a kicker above it), the footer and, on the cover, the logo
+        (once in the deck, so that no picture repeats)."""
         from pptx.util import Inches, Pt
 
         slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[6])
         size = next(points for longest, points in TITLE_SIZES if len(title) <= longest)
         if kicker:
-            self.text(slide, kicker, Inches(0.5), Inches(0.3), Inches(10.3), Inches(0.4), Pt(14), "5D6D7E")
+            self.text(slide, kicker, Inches(0.5), Inches(0.3), Inches(10.3), Inches(0.4), Pt(14), GREY)
         self.text(
             slide, title, Inches(0.5), Inches(0.65), Inches(10.3), Inches(1.2), Pt(size), self.brand.primary
         )
-        self.text(slide, self.footer, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.35), Pt(10), "5D6D7E")
-        if self.logo:
-            logo = slide.shapes.add_picture(io.BytesIO(self.logo), 0, Inches(0.3), height=Inches(0.5))
-            if logo.width > Inches(2.2):  # a wide word-mark: as wide as the corner allows, in proportion
-                logo.height, logo.width = int(logo.height * Inches(2.2) / logo.width), Inches(2.2)
-            logo.left = self.presentation.slide_width - Inches(0.4) - logo.width  # the top right corner
+        self.text(slide, self.footer, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.35), Pt(10), GREY)
+        if logo and self.logo:
+            picture = slide.shapes.add_picture(io.BytesIO(self.logo), 0, Inches(0.3), height=Inches(0.5))
+            if picture.width > Inches(2.2):  # a wide word-mark: as wide as the corner allows, in proportion
+                picture.height, picture.width = int(picture.height * Inches(2.2) / picture.width), Inches(2.2)
+            picture.left = self.presentation.slide_width - Inches(0.4) - picture.width  # top right corner
         return slide
 
     @staticmethod
@@ -216,42 +235,165 @@ def _png_size(image: bytes) -> tuple[int, int]:
     return int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")
 
 
+def _chart_kind(name: str):
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    return {
+        "bar": XL_CHART_TYPE.COLUMN_CLUSTERED,
+        "line": XL_CHART_TYPE.LINE_MARKERS,
+        "scatter": XL_CHART_TYPE.XY_SCATTER,
+    }[name]
+
+
+def native_chart(
+    deck: _Deck,
+    slide,
+    kind: str,
+    title: str,
+    data: dict[str, list],
+    categories: list[str] | None = None,
+    number_format: str = "0.0",
+    box: tuple[float, float, float, float] = (0.5, 1.9, 12.3, 5.0),
+    axis_titles: tuple[str, str] | None = None,
+):
+    """Add an editable PowerPoint chart to ``slide`` and return it.
+
+    Parameters
+    ----------
+    deck : _Deck
+        The deck, for its brand colours.
+    slide : pptx.slide.Slide
+        Where the chart goes.
+    kind : {"bar", "line", "scatter"}
+        Clustered columns, lines with markers, or an XY scatter.
+    title : str
+        The chart's title, in the client's language (plain text).
+    data : dict
+        Series name → values (bar, line: one per category; scatter: ``(x, y)`` pairs).
+    categories : list of str, optional
+        The category labels of a bar or line chart.
+    number_format : str
+        Excel number format of the value labels and axis.
+    box : tuple of float
+        Left, top, width and height in inches.
+    axis_titles : tuple of str, optional
+        The horizontal and vertical axes' titles.
+    """
+    from pptx.chart.data import CategoryChartData, XyChartData
+    from pptx.enum.chart import XL_LEGEND_POSITION
+    from pptx.util import Inches, Pt
+
+    if kind == "scatter":
+        chart_data = XyChartData()
+        for name, points in data.items():
+            series = chart_data.add_series(name, number_format=number_format)
+            for x, y in points:
+                series.add_data_point(x, y)
+    else:
+        chart_data = CategoryChartData(number_format=number_format)
+        chart_data.categories = categories or []
+        for name, values in data.items():
+            chart_data.add_series(name, values)
+    left, top, width, height = (Inches(value) for value in box)
+    chart = slide.shapes.add_chart(_chart_kind(kind), left, top, width, height, chart_data).chart
+    chart.font.size = Pt(12)
+    chart.has_title = True
+    chart.chart_title.text_frame.text = title
+    chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+    chart.has_legend = len(data) > 1
+    if chart.has_legend:
+        chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+    colours = [deck.brand.primary, deck.brand.accent, GREY, "A9CCE3"]
+    for number, series in enumerate(chart.plots[0].series):
+        colour = _rgb(colours[number % len(colours)])
+        if kind == "bar":
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = colour
+        else:
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = colour
+            if kind == "line":
+                series.format.line.color.rgb = colour
+            else:
+                series.format.line.fill.background()  # a scatter's points are not joined
+    if kind != "scatter":
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        plot.data_labels.number_format, plot.data_labels.number_format_is_linked = number_format, False
+        plot.data_labels.font.size = Pt(11)
+    for axis, axis_title in zip((chart.category_axis, chart.value_axis), axis_titles or (), strict=False):
+        axis.has_title = True
+        axis.axis_title.text_frame.text = axis_title
+    return chart
+
+
+def _bullets(deck: _Deck, slide, lines: list[str], box: tuple[float, float, float, float], size: int = 16):
+    """``lines`` as a list of paragraphs in a text box (inches: left, top, width, height)."""
+    from pptx.util import Inches, Pt
+
+    left, top, width, height = (Inches(value) for value in box)
+    box_shape = deck.text(
+        slide, "\n".join(f"• {line}" for line in lines), left, top, width, height, Pt(size), TEXT
+    )
+    for paragraph in box_shape.text_frame.paragraphs:
+        paragraph.space_after = Pt(10)
+
+
+def summary_messages(key_findings: list[Finding]) -> list[Finding]:
+    """The executive summary's messages: the first finding of each of :data:`SUMMARY_SECTIONS`, then
+    others in order until there are three, at most :data:`SUMMARY_MESSAGES`."""
+    chosen = [
+        next(finding for finding in key_findings if finding.section == section)
+        for section in SUMMARY_SECTIONS
+        if any(finding.section == section for finding in key_findings)
+    ]
+    chosen += [finding for finding in key_findings if finding not in chosen][: max(0, 3 - len(chosen))]
+    return chosen[:SUMMARY_MESSAGES]
+
+
 def write_summary(
     report_dir: Path, slug: str, client_name: str, t: Translator, brand: Brand, when: dt.datetime
 ) -> Path:
     """Write ``<slug>-summary.pptx`` in a published report folder and return its path.
 
+    ``t`` is the client's translator (:meth:`cxlib.inputs.client.Client.translator`), so the outcome
+    carries the client's label.
+
     Raises
     ------
     SlidesError
-        When a chart cannot be drawn (the deck is not written; the HTML report is unaffected).
+        When the journey map cannot be drawn (the deck is not written; the HTML report is unaffected).
     """
     from pptx.util import Inches, Pt
 
     key_findings = findings(report_dir, t)
-    charts: dict[str, dict] = {}
-    for page in {finding.href.split("#")[0] for finding in key_findings} | {"05_action_plan.html"}:
-        notebook = report_dir / page.replace(".html", ".ipynb")
-        if notebook.is_file():
-            charts |= {f"{page}#{anchor}": figure for anchor, figure in section_charts(notebook).items()}
-    wanted = {finding.href for finding in key_findings} | {"05_action_plan.html#roadmap"}
-    images = draw_charts({href: charts[href] for href in sorted(wanted) if href in charts})
-
+    diagnosis = load(report_dir, "01_diagnosis")
+    journey = load(report_dir, "03_journey")
+    plan = load(report_dir, "05_action_plan")
     deck = _Deck(brand, f"{client_name} · {t.date(when, 'long')}")
-    cover = deck.slide(t("slides.title"), client_name)
+    cover = deck.slide(t("slides.title"), client_name, logo=True)
     deck.text(
         cover,
         t("slides.subtitle", date=t.date(when, "long")),
         Inches(0.5),
-        Inches(2.2),
+        Inches(2.4),
         Inches(12),
         Inches(1),
         Pt(18),
-        "1C2833",
+        TEXT,
     )
-    for finding in key_findings:
-        _finding_slide(deck, finding, images.get(finding.href), t)
-    _roadmap_slide(deck, load(report_dir, "05_action_plan"), images.get("05_action_plan.html#roadmap"), t)
+    messages = summary_messages(key_findings)
+    if messages:
+        summary = deck.slide(t("slides.summary_title", count=t.number(len(messages))))
+        _bullets(deck, summary, [_plain(finding.text) for finding in messages], (0.5, 1.9, 12.3, 5.0), 18)
+    if diagnosis:
+        _situation_slide(deck, diagnosis, t)
+        _drivers_slide(deck, diagnosis, t)
+    if journey:
+        _journey_slides(deck, report_dir, journey, t)
+    if plan:
+        _plan_slides(deck, plan, diagnosis, t)
+        _decisions_slide(deck, plan, journey, t)
     methods = deck.slide(t("slides.methods_title"))
     deck.text(
         methods,
@@ -261,8 +403,15 @@ def write_summary(
         Inches(12.3),
         Inches(5.2),
         Pt(13),
-        "1C2833",
+        TEXT,
     )
+    rest = [_plain(finding.text) for finding in key_findings if finding not in messages]
+    pages = -(-len(rest) // DETAIL_LINES)
+    for page in range(pages):
+        detail = deck.slide(t("slides.detail_title", page=page + 1, pages=pages))
+        _bullets(
+            deck, detail, rest[page * DETAIL_LINES : (page + 1) * DETAIL_LINES], (0.5, 1.9, 12.3, 5.0), 14
+        )
     buffer = io.BytesIO()
     deck.presentation.save(buffer)
     path = report_dir / summary_name(slug)
@@ -270,32 +419,282 @@ def write_summary(
     return path
 
 
-def _finding_slide(deck: _Deck, finding: Finding, image: bytes | None, t: Translator) -> None:
+def _outcome_metric(diagnosis: dict) -> tuple[str, dict] | None:
+    """The outcome's name and published estimate (else the first measure's)."""
+    metrics = diagnosis.get("metrics") or {}
+    name = diagnosis.get("outcome") if diagnosis.get("outcome") in metrics else next(iter(metrics), None)
+    return (name, metrics[name]) if name else None
+
+
+def _situation_slide(deck: _Deck, diagnosis: dict, t: Translator) -> None:
+    """The headline measures together (figure, interval, n) beside the pillars against their targets."""
+    outcome = _outcome_metric(diagnosis)
+    pillars = results_frame(diagnosis["pillars"])
+    if outcome is None or pillars.empty:
+        return
+    name, estimate = outcome
+    value = t.interval(estimate["value"], estimate["low"], estimate["high"], 2 if name == "ces" else 1)
+    gaps = pillars["gap"].dropna() if "gap" in pillars else pd.Series(dtype=float)
+    title = (
+        t(
+            "slides.situation_title",
+            outcome=t(f"metric.{name}"),
+            value=value,
+            pillar=t(f"pillar.{gaps.idxmax()}"),
+        )
+        if len(gaps) and gaps.max() > 0
+        else t("slides.situation_title_no_gap", outcome=t(f"metric.{name}"), value=value)
+    )
+    slide = deck.slide(_plain(title))
+    lines = [
+        _plain(
+            t(
+                "summary.metric",
+                metric=t(f"metric.{metric}"),
+                value=t.interval(
+                    figures["value"], figures["low"], figures["high"], 2 if metric == "ces" else 1
+                ),
+                n=t.number(figures["n"]),
+            )
+        )
+        for metric, figures in diagnosis["metrics"].items()
+    ]
+    _bullets(deck, slide, lines, (0.5, 1.9, 4.6, 5.0), 15)
+    series = {t("slides.series.current"): pillars["current"].tolist()}
+    if "target" in pillars and pillars["target"].notna().all():
+        series[t("slides.series.target")] = pillars["target"].tolist()
+    native_chart(
+        deck,
+        slide,
+        "bar",
+        t("slides.pillars_chart"),
+        series,
+        [_plain(t(f"pillar.{pillar}")) for pillar in pillars.index],
+        box=(5.2, 1.9, 7.6, 5.0),
+    )
+
+
+def _drivers_slide(deck: _Deck, diagnosis: dict, t: Translator) -> None:
+    """What drives the outcome: each pillar's share of its explained variance (relative weights)."""
+    pillars = results_frame(diagnosis["pillars"])
+    if "share" not in pillars or not diagnosis.get("r2"):
+        return
+    outcome = t(f"metric.{diagnosis['outcome']}")
+    if diagnosis.get("explains") is False:
+        title = t(
+            "summary.no_drivers",
+            outcome=outcome,
+            r2=t.interval(diagnosis["r2"], diagnosis["r2_low"], diagnosis["r2_high"], 1, percent=True),
+            n=t.number(diagnosis["n_drivers"]),
+        )
+    else:
+        top = pillars["share"].idxmax()
+        row = pillars.loc[top]
+        share = t.interval(row["share"], row["share_low"], row["share_high"], 0, percent=True)
+        title = t("slides.drivers_title", pillar=t(f"pillar.{top}"), outcome=outcome, share=share)
+    ranked = pillars.sort_values("share", ascending=False)
+    slide = deck.slide(_plain(title))
+    native_chart(
+        deck,
+        slide,
+        "bar",
+        _plain(t("slides.drivers_chart", outcome=outcome, n=t.number(diagnosis["n_drivers"]))),
+        {t("slides.series.share"): ranked["share"].tolist()},
+        [_plain(t(f"pillar.{pillar}")) for pillar in ranked.index],
+        number_format="0%",
+    )
+
+
+def _journey_slides(deck: _Deck, report_dir: Path, journey: dict, t: Translator) -> None:
+    """Where the journey breaks: the moments of truth (chart), the journey map (the deck's one
+    picture) and the touchpoints in alarm (their worst week against centre line and limit)."""
     from pptx.util import Inches
 
-    slide = deck.slide(_plain(finding.text), t(finding.section))
-    if image is not None:
-        deck.picture(slide, image, Inches(2.0))
+    moments = results_frame(journey.get("moments"))
+    truths = journey.get("moments_of_truth") or []
+    if not moments.empty and truths:
+        ranked = moments.sort_values("r2", ascending=False)
+        slide = deck.slide(_plain(t("slides.moments_title", stages=_listed(truths, t))))
+        native_chart(
+            deck,
+            slide,
+            "bar",
+            t("journey.moments_title", n=t.number(ranked["n"].sum())),
+            {t("journey.importance_share"): ranked["r2"].tolist()},
+            [_plain(stage) for stage in ranked.index],
+            number_format="0%",
+        )
+    notebook = report_dir / "03_journey.ipynb"
+    figure = section_charts(notebook).get("map") if notebook.is_file() else None
+    if figure is not None:
+        image = draw_charts({"map": figure})["map"]
+        deck.picture(deck.slide(t("slides.map_title")), image, Inches(1.7))
+    alarms = journey.get("alarms")
+    if alarms is None:
+        return
+    if not alarms:
+        deck.slide(t("slides.no_alarms_title"))
+        return
+    names = list(dict.fromkeys(alarm["touchpoint"] for alarm in alarms))
+    slide = deck.slide(_plain(t.plural("slides.alarms_title", len(names), names=_listed(names, t))))
+    promises = [
+        _plain(f"{alarm['touchpoint']}: {alarm['promise'] or t('journey.no_promise')}")
+        for alarm in {alarm["touchpoint"]: alarm for alarm in alarms}.values()
+    ]
+    _bullets(deck, slide, promises, (0.5, 1.9, 4.6, 5.0), 14)
+    native_chart(
+        deck,
+        slide,
+        "bar",
+        t("slides.alarms_chart"),
+        {t(f"slides.series.{key}"): [alarm[key] for alarm in alarms] for key in ("centre", "limit", "worst")},
+        [_plain(f"{alarm['touchpoint']} · {t('journey.metric.' + alarm['metric'])}") for alarm in alarms],
+        number_format="0.00",
+        box=(5.2, 1.9, 7.6, 5.0),
+    )
 
 
-def _roadmap_slide(deck: _Deck, plan: dict | None, image: bytes | None, t: Translator) -> None:
-    """The three waves side by side (initiatives and the outcome expected at each wave's end), then
-    the roadmap chart on a slide of its own."""
+def _listed(names: list[str], t: Translator) -> str:
+    """Names joined as a list in the report's language (``A, B y C``, ``A, B and C``)."""
+    from babel.lists import format_list
+
+    return format_list([str(name) for name in names], locale=t.locale)
+
+
+def _ranked_initiatives(plan: dict) -> pd.DataFrame:
+    """The initiatives with an experience case, most effect per unit of cost first."""
+    initiatives = results_frame(plan["initiatives"])
+    with_case = initiatives[~initiatives["no_experience_case"].astype(bool)]
+    return with_case.sort_values("impact_per_million", ascending=False)
+
+
+def _plan_slides(deck: _Deck, plan: dict, diagnosis: dict | None, t: Translator) -> None:
+    """What to do (the initiatives' reach, cost, effect and return), effect against cost, and the
+    roadmap (the outcome expected at the end of each wave)."""
     from pptx.util import Inches, Pt
 
-    if not plan:
+    outcome = t(f"metric.{plan['outcome']}")
+    ranked = _ranked_initiatives(plan)
+    if not ranked.empty:
+        best = ranked.iloc[0]
+        slide = deck.slide(
+            _plain(
+                t(
+                    "slides.actions_title",
+                    name=best["name"],
+                    impact=t.interval(best["impact"], best["impact_low"], best["impact_high"]),
+                    outcome=outcome,
+                    cost=t.money(best["cost"], plan["currency"]),
+                )
+            )
+        )
+        headers = [
+            t("plan.col.initiative"),
+            t("plan.col.reach"),
+            t("plan.col.cost"),
+            t("plan.col.impact", outcome=outcome),
+            t("plan.col.ratio"),
+            t("plan.col.wave"),
+        ]
+        rows = [
+            [
+                row["name"],
+                t.percent(row["reach"]) if "reach" in row else "–",
+                t.money(row["cost"], plan["currency"]),
+                t.interval(row["impact"], row["impact_low"], row["impact_high"]),
+                t.number(row["impact_per_million"], 1),
+                t.number(row["wave"]) if pd.notna(row["wave"]) else "–",
+            ]
+            for _, row in ranked.head(TABLE_ROWS).iterrows()
+        ]
+        table = slide.shapes.add_table(
+            len(rows) + 1, len(headers), Inches(0.5), Inches(1.9), Inches(12.3), Inches(0.5 * (len(rows) + 1))
+        ).table
+        for number, values in enumerate([headers, *rows]):
+            for column, value in enumerate(values):
+                cell = table.cell(number, column)
+                cell.text = _plain(str(value))
+                cell.text_frame.paragraphs[0].runs[0].font.size = Pt(13)
+        matrix = deck.slide(t("slides.matrix_title"))
+        waves = sorted(ranked["wave"].dropna().astype(int).unique())
+        native_chart(
+            deck,
+            matrix,
+            "scatter",
+            _plain(t("slides.matrix_chart", outcome=outcome)),
+            {
+                t("slides.wave", wave=wave): list(
+                    zip(
+                        ranked.loc[ranked["wave"] == wave, "cost"],
+                        ranked.loc[ranked["wave"] == wave, "impact"],
+                        strict=True,
+                    )
+                )
+                for wave in waves
+            },
+            axis_titles=(t("plan.col.cost"), _plain(t("slides.effect_axis", outcome=outcome))),
+        )
+    _roadmap_slide(deck, plan, diagnosis, outcome, t)
+
+
+def _roadmap_slide(deck: _Deck, plan: dict, diagnosis: dict | None, outcome: str, t: Translator) -> None:
+    """The waves side by side (initiatives, the outcome expected at each wave's end) beside the line
+    of the outcome from today to the end of the last wave."""
+    waves = sorted(int(wave) for wave in plan.get("waves", {}) if wave.isdigit())
+    if not waves:
         return
     initiatives = results_frame(plan["initiatives"])
-    outcome = t(f"metric.{plan['outcome']}")
-    slide = deck.slide(t("slides.roadmap_title"))
-    for position, wave in enumerate(sorted(initiatives["wave"].dropna().astype(int).unique())):
-        names = initiatives.loc[initiatives["wave"] == wave, "name"]
-        expected = plan["waves"].get(str(wave))
-        lines = [t("slides.wave", wave=wave), *(f"• {name}" for name in names)]
-        if expected:
-            lines.append(t("slides.expected", outcome=outcome, value=t.interval(*expected)))
-        left = Inches(0.5 + position * 4.2)
-        deck.text(slide, "\n".join(lines), left, Inches(1.8), Inches(4.0), Inches(5.0), Pt(15), "1C2833")
-    if image is not None:
-        chart = deck.slide(t("plan.gantt_title"), t("slides.roadmap_title"))
-        deck.picture(chart, image, Inches(1.6))
+    now = (diagnosis or {}).get("metrics", {}).get(plan["outcome"])
+    last = plan["waves"][str(waves[-1])]
+    slide = deck.slide(
+        _plain(
+            t(
+                "slides.roadmap_title",
+                outcome=outcome,
+                now=t.number(now["value"], 1) if now else "–",
+                end=t.interval(*last),
+                wave=waves[-1],
+            )
+        )
+    )
+    lines = []
+    for wave in waves:
+        names = initiatives.loc[initiatives["wave"] == wave, "name"].tolist()
+        lines.append(f"{t('slides.wave', wave=wave)}: {', '.join(names)}")
+    _bullets(deck, slide, [_plain(line) for line in lines], (0.5, 1.9, 4.6, 5.0), 14)
+    categories = ([t("slides.today")] if now else []) + [t("slides.wave", wave=wave) for wave in waves]
+    start = [[now["value"], now["low"], now["high"]]] if now else []
+    points = start + [plan["waves"][str(wave)] for wave in waves]
+    native_chart(
+        deck,
+        slide,
+        "line",
+        _plain(t("slides.roadmap_chart", outcome=outcome)),
+        {
+            t(f"slides.series.{key}"): [point[place] for point in points]
+            for place, key in enumerate(("expected", "low", "high"))
+        },
+        categories,
+        box=(5.2, 1.9, 7.6, 5.0),
+    )
+
+
+def _decisions_slide(deck: _Deck, plan: dict, journey: dict | None, t: Translator) -> None:
+    """What we need from the client: the decisions that start the first wave."""
+    ranked = _ranked_initiatives(plan)
+    first = ranked[ranked["wave"] == 1]
+    lines = []
+    if not first.empty:
+        lines.append(
+            t(
+                "slides.decision.approve",
+                names=_listed(first["name"].tolist(), t),
+                cost=t.money(first["cost"].sum(), plan["currency"]),
+            )
+        )
+    alarms = (journey or {}).get("alarms") or []
+    if alarms:
+        lines.append(t("slides.decision.owners", names=_listed([alarm["touchpoint"] for alarm in alarms], t)))
+    lines += [t("slides.decision.targets"), t("slides.decision.reach")]
+    slide = deck.slide(t("slides.decisions_title", count=t.number(len(lines))))
+    _bullets(deck, slide, [_plain(line) for line in lines], (0.5, 1.9, 12.3, 5.0), 18)

@@ -628,7 +628,7 @@ def run(
             any_failed |= status != "ok"
             log_line(f"{client_run.slug}: {status} → {target / 'index.html'}")
             if pdf:
-                any_failed |= not _print_client(target, client_run.slug)
+                any_failed |= not _print_client(target, client_run.slug, client_run.client.config.name)
             if pptx:
                 any_failed |= not _slides_for_client(target, client_run)
         log_line(f"index of all clients: {write_all_clients_index(out_dir)}")
@@ -646,11 +646,12 @@ def run(
     return 2 if state.invalid else 1 if any_failed else 0
 
 
-def _print_client(report_dir: Path, slug: str) -> bool:
-    """Print a published report's bundle to PDF beside it; log where, or why not."""
+def _print_client(report_dir: Path, slug: str, client_name: str) -> bool:
+    """Print a published report's bundle to PDF beside it (the client's name in every page's footer);
+    log where, or why not."""
     started = time.perf_counter()
     try:
-        path = print_pdf(report_dir / bundle_name(slug), report_dir / f"{slug}-report.pdf")
+        path = print_pdf(report_dir / bundle_name(slug), report_dir / f"{slug}-report.pdf", client_name)
     except (PdfError, OSError) as error:
         log_line(f"cxwb: {slug}: the PDF could not be written ({error}); the HTML report is unchanged")
         return False
