@@ -19,4 +19,6 @@ def test_the_follow_up_back_tests_the_baseline_run_beside_it(tmp_path):
         (out / "demo-seguimiento" / "05_action_plan.results.json").read_text(encoding="utf-8")
     )
     assert results["backtest"], "the follow-up found no baseline plan to check"
+    index = (out / "demo-seguimiento" / "index.html").read_text(encoding="utf-8")
+    assert "El plan anterior frente a lo medido" in index and "El plan pronosticó" in index
     assert not list(out.rglob(BASELINE_BUILD_NAME))

@@ -195,7 +195,25 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                     "05_action_plan.html#initiatives",
                 )
             )
+        found += _backtest_findings(plan, t)
     return found
+
+
+def _backtest_findings(plan: dict, t: Translator) -> list[Finding]:
+    """What the baseline's plan predicted for the outcome, for the initiatives now done, against the
+    change this measurement recorded (the plan's back-test), with both intervals and the verdict."""
+    outcome = f"metric.{plan['outcome']}"
+    checked = (plan.get("backtest") or {}).get(outcome)
+    if not checked:
+        return []
+    sentence = t(
+        "plan.backtest_sentence",
+        predicted=t.interval(checked["predicted"], checked["predicted_low"], checked["predicted_high"]),
+        outcome=t(outcome),
+        observed=t.interval(checked["observed"], checked["observed_low"], checked["observed_high"]),
+    )
+    verdict = t(f"plan.verdict.{checked['verdict']}")
+    return [Finding("summary.section.backtest", f"{sentence} {verdict}.", "05_action_plan.html#backtest")]
 
 
 def _welch(
