@@ -188,7 +188,7 @@ PERSONAL_DATA = [
     ("CURP GOPJ800101HDFRRN09 y RFC GOPJ800101AB1", "CURP [id] y RFC [id]"),
     ("DNI 12345678Z, NIE X1234567L", "DNI [id], NIE [id]"),
     ("RUT 12.345.678-5 y cédula 1.020.304.050", "RUT [id] y cédula [id]"),
-    ("pagué con CC 1020304050", "pagué con [id]"),
+    ("pagué con CC 1020304050", "pagué con CC [id]"),
     ("NI number AB 12 34 56 C, NHS 943 476 5919", "NI number [id], NHS [tel.]"),
     ("IBAN ES91 2100 0418 4502 0005 1332", "IBAN [account]"),
     ("see https://example.com/x?a=1 and @ba_help", "see [url] and [handle]"),
