@@ -32,7 +32,7 @@ from cxlib.steps import human_value_chain
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
 employees = client.tables["employees"]
-roles = links = model = ex = slope = None
+roles = links = model = ex = slope = value = None
 report.title("04_human_value_chain")
 report.say("value_chain.intro")
 enps = human_value_chain.employee_nps(employees)
@@ -99,6 +99,11 @@ else:
         report.heading("value_chain.path_heading", level=3, result=t(f"value_chain.measure.{outcomes[0]}"))
         report.say("value_chain.path_text", **human_value_chain.path_facts(model, t))
         report.say("value_chain.path_finding" if model.finding else "value_chain.path_none")
+    value = human_value_chain.point_value(units)
+    if value is not None:
+        report.say(
+            "value_chain.point_value", **human_value_chain.point_value_facts(value, client.config.currency, t)
+        )
 
 # %%
 if ex is not None and "nps" in units:
@@ -127,5 +132,5 @@ report.end()
 results.publish(
     report_dir,
     "04_human_value_chain",
-    human_value_chain.step_results(links, model, ex, roles, enps, slope=slope),
+    human_value_chain.step_results(links, model, ex, roles, enps, slope=slope, value=value),
 )

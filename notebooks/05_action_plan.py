@@ -48,6 +48,7 @@ if missing:
 # %%
 report.heading("plan.evaluation_heading", anchor="initiatives")
 evaluation = action_plan.evaluate(client, diagnosis, earlier["02_participation"], earlier["03_journey"])
+evaluation = action_plan.valued(evaluation, value_chain, outcome, t)
 if evaluation["impact"].notna().any():
     report.say(
         "plan.evaluation_text",

@@ -328,6 +328,8 @@ def evaluate(
             .astype(float)
             .fillna(forecast.DEFAULT_MONTHS_TO_EFFECT),
             "value_per_point": column("value_per_point").astype(float),
+            "value_low": column("value_per_point").astype(float),
+            "value_high": column("value_per_point").astype(float),
             "value_source": column("value_source"),
             "closure": CENTRAL_CLOSURE,
         }
@@ -882,19 +884,37 @@ def tornado_chart(table: pd.DataFrame, outcome: str, t: Translator) -> go.Figure
     )
 
 
+def valued(plan: pd.DataFrame, value_chain: dict | None, outcome: str, t: Translator) -> pd.DataFrame:
+    """``plan`` with the value of one outcome point where the consultant declared none: the value
+    the human value chain measured across units (:func:`cxlib.steps.human_value_chain.point_value`,
+    NPS only), with its interval and its source named; a declared value always wins."""
+    measured = (value_chain or {}).get("point_value")
+    if not measured or outcome != "nps":
+        return plan
+    open_ = plan["value_per_point"].isna()
+    source = t("plan.value_from_units", units=t.number(measured["units"], 0))
+    return plan.assign(
+        value_per_point=plan["value_per_point"].where(~open_, measured["value"]),
+        value_low=plan["value_low"].where(~open_, measured["low"]),
+        value_high=plan["value_high"].where(~open_, measured["high"]),
+        value_source=plan["value_source"].where(~open_, source),
+    )
+
+
 def returns(plan: pd.DataFrame, horizon_months: int = RETURN_HORIZON_MONTHS) -> pd.DataFrame:
-    """Money per initiative with a declared value of one outcome point (a year's value, with its
-    source): the yearly benefit at full effect, the return over ``horizon_months`` after go-live
-    (benefit accrued along the ramp-up, less cost, over cost) and the payback month, each central,
-    low and high from the points' interval. Every initiative also gets its cost per expected point
-    (cost over the central, high and low points)."""
+    """Money per initiative with a value of one outcome point (a year's value, declared or measured
+    by :func:`valued`, with its source): the yearly benefit at full effect, the return over
+    ``horizon_months`` after go-live (benefit accrued along the ramp-up, less cost, over cost) and
+    the payback month, each central, low and high from the points' interval and the value's
+    (low points at the low value, high at the high). Every initiative also gets its cost per
+    expected point (cost over the central, high and low points)."""
     points = plan[["impact", "impact_low", "impact_high"]].to_numpy(float)
     months = np.arange(horizon_months) + 0.5
     accrued = (
         np.cumsum(forecast.ramp(months[None, :], plan["months_to_effect"].to_numpy(float)[:, None]), axis=1)
         / 12
     )  # years of full effect accrued by the end of each month after go-live
-    yearly = points * plan["value_per_point"].to_numpy(float)[:, None]
+    yearly = points * plan[["value_per_point", "value_low", "value_high"]].to_numpy(float)
     cost = plan["cost"].to_numpy(float)[:, None]
     benefit = yearly[:, :, None] * accrued[:, None, :]  # initiatives × (central, low, high) × months
     covered = benefit >= cost[:, :, None]

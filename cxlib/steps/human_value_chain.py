@@ -268,6 +268,41 @@ def ex_cx_slope(units: pd.DataFrame, ex: str, cx: str = "nps") -> dict[str, floa
     }
 
 
+#: The fewest units a point's value is estimated from: ten observations per predictor (Harrell, F. E.
+#: (2015), *Regression Modeling Strategies*, 2nd ed., Springer, section 4.4), for one predictor.
+MIN_VALUE_UNITS = 10
+
+
+def point_value(units: pd.DataFrame, cx: str = "nps") -> dict[str, float] | None:
+    """The money one outcome point is associated with a year, across the units that are not thin,
+    in the units table's currency (its ``revenue`` is a year's): the least-squares slope of
+    retention on the unit's ``cx`` (:func:`~cxlib.stats.estimators.slope_interval`) times the
+    network's revenue, that is the customers kept per point valued at what a customer brings (the
+    loyalty economics of Reichheld, F. F. (2003), The one number you need to grow, *Harvard Business
+    Review* 81(12)).
+
+    An association across units, not an experiment: it is offered only where it is clear, so
+    ``None`` with fewer than :data:`MIN_VALUE_UNITS` units, without retention and revenue per unit,
+    or when the slope's interval includes zero or lies below it (the plan then shows the cost per
+    expected point instead)."""
+    if not {cx, "retention", "revenue"} <= set(units.columns):
+        return None
+    usable = units[~units["thin"]].dropna(subset=[cx, "retention"])
+    if len(usable) < MIN_VALUE_UNITS:
+        return None
+    fit = slope_interval(usable[cx], usable["retention"])
+    if not fit.low > 0:
+        return None
+    revenue = float(units["revenue"].sum())
+    return {
+        "value": fit.slope * revenue,
+        "low": fit.low * revenue,
+        "high": fit.high * revenue,
+        "retention": fit.slope,
+        "units": fit.n,
+    }
+
+
 def result_columns(units: pd.DataFrame) -> list[str]:
     """The business results available per unit, in reporting order."""
     return [c for c in ("retention", "revenue_per_customer", "complaints_rate") if c in units]
@@ -462,6 +497,16 @@ def path_facts(model: PathModel, t: Translator) -> dict[str, str]:
     } | {"n": str(model.n)}
 
 
+def point_value_facts(value: dict[str, float], currency: str, t: Translator) -> dict[str, str]:
+    """A point's value (:func:`point_value`) for ``value_chain.point_value`` and the plan's source."""
+    return {
+        "value": f"{t.money(value['value'], currency)} [{t.money(value['low'], currency)}; "
+        f"{t.money(value['high'], currency)}]",
+        "retention": t.percent(value["retention"], 2),
+        "units": t.number(value["units"], 0),
+    }
+
+
 def strongest_culture(table: pd.DataFrame, t: Translator) -> dict[str, str]:
     """The culture → behaviour pair with the largest correlation."""
     row = table.loc[table["r"].abs().idxmax()]
@@ -489,10 +534,12 @@ def step_results(
     cells: pd.DataFrame | None,
     enps: Estimate | None = None,
     slope: dict[str, float] | None = None,
+    value: dict[str, float] | None = None,
 ) -> dict:
     """What the human value chain publishes: the eNPS, the EX → CX link, the path model, the
-    weakest cells. The EX → CX link carries its slope (:func:`ex_cx_slope`) when ``slope`` is given."""
-    published: dict = {"ex_measure": ex}
+    weakest cells. The EX → CX link carries its slope (:func:`ex_cx_slope`) when ``slope`` is given;
+    ``point_value`` is the value of one NPS point across units (:func:`point_value`), when clear."""
+    published: dict = {"ex_measure": ex, "point_value": value}
     if enps is not None:
         published["enps"] = {"value": enps.value, "low": enps.low, "high": enps.high, "n": enps.n}
     if links:
