@@ -20,7 +20,7 @@ from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.commentary import read_commentary
 from cxlib.inputs.config import Brand, load_config, logo_problems
 from cxlib.inputs.schema import POPULATION, ProblemCollector, type_table
-from cxlib.inputs.tables import read_appended_csv, read_table
+from cxlib.inputs.tables import NotAppendedError, read_appended_csv, read_table
 
 #: The suite replays the same 40 examples per reader (derandomised: a CI run never fails on a case no
 #: earlier run saw); CXWB_FUZZ_EXAMPLES=5000 runs a fresh random campaign of that size.
@@ -200,3 +200,11 @@ def test_a_workbook_with_damaged_xml_is_a_located_problem(tmp_path):
     path.write_bytes(damaged.getvalue())
     raw, problems = read_table(path, tmp_path)
     assert raw is None and located(problems, "survey.xlsx"), problems
+
+
+def test_a_measurement_file_starting_with_a_blank_line_is_read_whole(tmp_path):
+    """Found by a fuzz campaign: an empty first line gave the line reader no header."""
+    path = tmp_path / "interactions.csv"
+    path.write_bytes(b"\n\r\x01\n")
+    with pytest.raises(NotAppendedError):
+        read_appended_csv(path, None)

@@ -301,7 +301,8 @@ def test_client_data_is_escaped_and_absent_tables_are_explained(scaffolded, tmp_
     assert "&lt;script&gt;" in index and "<script>alert" not in index
     checks = (out / "acme" / "checks.html").read_text(encoding="utf-8")  # the consultant's page
     assert "add it as employees.csv or employees.xlsx in the client folder" in checks
-    assert 'href="checks.html"' in index and "checks.html" not in (out / "acme" / "acme-report.html").read_text()
+    bundle = (out / "acme" / "acme-report.html").read_text(encoding="utf-8")
+    assert 'href="checks.html"' in index and "checks.html" not in bundle
 
 
 def test_parameters_must_match_the_notebook(tmp_path):

@@ -512,9 +512,11 @@ def read_appended_csv(
             header_line, _, body = text.partition("\n")
             header_line = header_line.rstrip("\r")
             separator = sniff_separator(header_line)
-            header = tuple(next(csv.reader([header_line], delimiter=separator)))
+            header = tuple(next(csv.reader([header_line], delimiter=separator), ()))
         except (EncodingError, csv.Error) as error:  # read whole instead, where problems are located
             raise NotAppendedError(f"its header cannot be read line by line ({error})") from error
+        if not any(header):
+            raise NotAppendedError("its first line is empty, not a header")
         head_hash, records = _hash(complete[: complete.find(b"\n") + 1]), 0
     else:
         encoding, separator, header = cursor.encoding, cursor.separator, cursor.header
