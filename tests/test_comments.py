@@ -35,8 +35,10 @@ def test_sentiment_by_nps_group_never_uses_a_reading_learnt_from_nps(northwind):
     shares = dict(zip(bars.y, bars.x, strict=True))
     nps = client.tables["survey"].loc[analysis.comments.index, "nps"]
     lexicon_negative = analysis.sentiment["lexicon"].eq("negative")
-    assert shares["Detractors (0-6)"] == pytest.approx(lexicon_negative[nps <= 6].mean())
-    assert 0 < shares["Detractors (0-6)"] < 1  # the circular reading would show 100%
+    groups = {"Detractors (0-6)": nps <= 6, "Passives (7-8)": nps.between(7, 8), "Promoters (9-10)": nps >= 9}
+    for group, members in groups.items():
+        assert shares[group] == pytest.approx(lexicon_negative[members].mean()), group
+    assert (lexicon_negative != ratings.eq("negative")).any()  # the two readings differ somewhere
 
 
 def test_calibration_is_graded_on_texts_it_never_saw():
