@@ -19,7 +19,7 @@ from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import proportions_ztest
 
 from cxlib.core.i18n import Translator
-from cxlib.render.consistency import reconcile
+from cxlib.render.consistency import current_alarms, reconcile
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
 from cxlib.stats.estimators import SMALL_SAMPLE
@@ -111,7 +111,8 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                 )
     journey = load(report_dir, "03_journey")
     if journey and journey.get("alarms") is not None:
-        for alarm in journey["alarms"]:
+        alarms = current_alarms(journey)  # never an episode that ended
+        for alarm in alarms:
             value = (lambda x: t.percent(x, 1)) if alarm["metric"] == "rate" else (lambda x: t.number(x, 2))
             found.append(
                 Finding(
@@ -129,7 +130,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                     "03_journey.html#alerts",
                 )
             )
-        if not journey["alarms"]:
+        if not alarms:
             found.append(
                 Finding("summary.section.alarms", t("journey.none_in_alarm"), "03_journey.html#alerts")
             )
@@ -163,7 +164,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
             )
         )
     found += [
-        Finding("summary.section.consistency", found_by_rule.text, "06_ecosystem.html")
+        Finding("summary.section.consistency", found_by_rule.text, found_by_rule.href)
         for found_by_rule in reconcile(report_dir, t)
         if not found_by_rule.check
     ]

@@ -46,6 +46,7 @@ from cxlib.render.brand import HOUSE, Brand, brand_of
 from cxlib.render.bundle import bundle_name, write_bundle
 from cxlib.render.checks import PAGE_NAME as CHECKS_PAGE
 from cxlib.render.checks import Check, load_checks
+from cxlib.render.consistency import consultant_checks
 from cxlib.render.export import (
     ASSETS_DIR_NAME,
     footer_text,
@@ -394,12 +395,17 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
 
 def _write_checks_page(run: ClientRun, t: Translator, finished: dt.datetime) -> int:
     """Write the consultant's page (``checks.html``, :mod:`cxlib.render.checks`): what each step
-    raised, and which files each skipped step needs. Returns how many checks it lists."""
-    checks = load_checks(run.build_dir) + [
-        Check(name, t("checks.skipped", files=", ".join(f"{table}.csv" for table in result.missing)))
-        for name, result in run.results.items()
-        if result.status == "skipped" and result.missing
-    ]
+    raised, what the cross-step rules raised (:mod:`cxlib.render.consistency`), and which files each
+    skipped step needs. Returns how many checks it lists."""
+    checks = (
+        load_checks(run.build_dir)
+        + consultant_checks(run.build_dir, t)
+        + [
+            Check(name, t("checks.skipped", files=", ".join(f"{table}.csv" for table in result.missing)))
+            for name, result in run.results.items()
+            if result.status == "skipped" and result.missing
+        ]
+    )
     sections: dict[str, list[str]] = {}
     for check in sorted(checks, key=lambda check: check.step):
         title = t(f"step.{check.step}" if check.step in STEP_BY_NAME else f"checks.section.{check.step}")

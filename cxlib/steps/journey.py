@@ -684,7 +684,8 @@ def alarm_touchpoints(run: MonitoringRun, client: Client) -> list[tuple[str, str
 def step_results(
     client: Client, run: MonitoringRun | None, card: pd.DataFrame | None, weights: pd.DataFrame | None
 ) -> dict:
-    """What the journey step publishes: alarms, moments of truth and the scorecard."""
+    """What the journey step publishes: the alarms going on, every alarm episode with its state
+    (``episodes``), moments of truth and the scorecard."""
     published: dict = {
         "moments": {},
         "alarms": None,
@@ -709,6 +710,17 @@ def step_results(
                 "promise": row.promise if isinstance(row.promise, str) else None,
             }
             for row in ongoing.itertuples()
+        ]
+        episodes = run.alerts[run.alerts["level"] == "alarm"]
+        published["episodes"] = [  # every alarm episode with its state, for the consistency rules
+            {
+                "touchpoint_id": row.touchpoint_id,
+                "metric": row.metric,
+                "since": row.first_week,
+                "until": row.last_week,
+                "ongoing": row.ongoing,
+            }
+            for row in episodes.itertuples()
         ]
         totals = run.aggregates.groupby("touchpoint_id")[
             ["n_score", "sum_score", "sumsq_score", "n_success", "successes"]
