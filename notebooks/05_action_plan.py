@@ -68,8 +68,9 @@ for flag, key in (
     ("no_experience_case", "plan.no_case_sentence"),
     ("loads_capacity", "plan.capacity_sentence"),
 ):
-    if evaluation[flag].any():
-        report.caution(key, names=", ".join(evaluation.loc[evaluation[flag], "name"]))
+    flagged = evaluation.loc[evaluation[flag], "name"]
+    if len(flagged):
+        report.caution(key, plural=len(flagged), names=", ".join(flagged))
 
 # %%
 report.heading("plan.roadmap_heading", anchor="roadmap")

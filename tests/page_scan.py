@@ -1,8 +1,9 @@
 """The page scanner: what a client page must never say (configuration language, leaked values,
 copy an editor would reject), declared as a tuple of rules.
 
-A client page is read as its reader sees it: the visible text of the HTML (scripts, styles and the
-links that download a workbook left out) and the texts of its charts (titles, labels, hover text).
+A client page is read as its reader sees it: the visible text of the HTML (scripts and styles left
+out; a download link's text is read, so it must say what the file holds, not its name) and the texts
+of its charts (titles, labels, hover text).
 Each :class:`Rule` is a pattern with the languages it applies to; :func:`scan` returns every hit.
 """
 
@@ -193,7 +194,6 @@ def page_text(page: str) -> str:
     charts = re.findall(r'<script type="application/json" data-cx-chart="[^"]*">(.*?)</script>', page, re.S)
     texts = [text for chart in charts for text in _chart_texts(json.loads(chart))]
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
-    page = re.sub(r"<a\b[^>]*\bdownload\b[^>]*>.*?</a>", " ", page, flags=re.S)
     visible = re.sub(r"<[^>]+>", " ", page + " " + " ".join(texts))
     return re.sub(r"\s+", " ", html.unescape(visible))
 

@@ -85,11 +85,13 @@ def test_scanner_passes_edited_copy(language, text):
     assert hits == []
 
 
-def test_scanner_reads_chart_text_and_leaves_downloads_out():
+def test_scanner_reads_chart_text_and_download_links():
     chart = '{"data": [{"type": "heatmap", "x": ["va mas alla"], "z": [[1]]}], "layout": {}}'
     page = (
         f'<main><script type="application/json" data-cx-chart="c1">{chart}</script>'
         '<a class="cx-download" href="03_journey_map.xlsx" download>Mapa (03_journey_map.xlsx)</a></main>'
     )
-    assert "va mas alla" in page_text(page) and "xlsx" not in page_text(page)
+    assert "va mas alla" in page_text(page) and "input file name" in {hit.rule for hit in scan(page, "es")}
+    described = '<main><a class="cx-download" href="03_journey_map.xlsx" download>Mapa en Excel</a></main>'
+    assert scan(described, "es") == []
     assert {rule.name for rule in RULES} >= {"configuration file", "schema identifier"}

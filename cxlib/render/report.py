@@ -194,13 +194,14 @@ class Report:
             )
         )
 
-    def say(self, key: str, **values: object) -> None:
-        """Show a paragraph from catalogue ``key``; ``values`` are escaped before they fill it."""
-        display(HTML(f"<p>{self._text(key, values)}</p>"))
+    def say(self, key: str, plural: float | None = None, **values: object) -> None:
+        """Show a paragraph from catalogue ``key``; ``values`` are escaped before they fill it. With
+        ``plural``, the key's form for that count (:meth:`~cxlib.core.i18n.Translator.plural`)."""
+        display(HTML(f"<p>{self._text(key, values, plural)}</p>"))
 
-    def caution(self, key: str, **values: object) -> None:
-        """Show a visible caution box (small samples, missing data)."""
-        display(HTML(f'<div class="cx-caution" role="note">{self._text(key, values)}</div>'))
+    def caution(self, key: str, plural: float | None = None, **values: object) -> None:
+        """Show a visible caution box (small samples, missing data); ``plural`` as in :meth:`say`."""
+        display(HTML(f'<div class="cx-caution" role="note">{self._text(key, values, plural)}</div>'))
 
     def consultant(self, key: str, **values: object) -> None:
         """Raise a check for the consultant (catalogue ``key``): recorded for the consultant's page
@@ -225,12 +226,10 @@ class Report:
         return False
 
     def download(self, path: Path, key: str) -> None:
-        """Link a file written beside the report (relative link, so the folder can be moved)."""
+        """Link a file written beside the report (relative link, so the folder can be moved); the link
+        reads as the catalogue's ``key`` (what the file holds), never as the file's name."""
         display(
-            HTML(
-                f'<p><a class="cx-download" href="{html.escape(path.name)}" download>{self.t(key)} '
-                f"({html.escape(path.name)})</a></p>"
-            )
+            HTML(f'<p><a class="cx-download" href="{html.escape(path.name)}" download>{self.t(key)}</a></p>')
         )
 
     def table(self, frame: pd.DataFrame, collapsed_key: str | None = None) -> None:
@@ -266,9 +265,9 @@ class Report:
             key, values = takeaway
             display(HTML(f'<p class="cx-takeaway">{self._text(key, values)}</p>'))
 
-    def _text(self, key: str, values: dict[str, object]) -> str:
+    def _text(self, key: str, values: dict[str, object], plural: float | None = None) -> str:
         escaped = {name: html.escape(str(value)) for name, value in values.items()}
-        return self.t(key, **escaped)
+        return self.t(key, **escaped) if plural is None else self.t.plural(key, plural, **escaped)
 
 
 def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") -> Report:
