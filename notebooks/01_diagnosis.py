@@ -29,7 +29,7 @@ cut = ""  # one segment only (set by cxwb run --cut, e.g. segment and PyME); emp
 import cxlib
 from cxlib.inputs.question_bank import question_bank
 from cxlib.render import results
-from cxlib.steps import diagnosis
+from cxlib.steps import diagnosis, units
 
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
@@ -61,6 +61,26 @@ if "nps" in survey and client.segment_dimensions:
     report.say("diagnosis.segment_tests_text")
     for dimension in client.segment_dimensions:
         report.table(diagnosis.segment_test_table(client, t, dimension))
+
+# %%
+league = units.league_tables(client)
+if league:
+    report.heading("units.heading", anchor="units")
+    report.say("units.text")
+    for metric, table in league.items():
+        report.chart(units.funnel_chart(table, metric, t))
+        note = units.dispersion_note(table, metric, t)
+        if note:
+            report.say(note[0], **note[1])
+        report.table(units.league_display(table, metric, t))
+    if units.hidden_count(league):
+        report.caution(
+            "units.hidden", count=units.hidden_count(league), minimum=client.config.privacy.min_group
+        )
+elif "unit" in survey:
+    report.consultant(
+        "units.check.no_league", minimum=units.MIN_UNITS, min_group=client.config.privacy.min_group
+    )
 
 # %%
 report.heading("diagnosis.assessment_heading")
@@ -186,7 +206,8 @@ results.publish(
     "01_diagnosis",
     diagnosis.step_results(
         client, diagnosis.overall_metrics(survey, client.survey_scales), targets, weights, comparison, slopes
-    ),
+    )
+    | {"league": units.league_results(league)},
 )
 
 # %% [markdown]

@@ -170,3 +170,43 @@ def minimal_csv(folder: Path, n: int = 60, seed: int = 4) -> Path:
     survey.to_csv(folder / "survey.csv", index=False)
     _write_config(folder, _config(folder.name, "es", {}))
     return folder
+
+
+def unit_network(
+    folder: Path, units: int = 300, weak: int = 10, seed: int = 5, sizes: tuple[int, int] = (40, 160)
+) -> tuple[Path, list[str]]:
+    """A branch network: ``units`` branches of ``sizes`` responses each (uniform), real but modest
+    differences between branches (NPS shift with sd 0.25 on 0-10), and ``weak`` planted branches whose
+    customers score 3 points lower on NPS, and correspondingly lower on CSAT (1-5) and need resolved
+    (yes/no), higher on effort (CES 1-7). Returns the folder and the planted weak branches."""
+    rng = np.random.default_rng(seed)
+    names = np.array([f"Branch {i:03d}" for i in range(1, units + 1)])
+    planted = rng.choice(units, weak, replace=False)
+    shift = rng.normal(0, 0.25, units)
+    shift[planted] -= 3.0
+    counts = rng.integers(sizes[0], sizes[1] + 1, units)
+    unit = np.repeat(np.arange(units), counts)
+    n = len(unit)
+    mood = shift[unit] + rng.normal(0, 2.0, n)
+    survey = pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "branch": names[unit],
+            "ltr": np.clip(np.rint(7.5 + mood), 0, 10).astype(int),
+            "sat": np.clip(np.rint(3.8 + 0.45 * mood + rng.normal(0, 0.6, n)), 1, 5).astype(int),
+            "effort": np.clip(np.rint(3.0 - 0.5 * mood + rng.normal(0, 0.8, n)), 1, 7).astype(int),
+            "fixed": np.where(mood + rng.normal(0, 1.0, n) > -1.5, "yes", "no"),
+        }
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    survey.to_csv(folder / "survey.csv", index=False)
+    fields = {
+        "response_id": "id",
+        "unit": "branch",
+        "nps": {"column": "ltr", "scale": "0-10"},
+        "csat": {"column": "sat", "scale": "1-5"},
+        "ces": {"column": "effort", "scale": "1-7"},
+        "satisfied": {"column": "fixed", "scale": "yes/no"},
+    }
+    _write_config(folder, _config(folder.name, "en", {"fields": fields}, industry="Retail banking"))
+    return folder, sorted(names[planted])

@@ -109,6 +109,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                         "01_diagnosis.html#drivers",
                     )
                 )
+        found += _league_findings(diagnosis.get("league") or {}, t)
     journey = load(report_dir, "03_journey")
     if journey and journey.get("alarms") is not None:
         alarms = current_alarms(journey)  # never an episode that ended
@@ -197,6 +198,54 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                 )
             )
         found += _backtest_findings(plan, t)
+    return found
+
+
+def rank_text(rank: int, low: int, high: int, units: int, t: Translator) -> str:
+    """A rank with its 95 % interval and the number ranked, ``4 (2–9) of 14``: never a rank alone."""
+    return t(
+        "units.rank_cell", rank=t.number(rank), low=t.number(low), high=t.number(high), units=t.number(units)
+    )
+
+
+def _league_findings(league: dict, t: Translator) -> list[Finding]:
+    """The units outside the funnel's alarm limits of the diagnosis's league table
+    (:mod:`cxlib.steps.units`): per metric the :data:`TOP` furthest below and above the network, each
+    with value, interval, n and rank interval, and how many more there are; or one sentence that
+    none is."""
+    found = []
+    for metric, table in league.items():
+        decimals = 2 if metric == "ces" else 1
+        ranked = sorted(table["flagged"], key=lambda unit: (unit["side"] != "weak", -abs(unit["z"])))
+        shown = [
+            unit for side in ("weak", "strong") for unit in [u for u in ranked if u["side"] == side][:TOP]
+        ]
+        for unit in shown:
+            rank = rank_text(unit["rank"], unit["rank_low"], unit["rank_high"], table["units"], t)
+            text = t(
+                f"summary.unit_{unit['side']}",
+                metric=t(f"metric.{metric}"),
+                unit=unit["unit"],
+                target=t.number(table["target"], decimals),
+                value=t.interval(unit["value"], unit["low"], unit["high"], decimals),
+                n=t.number(unit["n"]),
+                rank=rank,
+            )
+            caution = f" {t('diagnosis.small')}" if unit["n"] < SMALL_SAMPLE else ""
+            found.append(Finding("summary.section.units", text + caution, "01_diagnosis.html#units"))
+        if len(ranked) > len(shown):
+            more = t.plural("summary.units_more", len(ranked) - len(shown), metric=t(f"metric.{metric}"))
+            found.append(Finding("summary.section.units", more, "01_diagnosis.html#units"))
+    if league and not found:
+        metrics = ", ".join(t(f"metric.{metric}") for metric in league)
+        units = max(table["units"] for table in league.values())
+        found.append(
+            Finding(
+                "summary.section.units",
+                t("summary.units_none", units=t.number(units), metrics=metrics),
+                "01_diagnosis.html#units",
+            )
+        )
     return found
 
 
