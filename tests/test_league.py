@@ -84,6 +84,8 @@ def test_planted_weak_branches_of_a_300_unit_network_are_found(network):
         assert set(planted) <= weak, metric
         assert len(weak - set(planted)) <= 3, metric  # the network's own real spread, rarely
         assert table.loc[planted, "rank_high"].ge(280).all(), metric  # ranked last, with intervals
+        worse = table.loc[planted, "value"] > table.attrs["target"]  # more effort is worse
+        assert (worse if metric in units.LOWER_IS_BETTER else ~worse).all(), metric
 
 
 def _shuffled_shares(client, seeds=SEEDS) -> tuple[float, float, int]:
@@ -155,7 +157,7 @@ def test_report_table_chart_and_summary(network, tmp_path, language):
     found = [f for f in findings(tmp_path, t) if f.section == "summary.section.units"]
     published = units.league_results(tables)["nps"]["flagged"]
     assert {unit["unit"] for unit in published if unit["side"] == "weak"} >= set(planted)
-    below = {"es": "por debajo de la red", "en": "below the network"}[language]
+    below = {"es": "peor que la red", "en": "worse than the network"}[language]
     weak = [f.text for f in found if below in f.text]
     assert len(weak) == 2 * len(tables)  # the two furthest below the network, per metric
     assert all(any(unit in text for unit in planted) for text in weak)

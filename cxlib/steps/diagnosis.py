@@ -26,6 +26,7 @@ from cxlib.inputs.client import Client
 from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, interval_takeaway, label_points, month_axis
 from cxlib.stats.drivers import R2_FLOOR, priority_matrix, relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
+from cxlib.stats.league import metric_points
 from cxlib.stats.metrics import (
     Estimate,
     bonferroni,
@@ -1094,16 +1095,10 @@ def outcome_points(client: Client, metric: str | None = None) -> tuple[str, pd.S
     survey = client.tables["survey"]
     available = [name for name in ("nps", "csat", "satisfied") if name in survey]
     name = metric or next(iter(available), None)
-    if name == "nps":
-        scores = survey["nps"]
-        points = np.select([scores >= 9, scores >= 7], [100.0, 0.0], -100.0)
-        return "nps", pd.Series(points, index=survey.index).where(scores.notna())
-    if name == "csat":
-        flags = top_two_box(survey["csat"], client.survey_scales["csat"].bounds[1])
-        return "csat", 100 * flags.astype("float64")
-    if name == "satisfied":
-        return "satisfied", 100 * survey["satisfied"].astype("float64")
-    return None
+    if name not in ("nps", "csat", "satisfied"):
+        return None
+    scale_high = client.survey_scales["csat"].bounds[1] if name == "csat" else None
+    return name, metric_points(survey, name, scale_high)
 
 
 def impact_slopes(client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 300) -> pd.DataFrame:
