@@ -37,6 +37,8 @@ report.say("overview.intro")
 report.heading("overview.inventory_heading")
 report.table(overview.inventory(client, t))
 report.consultant("overview.check.files", files=overview.source_files(client))
+for reading in overview.scale_readings(client, t):
+    report.consultant("overview.check.scale", **reading)
 
 # %%
 report.heading("overview.survey_heading")

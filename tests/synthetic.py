@@ -210,3 +210,108 @@ def unit_network(
     }
     _write_config(folder, _config(folder.name, "en", {"fields": fields}, industry="Retail banking"))
     return folder, sorted(names[planted])
+
+
+AGREEMENT_EN = ["Strongly Disagree", "Disagree", "Neither Agree nor Disagree", "Agree", "Strongly Agree"]
+AGREEMENT_ES = [
+    "Totalmente en desacuerdo",
+    "En desacuerdo",
+    "Ni de acuerdo ni en desacuerdo",
+    "De acuerdo",
+    "Totalmente de acuerdo",
+]
+SATISFACTION_ES = [
+    "Muy insatisfecho",
+    "Insatisfecho",
+    "Ni satisfecho ni insatisfecho",
+    "Satisfecho",
+    "Muy satisfecho",
+]
+
+
+def _linked_outcome(rng: np.random.Generator, items: pd.DataFrame, points: int, linked: bool) -> np.ndarray:
+    """A 1-``points`` outcome driven by the first two items (their 0 = n.a. counted as the middle),
+    or shuffled so that it is independent of them when ``linked`` is false."""
+    first, second = (items.iloc[:, i].replace(0, 3) for i in (0, 1))
+    latent = 0.9 * first + 0.5 * second + rng.normal(0, 1.0, len(items))
+    latent = latent if linked else rng.permutation(latent.to_numpy())
+    return np.clip(np.round(1 + (points - 1) * (latent - latent.min()) / np.ptp(latent)), 1, points).astype(
+        int
+    )
+
+
+def spss_labelled_scale(folder: Path, n: int = 238, seed: int = 5) -> Path:
+    """An SPSS retail survey whose five agreement items and 1-5 satisfaction carry value labels over
+    codes 1-5 (as SPSS exports them), mapped with a scale and no ``values:``."""
+    rng = np.random.default_rng(seed)
+    items, _ = _answers(rng, n, linked=True)
+    items = items[list(ITEMS)].replace(0, 3)
+    items.columns = [f"RC{i + 1}" for i in range(len(ITEMS))]
+    data = items.assign(
+        id=np.arange(1, n + 1),
+        overall=_linked_outcome(rng, items, 5, linked=True),
+        store=rng.choice([1, 2, 3], n),
+    )
+    agreement = dict(enumerate(AGREEMENT_EN, start=1))
+    folder.mkdir(parents=True, exist_ok=True)
+    pyreadstat.write_sav(
+        data,
+        str(folder / "survey.sav"),
+        column_labels={
+            column: f"The store is good at {pillar}"
+            for column, pillar in zip(items, ITEMS.values(), strict=True)
+        },
+        variable_value_labels={column: agreement for column in items}
+        | {
+            "overall": dict(
+                enumerate(["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"], 1)
+            ),
+            "store": {1: "Downtown", 2: "Mall", 3: "Outlet"},
+        },
+    )
+    survey = {
+        "fields": {"response_id": "id", "csat": {"column": "overall", "scale": "1-5"}, "segment": "store"},
+        "items": [
+            {"column": column, "pillar": pillar, "scale": "1-5"}
+            for column, pillar in zip(items, ITEMS.values(), strict=True)
+        ],
+    }
+    _write_config(folder, _config(folder.name, "en", survey, industry="Retail"))
+    return folder
+
+
+def labels_only_excel(folder: Path, n: int = 240, seed: int = 6, linked: bool = True) -> Path:
+    """An Excel export holding labels only: English agreement items, Spanish agreement items, a
+    Spanish satisfaction outcome and a 0-10 likelihood with its anchors written as words; some items
+    left blank; the outcomes driven by two items, or independent of them when ``linked`` is false.
+    Mapped with scales and no ``values:``."""
+    rng = np.random.default_rng(seed)
+    items, _ = _answers(rng, n, linked=True)
+    items = items[list(ITEMS)].replace(0, 3)
+    csat = _linked_outcome(rng, items, 5, linked)
+    nps = _linked_outcome(rng, items, 11, linked) - 1
+    frame = pd.DataFrame(
+        {
+            "Satisfacción general": [SATISFACTION_ES[code - 1] for code in csat],
+            "Recomendaría": pd.Series(nps.astype(str)).replace(
+                {"0": "Not at all likely", "10": "Extremely likely"}
+            ),
+            "Canal": rng.choice(["Tienda", "Web"], n),
+        }
+    )
+    for i, column in enumerate(ITEMS):
+        labels = AGREEMENT_EN if i % 2 == 0 else AGREEMENT_ES
+        cells = pd.Series([labels[code - 1] for code in items[column]])
+        frame[column] = cells.mask(rng.random(n) < 0.05)
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_excel(folder / "survey.xlsx", index=False)
+    survey = {
+        "fields": {
+            "csat": {"column": "Satisfacción general", "scale": "1-5"},
+            "nps": {"column": "Recomendaría", "scale": "0-10"},
+            "segment": "Canal",
+        },
+        "items": [{"column": column, "pillar": pillar} for column, pillar in ITEMS.items()],
+    }
+    _write_config(folder, _config(folder.name, "es", survey, industry="Retail"))
+    return folder

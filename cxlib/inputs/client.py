@@ -33,6 +33,7 @@ from cxlib.inputs.config import (
     parse_scale,
 )
 from cxlib.inputs.question_bank import check_items, question_bank
+from cxlib.inputs.scales import ScaleReading, numbered_codes, recognise
 from cxlib.inputs.schema import (
     POPULATION,
     SURVEY_FIELDS,
@@ -84,6 +85,8 @@ class Client:
     unused_columns: dict[str, list[str]] = field(default_factory=dict)
     #: Typed survey column of each segment dimension → the export's column name (``None``: canonical).
     segment_dimensions: dict[str, str | None] = field(default_factory=dict)
+    #: Export column → how its labels were read as codes (SPSS codes, or a recognised scale).
+    scale_readings: dict[str, ScaleReading] = field(default_factory=dict)
     #: Export column → cells set to missing by its ``missing:`` codes ("not applicable").
     not_applicable: dict[str, int] = field(default_factory=dict)
     #: Catalogue key → the client's own text per language (survey ``label:``, segment columns).
@@ -194,51 +197,137 @@ def _survey_spec(field_name: str, scale: Scale) -> ColumnSpec:
     return ColumnSpec(base.name, "integer", required=base.required, low=low, high=high)
 
 
-def _prepare_cells(
-    raw: pd.Series, mapping: ColumnMapping | None, collector: ProblemCollector, label: str, where: str
-) -> tuple[pd.Series, int]:
-    """Apply a mapping's ``missing`` codes and ``values`` recodes to raw text cells.
+def _labels_listed(raw: pd.Series, labels: pd.Series) -> str:
+    """The labels flagged in ``labels`` with their row counts, most frequent first (ten at most)."""
+    seen = raw[labels].value_counts()
+    return ", ".join(f"'{value}' ({count} rows)" for value, count in seen.head(10).items())
 
-    Returns the cells to type and how many were not-applicable codes. A label without a recode
-    is reported once per distinct label, with the labels seen.
+
+def _recoded(
+    raw: pd.Series, mapping: ColumnMapping, collector: ProblemCollector, label: str, where: str
+) -> pd.Series:
+    """Cells recoded by ``values:``; the labels without a recode are one problem, listing them."""
+    recoded = map_distinct(raw, code_key).map(mapping.recodes)
+    unmapped = raw.notna() & recoded.isna()
+    if unmapped.any():
+        known = ", ".join(f"'{value}'" for value in mapping.values)
+        collector.file(
+            f"label(s) {_labels_listed(raw, unmapped)} have no recode in client.yaml {where}.values "
+            f"(recoded: {known}); add each label under values:, or under missing: if it means no answer",
+            label,
+        )
+    return recoded.astype("string")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _read_labels(
+    raw: pd.Series,
+    codes: pd.Series | None,
+    scale: Scale,
+    collector: ProblemCollector,
+    label: str,
+    where: str,
+    client: Client,
+) -> pd.Series:
+    """A numeric scale's cells as numbers where they are written as labels.
+
+    An SPSS column's codes are used when every one is a number within the scale (noted as running
+    opposite to their labels when a common scale's labels say so: 1 = "Strongly agree"); otherwise labels
+    are read by their number (``5 - Strongly agree``) or as a common scale
+    (:func:`~cxlib.inputs.scales.recognise`), the reading kept in ``client.scale_readings`` for the
+    consultant's page. Labels none of these reads are one problem for the column, listing them.
     """
-    if mapping is None or not (mapping.missing or mapping.values):
-        return raw, 0
-    keys = map_distinct(raw, code_key)
-    not_applicable = keys.isin(mapping.missing_keys)
-    raw, keys = raw.mask(not_applicable), keys.mask(not_applicable)
-    if mapping.values:
-        recoded = keys.map(mapping.recodes)
-        unmapped = raw.notna() & recoded.isna()
-        if unmapped.any():
-            seen = raw[unmapped].value_counts()
-            listed = ", ".join(f"'{value}' ({count} rows)" for value, count in seen.head(10).items())
-            known = ", ".join(f"'{value}'" for value in mapping.values)
-            collector.file(
-                f"label(s) {listed} have no recode in client.yaml {where}.values (recoded: {known}); "
-                "add each label under values:, or under missing: if it means no answer",
-                label,
-            )
-        raw = recoded.astype("string")
-    return raw, int(not_applicable.sum())
+    low, high = scale.bounds
+    if codes is not None:
+        numbers = pd.to_numeric(codes, errors="coerce")
+        if numbers.notna().eq(codes.notna()).all() and numbers.dropna().between(low, high).all():
+            pairs = pd.DataFrame({"label": raw, "code": numbers}).dropna().drop_duplicates()
+            labelled = pairs[pairs["label"] != codes[pairs.index]].sort_values("code")
+            if not labelled.empty:
+                read = tuple(zip(labelled["label"], labelled["code"].astype(int), strict=True))
+                worded = recognise(list(labelled["label"]), scale)
+                opposite = len(worded) == 1 and all(
+                    dict(worded[0].codes)[text] == low + high - code for text, code in read
+                )
+                client.scale_readings[label] = ScaleReading("codes_reversed" if opposite else "codes", read)
+            return codes
+    labels = [value for value in raw.dropna().unique() if not _is_number(value)]
+    if not labels:
+        return raw
+    found = numbered_codes(labels, scale)
+    rest = [value for value in labels if value not in found]
+    readings = recognise(rest, scale) if rest else []
+    if rest and len(readings) != 1:
+        reason = (
+            f"could be read as {' or as '.join(f'{r.family} ({r.describe()})' for r in readings)}"
+            if readings
+            else f"are neither numbers on the {scale.text} scale nor the labels of a common scale"
+        )
+        collector.file(
+            f"label(s) {_labels_listed(raw, raw.isin(rest))} {reason}; give each label its code under "
+            f"client.yaml {where}.values, or define the scale once under scales: and name it as scale:, "
+            "or list a label under missing: if it means no answer",
+            label,
+        )
+        return raw.mask(raw.isin(rest))  # one problem for the column, not one per row
+    found |= dict(readings[0].codes) if readings else {}
+    family = readings[0].family if readings else "numbered"
+    ordered = tuple(sorted(found.items(), key=lambda pair: pair[1]))
+    client.scale_readings[label] = ScaleReading(family, ordered)
+    return raw.where(~raw.isin(list(found)), raw.map({text: str(code) for text, code in found.items()}))
+
+
+def _prepare_cells(
+    raw: RawTable,
+    source: str,
+    mapping: ColumnMapping | None,
+    scale: Scale | None,
+    collector: ProblemCollector,
+    where: str,
+    client: Client,
+) -> tuple[pd.Series, int]:
+    """Apply a mapping's ``missing`` codes (matched on labels and, in SPSS files, on codes too) and
+    ``values`` recodes to raw text cells; without recodes, read a numeric scale's labels
+    (:func:`_read_labels`).
+
+    Returns the cells to type and how many were not-applicable codes.
+    """
+    cells, codes = raw.frame[source], raw.codes.get(source)
+    missing = mapping.missing_keys if mapping is not None else set()
+    not_applicable = map_distinct(cells, code_key).isin(missing)
+    if codes is not None:
+        not_applicable |= map_distinct(codes, code_key).isin(missing)
+        codes = codes.mask(not_applicable)
+    cells = cells.mask(not_applicable)
+    if mapping is not None and mapping.values:
+        cells = _recoded(cells, mapping, collector, source, where)
+    elif scale is not None and not scale.is_binary:
+        cells = _read_labels(cells, codes, scale, collector, source, where, client)
+    return cells, int(not_applicable.sum())
 
 
 def _type_mapped(
-    frame: pd.DataFrame,
+    raw: RawTable,
     source: str,
     spec: ColumnSpec,
     mapping: ColumnMapping | None,
     scale: Scale | None,
     collector: ProblemCollector,
-    decimal_comma: bool,
     where: str,
     client: Client,
 ) -> pd.Series:
-    """Type one export column through its mapping: codes, recodes, typing, then reversal."""
-    cells, not_applicable = _prepare_cells(frame[source], mapping, collector, source, where)
+    """Type one export column through its mapping: codes, recodes or labels, typing, then reversal."""
+    cells, not_applicable = _prepare_cells(raw, source, mapping, scale, collector, where, client)
     if mapping is not None and mapping.missing:
         client.not_applicable[source] = not_applicable
-    typed = type_column(cells, spec, collector, decimal_comma, label=source)
+    typed = type_column(cells, spec, collector, raw.decimal_comma, label=source)
     if mapping is not None and mapping.reverse:
         if scale is None or scale.is_binary:
             collector.file(f"reverse: true needs a numeric scale in client.yaml {where}", source)
@@ -262,7 +351,7 @@ def _type_survey(
     typed = pd.DataFrame(index=frame.index)
     mappings = config.survey.fields
     for field_name, base_spec in SURVEY_FIELDS.items():
-        mapping = mappings.get(field_name)
+        mapping = config.resolved(mappings[field_name]) if field_name in mappings else None
         sources = mapping.columns if mapping else [field_name]
         absent = [source for source in sources if source not in frame.columns]
         if absent:
@@ -295,9 +384,7 @@ def _type_survey(
         columns = _segment_columns(sources, bool(mapping)) if field_name == "segment" else {field_name: None}
         for column, source in zip(columns, sources, strict=True):
             where = f"survey.fields.{field_name}"
-            typed[column] = _type_mapped(
-                frame, source, spec, mapping, scale, collector, raw.decimal_comma, where, client
-            )
+            typed[column] = _type_mapped(raw, source, spec, mapping, scale, collector, where, client)
         if field_name == "segment":
             client.segment_dimensions = columns
             for column, source in columns.items():
@@ -307,7 +394,7 @@ def _type_survey(
                         client.labels[key] = {"es": name, "en": name}
     if not any(name in typed.columns for name in SURVEY_OUTCOMES):
         collector.file(f"no outcome column; provide or map at least one of {', '.join(SURVEY_OUTCOMES)}")
-    for item in config.survey.items:
+    for item in map(config.resolved, config.survey.items):
         if item.column not in frame.columns:
             collector.file(
                 "survey item named in client.yaml survey.items is not in the file"
@@ -322,9 +409,7 @@ def _type_survey(
             if scale.is_binary
             else ColumnSpec(column, "integer", low=scale.bounds[0], high=scale.bounds[1])
         )
-        typed[column] = _type_mapped(
-            frame, item.column, spec, item, scale, collector, raw.decimal_comma, "survey.items", client
-        )
+        typed[column] = _type_mapped(raw, item.column, spec, item, scale, collector, "survey.items", client)
         client.survey_items.append(SurveyItemColumn(column, item.column, item.pillar, scale))
     used = (
         {column for mapping in mappings.values() for column in mapping.columns}

@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import yaml
 from babel import Locale, UnknownLocaleError
@@ -31,6 +31,8 @@ from cxlib.core.method import PILLAR_SPELLINGS, PILLARS, normalise_name, vocabul
 from cxlib.core.paths import CLIENT_CONFIG_NAME
 
 SCALE_PATTERN = re.compile(r"^(\d+)-(\d+)$")
+#: The name of a scale defined under ``scales:`` in ``client.yaml`` (``agreement``, ``sat_5``).
+SCALE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 class Strict(BaseModel):
@@ -110,7 +112,16 @@ class ColumnMapping(Strict):
     @field_validator("scale")
     @classmethod
     def _scale_is_known(cls, value: str | None) -> str | None:
-        return None if value is None else parse_scale(value).text
+        """A range (``1-5``, ``yes/no``), or the name of a scale under ``scales:`` (checked by
+        :class:`ClientConfig`)."""
+        if value is None:
+            return None
+        try:
+            return parse_scale(value).text
+        except ValueError:
+            if SCALE_NAME.match(str(value)):
+                return value
+            raise
 
     @property
     def missing_keys(self) -> set[str]:
@@ -119,6 +130,22 @@ class ColumnMapping(Strict):
     @property
     def recodes(self) -> dict[str, str]:
         return {code_key(raw): canonical_text(target) for raw, target in self.values.items()}
+
+
+class NamedScale(Strict):
+    """A response scale defined once under ``scales:`` for fields and items to name as their
+    ``scale:``: its range, its label recodes, its not-applicable codes and whether it runs from
+    good to bad (``reverse``)."""
+
+    scale: str
+    missing: list[RawValue] = Field(default_factory=list)
+    values: dict[RawValue, RawValue] = Field(default_factory=dict)
+    reverse: bool = False
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_is_a_range(cls, value: str) -> str:
+        return parse_scale(value).text
 
 
 class FieldMapping(ColumnMapping):
@@ -152,6 +179,12 @@ def pillar_key(name: str) -> str:
 
 
 PillarName = Annotated[str, AfterValidator(pillar_key)]
+
+
+def _closest(name: str, choices: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or ''."""
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class SurveyItem(ColumnMapping):
@@ -205,6 +238,9 @@ class SurveyMapping(Strict):
         if several:
             raise ValueError(f"{', '.join(several)}: only segment may name several columns; name one column")
         return value
+
+
+ColumnMappingT = TypeVar("ColumnMappingT", bound=ColumnMapping)
 
 
 class Privacy(Strict):
@@ -383,6 +419,8 @@ class ClientConfig(Strict):
     segments: list[str] | dict[str, list[str]] = Field(default_factory=list)
     #: Target per pillar on 0-100; each key and value is checked on its own, so every bad entry is reported.
     pillar_targets: dict[PillarName, Annotated[float, Field(ge=0, le=100)]] = Field(default_factory=dict)
+    #: Named response scales (``agreement: {scale: 1-5, values: {...}}``) fields and items refer to.
+    scales: dict[Annotated[str, Field(pattern=SCALE_NAME.pattern)], NamedScale] = Field(default_factory=dict)
     survey: SurveyMapping = Field(default_factory=SurveyMapping)
     questions: list[Question] = Field(default_factory=list)
     strategic_question: str | None = None
@@ -397,6 +435,39 @@ class ClientConfig(Strict):
     cuts: list[Annotated[str, Field(pattern=r"^[^=]+=.+$")]] = Field(default_factory=list)
     alerts: Alerts = Field(default_factory=Alerts)
     brand: Brand = Field(default_factory=Brand)
+
+    @model_validator(mode="after")
+    def _scale_names_are_defined(self) -> ClientConfig:
+        mappings = [(f"survey.fields.{name}", mapping) for name, mapping in self.survey.fields.items()]
+        mappings += [(f"survey.items ({item.column})", item) for item in self.survey.items]
+        unknown = [
+            f"{where}.scale {mapping.scale!r}{_closest(mapping.scale, list(self.scales))}"
+            for where, mapping in mappings
+            if mapping.scale and SCALE_NAME.match(mapping.scale) and mapping.scale not in self.scales
+        ]
+        if unknown:
+            defined = ", ".join(self.scales) or "none"
+            raise ValueError(
+                f"{'; '.join(unknown)}: not a range such as 1-5, 0-10 or yes/no, nor a scale defined under "
+                f"scales: (defined: {defined}); write the range or define the scale under scales:"
+            )
+        return self
+
+    def resolved(self, mapping: ColumnMappingT) -> ColumnMappingT:
+        """``mapping`` with the scale it names under ``scales:`` filled in: that scale's range, its
+        recodes under the mapping's own, its not-applicable codes with the mapping's own, and
+        reversed when either says so; the mapping itself when its scale is a range."""
+        named = self.scales.get(mapping.scale) if mapping.scale else None
+        if named is None:
+            return mapping
+        return mapping.model_copy(
+            update={
+                "scale": named.scale,
+                "missing": [*named.missing, *mapping.missing],
+                "values": named.values | mapping.values,
+                "reverse": named.reverse or mapping.reverse,
+            }
+        )
 
     @model_validator(mode="after")
     def _one_source_of_weights(self) -> ClientConfig:

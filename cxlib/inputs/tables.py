@@ -6,7 +6,8 @@ schema can read ``3,5`` as 3.5. Every cell is read as text: typing happens in
 :mod:`cxlib.inputs.schema`, where a bad cell can be reported by row and column.
 
 Market-research exports are recognised as they come: SPSS files with their value labels applied
-(so ``client.yaml`` ``values:`` can recode them) and variable labels as display names (read with
+(so ``client.yaml`` ``values:`` can recode them), the codes under the labels kept beside them (so a
+labelled 1-5 scale is read as its codes) and variable labels as display names (read with
 pyreadstat, https://github.com/Roche/pyreadstat); Qualtrics CSV exports by their three header rows
 (column name, question text, an ``{"ImportId": ...}`` row), the question text becoming the
 column's display name and the data starting at spreadsheet row 4.
@@ -82,6 +83,8 @@ class RawTable:
     kind: str = "csv"
     #: Column → its question text (Qualtrics' second header row, SPSS variable labels).
     display_names: dict[str, str] = field(default_factory=dict)
+    #: Column with value labels (SPSS) → its codes as text cells, beside ``frame``'s labels.
+    codes: dict[str, pd.Series] = field(default_factory=dict)
 
     @property
     def decimal_comma(self) -> bool:
@@ -200,6 +203,7 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
     name = display_name(root, located)
     encoding = separator = text = None
     display_names: dict[str, str] = {}
+    codes: dict[str, pd.Series] = {}
     kind = path.suffix.lower().lstrip(".")
     try:
         source = path if kind == "csv" else check_size(root, located, "the table")
@@ -209,8 +213,8 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
             frame = _as_text(pd.read_parquet(source))
         elif kind == "sav":
             kind = "spss"
-            data, meta = pyreadstat.read_sav(str(source), apply_value_formats=True)
-            frame = _as_text(data)
+            data, meta = pyreadstat.read_sav(str(source))
+            frame, codes = _labelled(_as_text(data), meta.variable_value_labels)
             display_names = {
                 column: label
                 for column, label in zip(meta.column_names, meta.column_labels, strict=True)
@@ -279,7 +283,11 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
     frame = frame.dropna(how="all")
     if frame.empty:
         return None, [Problem(name, None, None, "has a header but no data rows; add data or delete the file")]
-    return RawTable(path, frame, encoding, separator, kind, display_names), []
+    codes = {
+        column: text_cells(cells.to_frame(), FIRST_DATA_ROW)[column].loc[frame.index]
+        for column, cells in codes.items()
+    }
+    return RawTable(path, frame, encoding, separator, kind, display_names, codes), []
 
 
 def read_csv_cells(text: str, separator: str, names: list[str] | None = None) -> pd.DataFrame:
@@ -562,6 +570,26 @@ def _repeated_headers(path: Path, kind: str, text: str | None, separator: str | 
         return {}
     counts = pd.Series([str(name).strip() for name in header]).value_counts()
     return counts[counts > 1].to_dict()
+
+
+def _labelled(
+    frame: pd.DataFrame, value_labels: dict[str, dict[object, str]]
+) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """``frame``'s cells with each column's value labels applied (a code without a label kept as
+    written), and the codes of each labelled column as they were."""
+    codes = {column: frame[column] for column in value_labels if column in frame}
+    labelled = {
+        column: cells.map({_code_text(code): label for code, label in value_labels[column].items()}).fillna(
+            cells
+        )
+        for column, cells in codes.items()
+    }
+    return frame.assign(**labelled), codes
+
+
+def _code_text(code: object) -> str:
+    """A value-label code as :func:`_as_text` writes its cells (``1.0`` → ``"1"``)."""
+    return str(int(code)) if isinstance(code, float) and code.is_integer() else str(code)
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -65,6 +65,19 @@ def source_files(client: Client) -> str:
     return ", ".join(client.sources[name].name for name in TABLE_NAMES if client.has(name))
 
 
+def scale_readings(client: Client, t: Translator) -> list[dict[str, str]]:
+    """The ways survey labels were read as codes without ``values:`` (SPSS codes under their value
+    labels, a recognised common scale, labels carrying their number), one entry per distinct
+    reading with every column read so, for the consultant's check ``overview.check.scale``."""
+    columns: dict[tuple[str, str], list[str]] = {}
+    for column, reading in client.scale_readings.items():
+        columns.setdefault((reading.family, reading.describe()), []).append(column)
+    return [
+        {"columns": ", ".join(names), "how": t(f"overview.scale.{family}"), "mapping": mapping}
+        for (family, mapping), names in columns.items()
+    ]
+
+
 def column_name(client: Client, table: str, column: str) -> str:
     """How a client page names an input column: a survey column by its question text or export
     column, another by its words (``target_archetype`` → ``target archetype``)."""
