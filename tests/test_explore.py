@@ -83,3 +83,51 @@ def test_the_panel_shows_only_when_run_by_hand(tmp_path):
     assert explore.what_if(built, evaluation, DIAGNOSIS, START) is None
     by_hand = Report(client=client, t=translator("en"), report_dir=interactive_report_dir(CONFIG.slug))
     assert isinstance(explore.what_if(by_hand, evaluation, DIAGNOSIS, START), explore.WhatIf)
+
+
+KERNEL_SCRIPT = """
+import json, sys
+sys.path.insert(0, {tests!r})
+import pandas as pd
+from test_explore import _panel
+from pathlib import Path
+panel, _ = _panel(Path({folder!r}))
+seen = {{"configured": panel.points.tolist()}}
+panel.controls["A"].reach.value = 0.5
+seen["half_reach"] = panel.points.tolist()
+for controls in panel.controls.values():
+    controls.include.value = False
+seen["none"] = list(panel.points)
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.slow
+def test_the_panel_is_driven_in_a_notebook_kernel(tmp_path):
+    """The workbook's own kernel (as JupyterLab runs it) builds the panel, its widgets are set there,
+    and the forecast read back follows the formula."""
+    import json
+
+    from jupyter_client.manager import start_new_kernel
+
+    from cxlib.run.execute import KERNEL_NAME
+
+    manager, client = start_new_kernel(kernel_name=KERNEL_NAME)
+    output: list[str] = []
+    try:
+        code = KERNEL_SCRIPT.format(tests=str(Path(__file__).parent), folder=str(tmp_path))
+        reply = client.execute_interactive(
+            code,
+            timeout=120,
+            output_hook=lambda message: (
+                output.append(message["content"].get("text", "")) if message["msg_type"] == "stream" else None
+            ),
+        )
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    seen = json.loads("".join(output))
+    assert seen["configured"] == pytest.approx([10.0, 4.0, 18.0])
+    assert seen["half_reach"] == pytest.approx([5.0, 2.0, 9.0])
+    assert seen["none"] == [0.0, 0.0, 0.0]
