@@ -3,7 +3,8 @@ copy an editor would reject), declared as a tuple of rules.
 
 A client page is read as its reader sees it: the visible text of the HTML (scripts and styles left
 out; a download link's text is read, so it must say what the file holds, not its name) and the texts
-of its charts (titles, labels, hover text).
+of its charts (titles, labels, hover text); rules marked ``formats`` read the number formats of its
+charts instead (a Spanish percent axis must carry the locale's space).
 Each :class:`Rule` is a pattern with the languages it applies to; :func:`scan` returns every hit.
 """
 
@@ -132,11 +133,13 @@ def schema_identifiers() -> set[str]:
 
 @dataclass(frozen=True)
 class Rule:
-    """One thing a client page must never say: ``pattern`` in pages of ``languages``."""
+    """One thing a client page must never say: ``pattern`` in pages of ``languages``, in the text a
+    reader sees or, with ``formats``, in the number formats of its charts (:func:`chart_formats`)."""
 
     name: str
     pattern: re.Pattern[str]
     languages: tuple[str, ...] = ("es", "en")
+    formats: bool = False
 
 
 def _words(words: tuple[str, ...] | set[str]) -> str:
@@ -170,6 +173,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("percent without the locale's space", re.compile(r"\d%"), ("es",)),
     Rule("percent with a space", re.compile(r"\d[ \u00a0\u202f]%"), ("en",)),
+    # d3's percent type ("%" closing the format, after no other directive) closes the sign up: "42%"
+    Rule("chart percent without the locale's space", re.compile(r"^[^%\n]*%$", re.M), ("es",), formats=True),
 )
 
 #: Keys of a plotly figure whose strings a reader sees.
@@ -189,10 +194,41 @@ def _chart_texts(node: object, visible: bool = False) -> Iterator[str]:
         yield re.sub(r"%\{[^}]*\}|<extra>.*?</extra>", " ", node)
 
 
+def chart_blocks(page: str) -> list[dict]:
+    """The plotly figures of a report page (its ``data-cx-chart`` JSON blocks, whatever the order of
+    the script's attributes: the exported page writes ``data-cx-chart`` first)."""
+    blocks = re.findall(r'<script\b[^>]*\bdata-cx-chart="[^"]*"[^>]*>(.*?)</script>', page, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+#: Keys of a plotly figure that hold a number format, and a template's ``%{value:format}``.
+FORMAT_KEYS = frozenset({"tickformat", "hoverformat", "valueformat"})
+TEMPLATE_FORMAT = re.compile(r"%\{[^}:]*:([^}]*)\}")
+
+
+def _formats(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in FORMAT_KEYS and isinstance(value, str):
+                yield value
+            elif key.endswith("template") and isinstance(value, str):
+                yield from TEMPLATE_FORMAT.findall(value)
+            else:
+                yield from _formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _formats(value)
+
+
+def chart_formats(page: str) -> str:
+    """The number and date formats of a page's charts (axis tick and hover formats, the formats of
+    hover and text templates), one a line."""
+    return "\n".join(fmt for chart in chart_blocks(page) for fmt in _formats(chart))
+
+
 def page_text(page: str) -> str:
     """What a reader sees of a report page: visible text and the texts of its charts."""
-    charts = re.findall(r'<script type="application/json" data-cx-chart="[^"]*">(.*?)</script>', page, re.S)
-    texts = [text for chart in charts for text in _chart_texts(json.loads(chart))]
+    texts = [text for chart in chart_blocks(page) for text in _chart_texts(chart)]
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
     visible = re.sub(r"<[^>]+>", " ", page + " " + " ".join(texts))
     return re.sub(r"\s+", " ", html.unescape(visible))
@@ -209,11 +245,12 @@ class Hit:
 
 def scan(page: str, language: str) -> list[Hit]:
     """Every hit of :data:`RULES` (those of ``language``) in a report page's HTML."""
-    text = page_text(page)
+    texts = {False: page_text(page), True: chart_formats(page)}
     return [
         Hit(rule.name, found.group(0), text[max(0, found.start() - 60) : found.end() + 60])
         for rule in RULES
         if language in rule.languages
+        for text in (texts[rule.formats],)
         for found in rule.pattern.finditer(text)
     ]
 

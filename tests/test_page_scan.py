@@ -95,3 +95,19 @@ def test_scanner_reads_chart_text_and_download_links():
     described = '<main><a class="cx-download" href="03_journey_map.xlsx" download>Mapa en Excel</a></main>'
     assert scan(described, "es") == []
     assert {rule.name for rule in RULES} >= {"configuration file", "schema identifier"}
+
+
+def _chart_page(layout: str, template: str) -> str:
+    chart = f'{{"data": [{{"type": "bar", "hovertemplate": "{template}"}}], "layout": {layout}}}'
+    return f'<main><script data-cx-chart="c1" type="application/json">{chart}</script></main>'
+
+
+def test_scanner_reads_the_percent_formats_of_charts():
+    closed_up = _chart_page('{"yaxis": {"tickformat": ".0%"}}', "%{x}: %{y:.1%}")
+    assert sorted(hit.match for hit in scan(closed_up, "es")) == [".0%", ".1%"]
+    assert scan(closed_up, "en") == []
+    spaced = _chart_page(
+        '{"yaxis": {"ticksuffix": "\\u00a0%"}, "xaxis": {"tickformat": "%b %Y", "hoverformat": "%-d %b %Y"}}',
+        "%{x}: %{y:.1f}\\u00a0% (n = %{customdata})",
+    )
+    assert scan(spaced, "es") == []

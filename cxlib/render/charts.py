@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxlib.core.i18n import Translator
+from cxlib.core.i18n import PERCENT_SIGN, Translator
 from cxlib.stats.estimators import SMALL_SAMPLE
 
 SMALL_COLOUR = "#B2BABB"
@@ -29,6 +29,38 @@ LABEL_SIZE = 12
 
 
 TAKEAWAY = "cx_takeaway"
+#: A share (0..1) is plotted times this, as a percentage: plotly's own percent format (``.0%``)
+#: closes the sign up ("42%") in every language, so a percent axis or hover writes the number and
+#: the language's sign itself (:func:`percent_axis`, :func:`percent_hover`).
+PERCENT = 100
+
+
+def percent_axis(figure: go.Figure, t: Translator, axis: str = "x", **where: object) -> go.Figure:
+    """Write the ticks of a percent axis (values plotted as percentages, times :data:`PERCENT`) in the
+    language's house style: ``42 %`` in Spanish, ``42%`` in English (:data:`~cxlib.core.i18n.PERCENT_SIGN`).
+    The decimal and group separators are the locale's, from the report theme's ``separators``.
+
+    Parameters
+    ----------
+    figure : plotly.graph_objects.Figure
+        The chart, its percent values already times :data:`PERCENT`.
+    t : Translator
+        The report's translator (its language gives the sign).
+    axis : {"x", "y"}
+        The percent axis.
+    **where
+        Which subplot's axis (``row=2, col=1``), as plotly's ``update_xaxes`` takes them.
+    """
+    update = figure.update_xaxes if axis == "x" else figure.update_yaxes
+    update(ticksuffix=PERCENT_SIGN[t.language], **where)
+    return figure
+
+
+def percent_hover(t: Translator, variable: str = "x", decimals: int = 0) -> str:
+    """The hover placeholder of a percentage (``variable`` plotted times :data:`PERCENT`), with
+    ``decimals`` decimals and the language's sign: ``%{x:.1f}\u00a0%`` in Spanish, ``%{x:.1f}%`` in
+    English (the decimal mark is the locale's, from the theme's ``separators``)."""
+    return f"%{{{variable}:.{decimals}f}}{PERCENT_SIGN[t.language]}"
 
 
 def with_takeaway(figure: go.Figure, key: str, **values: object) -> go.Figure:
@@ -94,6 +126,7 @@ def interval_bars(
     and marked "⚠ n < 30".
     """
     rows = table.iloc[::-1]
+    scale = PERCENT if percent else 1
     small = rows["small"].to_numpy(dtype=bool) if "small" in rows else rows["n"].to_numpy() < SMALL_SAMPLE
 
     caution = f" ⚠ n < {SMALL_SAMPLE}"
@@ -104,15 +137,15 @@ def interval_bars(
     labels = [str(label) for label in rows.index]
     figure = go.Figure(
         go.Bar(
-            x=rows["value"],
+            x=rows["value"] * scale,
             y=labels,
             orientation="h",
             marker_color=np.where(small, SMALL_COLOUR, PRIMARY),
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": rows["high"] - rows["value"],
-                "arrayminus": rows["value"] - rows["low"],
+                "array": (rows["high"] - rows["value"]) * scale,
+                "arrayminus": (rows["value"] - rows["low"]) * scale,
                 "color": "#566573",
             },
             customdata=text,
@@ -120,7 +153,7 @@ def interval_bars(
             showlegend=False,
         )
     )
-    add_whisker_labels(figure, labels, rows["value"], rows["high"], text)
+    add_whisker_labels(figure, labels, rows["value"] * scale, rows["high"] * scale, text)
     figure.update_layout(
         title=title,
         xaxis_title=value_title,
@@ -128,9 +161,9 @@ def interval_bars(
         height=max(300, 90 + 40 * len(rows)),
     )
     if percent:
-        figure.update_xaxes(tickformat=".0%")
+        percent_axis(figure, t)
     if value_range is not None:
-        figure.update_xaxes(range=list(value_range))
+        figure.update_xaxes(range=[bound * scale for bound in value_range])
     key, values = interval_takeaway(table, measure or value_title, category_title, t, decimals, percent)
     return with_takeaway(figure, key, **values)
 

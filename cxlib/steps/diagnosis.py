@@ -23,7 +23,16 @@ from scipy import stats as scipy_stats
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
-from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, interval_takeaway, label_points, month_axis
+from cxlib.render.charts import (
+    ACCENT,
+    PERCENT,
+    PRIMARY,
+    interval_bars,
+    interval_takeaway,
+    label_points,
+    month_axis,
+    percent_axis,
+)
 from cxlib.stats.drivers import R2_FLOOR, priority_matrix, relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.league import metric_points
@@ -542,7 +551,7 @@ def priority_chart(
     figure = go.Figure(
         go.Scatter(
             x=matrix["performance"],
-            y=matrix["importance"],
+            y=matrix["importance"] * PERCENT,
             mode="markers+text",
             text=[t(f"pillar.{p}") for p in matrix.index],
             textposition="top center",
@@ -554,14 +563,14 @@ def priority_chart(
             hovertemplate="%{text}: %{customdata}<extra></extra>",
         )
     )
-    figure.add_hline(y=matrix["importance"].mean(), line_dash="dot", line_color="#7F8C8D")
+    figure.add_hline(y=matrix["importance"].mean() * PERCENT, line_dash="dot", line_color="#7F8C8D")
     figure.add_vline(x=matrix["performance"].mean(), line_dash="dot", line_color="#7F8C8D")
     figure.update_layout(
         title=t("diagnosis.priority_title"),
         xaxis_title=t("diagnosis.performance_axis"),
         yaxis_title=t("diagnosis.share_axis"),
     )
-    figure.update_yaxes(tickformat=".0%")
+    percent_axis(figure, t, "y")
     names = [t(f"pillar.{p}") for p in matrix.index]
     return label_points(figure, names, [16] * len(matrix), key_title=t("diagnosis.pillar_axis") + ":"), matrix
 

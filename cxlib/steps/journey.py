@@ -24,7 +24,15 @@ from cxlib.core.files import spreadsheet_safe
 from cxlib.core.i18n import MISSING, Translator
 from cxlib.inputs.alert_log import ALERT_LOG_NAME, alert_statuses, read_events
 from cxlib.inputs.client import Client
-from cxlib.render.charts import ACCENT, PRIMARY, with_takeaway, wrap_category_ticks
+from cxlib.render.charts import (
+    ACCENT,
+    PERCENT,
+    PRIMARY,
+    percent_axis,
+    percent_hover,
+    with_takeaway,
+    wrap_category_ticks,
+)
 from cxlib.stats.estimators import SMALL_SAMPLE, fisher_interval
 from cxlib.stats.metrics import mean_interval, metric_by, proportion_interval
 from cxlib.stats.monitoring import MonitoringRun
@@ -301,26 +309,26 @@ def moments_chart(weights: pd.DataFrame, investment: pd.Series | None, t: Transl
     figure = go.Figure(
         go.Bar(
             x=list(order),
-            y=weights.loc[order, "r2"],
+            y=weights.loc[order, "r2"] * PERCENT,
             name=t("journey.importance_share"),
             marker_color=PRIMARY,
             error_y={
                 "type": "data",
                 "symmetric": False,
-                "array": weights.loc[order, "high"] - weights.loc[order, "r2"],
-                "arrayminus": weights.loc[order, "r2"] - weights.loc[order, "low"],
+                "array": (weights.loc[order, "high"] - weights.loc[order, "r2"]) * PERCENT,
+                "arrayminus": (weights.loc[order, "r2"] - weights.loc[order, "low"]) * PERCENT,
             },
             customdata=weights.loc[order, "n"],
-            hovertemplate="%{x}: %{y:.0%} (n = %{customdata})<extra></extra>",
+            hovertemplate=f"%{{x}}: {percent_hover(t, 'y')} (n = %{{customdata}})<extra></extra>",
         )
     )
     if investment is not None:
         figure.add_bar(
             x=list(order),
-            y=investment.reindex(order).fillna(0),
+            y=investment.reindex(order).fillna(0) * PERCENT,
             name=t("journey.investment_share"),
             marker_color=ACCENT,
-            hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+            hovertemplate=f"%{{x}}: {percent_hover(t, 'y')}<extra></extra>",
         )
     figure.update_layout(
         barmode="group",
@@ -328,7 +336,7 @@ def moments_chart(weights: pd.DataFrame, investment: pd.Series | None, t: Transl
         yaxis_title=t("journey.share_axis"),
         xaxis_title=t("journey.stage_axis"),
     )
-    figure.update_yaxes(tickformat=".0%")
+    percent_axis(figure, t, "y")
     return wrap_category_ticks(figure, list(order))
 
 
@@ -515,18 +523,18 @@ def control_chart(run: MonitoringRun, touchpoint_id: str, label: str, t: Transla
     )
     figure.add_scatter(
         x=weeks,
-        y=chart["rate"],
+        y=chart["rate"] * PERCENT,
         mode="lines+markers",
         name=t("journey.metric.rate"),
         line={"color": "#16A085"},
         customdata=chart["n_success"],
-        hovertemplate="%{x}: %{y:.1%} (n = %{customdata})<extra></extra>",
+        hovertemplate=f"%{{x}}: {percent_hover(t, 'y', 1)} (n = %{{customdata}})<extra></extra>",
         row=2,
         col=1,
     )
     figure.add_scatter(
         x=weeks,
-        y=chart["rate_low"],
+        y=chart["rate_low"] * PERCENT,
         mode="lines",
         line={"color": "#C0392B", "dash": "dash"},
         showlegend=False,
@@ -536,7 +544,7 @@ def control_chart(run: MonitoringRun, touchpoint_id: str, label: str, t: Transla
     rate_alerts = chart[chart["rate_alert"]]
     figure.add_scatter(
         x=rate_alerts["week"].dt.strftime("%Y-%m-%d"),
-        y=rate_alerts["rate"],
+        y=rate_alerts["rate"] * PERCENT,
         mode="markers",
         showlegend=False,
         marker={"color": "#C0392B", "size": 9, "symbol": "x"},
@@ -546,7 +554,7 @@ def control_chart(run: MonitoringRun, touchpoint_id: str, label: str, t: Transla
     baseline_end = chart.loc[chart["baseline"], "week"].max().strftime("%Y-%m-%d")
     figure.add_vline(x=baseline_end, line_dash="dot", line_color="#7F8C8D")
     figure.update_yaxes(title_text=t("journey.metric.score"), row=1, col=1)
-    figure.update_yaxes(title_text=t("journey.metric.rate"), tickformat=".0%", row=2, col=1)
+    percent_axis(figure, t, "y", row=2, col=1).update_yaxes(title_text=t("journey.metric.rate"), row=2, col=1)
     figure.update_xaxes(title_text=t("journey.week_axis"), row=2, col=1)
     figure.update_xaxes(hoverformat="%-d %b %Y")  # the week's Monday, in the report's language
     figure.update_layout(title=t("journey.control_title", touchpoint=label), height=620)

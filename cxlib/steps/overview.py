@@ -14,7 +14,14 @@ import plotly.graph_objects as go
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.inputs.tables import TABLE_NAMES
-from cxlib.render.charts import interval_bars, month_axis, with_takeaway, wrap_category_ticks
+from cxlib.render.charts import (
+    PERCENT,
+    interval_bars,
+    month_axis,
+    percent_axis,
+    with_takeaway,
+    wrap_category_ticks,
+)
 from cxlib.stats.drivers import relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, share_table
 from cxlib.steps import STEPS
@@ -182,7 +189,7 @@ def missing_chart(client: Client, t: Translator, top: int = 20) -> go.Figure | N
     ]
     figure = go.Figure(
         go.Bar(
-            x=frame["share"],
+            x=frame["share"] * PERCENT,
             y=frame["column"],
             orientation="h",
             text=text,
@@ -196,7 +203,7 @@ def missing_chart(client: Client, t: Translator, top: int = 20) -> go.Figure | N
         xaxis_title=t("overview.axis.share_empty"),
         height=max(320, 60 + 30 * len(frame)),
     )
-    figure.update_xaxes(tickformat=".0%", range=[0, min(1.0, float(frame["share"].max()) * 1.35)])
+    percent_axis(figure, t).update_xaxes(range=[0, PERCENT * min(1.0, float(frame["share"].max()) * 1.35)])
     top_row = frame.iloc[-1]
     return with_takeaway(
         figure,
