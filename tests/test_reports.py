@@ -360,7 +360,8 @@ def test_a_one_row_client_runs_every_step_with_cautions(scaffolded, tmp_path):
     chain = (out / "acme" / "04_human_value_chain.html").read_text(encoding="utf-8")
     assert "Only 0 units have at least 10 customer and employee responses" in chain
     diagnosis = (out / "acme" / "01_diagnosis.html").read_text(encoding="utf-8")
-    assert "⚠ n &lt; 30: small sample" in diagnosis or "⚠ n < 30: small sample" in diagnosis
+    assert "⚠ Small sample in every row (n &lt; 30)" in diagnosis  # one note per table, not per row
+    assert "⚠ n &lt; 30: small sample" not in diagnosis
 
 
 def test_no_workbook_the_reports_produce_holds_a_formula(demo_reports):

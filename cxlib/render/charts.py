@@ -9,10 +9,12 @@ chart reaches a report without a sentence saying what it shows.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel.lists import format_list
 
 from cxlib.core.i18n import PERCENT_SIGN, Translator
 from cxlib.stats.estimators import SMALL_SAMPLE
@@ -29,6 +31,8 @@ LABEL_SIZE = 12
 
 
 TAKEAWAY = "cx_takeaway"
+#: The ``attrs`` key of a report table's small-sample rows (:func:`with_small_rows`).
+SMALL_ROWS = "cx_small_rows"
 #: A share (0..1) is plotted times this, as a percentage: plotly's own percent format (``.0%``)
 #: closes the sign up ("42%") in every language, so a percent axis or hover writes the number and
 #: the language's sign itself (:func:`percent_axis`, :func:`percent_hover`).
@@ -63,22 +67,68 @@ def percent_hover(t: Translator, variable: str = "x", decimals: int = 0) -> str:
     return f"%{{{variable}:.{decimals}f}}{PERCENT_SIGN[t.language]}"
 
 
+def _meta(figure: go.Figure) -> dict:
+    return dict(figure.layout.meta) if isinstance(figure.layout.meta, dict) else {}
+
+
+def _pop_meta(figure: go.Figure, key: str) -> object:
+    """Remove and return one of the figure's report notes (``None`` if it has none)."""
+    meta = _meta(figure)
+    found = meta.pop(key, None)
+    figure.update_layout(meta=meta or None, overwrite=True)
+    return found
+
+
 def with_takeaway(figure: go.Figure, key: str, **values: object) -> go.Figure:
     """Attach the sentence that says what ``figure`` shows (catalogue ``key`` filled with ``values``)."""
-    figure.update_layout(
-        meta={TAKEAWAY: {"key": key, "values": {name: str(v) for name, v in values.items()}}}
-    )
+    takeaway = {"key": key, "values": {name: str(v) for name, v in values.items()}}
+    figure.update_layout(meta=_meta(figure) | {TAKEAWAY: takeaway}, overwrite=True)
     return figure
 
 
 def pop_takeaway(figure: go.Figure) -> tuple[str, dict[str, str]] | None:
     """Remove and return a figure's takeaway (``None`` if it has none)."""
-    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
-    takeaway = meta.get(TAKEAWAY)
-    if takeaway is None:
+    takeaway = _pop_meta(figure, TAKEAWAY)
+    return None if takeaway is None else (takeaway["key"], takeaway["values"])
+
+
+def with_small_rows(
+    shown: pd.DataFrame | go.Figure, small: Iterable[bool], names: Iterable[object] = ()
+) -> pd.DataFrame | go.Figure:
+    """Mark which rows of a report table, or of a chart (a matrix's rows, named by ``names``), rest
+    on a small sample (one flag per row): the table or chart then carries one caution under it
+    naming those rows (:func:`small_rows_note`), never one per row or cell. A table's rows are named
+    by its first column."""
+    flags = [bool(flag) for flag in small]
+    if isinstance(shown, pd.DataFrame):
+        shown.attrs[SMALL_ROWS] = flags
+    else:
+        rows = {"names": [str(name) for name in names], "small": flags}
+        shown.update_layout(meta=_meta(shown) | {SMALL_ROWS: rows}, overwrite=True)
+    return shown
+
+
+def pop_small_rows(shown: pd.DataFrame | go.Figure) -> tuple[list[str], list[bool]]:
+    """The row names and small-sample flags marked by :func:`with_small_rows` (removed from a chart,
+    whose data must not carry them to the page); no rows when none were marked."""
+    if isinstance(shown, pd.DataFrame):
+        small = shown.attrs.get(SMALL_ROWS, [])
+        return ([str(name) for name in shown.iloc[:, 0]] if small else []), small
+    rows = _pop_meta(shown, SMALL_ROWS) or {"names": [], "small": []}
+    return rows["names"], rows["small"]
+
+
+def small_rows_note(names: list[str], small: list[bool], t: Translator) -> tuple[str, dict[str, str]] | None:
+    """The one small-sample caution of rows marked by :func:`with_small_rows`: a catalogue key and
+    its values, naming the affected rows, or saying every row is affected (``None`` when no row
+    is)."""
+    if not any(small):
         return None
-    figure.update_layout(meta=None)
-    return takeaway["key"], takeaway["values"]
+    values = {"threshold": t.number(SMALL_SAMPLE)}
+    if all(small):
+        return "report.small_rows.all", values
+    affected = [name for name, flag in zip(names, small, strict=True) if flag]
+    return "report.small_rows.some", values | {"rows": format_list(affected, locale=t.locale)}
 
 
 def interval_takeaway(

@@ -32,7 +32,7 @@ from cxlib.inputs.client import Client, load_client, load_validated
 from cxlib.inputs.commentary import heading_anchor
 from cxlib.inputs.cuts import apply_cut, resolve_cut
 from cxlib.render.brand import HOUSE, Brand, brand_of
-from cxlib.render.charts import ACCENT, PRIMARY, pop_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, pop_small_rows, pop_takeaway, small_rows_note
 from cxlib.render.checks import Check, record
 from cxlib.stats.estimators import SMALL_SAMPLE
 
@@ -236,13 +236,15 @@ class Report:
         """Show a frame as an HTML table whose cells are escaped; headers must already be translated.
 
         With ``collapsed_key``, the table sits in a ``<details>`` element whose summary is that
-        catalogue text (long annexes such as every answer's evidence).
+        catalogue text (long annexes such as every answer's evidence). Rows marked as small samples
+        (:func:`~cxlib.render.charts.with_small_rows`) get one caution under the table.
         """
         body = frame.to_html(index=False, escape=True, border=0, classes="cx-table", na_rep="–")
         body = body.replace('<table border="0" class="dataframe cx-table">', '<table class="cx-table">', 1)
         if collapsed_key:
             body = f"<details><summary>{self.t(collapsed_key)} ({len(frame)})</summary>{body}</details>"
         display(HTML(body))
+        self._small_rows(frame)
 
     def chart(self, figure: go.Figure, wide: bool = False) -> None:
         """Show a plotly figure through the report renderer.
@@ -252,6 +254,7 @@ class Report:
         ``--cx-print-zoom`` of its wrapper, from the figure's height).
         """
         takeaway = pop_takeaway(figure)
+        small_rows = pop_small_rows(figure)
         if not wide:
             figure.show()
         else:
@@ -264,6 +267,14 @@ class Report:
         if takeaway is not None:
             key, values = takeaway
             display(HTML(f'<p class="cx-takeaway">{self._text(key, values)}</p>'))
+        self._small_rows(small_rows)
+
+    def _small_rows(self, shown: pd.DataFrame | tuple[list[str], list[bool]]) -> None:
+        """The one small-sample caution of a table or of a chart's rows (:func:`small_rows_note`)."""
+        names, small = pop_small_rows(shown) if isinstance(shown, pd.DataFrame) else shown
+        note = small_rows_note(names, small, self.t)
+        if note is not None:
+            self.caution(note[0], **note[1])
 
     def _text(self, key: str, values: dict[str, object], plural: float | None = None) -> str:
         escaped = {name: html.escape(str(value)) for name, value in values.items()}

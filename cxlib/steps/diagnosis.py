@@ -32,6 +32,7 @@ from cxlib.render.charts import (
     label_points,
     month_axis,
     percent_axis,
+    with_small_rows,
 )
 from cxlib.stats.drivers import R2_FLOOR, priority_matrix, relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
@@ -344,10 +345,9 @@ def metric_table(estimates: dict[str, Estimate], t: Translator) -> pd.DataFrame:
                 t("diagnosis.col.interval"): t.bounds(estimate.low, estimate.high, decimals),
                 t("diagnosis.col.n"): t.number(estimate.n),
                 t("diagnosis.col.method"): t(f"method.{estimate.method}"),
-                t("diagnosis.col.caution"): t("diagnosis.small") if estimate.small else "",
             }
         )
-    return pd.DataFrame(rows)
+    return with_small_rows(pd.DataFrame(rows), (estimate.small for estimate in estimates.values()))
 
 
 def breakdown(client: Client, metric: str, by: str) -> pd.DataFrame:
@@ -585,7 +585,8 @@ def segment_profile(client: Client, t: Translator, by: str = "segment") -> pd.Da
     }
     metrics = metrics_by(survey, client.survey_scales, by)
     rows = []
-    for segment, size in survey[by].value_counts().sort_index().items():
+    sizes = survey[by].value_counts().sort_index()
+    for segment, size in sizes.items():
         row = {t(f"overview.axis.{by}"): segment, t("diagnosis.col.n"): t.number(size)}
         for name, table in metrics.items():
             if segment in table.index:
@@ -598,9 +599,8 @@ def segment_profile(client: Client, t: Translator, by: str = "segment") -> pd.Da
                 row[t(f"diagnosis.profile.{column}")] = t.interval(
                     found["value"], found["low"], found["high"]
                 )
-        row[t("diagnosis.col.caution")] = t("diagnosis.small") if size < SMALL_SAMPLE else ""
         rows.append(row)
-    return pd.DataFrame(rows)
+    return with_small_rows(pd.DataFrame(rows), sizes < SMALL_SAMPLE)
 
 
 def profile_takeaway(client: Client, t: Translator, by: str = "segment") -> tuple[str, dict[str, str]]:
@@ -943,7 +943,7 @@ def available_trends(client: Client) -> list[str]:
 def segment_test_table(client: Client, t: Translator, by: str = "segment") -> pd.DataFrame:
     """Each segment of dimension ``by`` against the rest on NPS, formatted for the report."""
     tests = nps_segment_tests(client.tables["survey"], by)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             t(f"overview.axis.{by}"): tests.index,
             t("diagnosis.col.n"): [t.number(n) for n in tests["n"]],
@@ -956,16 +956,16 @@ def segment_test_table(client: Client, t: Translator, by: str = "segment") -> pd
             t("diagnosis.col.significant"): [
                 t("diagnosis.yes") if s else t("diagnosis.no") for s in tests["significant"]
             ],
-            t("diagnosis.col.caution"): [
-                t("diagnosis.small") if n < SMALL_SAMPLE else "" for n in tests["n"]
-            ],
         }
     )
+    return with_small_rows(table, tests["n"] < SMALL_SAMPLE)
 
 
 def self_assessment_table(self_scores: pd.DataFrame, t: Translator) -> pd.DataFrame:
-    """Pillar self-assessment scores (0-100) with interval, respondents and range."""
-    return pd.DataFrame(
+    """Pillar self-assessment scores (0-100) with interval, respondents and range; pillars answered
+    by fewer than :data:`~cxlib.stats.estimators.SMALL_SAMPLE` people carry one caution under the
+    table (:func:`~cxlib.render.charts.with_small_rows`)."""
+    table = pd.DataFrame(
         {
             t("diagnosis.col.pillar"): [t(f"pillar.{p}") for p in self_scores.index],
             t("diagnosis.col.score100"): [
@@ -979,11 +979,9 @@ def self_assessment_table(self_scores: pd.DataFrame, t: Translator) -> pd.DataFr
                 f"{t.number(lo, 0)} – {t.number(hi, 0)}"
                 for lo, hi in zip(self_scores["lowest"], self_scores["highest"], strict=True)
             ],
-            t("diagnosis.col.caution"): [
-                t("diagnosis.small") if n < SMALL_SAMPLE else "" for n in self_scores["n"]
-            ],
         }
     )
+    return with_small_rows(table, self_scores["n"] < SMALL_SAMPLE)
 
 
 def disagreement_table(items: pd.DataFrame, t: Translator) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
-from cxlib.render.charts import PRIMARY, label_points, with_takeaway
+from cxlib.render.charts import PRIMARY, label_points, with_small_rows, with_takeaway
 from cxlib.stats.estimators import SMALL_SAMPLE, IntervalFinding, fisher_interval, slope_interval, to_hundred
 from cxlib.stats.metrics import Estimate, metric_by, nps
 
@@ -70,7 +70,9 @@ def _complementary_suppression(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def matrix_chart(cells: pd.DataFrame, title: str, group_title: str, t: Translator) -> go.Figure:
-    """Heatmap of enablement by group × pillar; thin cells show "n < 10" instead of a number."""
+    """Heatmap of enablement by group × pillar; thin cells show "n < 10" instead of a number, and
+    the groups with a cell under :data:`~cxlib.stats.estimators.SMALL_SAMPLE` get one caution under
+    the chart (:func:`~cxlib.render.charts.with_small_rows`)."""
     groups = sorted(cells["group"].unique())
     pillars = [p for p in PILLARS if p in set(cells["pillar"])]
     grid = cells.set_index(["group", "pillar"])
@@ -84,7 +86,7 @@ def matrix_chart(cells: pd.DataFrame, title: str, group_title: str, t: Translato
             cell = grid.loc[(group, pillar)]
             if cell["shown"]:
                 values[i, j] = cell["mean"]
-                text[i, j] = t.number(cell["mean"], 0) + (" ⚠" if cell["small"] else "")
+                text[i, j] = t.number(cell["mean"], 0)
             else:
                 text[i, j] = f"n < {MIN_CELL}"
             hover[i, j] = t(
@@ -115,6 +117,8 @@ def matrix_chart(cells: pd.DataFrame, title: str, group_title: str, t: Translato
         yaxis_title=group_title,
         height=max(360, 110 + 44 * len(groups)),
     )
+    small = [grid.loc[group, "small"].any() for group in groups]
+    with_small_rows(figure, small, groups)
     return with_takeaway(figure, "value_chain.weakest", cells=weakest_text(cells, t))
 
 
