@@ -129,6 +129,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also print each client's report to <slug>-report.pdf (A4, through the system Chromium)",
     )
     run.add_argument(
+        "--paper",
+        choices=("a4", "a3"),
+        default="a4",
+        help="the landscape paper --pdf prints on (default: a4; on a3 the journey map prints on one page)",
+    )
+    run.add_argument(
         "--pptx",
         action="store_true",
         help="also write each client's executive summary to <slug>-summary.pptx (charts drawn by "
@@ -305,6 +311,7 @@ def _command(argv: list[str] | None) -> int:
             "timeout": arguments.timeout,
             "cuts": arguments.cut,
             "pdf": arguments.pdf,
+            "paper": arguments.paper,
             "pptx": arguments.pptx,
         }
         if arguments.scheduler:

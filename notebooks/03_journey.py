@@ -51,7 +51,7 @@ workbook = journey.export_workbook(report_dir / "03_journey_map.xlsx", client, t
 
 # %%
 report.heading("journey.map_heading")
-report.chart(journey.journey_map(client, t), wide=True)
+report.chart(journey.journey_map(client, t), printed=journey.printed_map(client, t))
 report.say("journey.map_text")
 report.download(workbook, "journey.download")
 

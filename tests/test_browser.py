@@ -93,19 +93,6 @@ def test_reports_draw_charts_offline(browser, demo_reports, slug):
     page.close()
 
 
-def test_journey_map_fits_one_landscape_page_in_print(browser, demo_reports):
-    """Printed on A4 landscape with 10 mm margins (277 × 190 mm, 1047 × 718 CSS px), the map fits whole."""
-    page, errors, blocked = open_offline(browser, demo_reports / "demo" / "03_journey.html")
-    page.set_viewport_size({"width": 1047, "height": 718})
-    page.emulate_media(media="print")
-    page.wait_for_selector(".cx-wide .plotly-graph-div .main-svg", timeout=15000)
-    box = page.locator(".cx-wide .plotly-graph-div").first.bounding_box()
-    assert box["width"] <= 1047 and box["height"] <= 718, box
-    assert page.locator(".cx-wide .heatmaplayer, .cx-wide .hm").count() >= 1
-    assert errors == [] and blocked == []
-    page.close()
-
-
 @pytest.mark.parametrize("slug", ["demo", "northwind"])
 def test_the_bundle_draws_every_chart_offline_and_links_within_itself(browser, demo_reports, slug):
     bundle = demo_reports / slug / f"{slug}-report.html"

@@ -1,28 +1,38 @@
 """A report printed to PDF by headless Chromium: Debian's ``/usr/bin/chromium`` (or the browser
 named by ``CXWB_CHROMIUM``), driven by Playwright for Python; no browser is ever downloaded.
 
-The page is opened with every request outside the file refused, laid out 1047 px wide (A4
-landscape with 10 mm margins at 96 dpi, the size the report's print stylesheet is made for),
+The page is opened with every request outside the file refused, laid out as wide as the paper
+inside its margins (:data:`cxlib.render.printed.PAPERS`: A4 landscape, or A3 with ``--paper a3``),
 printed once every chart is drawn, and written atomically. Page breaks come from the stylesheet:
-each page of a bundle starts a printed page, and charts and wide tables are not split; screen-only
-instructions (hovering) are hidden. Every page's footer carries the client's name and its page
-number of the total (Chromium's print footer template).
+each page of a bundle starts a printed page, and charts and table rows are not split; screen-only
+instructions (hovering) are hidden, and the journey map prints as tables sized for the paper.
+Every page's footer carries the client's name and its page number of the total (Chromium's print
+footer template), and the PDF has bookmarks from the headings.
+
+The bundle's table of contents (:mod:`cxlib.render.bundle`) gets its page numbers from the print
+itself: the page is printed, the page each entry's target starts on is read from the PDF's named
+destinations (Chromium writes one for every target of a link within the page), the numbers are
+written into the contents, and the page is printed again, until the numbers no longer change.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import io
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxlib.core.exceptions import CxError
 from cxlib.core.files import write_bytes_atomic
+from cxlib.render.printed import PAPERS, Paper
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-#: An A4 landscape page inside 10 mm margins (14 mm at the bottom, for the footer), in CSS pixels.
-PRINT_WIDTH, PRINT_HEIGHT = 1047, 703
 #: Longest wait for the charts of a page to be drawn, in milliseconds.
 DRAW_TIMEOUT_MS = 120_000
 #: The print footer: the client's name on the left, "page / pages" on the right, 9 pt (Chromium
@@ -36,6 +46,19 @@ ALL_CHARTS_DRAWN = (
     "() => [...document.querySelectorAll('.plotly-graph-div')]"
     ".every(chart => chart.querySelector('.main-svg'))"
 )
+#: Writes each contents entry's page number (``.cx-toc-page[data-target]``) from a map of target id
+#: to page number; returns whether any number changed.
+FILL_CONTENTS = """pages => {
+  let changed = false;
+  for (const entry of document.querySelectorAll('.cx-toc-page[data-target]')) {
+    const number = String(pages[entry.dataset.target] ?? '');
+    changed = changed || entry.textContent !== number;
+    entry.textContent = number;
+  }
+  return changed;
+}"""
+#: Prints at most this many times while the contents' page numbers settle (they settle on the second).
+CONTENTS_PASSES = 3
 
 
 class PdfError(CxError):
@@ -53,14 +76,15 @@ def check_printer() -> None:
     Raises
     ------
     PdfError
-        Naming what to install: Playwright for Python, or Debian's chromium package (when
+        Naming what to install: Playwright for Python and pypdf, or Debian's chromium package (when
         ``CXWB_CHROMIUM`` or ``/usr/bin/chromium`` is missing, a folder, or not executable).
     """
     try:
         import playwright.sync_api  # noqa: F401 (only whether it is installed)
+        import pypdf  # noqa: F401 (reads the contents' page numbers back from the print)
     except ImportError as error:
         raise PdfError(
-            "--pdf needs Playwright for Python: pip install 'cx-workbook[pdf]' (it drives the system "
+            f"--pdf needs {error.name}: pip install 'cx-workbook[pdf]' (Playwright drives the system "
             "Chromium; no browser is downloaded)"
         ) from error
     problem = chromium_problem()
@@ -83,11 +107,11 @@ def chromium_problem() -> str | None:
     return None
 
 
-def print_pdf(html_path: Path, pdf_path: Path, footer: str = "") -> Path:
-    """Print the page at ``html_path`` to ``pdf_path`` (A4 landscape) and return ``pdf_path``.
+def print_pdf(html_path: Path, pdf_path: Path, footer: str = "", paper: str = "a4") -> Path:
+    """Print the page at ``html_path`` to ``pdf_path`` and return ``pdf_path``.
 
     ``footer`` (plain text, the client's name; escaped here) opens every page's footer, before the
-    page number.
+    page number. ``paper`` names the landscape sheet (:data:`cxlib.render.printed.PAPERS`).
 
     Where an asyncio loop already runs in this thread (a notebook kernel, another Playwright
     session), the browser is driven from a thread of its own, as Playwright's sync API requires.
@@ -100,12 +124,34 @@ def print_pdf(html_path: Path, pdf_path: Path, footer: str = "") -> Path:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _print(html_path, pdf_path, footer)
+        return _print(html_path, pdf_path, footer, PAPERS[paper])
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(_print, html_path, pdf_path, footer).result()
+        return thread.submit(_print, html_path, pdf_path, footer, PAPERS[paper]).result()
 
 
-def _print(html_path: Path, pdf_path: Path, footer: str) -> Path:
+def target_pages(document: bytes) -> dict[str, int]:
+    """The 1-based page each named destination of a PDF (a link target's id) points to."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(document))
+    return {
+        name.lstrip("/"): reader.get_destination_page_number(destination) + 1
+        for name, destination in reader.named_destinations.items()
+    }
+
+
+def _print_with_contents(page: Page, options: dict) -> bytes:
+    """Print ``page`` with ``options`` (Playwright's ``page.pdf``) until the page numbers its contents show
+    are those the print gives their targets (:data:`FILL_CONTENTS`)."""
+    document = page.pdf(**options)
+    for _ in range(CONTENTS_PASSES - 1):
+        if not page.evaluate(FILL_CONTENTS, target_pages(document)):
+            break
+        document = page.pdf(**options)
+    return document
+
+
+def _print(html_path: Path, pdf_path: Path, footer: str, paper: Paper) -> Path:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -115,7 +161,7 @@ def _print(html_path: Path, pdf_path: Path, footer: str) -> Path:
                 executable_path=str(chromium_path()), args=["--no-sandbox", "--disable-gpu"]
             )
             try:
-                page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": PRINT_HEIGHT})
+                page = browser.new_page(viewport={"width": paper.width, "height": paper.height})
                 page.route(
                     "**/*",
                     lambda route: (
@@ -126,13 +172,20 @@ def _print(html_path: Path, pdf_path: Path, footer: str) -> Path:
                 )
                 page.goto(html_path.resolve().as_uri())
                 page.wait_for_function(ALL_CHARTS_DRAWN, timeout=DRAW_TIMEOUT_MS)
+                page.evaluate("paper => { document.documentElement.dataset.paper = paper; }", paper.name)
+                page.add_style_tag(content=f"@page {{ size: {paper.name.upper()} landscape; }}")
                 page.emulate_media(media="print")
-                document = page.pdf(
-                    prefer_css_page_size=True,  # A4 landscape, margins with room for the footer
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template="<span></span>",
-                    footer_template=FOOTER_TEMPLATE.format(name=html.escape(footer)),
+                document = _print_with_contents(
+                    page,
+                    {
+                        "prefer_css_page_size": True,  # the paper, margins with room for the footer
+                        "print_background": True,
+                        "display_header_footer": True,
+                        "header_template": "<span></span>",
+                        "footer_template": FOOTER_TEMPLATE.format(name=html.escape(footer)),
+                        "outline": True,
+                        "tagged": True,
+                    },
                 )
             finally:
                 browser.close()

@@ -50,9 +50,6 @@ PALETTE = [
 ]
 FONT_FAMILY = "Segoe UI, Helvetica Neue, Arial, sans-serif"
 RENDERER_NAME = "cxwb"
-#: A chart printed on one page (``Report.chart(wide=True)``) is at most this tall on A4 landscape
-#: within 10 mm margins, in CSS pixels, and never printed larger than this share of its screen size.
-PRINT_PAGE_HEIGHT, PRINT_ZOOM = 700, 0.9
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -246,23 +243,20 @@ class Report:
         display(HTML(body))
         self._small_rows(frame)
 
-    def chart(self, figure: go.Figure, wide: bool = False) -> None:
+    def chart(self, figure: go.Figure, printed: str | None = None) -> None:
         """Show a plotly figure through the report renderer.
 
-        ``wide`` marks a tall chart that must print on one page, such as the journey map: as wide
-        as the page on screen, and scaled down in print to fit one A4 landscape page (the
-        ``--cx-print-zoom`` of its wrapper, from the figure's height).
+        ``printed`` is what prints in the chart's place, such as the journey map's tables
+        (:func:`cxlib.render.printed.printed_map`; HTML whose client text is already escaped): the
+        chart is then shown on screen only, as wide as the page.
         """
         takeaway = pop_takeaway(figure)
         small_rows = pop_small_rows(figure)
-        if not wide:
+        if printed is None:
             figure.show()
         else:
             bundle = pio.renderers[RENDERER_NAME].to_mimebundle(figure.to_dict())  # setup's renderer
-            zoom = min(PRINT_ZOOM, PRINT_PAGE_HEIGHT / float(figure.layout.height or PRINT_PAGE_HEIGHT))
-            bundle["text/html"] = (
-                f'<div class="cx-wide" style="--cx-print-zoom: {zoom:.3f}">{bundle["text/html"]}</div>'
-            )
+            bundle["text/html"] = f'<div class="cx-wide cx-screen-only">{bundle["text/html"]}</div>{printed}'
             display(bundle, raw=True)
         if takeaway is not None:
             key, values = takeaway

@@ -190,9 +190,10 @@ def run_on_cluster(
     cuts: list[str] | None = None,
     pdf: bool = False,
     pptx: bool = False,
+    paper: str = "a4",
 ) -> int:
-    """Run every client as one task on the Dask cluster (with ``pdf`` and ``pptx``, its PDF and
-    slides made there too);
+    """Run every client as one task on the Dask cluster (with ``pdf`` and ``pptx``, its PDF, on
+    ``paper``, and slides made there too);
     return the exit code of a local run (0 all succeeded, 1 a step or client failed, 2 a client's
     input does not validate).
 
@@ -210,7 +211,7 @@ def run_on_cluster(
     options += ["--steps", *step_names] if step_names else []
     for cut in cuts or []:
         options += ["--cut", cut]
-    options += ["--pdf"] if pdf else []
+    options += ["--pdf", "--paper", paper] if pdf else []
     options += ["--pptx"] if pptx else []
     if scheduler == LOCAL_SCHEDULER:  # one client is one task: more workers than clients idle
         jobs, note = worker_count(jobs, len(client_dirs))

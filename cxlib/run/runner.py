@@ -382,6 +382,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         footer_text(t, finished),
         run.brand,
         t("bundle.download_separate"),
+        contents=(t("bundle.contents"), t("summary.heading")),
     )
     for internal in (VALIDATED_CLIENT_NAME, BASELINE_BUILD_NAME):  # the run's own, never published
         (run.build_dir / internal).unlink(missing_ok=True)
@@ -559,14 +560,15 @@ def run(
     pdf: bool = False,
     pptx: bool = False,
     pool: WorkerPool | None = None,
+    paper: str = "a4",
 ) -> int:
     """Run the selected steps for every client and return the exit code: 0 when everything
     succeeded, 1 when a step failed or timed out or a report (or its PDF) could not be written, 2
     when a client's input does not validate (or a cut names no field or value of it).
 
-    With ``pdf``, each client's bundle is also printed to ``<slug>-report.pdf`` beside it
-    (:mod:`cxlib.render.pdf`); with ``pptx``, its executive summary is written to
-    ``<slug>-summary.pptx`` (:mod:`cxlib.render.slides`).
+    With ``pdf``, each client's bundle is also printed to ``<slug>-report.pdf`` beside it, on
+    landscape ``paper`` (``a4`` or ``a3``, :mod:`cxlib.render.pdf`); with ``pptx``, its executive
+    summary is written to ``<slug>-summary.pptx`` (:mod:`cxlib.render.slides`).
 
     Each client also runs once per cut (``cuts`` and its ``client.yaml`` ``cuts:``) into
     ``<out>/<slug>--<cut>/``, every step computed on the filtered tables (:mod:`cxlib.inputs.cuts`).
@@ -634,7 +636,7 @@ def run(
             any_failed |= status != "ok"
             log_line(f"{client_run.slug}: {status} → {target / 'index.html'}")
             if pdf:
-                any_failed |= not _print_client(target, client_run.slug, client_run.client.config.name)
+                any_failed |= not _print_client(target, client_run.slug, client_run.client.config.name, paper)
             if pptx:
                 any_failed |= not _slides_for_client(target, client_run)
         log_line(f"index of all clients: {write_all_clients_index(out_dir)}")
@@ -652,12 +654,14 @@ def run(
     return 2 if state.invalid else 1 if any_failed else 0
 
 
-def _print_client(report_dir: Path, slug: str, client_name: str) -> bool:
-    """Print a published report's bundle to PDF beside it (the client's name in every page's footer);
-    log where, or why not."""
+def _print_client(report_dir: Path, slug: str, client_name: str, paper: str) -> bool:
+    """Print a published report's bundle to PDF beside it on ``paper`` (the client's name in every
+    page's footer); log where, or why not."""
     started = time.perf_counter()
     try:
-        path = print_pdf(report_dir / bundle_name(slug), report_dir / f"{slug}-report.pdf", client_name)
+        path = print_pdf(
+            report_dir / bundle_name(slug), report_dir / f"{slug}-report.pdf", client_name, paper
+        )
     except (PdfError, OSError) as error:
         log_line(f"cxwb: {slug}: the PDF could not be written ({error}); the HTML report is unchanged")
         return False

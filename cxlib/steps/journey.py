@@ -18,12 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from cxlib.core.files import spreadsheet_safe
 from cxlib.core.i18n import MISSING, Translator
 from cxlib.inputs.alert_log import ALERT_LOG_NAME, alert_statuses, read_events
 from cxlib.inputs.client import Client
+from cxlib.render import printed
 from cxlib.render.charts import (
     ACCENT,
     PERCENT,
@@ -55,9 +57,21 @@ LANES: tuple[str, ...] = (
 MAP_PLOT_WIDTH, MAP_FONT, MAP_LINE = 810, 11, 14
 #: Heights in CSS pixels: the emotion curve, the title and legend above, the stage names below.
 EMOTION_HEIGHT, MAP_TOP, MAP_BOTTOM = 170, 110, 50
+#: CSS pixels the step's title, introduction and the map's heading take above the printed map on
+#: its first page (:func:`printed_map`).
+MAP_ROOM_ABOVE = 240
 #: Lines of text a map cell shows at most (every lane is as tall as the fullest cell).
 CELL_LINES = 5
 PAIN_LANE_CODE, TRUTH_LANE_CODE = 1, 7  # colour codes: pain severity adds 1..5 to PAIN_LANE_CODE
+#: Cell colours by code (0 to TRUTH_LANE_CODE, as a share of it): plain, pain by severity, moments of truth.
+MAP_COLOURS = [
+    [0, "#F4F6F7"],
+    [1 / 7, "#FCF3CF"],
+    [3 / 7, "#F8C471"],
+    [5 / 7, "#EC7063"],
+    [6 / 7, "#CB4335"],
+    [1, "#AED6F1"],
+]
 
 
 def stages(journey: pd.DataFrame) -> list[str]:
@@ -66,20 +80,19 @@ def stages(journey: pd.DataFrame) -> list[str]:
 
 
 def _cell(items: list[str], width: int) -> tuple[str, str]:
-    """Cell text and the full text for hovering. The cell shows whole items, each wrapped to
-    ``width`` characters (never cut: a pain point keeps its severity), as many as fit in
-    :data:`CELL_LINES` lines, then "+k" for the rest (all of them are in the hover and the
-    workbook)."""
-    unique = list(dict.fromkeys(item for item in items if item))
+    """Cell text and the full text for hovering, from a cell's distinct ``items``. The cell shows
+    whole items, each wrapped to ``width`` characters (never cut: a pain point keeps its severity),
+    as many as fit in :data:`CELL_LINES` lines, then "+k" for the rest (all of them are in the
+    hover, the printed map and the workbook)."""
     shown: list[str] = []
-    for number, item in enumerate(unique):
+    for number, item in enumerate(items):
         wrapped = textwrap.wrap(item, width)
-        room = CELL_LINES - len(shown) - (number < len(unique) - 1)  # keep a line for "+k"
+        room = CELL_LINES - len(shown) - (number < len(items) - 1)  # keep a line for "+k"
         if len(wrapped) > room and shown:
-            shown.append(f"+{len(unique) - number}")
+            shown.append(f"+{len(items) - number}")
             break
         shown += wrapped[:CELL_LINES]
-    return "<br>".join(shown), "<br>".join(unique)
+    return "<br>".join(shown), "<br>".join(items)
 
 
 def cell_width(stage_count: int) -> int:
@@ -105,16 +118,29 @@ def lane_items(journey: pd.DataFrame, lane: str, t: Translator) -> pd.Series:
     return journey[lane].fillna("") if lane in journey else pd.Series("", index=journey.index)
 
 
+def map_items(journey: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Lanes × stages: each cell's distinct items (lists of text, in journey order)."""
+    order = stages(journey)
+    items = pd.DataFrame(index=list(LANES), columns=order, dtype=object)
+    for lane in LANES:
+        texts = lane_items(journey, lane, t)
+        for stage in order:
+            items.at[lane, stage] = list(
+                dict.fromkeys(text for text in texts[journey["stage"] == stage] if text)
+            )
+    return items
+
+
 def map_cells(journey: pd.DataFrame, t: Translator) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Lanes × stages: short text, full text and a colour code (pain severity, moments of truth)."""
     order = stages(journey)
     short, full, code = (pd.DataFrame(index=list(LANES), columns=order, dtype=object) for _ in range(3))
     width = cell_width(len(order))
+    items = map_items(journey, t)
     for lane in LANES:
-        items = lane_items(journey, lane, t)
         for stage in order:
             in_stage = journey["stage"] == stage
-            short.at[lane, stage], full.at[lane, stage] = _cell(items[in_stage].tolist(), width)
+            short.at[lane, stage], full.at[lane, stage] = _cell(items.at[lane, stage], width)
             if lane == "pain_point" and "pain_severity" in journey and short.at[lane, stage]:
                 severity = journey.loc[in_stage, "pain_severity"].max()
                 code.at[lane, stage] = PAIN_LANE_CODE + (severity if pd.notna(severity) else 0)
@@ -218,14 +244,7 @@ def journey_map(client: Client, t: Translator) -> go.Figure:
         ygap=3,
         zmin=0,
         zmax=TRUTH_LANE_CODE,
-        colorscale=[
-            [0, "#F4F6F7"],
-            [1 / 7, "#FCF3CF"],
-            [3 / 7, "#F8C471"],
-            [5 / 7, "#EC7063"],
-            [6 / 7, "#CB4335"],
-            [1, "#AED6F1"],
-        ],
+        colorscale=MAP_COLOURS,
         row=2,
         col=1,
     )
@@ -247,6 +266,42 @@ def journey_map(client: Client, t: Translator) -> go.Figure:
         margin={"l": 150, "r": 20, "t": MAP_TOP, "b": MAP_BOTTOM},
     )
     return figure
+
+
+def printed_map(client: Client, t: Translator) -> str:
+    """The journey map for print (:func:`cxlib.render.printed.printed_map`): the emotion declared and
+    measured (with its interval and n), then every lane's items in full, coloured as on screen,
+    split into groups of stages that each fit a printed page with the lane names repeated."""
+    journey = client.tables["journey"]
+    order = stages(journey)
+    items = map_items(journey, t)
+    shades = map_cells(journey, t)[2].map(
+        lambda code: sample_colorscale(MAP_COLOURS, code / TRUTH_LANE_CODE)[0] if code else ""
+    )
+    emotion = pd.DataFrame(columns=order, dtype=object)
+    if "declared_emotion" in journey:
+        declared = journey.groupby("stage")["declared_emotion"].mean().reindex(order)
+        emotion.loc[t("journey.declared_emotion")] = [[t.number(value, 1)] for value in declared]
+    if client.has("survey"):
+        measured = measured_emotion(client).reindex(order)
+        emotion.loc[t("journey.measured_emotion")] = [
+            [t("journey.measured_cell", interval=t.interval(row.value, row.low, row.high), n=t.number(row.n))]
+            if pd.notna(row.value)
+            else [MISSING]
+            for row in measured.itertuples()
+        ]
+    items.index = [t(f"journey.lane.{lane}") for lane in LANES]
+    shades.index = items.index
+    title = t("journey.map_title", name=client.config.name)
+
+    def caption(first: int, last: int, count: int) -> str:
+        if first == 1 and last == count:
+            return title
+        return t("journey.print_caption", title=title, first=first, last=last, count=count)
+
+    return printed.printed_map(
+        pd.concat([emotion, items]), pd.concat([emotion.map(lambda _: ""), shades]), caption, MAP_ROOM_ABOVE
+    )
 
 
 def stage_drivers(client: Client, confidence: float = 0.95) -> pd.DataFrame | None:
