@@ -48,6 +48,7 @@ BAD_COMMAND_LINES = {
     "validate with two clients": ["validate", "demo", "northwind"],
     "alerts --ack and --close": ["alerts", "demo", "--ack", "a1", "--close", "a2"],
     "alerts without client": ["alerts"],
+    "run --paper of an unknown size": ["run", "demo", "--pdf", "--paper", "letter"],
 }
 
 

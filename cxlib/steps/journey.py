@@ -184,8 +184,8 @@ def measured_emotion(client: Client) -> pd.DataFrame:
 
 def journey_map(client: Client, t: Translator) -> go.Figure:
     """The journey map: emotion curve over the lanes, as wide as the page (cell text wrapped to the
-    columns, each lane as tall as its fullest cell), interactive in HTML; printed on one landscape
-    page (:meth:`cxlib.render.report.Report.chart` with ``wide=True``)."""
+    columns, each lane as tall as its fullest cell), interactive on screen; in print the tables of
+    :func:`printed_map` take its place (:meth:`cxlib.render.report.Report.chart`)."""
     journey = client.tables["journey"]
     order = stages(journey)
     short, full, code = map_cells(journey, t)
