@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cxlib.core.exceptions import Problem, ValidationError
+from cxlib.core.exceptions import ClientNotFoundError, Problem, ValidationError
 from cxlib.core.guard import ClientFileError, client_file, read_client_bytes
 from cxlib.core.i18n import Translator, translator
 from cxlib.core.method import fold_name, normalise_name
@@ -41,6 +41,7 @@ from cxlib.inputs.schema import (
     TABLES,
     ColumnSpec,
     ProblemCollector,
+    listed_columns,
     map_distinct,
     suggest,
     type_column,
@@ -148,12 +149,23 @@ class Client:
         mapping = self.config.survey.fields.get(column)
         return items.get(column) or dimensions.get(column) or (mapping.columns[0] if mapping else column)
 
+    def field_names(self) -> dict[str, str]:
+        """Every name a consultant may give a typed survey column by, with that column: the column
+        itself and the export column it was mapped from (``Segmento`` → ``segment``, ``Hotel`` →
+        ``unit``)."""
+        sources = {column: column for column in self.tables.get("survey", {})}
+        sources |= {
+            mapping.columns[0]: name for name, mapping in self.config.survey.fields.items() if name in sources
+        }
+        return sources | {source: column for column, source in self.segment_dimensions.items() if source}
+
     def survey_column(self, name: str) -> str | None:
-        """The typed survey column a consultant's field name means: a segment dimension by its
-        export column (``Segmento`` → ``segment``) or a typed column itself; ``None`` for neither."""
-        sources = {source: column for column, source in self.segment_dimensions.items() if source}
-        column = sources.get(name, name)
-        return column if column in self.tables.get("survey", {}) else None
+        """The typed survey column a consultant's field name means (:meth:`field_names`), matched
+        exactly, else ignoring case, accents and spaces (``hotel`` → ``Hotel`` → ``unit``); ``None``
+        for none."""
+        names = self.field_names()
+        folded = {fold_name(str(known)): column for known, column in names.items()}
+        return names.get(name) or folded.get(fold_name(name))
 
     def survey_values(self, column: str) -> dict[str, str]:
         """A survey column's values keyed by their case- and accent-insensitive spelling, letters of
@@ -359,7 +371,8 @@ def _type_survey(
                 for source in absent:
                     collector.file(
                         f"column '{source}' named in client.yaml survey.fields.{field_name} is not in the "
-                        f"file{suggest(source, list(frame.columns))}; fix the mapping or the export",
+                        f"file{suggest(source, list(frame.columns))}; {listed_columns(list(frame.columns))}; "
+                        "fix the mapping or the export",
                         source,
                     )
             elif base_spec.required:
@@ -398,7 +411,8 @@ def _type_survey(
         if item.column not in frame.columns:
             collector.file(
                 "survey item named in client.yaml survey.items is not in the file"
-                f"{suggest(item.column, list(frame.columns))}; fix the mapping",
+                f"{suggest(item.column, list(frame.columns))}; {listed_columns(list(frame.columns))}; "
+                "fix the mapping",
                 item.column,
             )
             continue
@@ -527,8 +541,8 @@ def _check_segments(typed: pd.DataFrame, config: ClientConfig, collector: Proble
         for name in config.segments:
             if name not in by_source:
                 collector.file(
-                    f"client.yaml segments names '{name}', which is not a segment column; use one of "
-                    f"{', '.join(by_source)}"
+                    f"client.yaml segments names '{name}', which is not a segment column"
+                    f"{suggest(name, list(by_source))}; use one of {', '.join(by_source)}"
                 )
     for column, values in allowed.items():
         if column not in typed:
@@ -772,6 +786,29 @@ def load_validated(folder: Path, client_dir: Path) -> Client | None:
     with open(path, "rb") as stream:
         client = pickle.load(stream)  # noqa: S301 (written by this run, in its own build folder)
     return client if Path(client.directory).resolve() == Path(client_dir).resolve() else None
+
+
+#: The environment variable naming the client a step notebook opens when its ``client_dir`` is empty.
+CLIENT_ENV = "CXWB_CLIENT"
+
+
+def client_folder(client_dir: str | Path) -> Path:
+    """The client folder a step notebook was given: ``client_dir``, or when it is empty (a notebook
+    opened as shipped) the folder named by :data:`CLIENT_ENV`.
+
+    Raises
+    ------
+    ClientNotFoundError
+        When neither is set, saying how to set one.
+    """
+    folder = str(client_dir).strip() or os.environ.get(CLIENT_ENV, "").strip()
+    if not folder:
+        raise ClientNotFoundError(
+            "client_dir is not set: write the client folder in the notebook's parameters cell "
+            '(client_dir = "data/clients/demo"), or start JupyterLab with '
+            f"{CLIENT_ENV}=path/to/client, or run the step with 'cxwb run DIR --steps NN'"
+        )
+    return Path(folder)
 
 
 def load_client(client_dir: Path) -> Client:

@@ -1,10 +1,11 @@
 """Per-segment deliverables: a client's tables filtered to one value of one survey field.
 
 A cut is written ``field=value``: ``field`` is a typed survey field (``segment``, ``segment_2``,
-``channel``, ``unit``, ``stage``, ``touchpoint_id``) or the export column a segment dimension comes
-from (``Class``, ``Región``); ``value`` one of its values, matched case- and accent-insensitively
-when that names one value. Each cut's report folder is named after its field and value
-(``segment-pyme``, ``segment-日本``), with a hash of both when that name alone could be another's.
+``channel``, ``unit``, ``stage``, ``touchpoint_id``) or the export column it comes from (``Class``,
+``Región``, ``Hotel``), its case, accents and spaces aside; ``value`` one of its values, matched
+case- and accent-insensitively when that names one value. Each cut's report folder is named after
+its field and value (``segment-pyme``, ``segment-日本``), with a hash of both when that name alone
+could be another's.
 Every table holding that typed column keeps only the matching rows, so each step recomputes its
 figures (and its small-sample cautions) on the cut; tables without the column stay whole.
 """
@@ -97,7 +98,7 @@ def resolve_cut(client: Client, text: str) -> Cut:
     columns = [column for column in survey.columns if re.sub(r"_\d+$", "", column) in CUT_FIELDS]
     column = client.survey_column(field_name)
     if not separator or not wanted or column not in columns:
-        named = sorted(set(columns) | {source for source in client.segment_dimensions.values() if source})
+        named = sorted(name for name, typed in client.field_names().items() if typed in columns)
         raise CutError(f"--cut {text!r}: write field=value with a field of {', '.join(named)}")
     values = {name: [str(value) for value in survey[name].dropna().unique()] for name in columns}
     value = _matching_value(values[column], wanted, text)

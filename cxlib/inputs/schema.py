@@ -16,12 +16,14 @@ import pandas as pd
 
 from cxlib.core.distinct import on_distinct
 from cxlib.core.exceptions import Problem
+from cxlib.core.i18n import Translator
 from cxlib.core.method import (
     ARCHETYPES,
     NINE_C,
     OFFICES,
     PILLAR_SPELLINGS,
     PILLARS,
+    fold_name,
     normalise_name,
     vocabulary_aliases,
 )
@@ -252,9 +254,46 @@ TABLES: dict[str, TableSpec] = {
 
 
 def suggest(name: str, choices: list[str] | tuple[str, ...]) -> str:
-    """A 'did you mean' hint for a misspelt name, or ''."""
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    """A 'did you mean' hint for a misspelt name, or '': a choice that differs only in case, accents,
+    spaces or punctuation (``'leisure '`` → ``'Leisure'``, ``nps`` → ``NPS``) first, else the
+    closest spelling ignoring case (:func:`difflib.get_close_matches`, Ratcliff-Obershelp)."""
+    choices = [str(choice) for choice in choices]
+    same = [choice for choice in choices if fold_name(choice) == fold_name(str(name))]
+    folded = {choice.casefold().strip(): choice for choice in choices}
+    close = same or [
+        folded[match]
+        for match in difflib.get_close_matches(str(name).casefold().strip(), list(folded), n=1, cutoff=0.6)
+    ]
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+#: Column names listed in a missing-column problem before "and N more".
+MAX_COLUMNS_LISTED = 40
+
+
+def listed_columns(columns: list[str]) -> str:
+    """A file's columns for a problem message: ``the file's columns are a, b, c`` (at most
+    :data:`MAX_COLUMNS_LISTED`, then how many more)."""
+    shown = ", ".join(f"'{column}'" for column in columns[:MAX_COLUMNS_LISTED])
+    more = len(columns) - MAX_COLUMNS_LISTED
+    return f"the file's columns are {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+def needed_files(tables: list[str], t: Translator) -> str:
+    """The files a skipped step needs, each with its required columns (a survey: an outcome column
+    or a mapping in ``client.yaml``), for the consultant's page: ``journey.csv (columns stage,
+    touchpoint_id, …)``."""
+    needs = []
+    for table in tables:
+        if table == "survey":
+            needs.append(t("checks.survey_columns", outcomes=", ".join(SURVEY_OUTCOMES)))
+            continue
+        spec = TABLES[table]
+        names = [column.name for column in spec.columns if column.required]
+        needs.append(
+            t("checks.columns", columns=", ".join(names + ["/".join(spec.one_of)] * bool(spec.one_of)))
+        )
+    return "; ".join(f"{table}.csv ({need})" for table, need in zip(tables, needs, strict=True))
 
 
 class ProblemCollector:

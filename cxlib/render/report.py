@@ -28,7 +28,7 @@ from plotly.io.json import to_json_plotly
 
 from cxlib.core.i18n import Translator
 from cxlib.core.paths import interactive_report_dir
-from cxlib.inputs.client import Client, load_client, load_validated
+from cxlib.inputs.client import Client, client_folder, load_client, load_validated
 from cxlib.inputs.commentary import heading_anchor
 from cxlib.inputs.cuts import apply_cut, resolve_cut
 from cxlib.render.brand import HOUSE, Brand, brand_of
@@ -284,7 +284,7 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     Parameters
     ----------
     client_dir
-        The client folder.
+        The client folder; empty (a notebook opened as shipped): the folder ``CXWB_CLIENT`` names.
     report_dir
         Where the step writes its files (``*.results.json``, state, downloads); ``cxwb run`` sets it
         to the client's build folder. Empty in interactive use: ``reports/<slug>/interactive/``
@@ -296,7 +296,10 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     ------
     cxlib.core.exceptions.ValidationError
         When the client folder has problems (``cxwb validate`` lists them).
+    cxlib.core.exceptions.ClientNotFoundError
+        When no client folder is given, saying how to give one.
     """
+    client_dir = client_folder(client_dir)
     client = load_validated(Path(report_dir), Path(client_dir)) if str(report_dir) else None
     if client is None:  # interactive use: validate here (under cxwb run, the runner did, once)
         client = load_client(Path(client_dir))

@@ -42,6 +42,7 @@ from cxlib.core.paths import (
 from cxlib.inputs.client import VALIDATED_CLIENT_NAME, Client, check_client, save_validated
 from cxlib.inputs.config import load_config
 from cxlib.inputs.cuts import CutError, apply_cut, resolve_cut
+from cxlib.inputs.schema import needed_files
 from cxlib.render.brand import HOUSE, Brand, brand_of
 from cxlib.render.bundle import bundle_name, write_bundle
 from cxlib.render.checks import PAGE_NAME as CHECKS_PAGE
@@ -402,7 +403,7 @@ def _write_checks_page(run: ClientRun, t: Translator, finished: dt.datetime) -> 
         load_checks(run.build_dir)
         + consultant_checks(run.build_dir, t)
         + [
-            Check(name, t("checks.skipped", files=", ".join(f"{table}.csv" for table in result.missing)))
+            Check(name, t("checks.skipped", files=needed_files(result.missing, t)))
             for name, result in run.results.items()
             if result.status == "skipped" and result.missing
         ]
