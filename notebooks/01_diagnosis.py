@@ -47,6 +47,12 @@ if weighting:
 if client.margins:
     report.table(diagnosis.representativeness_table(client, t))
 report.table(diagnosis.metric_table(diagnosis.overall_metrics(survey, client.survey_scales), t))
+if "ces" in client.survey_scales:
+    report.say(
+        "diagnosis.ces_note",
+        low=client.survey_scales["ces"].bounds[0],
+        high=client.survey_scales["ces"].bounds[1],
+    )
 for metric, by in diagnosis.available_breakdowns(client):
     table = diagnosis.breakdown(client, metric, by)
     report.chart(diagnosis.breakdown_chart(table, metric, by, t))

@@ -45,6 +45,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
         metrics = diagnosis["metrics"]
         for name, metric in metrics.items():
             caution = f" {t('diagnosis.small')}" if metric["n"] < SMALL_SAMPLE else ""
+            caution += f" {t('summary.ces_direction')}" if name == "ces" else ""
             found.append(
                 Finding(
                     "summary.section.metrics",
