@@ -147,7 +147,7 @@ def test_weighted_report_states_the_design_effect_and_shows_representativeness(t
     assert run([str(folder)], out, step_names=["01"]) == 0
     page = (out / "demo" / "01_diagnosis.html").read_text(encoding="utf-8")
     assert "Efecto de diseño de Kish 1.18" in page and "tamaño efectivo de 4,922 en lugar de 5,828" in page
-    assert "% población" in page and "<td>80.0%</td>" in page
+    assert "% población" in page and "<td>80.0\u00a0%</td>" in page
 
 
 def test_weighted_pillar_scores_and_segment_tests_reduce_to_the_unweighted_ones():
