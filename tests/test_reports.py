@@ -69,7 +69,7 @@ TITLES = {
         "Los momentos de verdad medidos son Soporte, Resolución de problemas",
         "Puntos de contacto en alarma ahora: Transferencias SPEI en app (TP-APP-03)",
         "Tus transferencias SPEI llegan en segundos, siempre",
-        'href="03_journey_map.xlsx"',
+        "Descargar el mapa en Excel",
     ),
     ("northwind", "03_journey"): (
         "Journey map and touchpoint monitoring",
@@ -180,9 +180,26 @@ def visible_text(html: str) -> str:
     return re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.DOTALL | re.IGNORECASE)
 
 
+def without_print_only(html: str) -> str:
+    """The page as a screen shows it: each ``cx-print-only`` block (the journey map's printed tables)
+    cut out with the ``div`` elements nested in it."""
+    kept, position = [], 0
+    for block in re.finditer(r'<div class="cx-print-only', html):
+        if block.start() < position:
+            continue
+        depth = 0
+        for tag in re.finditer(r"<(/?)div\b[^>]*>", html[block.start() :]):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                kept.append(html[position : block.start()])
+                position = block.start() + tag.end()
+                break
+    return "".join(kept) + html[position:]
+
+
 def charts_without_a_sentence(html: str) -> int:
-    """Charts not followed by a paragraph before the next chart, heading or table."""
-    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    """Charts not followed by a paragraph before the next chart, heading or table, on screen."""
+    html = without_print_only(re.sub(r"<script.*?</script>", "", html, flags=re.S))
     following = (
         re.search(r'<p[ >]|class="plotly-graph-div"|<h[1-6][ >]|<table|<footer', html[chart.end() :])
         for chart in re.finditer(r'class="plotly-graph-div"', html)
@@ -203,6 +220,8 @@ def test_step_reports_are_clean_offline_deliverables(demo_reports, slug):
         assert 'class="plotly-graph-div"' in html and charts >= len(CHART_TITLES[slug, step.name])
         assert not EXTERNAL_ASSET.search(html)
         assert charts_without_a_sentence(html) == 0, f"{step.name}: a chart has no takeaway under it"
+        if step.name == "03_journey":  # the page links the workbook beside it; the bundle carries it
+            assert 'href="03_journey_map.xlsx"' in html
         for forbidden in (
             "In [",
             "Out[",
@@ -392,6 +411,7 @@ def test_pages_share_one_plotly_and_the_bundle_holds_every_page(demo_reports, sl
         for title in TITLES[slug, step.name]:
             assert title in text
     assert not re.search(r'href="(?:index|\d\d_[a-z_]+)\.html', bundle)  # every page link stays inside
+    assert 'href="data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,' in bundle
     assert bundle.count('class="cx-footer"') == 1 and '<nav class="cx-nav">' not in bundle
 
 
