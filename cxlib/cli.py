@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from cxlib.core.exceptions import CxError
 from cxlib.core.paths import DEFAULT_REPORTS_DIR, resolve_client_dir
+from cxlib.inputs.industries import INDUSTRIES
 
 #: The longest ``--timeout`` and ``--every``, in seconds: a day (longer is a mistyped value).
 MAX_SECONDS = 86_400
@@ -98,6 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="scaffold a client folder that validates")
     new.add_argument("folder", type=Path)
     new.add_argument("--language", choices=("es", "en"), default="es", help="report language (default: es)")
+    new.add_argument(
+        "--industry",
+        choices=INDUSTRIES,
+        default="generic",
+        help="whose example rows to write: a trade's, or neutral ones (default: generic)",
+    )
     validate = commands.add_parser("validate", help="check a client folder and list every problem")
     validate.add_argument("client", help="a client folder, or the slug of a demo client")
     run = commands.add_parser("run", help="run the method's notebooks and write HTML reports")
@@ -293,7 +300,7 @@ def _command(argv: list[str] | None) -> int:
         if arguments.command == "new":
             from cxlib.inputs.scaffold import scaffold_client
 
-            written = scaffold_client(arguments.folder, arguments.language)
+            written = scaffold_client(arguments.folder, arguments.language, arguments.industry)
             print(
                 f"created {arguments.folder} with {len(written)} files; edit them, then run: cxwb validate "
                 f"{arguments.folder}"

@@ -69,7 +69,7 @@ def _unicode_client(folder: Path) -> Path:
     ]
     (folder / "survey.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     config = (folder / "client.yaml").read_text(encoding="utf-8")
-    config = config.replace("segments: [Mass market]", "segments: [日本, 中国, Prepaid]")
+    config = config.replace("segments: [Mass market, Premium]", "segments: [日本, 中国, Prepaid]")
     (folder / "client.yaml").write_text(config, encoding="utf-8")
     return folder
 
