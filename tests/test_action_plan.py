@@ -96,7 +96,7 @@ def test_schedule_overlaps_waves_and_targets_accumulate():
     )  # wave 1 median 3 months
     waves = action_plan.wave_table(plan, DIAGNOSIS, "nps", translator("en"))
     assert "Resolution 60 → 70" in waves.iloc[0]["Pillars at the end of the wave (0-100)"]
-    assert waves.iloc[0]["Expected NPS at the end [low; high scenario]"] == "20.0 [14.0; 28.0]"
+    assert waves.iloc[0]["Expected NPS at the end [low; high scenario]"] == "20.0 [9.0; 33.0]"
 
 
 def test_a_gap_closes_at_most_once_and_predictions_stay_on_scale():

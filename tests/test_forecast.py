@@ -33,8 +33,11 @@ def test_wave_forecast_counts_only_the_effect_reached_by_the_wave_end():
         action_plan.evaluate(client, DIAGNOSIS, None, None), pd.Timestamp("2026-01-01")
     )
     waves = action_plan.wave_predictions(plan, DIAGNOSIS, "nps")
-    # A goes live at month 4 (the end of wave 1): nothing yet; fully 12 months later: +10 [4; 18]
-    assert waves["1"][0] == pytest.approx(10.0) and waves["full"] == pytest.approx([20.0, 14.0, 28.0])
+    # A goes live at month 4 (the end of wave 1): nothing yet; fully 12 months later: +10 [4; 18],
+    # on top of today's 10 [5; 15]: the range carries both, so it is never narrower than today's
+    assert waves["1"] == pytest.approx([10.0, 5.0, 15.0]) and waves["full"] == pytest.approx(
+        [20.0, 9.0, 33.0]
+    )
     assert waves["1"][0] < waves["2"][0] <= waves["full"][0]
 
 

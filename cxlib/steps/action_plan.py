@@ -627,11 +627,17 @@ def horizons(plan: pd.DataFrame) -> dict[str, pd.Timestamp]:
 def wave_predictions(plan: pd.DataFrame, diagnosis: dict | None, outcome: str) -> dict[str, list[float]]:
     """The outcome expected at each horizon (:func:`horizons`), ``[central, low, high]``, on the
     outcome's scale: the headline value plus the points of every initiative by the ramp-up it has
-    reached by then. Empty when the diagnosis found no driver of the outcome."""
+    reached by then. The range carries both uncertainties, added bound to bound (conservative): the
+    headline's own interval (today's level is measured on a sample) and the plan's low and high
+    scenarios, so a forecast is never narrower than the measurement it starts from. Empty when the
+    diagnosis found no driver of the outcome."""
     pillars = pillar_model(diagnosis)
-    base = ((diagnosis or {}).get("metrics") or {}).get(outcome, {}).get("value")
-    if base is None or pillars.empty:
+    measured = ((diagnosis or {}).get("metrics") or {}).get(outcome, {})
+    if measured.get("value") is None or pillars.empty:
         return {}
+    base = np.array(
+        [measured["value"], measured.get("low", measured["value"]), measured.get("high", measured["value"])]
+    )
     low_bound, high_bound = OUTCOME_BOUNDS.get(outcome, (-np.inf, np.inf))
     return {
         horizon: np.clip(
