@@ -72,7 +72,7 @@ if "nps" in survey and client.segment_dimensions:
 league = units.league_tables(client)
 if league:
     report.heading("units.heading", anchor="units")
-    report.say("units.text")
+    report.say("units.text", **units.funnel_facts(t))
     for metric, table in league.items():
         report.chart(units.funnel_chart(table, metric, t))
         note = units.dispersion_note(table, metric, t)

@@ -62,6 +62,8 @@ report.heading("participation.myths_heading", anchor="myths")
 report.say("participation.myths_text")
 checks = participation.myth_checks(client, t)
 report.table(participation.myth_table(checks, t))
+if any(check.myth == "internal" and check.status == "risk" for check in checks):
+    report.consultant("participation.check.internal")
 report.end()
 results.publish(report_dir, "02_participation", participation.step_results(checks, experiences))
 

@@ -80,8 +80,10 @@ if report.require("interactions"):
 # %%
 report.heading("journey.monitoring_heading", anchor="alerts")
 if run is not None:
-    report.say("journey.monitoring_text")
+    report.say("journey.monitoring_text", **journey.monitoring_facts(t))
     report.say(f"journey.since.{run.mode}", **journey.since_facts(run, t))
+    if run.mode == "incremental":
+        report.consultant("journey.check.incremental", since=t.date(run.since))
     in_alarm = card.loc[card["status"] == "alarm"]
     if len(in_alarm):
         report.caution(
@@ -100,6 +102,7 @@ report.heading("journey.alert_log_heading", anchor="alert-log")
 alert_statuses = journey.alert_log(report_dir)
 if alert_statuses.empty:
     report.say("journey.alert_log_none")
+    report.consultant("journey.check.alert_log")
 else:
     report.say("journey.alert_log_summary", **journey.alert_log_facts(alert_statuses, t))
     report.table(journey.alert_log_table(alert_statuses, t))

@@ -4,7 +4,9 @@ copy an editor would reject), declared as a tuple of rules.
 A client page is read as its reader sees it: the visible text of the HTML (scripts and styles left
 out; a download link's text is read, so it must say what the file holds, not its name) and the texts
 of its charts (titles, labels, hover text); rules marked ``formats`` read the number formats of its
-charts instead (a Spanish percent axis must carry the locale's space).
+charts instead (a Spanish percent axis must carry the locale's space); rules marked ``printed`` read
+what prints (the visible text without the ``cx-screen-only`` elements the print style hides, nor the
+charts' hover texts), and rules with ``locales`` apply to pages in those Babel locales only.
 Each :class:`Rule` is a pattern with the languages it applies to; :func:`scan` returns every hit.
 """
 
@@ -15,6 +17,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -140,6 +143,8 @@ class Rule:
     pattern: re.Pattern[str]
     languages: tuple[str, ...] = ("es", "en")
     formats: bool = False
+    printed: bool = False
+    locales: tuple[str, ...] | None = None
 
 
 def _words(words: tuple[str, ...] | set[str]) -> str:
@@ -175,6 +180,43 @@ RULES: tuple[Rule, ...] = (
     Rule("percent with a space", re.compile(r"\d[ \u00a0\u202f]%"), ("en",)),
     # d3's percent type ("%" closing the format, after no other directive) closes the sign up: "42%"
     Rule("chart percent without the locale's space", re.compile(r"^[^%\n]*%$", re.M), ("es",), formats=True),
+    # the tool's commands and the input's columns are the consultant's (checks.html)
+    Rule("tool command", re.compile(r"\bcxwb\b")),
+    Rule("column value hint", re.compile(r"\b\w+\s*=\s*(?:sí|si|yes|no|true|false|verdadero|falso)\b", re.I)),
+    # the run is the consultant's: a client page states the data's cut-off, not when it ran
+    Rule("run wording", re.compile(r"Última ejecución|\b[Ee]sta ejecución|Pasos del análisis"), ("es",)),
+    Rule("run wording", re.compile(r"\bLast run\b|\b[Tt]his run\b|\bAnalysis steps\b"), ("en",)),
+    Rule(
+        "explained variance explained",
+        re.compile(r"\bexplica\w*\s[^.:]{0,40}?\bde (?:la|su) varianza explicada", re.I),
+        ("es",),
+    ),
+    Rule(
+        "explained variance explained",
+        re.compile(r"\bexplains?\s[^.:]{0,40}?\bof (?:the|its) explained variance", re.I),
+        ("en",),
+    ),
+    Rule("a name repeated in a list", re.compile(r"(?<!\w)(\w[^,;()\n]{3,80}?)(?:, | y | and )\1(?!\w)")),
+    Rule("9C name translated word for word", re.compile(r"\b(?:Collaborators|Conduction)\b"), ("en",)),
+    Rule(
+        "screen instruction in print",
+        re.compile(r"\bcursor\b|\bdescarg\w* (?:el|la|los|las|este|esta)\b|\bse descarga\b", re.I),
+        ("es",),
+        printed=True,
+    ),
+    Rule(
+        "screen instruction in print",
+        re.compile(r"\bhover\b|\bdownload (?:the|a|this|it)\b|\bto download\b", re.I),
+        ("en",),
+        printed=True,
+    ),
+    # es_MX writes "0.2", "99.8 %" and "1,000" (Translator.number/percent), never "0,2" or "1.000"
+    Rule(
+        "number outside the locale's style",
+        re.compile(r"(?<![\d,.])\d{1,3},\d{1,2}(?![\d])|\bcada \d{1,3}\.\d{3}\b|\bcada \d{4,}\b"),
+        ("es",),
+        locales=("es_MX",),
+    ),
 )
 
 #: Keys of a plotly figure whose strings a reader sees.
@@ -226,6 +268,40 @@ def chart_formats(page: str) -> str:
     return "\n".join(fmt for chart in chart_blocks(page) for fmt in _formats(chart))
 
 
+class _Printed(HTMLParser):
+    """The text of a page that prints: no scripts, styles nor ``cx-screen-only`` elements."""
+
+    VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "source", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden: list[str] = []  # the tags open inside a hidden element, the hidden one first
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if self.hidden or tag in ("script", "style") or "cx-screen-only" in classes:
+            self.hidden.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.hidden and tag in self.hidden:
+            while self.hidden and self.hidden.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def printed_text(page: str) -> str:
+    """What prints of a report page: its visible text without the screen-only elements."""
+    parser = _Printed()
+    parser.feed(page)
+    return re.sub(r"\s+", " ", " ".join(parser.parts))
+
+
 def page_text(page: str) -> str:
     """What a reader sees of a report page: visible text and the texts of its charts."""
     texts = [text for chart in chart_blocks(page) for text in _chart_texts(chart)]
@@ -243,14 +319,15 @@ class Hit:
     context: str
 
 
-def scan(page: str, language: str) -> list[Hit]:
-    """Every hit of :data:`RULES` (those of ``language``) in a report page's HTML."""
-    texts = {False: page_text(page), True: chart_formats(page)}
+def scan(page: str, language: str, locale: str | None = None) -> list[Hit]:
+    """Every hit of :data:`RULES` (those of ``language``, and of ``locale`` when given) in a report
+    page's HTML."""
+    texts = {"text": page_text(page), "formats": chart_formats(page), "printed": printed_text(page)}
     return [
         Hit(rule.name, found.group(0), text[max(0, found.start() - 60) : found.end() + 60])
         for rule in RULES
-        if language in rule.languages
-        for text in (texts[rule.formats],)
+        if language in rule.languages and (rule.locales is None or locale in rule.locales)
+        for text in (texts["formats" if rule.formats else "printed" if rule.printed else "text"],)
         for found in rule.pattern.finditer(text)
     ]
 

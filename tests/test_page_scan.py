@@ -32,18 +32,20 @@ def export_pages(tmp_path_factory):
     return {slug: (out / slug, language) for slug, language in folders.items()}
 
 
-def _hits(folder, language) -> dict[str, list[str]]:
+def _hits(folder, language, locale=None) -> dict[str, list[str]]:
     found = {}
     for page in client_pages(folder):
-        hits = scan(page.read_text(encoding="utf-8"), language)
+        hits = scan(page.read_text(encoding="utf-8"), language, locale)
         if hits:
             found[page.name] = [f"{hit.rule}: «{hit.match}» in …{hit.context}…" for hit in hits]
     return found
 
 
-@pytest.mark.parametrize(("slug", "language"), [("demo", "es"), ("northwind", "en")])
-def test_demo_pages_pass_the_scanner(demo_reports, slug, language):
-    assert _hits(demo_reports / slug, language) == {}
+@pytest.mark.parametrize(
+    ("slug", "language", "locale"), [("demo", "es", "es_MX"), ("northwind", "en", "en_GB")]
+)
+def test_demo_pages_pass_the_scanner(demo_reports, slug, language, locale):
+    assert _hits(demo_reports / slug, language, locale) == {}
 
 
 def test_export_pages_pass_the_scanner(export_pages):
@@ -67,6 +69,33 @@ def test_export_pages_pass_the_scanner(export_pages):
         ("en", "Of 27 touchpoints, 1 are in alarm", "one with a plural verb"),
         ("es", "el 42% de los clientes", "percent without the locale's space"),
         ("en", "42 % of customers", "percent with a space"),
+        ("es", "Aún no hay alertas: cxwb watch las entrega", "tool command"),
+        ("en", "{total} alert(s) delivered by cxwb watch", "tool command"),
+        ("es", "agregue puntos de contacto con internal = sí.", "column value hint"),
+        ("en", "add touchpoints with internal = yes.", "column value hint"),
+        ("es", "Última ejecución 3 de mayo", "run wording"),
+        ("es", "Esta ejecución procesó todas las mediciones", "run wording"),
+        ("en", "This run processed every measurement", "run wording"),
+        (
+            "es",
+            "Calidad explica 42 % [39 %; 45 %] de la varianza explicada de NPS",
+            "explained variance explained",
+        ),
+        ("en", "it explains 42% of its explained variance", "explained variance explained"),
+        (
+            "es",
+            "los dueños de (Transferencias SPEI en app y Transferencias SPEI en app)",
+            "a name repeated in a list",
+        ),
+        ("en", "owners of Card app, Card app and Branch", "a name repeated in a list"),
+        ("en", "Collaborators and Conduction score low", "9C name translated word for word"),
+        ("es", "Pase el cursor sobre una celda", "screen instruction in print"),
+        (
+            "es",
+            '<a class="cx-download" href="m.xlsx">Descargar el mapa en Excel</a>',
+            "screen instruction in print",
+        ),
+        ("en", "Hover over a cell to see all of it.", "screen instruction in print"),
     ],
 )
 def test_scanner_catches_each_rule(language, text, rule):
@@ -74,9 +103,29 @@ def test_scanner_catches_each_rule(language, text, rule):
 
 
 @pytest.mark.parametrize(
+    "text", ["límites del 99,8 %", "λ = 0,2", "unas 2 de cada 1.000", "Quejas por cada 1000"]
+)
+def test_scanner_catches_numbers_outside_the_locale(text):
+    page = f"<main><p>{text}</p></main>"
+    assert "number outside the locale's style" in {hit.rule for hit in scan(page, "es", "es_MX")}
+    assert scan(page, "es", "es_ES") == []
+
+
+def test_screen_only_text_is_not_read_as_printed():
+    page = (
+        '<main><p>El mapa.<span class="cx-screen-only"> Pase el cursor sobre una celda.</span></p>'
+        '<p class="cx-screen-only"><a class="cx-download" href="m.xlsx">Descargar el mapa</a></p></main>'
+    )
+    assert scan(page, "es", "es_MX") == []
+
+
+@pytest.mark.parametrize(
     ("language", "text"),
     [
-        ("es", "1 está en alarma; 2,1 son altos; la atención; 42\u00a0%; p < 0,001"),
+        (
+            "es",
+            "1 está en alarma; 2,1 son altos; la atención; 42\u00a0%; p < 0,001; A, B y C; Datos al 3 mayo",
+        ),
         ("en", "1 is in alarm; 2.1 are high; 42%; p < 0.001; None of the pillars"),
     ],
 )

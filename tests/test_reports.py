@@ -302,7 +302,8 @@ def test_indexes_link_every_step_and_client(demo_reports):
     client_index = (demo_reports / "northwind" / "index.html").read_text(encoding="utf-8")
     for step in STEPS:
         assert f'href="{step.name}.html"' in client_index
-    assert "Ready" in client_index and not EXTERNAL_ASSET.search(client_index)
+    assert 'data-status="ok"' in client_index and "Ready" not in client_index
+    assert not EXTERNAL_ASSET.search(client_index)
 
 
 def test_client_data_is_escaped_and_absent_tables_are_explained(scaffolded, tmp_path):

@@ -224,9 +224,13 @@ class Report:
 
     def download(self, path: Path, key: str) -> None:
         """Link a file written beside the report (relative link, so the folder can be moved); the link
-        reads as the catalogue's ``key`` (what the file holds), never as the file's name."""
+        reads as the catalogue's ``key`` (what the file holds), never as the file's name. On screen
+        only: a printed page cannot download."""
         display(
-            HTML(f'<p><a class="cx-download" href="{html.escape(path.name)}" download>{self.t(key)}</a></p>')
+            HTML(
+                f'<p class="cx-screen-only"><a class="cx-download" href="{html.escape(path.name)}" '
+                f"download>{self.t(key)}</a></p>"
+            )
         )
 
     def table(self, frame: pd.DataFrame, collapsed_key: str | None = None) -> None:

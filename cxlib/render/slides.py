@@ -397,7 +397,7 @@ def write_summary(
     methods = deck.slide(t("slides.methods_title"))
     deck.text(
         methods,
-        "\n".join(_plain(t(key)) for key in METHOD_KEYS),
+        "\n".join(_plain(t(key, **_method_values(key, t))) for key in METHOD_KEYS),
         Inches(0.5),
         Inches(1.7),
         Inches(12.3),
@@ -555,10 +555,18 @@ def _journey_slides(deck: _Deck, report_dir: Path, journey: dict, t: Translator)
 
 
 def _listed(names: list[str], t: Translator) -> str:
-    """Names joined as a list in the report's language (``A, B y C``, ``A, B and C``)."""
+    """Names joined as a list in the report's language (``A, B y C``, ``A, B and C``), each once
+    (a touchpoint in alarm on two measures is named once)."""
     from babel.lists import format_list
 
-    return format_list([str(name) for name in names], locale=t.locale)
+    return format_list(list(dict.fromkeys(str(name) for name in names)), locale=t.locale)
+
+
+def _method_values(key: str, t: Translator) -> dict[str, str]:
+    """The numbers a method paragraph of :data:`METHOD_KEYS` states, in the locale's style."""
+    from cxlib.steps.journey import monitoring_facts
+
+    return monitoring_facts(t) if key == "journey.monitoring_text" else {}
 
 
 def _ranked_initiatives(plan: dict) -> pd.DataFrame:

@@ -313,7 +313,6 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
                 "title": t("step." + step.name),
                 "html": f"{step.name}.html" if result.status != "not_run" else None,
                 "status": result.status,
-                "status_label": t("report.status." + result.status),
                 "note": note,
             }
         )
@@ -360,11 +359,11 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         page_title=t("report.client_index_title", name=config.name),
         client_name=config.name,
         industry=config.industry,
-        run_date=t.date(finished, "long"),
+        data_date=_data_date(run.client, t),
         steps=rows,
         labels={
             "industry": t("report.industry"),
-            "last_run": t("report.last_run"),
+            "data_as_of": t("report.last_run"),
             "steps": t("report.steps"),
         },
         up_link=True,
@@ -393,6 +392,15 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
         shutil.rmtree(target, ignore_errors=True)
     swap_folder(run.build_dir, target)
     return status, target
+
+
+def _data_date(client: Client, t: Translator) -> str:
+    """The client's data cut-off, as the client's index states it ("Datos al …"); empty when no
+    table is dated. The run's own date and status are the consultant's (``checks.html``)."""
+    from cxlib.steps.overview import data_cutoff
+
+    cutoff = data_cutoff(client)
+    return t.date(cutoff.to_pydatetime(), "long") if cutoff is not None else ""
 
 
 def _write_checks_page(run: ClientRun, t: Translator, finished: dt.datetime) -> int:

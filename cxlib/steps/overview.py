@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from cxlib.core.i18n import Translator
+from cxlib.core.i18n import CATALOGUE, Translator
 from cxlib.inputs.client import Client
 from cxlib.inputs.tables import TABLE_NAMES
 from cxlib.render.charts import (
@@ -35,6 +35,18 @@ def _date_coverage(frame: pd.DataFrame, column: str | None, t: Translator) -> st
         return "–"
     dates = frame[column].dropna()
     return f"{t.date(dates.min())} – {t.date(dates.max())}"
+
+
+def data_cutoff(client: Client) -> pd.Timestamp | None:
+    """The latest date in the client's dated tables (survey, interactions, assessment): what the
+    client's pages state as "data as of" (``None`` when no table has a date)."""
+    latest = [
+        pd.to_datetime(client.tables[name][column], errors="coerce").max()
+        for name, column in DATE_COLUMNS.items()
+        if client.has(name) and column in client.tables[name]
+    ]
+    latest = [date for date in latest if pd.notna(date)]
+    return max(latest) if latest else None
 
 
 def inventory(client: Client, t: Translator) -> pd.DataFrame:
@@ -85,10 +97,17 @@ def scale_readings(client: Client, t: Translator) -> list[dict[str, str]]:
     ]
 
 
-def column_name(client: Client, table: str, column: str) -> str:
+def column_name(client: Client, table: str, column: str, t: Translator) -> str:
     """How a client page names an input column: a survey column by its question text or export
-    column, another by its words (``target_archetype`` → ``target archetype``)."""
-    return client.column_label(column) if table == "survey" else column.replace("_", " ")
+    column, another by its catalogue label (``overview.column.<table>.<column>``) or, failing one,
+    by its words (``target_archetype`` → ``Target archetype``): never by its schema identifier."""
+    if table == "survey":
+        return client.column_label(column)
+    key = f"overview.column.{table}.{column}"
+    if key in CATALOGUE:
+        return t(key)
+    words = column.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 def _period(dates: pd.Series, t: Translator) -> dict[str, str]:
@@ -174,7 +193,7 @@ def missing_chart(client: Client, t: Translator, top: int = 20) -> go.Figure | N
         for column, count in empty[empty > 0].items():
             records.append(
                 {
-                    "column": f"{t('table.' + name)} · {column_name(client, name, column)}",
+                    "column": f"{t('table.' + name)} · {column_name(client, name, column, t)}",
                     "share": count / len(frame),
                     "n": int(count),
                     "rows": len(frame),

@@ -89,7 +89,16 @@ def hidden_count(tables: dict[str, pd.DataFrame]) -> int:
 
 def position_cell(row: pd.Series, t: Translator) -> str:
     """Where a unit lies on the funnel, in words (beyond the alarm limits, between the lines, within)."""
-    return t(f"units.position.{row['position']}")
+    return t(f"units.position.{row['position']}", limit=t.percent(ALARM_LEVEL, 1))
+
+
+def funnel_facts(t: Translator) -> dict[str, str]:
+    """The alarm limit and its false-alarm rate for ``units.text``, in the locale's numbers."""
+    return {
+        "limit": t.percent(ALARM_LEVEL, 1),
+        "chance": t.number(round((1 - ALARM_LEVEL) * 1000)),
+        "per": t.number(1000),
+    }
 
 
 def rank_cell(row: pd.Series, units: int, t: Translator) -> str:
