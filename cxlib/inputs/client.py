@@ -24,6 +24,8 @@ from cxlib.core.i18n import Translator, translator
 from cxlib.core.method import fold_name, normalise_name
 from cxlib.inputs.commentary import Commentary, read_commentary
 from cxlib.inputs.config import (
+    BREAKDOWN_FIELDS,
+    BREAKDOWN_PERIODS,
     CLIENT_CONFIG_NAME,
     ClientConfig,
     ColumnMapping,
@@ -166,6 +168,21 @@ class Client:
         names = self.field_names()
         folded = {fold_name(str(known)): column for known, column in names.items()}
         return names.get(name) or folded.get(fold_name(name))
+
+    def breakdown_column(self, name: str) -> str | None:
+        """The survey column a breakdown's ``by`` groups by: ``month`` or ``quarter`` when the survey
+        has dates, else a grouping field (:data:`~cxlib.inputs.config.BREAKDOWN_FIELDS`, any segment
+        dimension) by any name :meth:`survey_column` accepts (``Hotel`` → ``unit``); ``None`` for none."""
+        survey = self.tables.get("survey", {})
+        if name in BREAKDOWN_PERIODS:
+            return name if "date" in survey else None
+        column = self.survey_column(name)
+        return column if column in self.breakdown_columns() else None
+
+    def breakdown_columns(self) -> list[str]:
+        """The survey's columns a breakdown may group by: its segment dimensions and grouping fields."""
+        survey = self.tables.get("survey", {})
+        return [column for column in [*self.segment_dimensions, *BREAKDOWN_FIELDS[1:]] if column in survey]
 
     def survey_values(self, column: str) -> dict[str, str]:
         """A survey column's values keyed by their case- and accent-insensitive spelling, letters of
@@ -701,6 +718,41 @@ def _row_fingerprints(frame: pd.DataFrame) -> pd.Series:
     return pd.util.hash_pandas_object(frame[repeating], index=False)
 
 
+def breakdown_problems(client: Client) -> list[Problem]:
+    """``breakdowns:`` must pair an outcome this survey has with a field it can be grouped by
+    (:meth:`Client.breakdown_column`); one problem per bad entry, at its key, with a did-you-mean."""
+    survey = client.tables.get("survey")
+    if survey is None or not client.config.breakdowns:
+        return []
+    outcomes = [name for name in SURVEY_OUTCOMES if name in survey]
+    fields = [client.source_of(column) for column in client.breakdown_columns()]
+    fields += list(BREAKDOWN_PERIODS) if "date" in survey else []
+    problems = []
+    for index, entry in enumerate(client.config.breakdowns):
+        if entry.metric not in survey:
+            problems.append(
+                Problem(
+                    CLIENT_CONFIG_NAME,
+                    None,
+                    f"breakdowns.{index}.metric",
+                    f"{entry.metric!r} is not in this survey{suggest(entry.metric, outcomes)}; use one of "
+                    f"{', '.join(outcomes)}, or map it under survey.fields",
+                )
+            )
+        if client.breakdown_column(entry.by) is None:
+            dated = "" if "date" in survey else " (month and quarter need a date field)"
+            problems.append(
+                Problem(
+                    CLIENT_CONFIG_NAME,
+                    None,
+                    f"breakdowns.{index}.by",
+                    f"{entry.by!r} is not a field this survey can be broken down by"
+                    f"{suggest(entry.by, fields)}; use one of {', '.join(fields)}{dated}",
+                )
+            )
+    return problems
+
+
 def _check_theme_names(client: Client) -> list[Problem]:
     """``comments.names`` must name themes that discovery finds in these comments."""
     settings = client.config.comments
@@ -749,6 +801,7 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     problems += _add_inbox_parts(client)
     problems += _check_promises(client)
     problems += _check_theme_names(client)
+    problems += breakdown_problems(client)
     problems += _rake_survey(client)
     client.commentary, commentary_problems = read_commentary(client_dir, config.language)
     problems += commentary_problems

@@ -243,6 +243,37 @@ class SurveyMapping(Strict):
 ColumnMappingT = TypeVar("ColumnMappingT", bound=ColumnMapping)
 
 
+#: What a breakdown may group by besides the survey's grouping fields: the response's month or quarter
+#: (from its ``date``).
+BREAKDOWN_PERIODS: tuple[str, ...] = ("month", "quarter")
+#: The survey fields a breakdown may group by (every segment dimension counts as ``segment``).
+BREAKDOWN_FIELDS: tuple[str, ...] = ("segment", "channel", "unit", "stage", "touchpoint_id")
+
+
+class Breakdown(Strict):
+    """One chart of the diagnosis (``breakdowns:`` in ``client.yaml``): an outcome ``metric`` (``nps``,
+    ``csat``, ``ces`` or ``satisfied``) by ``by``, a grouping field named by its typed name or its
+    export column (a segment dimension, ``unit``, ``channel``, ``stage``, ``touchpoint_id``) or a
+    period (``month``, ``quarter``). Whether the survey has them is checked when the client is loaded
+    (:func:`cxlib.inputs.client.breakdown_problems`)."""
+
+    metric: str
+    by: str = Field(min_length=1)
+
+    @field_validator("metric")
+    @classmethod
+    def _metric_is_an_outcome(cls, value: str) -> str:
+        from cxlib.inputs.schema import SURVEY_OUTCOMES, suggest
+
+        key = normalise_name(value)
+        if key not in SURVEY_OUTCOMES:
+            raise ValueError(
+                f"metric {value!r} is not an outcome{suggest(value, SURVEY_OUTCOMES)}; "
+                f"use one of {', '.join(SURVEY_OUTCOMES)}"
+            )
+        return key
+
+
 class Privacy(Strict):
     """Confidentiality of employee results: no group smaller than ``min_group`` is ever shown."""
 
@@ -434,6 +465,9 @@ class ClientConfig(Strict):
     #: writes each beside the whole client's report.
     cuts: list[Annotated[str, Field(pattern=r"^[^=]+=.+$")]] = Field(default_factory=list)
     alerts: Alerts = Field(default_factory=Alerts)
+    #: The diagnosis's metric × field charts, in order; ``None`` draws the default
+    #: (:data:`cxlib.steps.diagnosis.BREAKDOWNS`), an empty list none.
+    breakdowns: list[Breakdown] | None = None
     brand: Brand = Field(default_factory=Brand)
 
     @model_validator(mode="after")

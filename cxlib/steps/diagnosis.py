@@ -350,19 +350,34 @@ def metric_table(estimates: dict[str, Estimate], t: Translator) -> pd.DataFrame:
     return with_small_rows(pd.DataFrame(rows), (estimate.small for estimate in estimates.values()))
 
 
+#: The period each of ``month`` and ``quarter`` groups dates by (pandas period aliases).
+PERIODS: dict[str, str] = {"month": "M", "quarter": "Q"}
+
+
 def breakdown(client: Client, metric: str, by: str) -> pd.DataFrame:
-    """A metric by segment, channel or month (``by="month"``)."""
+    """A metric by a survey column (:meth:`~cxlib.inputs.client.Client.breakdown_column`), or by the
+    first day of each ``month`` or ``quarter`` of the response's date."""
     survey = client.tables["survey"]
-    if by == "month":
-        survey = survey.assign(month=survey["date"].dt.to_period("M").dt.to_timestamp())
+    if by in PERIODS:
+        survey = survey.assign(**{by: survey["date"].dt.to_period(PERIODS[by]).dt.to_timestamp()})
     scale_high = client.survey_scales["csat"].bounds[1] if metric == "csat" else None
     bounds = client.survey_scales[metric].bounds if metric == "ces" else None
     return metric_by(survey, metric, by, scale_high, bounds=bounds)
 
 
+def period_label(start: pd.Timestamp, by: str, t: Translator) -> str:
+    """A ``month`` or ``quarter`` named by its first day, in the report's language."""
+    if by == "month":
+        return t.month(start)
+    return t("diagnosis.quarter_label", quarter=start.quarter, year=start.year)
+
+
 def breakdown_chart(table: pd.DataFrame, metric: str, by: str, t: Translator) -> go.Figure:
-    """Bars with intervals of a metric by group; ``n`` and small-sample cautions on every bar."""
+    """Bars with intervals of a metric by group (periods named by :func:`period_label`); ``n`` and
+    small-sample cautions on every bar."""
     value_range = (-100, 100) if metric == "nps" else None
+    if by in PERIODS:
+        table = table.set_axis([period_label(start, by, t) for start in table.index])
     return interval_bars(
         table,
         t("diagnosis.by_title", metric=t(f"metric.{metric}"), group=t(f"diagnosis.group.{by}")),
@@ -912,7 +927,8 @@ def example_quotes(client: Client, analysis: CommentAnalysis, t: Translator) -> 
     return pd.DataFrame(rows)
 
 
-#: The metric breakdowns the report shows, where the survey has the metric and the grouping.
+#: The metric breakdowns the report shows unless ``client.yaml`` lists its own ``breakdowns:``, where
+#: the survey has the metric and the grouping.
 BREAKDOWNS: tuple[tuple[str, str], ...] = (
     ("nps", "segment"),
     ("nps", "channel"),
@@ -924,8 +940,11 @@ TRENDS: tuple[str, ...] = ("nps", "csat")
 
 
 def available_breakdowns(client: Client) -> list[tuple[str, str]]:
-    """The (metric, grouping) pairs of :data:`BREAKDOWNS` this survey supports; ``segment`` stands
-    for every segment dimension (``segment``, ``segment_2``…)."""
+    """The (metric, grouping column) pairs the diagnosis draws: exactly the client's ``breakdowns:``
+    (checked when the client is loaded), else those of :data:`BREAKDOWNS` this survey supports, where
+    ``segment`` stands for every segment dimension (``segment``, ``segment_2``…)."""
+    if client.config.breakdowns is not None:
+        return [(entry.metric, client.breakdown_column(entry.by)) for entry in client.config.breakdowns]
     survey = client.tables["survey"]
     pairs = []
     for metric, by in BREAKDOWNS:
