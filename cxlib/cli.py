@@ -1,4 +1,4 @@
-"""The ``cxwb`` command line: ``new``, ``validate``, ``run``, ``watch`` and ``alerts``.
+"""The ``cxwb`` command line: ``new``, ``map``, ``validate``, ``run``, ``watch`` and ``alerts``.
 
 Every :class:`~cxlib.core.exceptions.CxError` is printed as a message with what to do, and the
 command exits with its code (2 for bad input); no traceback reaches the user for bad input.
@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=INDUSTRIES,
         default="generic",
         help="whose example rows to write: a trade's, or neutral ones (default: generic)",
+    )
+    survey_map = commands.add_parser(
+        "map", help="print a starting survey: mapping for client.yaml, guessed from a survey export"
+    )
+    survey_map.add_argument(
+        "export", type=Path, help="a .csv (plain or Qualtrics), .xlsx, .parquet or .sav file"
     )
     validate = commands.add_parser("validate", help="check a client folder and list every problem")
     validate.add_argument("client", help="a client folder, or the slug of a demo client")
@@ -305,6 +311,11 @@ def _command(argv: list[str] | None) -> int:
                 f"created {arguments.folder} with {len(written)} files; edit them, then run: cxwb validate "
                 f"{arguments.folder}"
             )
+            return 0
+        if arguments.command == "map":
+            from cxlib.inputs.survey_map import guess_mapping
+
+            print(guess_mapping(arguments.export), end="")
             return 0
         if arguments.command == "validate":
             return _validate(arguments.client)

@@ -102,6 +102,7 @@ FILE_READERS = {
     "cxlib.core.i18n.<module>": "package data",
     "cxlib.inputs.question_bank._standard_bank": "package data",
     "cxlib.inputs.scales.known_scales": "package data",
+    "cxlib.inputs.industries.industry_examples": "package data",
     "cxlib.inputs.commentary.step_anchors": "the notebooks' sources",
     "cxlib.stats.text._language_lexicon": "package data",
     "cxlib.stats.text.rules": "package data",

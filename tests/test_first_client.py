@@ -4,10 +4,21 @@ it lists."""
 
 from __future__ import annotations
 
+import itertools
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
 import pytest
+import synthetic
+import yaml
 
 from cxlib.cli import main
+from cxlib.core.method import PILLARS
 from cxlib.inputs.industries import INDUSTRIES, industry_examples
+from cxlib.inputs.survey_map import PILLAR_PLACEHOLDER
 
 #: Words of a bank's examples that no other industry's scaffold may carry.
 BANK_WORDS = ("bank", "banca", "account", "cuenta", "branch", "sucursal", "kyc")
@@ -43,3 +54,110 @@ def test_an_unknown_industry_is_one_cxwb_line(tmp_path, capsys):
     error = capsys.readouterr().err
     assert error.startswith("cxwb: argument --industry: invalid choice: 'bakery'") and "hotel" in error
     assert not (tmp_path / "x").exists()
+
+
+def _paste(folder: Path, export: Path, printed: str) -> int:
+    """Make the edits ``cxwb map``'s output lists, as a consultant would; return how many it lists.
+
+    1. the export copied in as survey.<ext> (the scaffold's survey.csv removed); 2. its segments: and
+    survey: pasted over the scaffold's; 3. each pillar placeholder replaced by a pillar."""
+    edits = re.findall(r"^#   \d+\. ", printed, flags=re.MULTILINE)
+    (folder / "survey.csv").unlink()
+    shutil.copy(export, folder / f"survey{export.suffix}")
+    pillars = itertools.cycle(PILLARS)
+    chosen = re.sub(PILLAR_PLACEHOLDER, lambda _: next(pillars), printed)
+    config = yaml.safe_load((folder / "client.yaml").read_text(encoding="utf-8"))
+    config.update(yaml.safe_load(chosen))
+    (folder / "client.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return len(edits)
+
+
+@pytest.mark.parametrize(
+    "fixture", ["spss_airline", "qualtrics_csat", "labels_only_excel", "spss_labelled_scale"]
+)
+def test_cxwb_map_prints_a_mapping_that_validates_after_the_edits_it_lists(tmp_path, capsys, fixture):
+    export = next(getattr(synthetic, fixture)(tmp_path / "export").glob("survey.*"))
+    assert main(["map", str(export)]) == 0
+    printed = capsys.readouterr().out
+    folder = tmp_path / "client"
+    assert main(["new", str(folder), "--industry", "hotel", "--language", "en"]) == 0
+    assert main(["validate", str(folder)]) == 0
+    edits = _paste(folder, export, printed)
+    assert edits == (2 if fixture == "spss_labelled_scale" else 3)  # its items' questions name their pillars
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 0, capsys.readouterr().out
+
+
+def _mixed_export(path: Path, n: int = 80) -> Path:
+    """A ';'-separated Spanish CSV: an id, day-first dates, a 0-10 score, a yes/no recommendation,
+    an ease rating, comments, a region, tenure in years with decimal commas, and e-mail addresses."""
+    rng = np.random.default_rng(7)
+    pd.DataFrame(
+        {
+            "folio": [f"F{i:03d}" for i in range(n)],
+            "Fecha": pd.date_range("2025-01-01", periods=n).strftime("%d/%m/%Y"),
+            "Puntaje": rng.integers(0, 11, n),
+            "Antigüedad": [f"{value:.1f}".replace(".", ",") for value in rng.random(n) * 10],
+            "¿Recomendaría a un amigo?": rng.choice(["Sí", "No"], n),
+            "Comentarios": rng.choice(["Excelente servicio, muy rápido y amable", "Tardaron demasiado"], n),
+            "Región": rng.choice(["Norte", "Sur"], n),
+            "email": [f"c{i}@example.com" for i in range(n)],
+            "Facilidad (esfuerzo)": rng.integers(1, 8, n),
+        }
+    ).to_csv(path, index=False, sep=";")
+    return path
+
+
+def test_cxwb_map_guesses_every_kind_of_column_and_lists_the_rest(tmp_path, capsys):
+    export = _mixed_export(tmp_path / "encuesta.csv")
+    assert main(["map", str(export)]) == 0
+    printed = capsys.readouterr().out
+    fields = yaml.safe_load(printed)["survey"]["fields"]
+    assert fields == {
+        "segment": ["Región"],
+        "response_id": "folio",
+        "date": "Fecha",
+        "nps": {"column": "Puntaje", "scale": "0-10"},
+        "ces": {"column": "Facilidad (esfuerzo)", "scale": "1-7"},
+        "satisfied": {"column": "¿Recomendaría a un amigo?", "scale": "yes/no"},
+        "comment": "Comentarios",
+    }
+    assert re.search(r"^#   'Antigüedad': number, \d+ distinct values$", printed, flags=re.MULTILINE)
+    assert "#   'email': text, 80 distinct values\n" in printed
+    folder = tmp_path / "client"
+    assert main(["new", str(folder), "--industry", "retail"]) == 0
+    assert _paste(folder, export, printed) == 2
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 0, capsys.readouterr().out
+
+
+def test_an_unmapped_column_gets_a_did_you_mean_towards_a_canonical_field(tmp_path, capsys):
+    export = tmp_path / "survey.csv"
+    export.write_text(
+        "id,csat,tenure yrs,Chanel\n" + "".join(f"{i},{i % 5 + 1},{i}.5,App\n" for i in range(30))
+    )
+    assert main(["map", str(export)]) == 0
+    printed = capsys.readouterr().out
+    assert "#   'tenure yrs': number, 30 distinct values (did you mean 'tenure_years'?)\n" in printed
+    assert 'segment: ["Chanel"]' in printed
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("absent.csv", None, "absent.csv: no such file; give the path of the survey export"),
+        (
+            "client.yaml",
+            "name: x\n",
+            "client.yaml: is not a survey export; give a .csv, .xlsx, .parquet or .sav",
+        ),
+        ("empty.csv", "", "empty.csv: is empty; add a header row and data, or delete the file"),
+        ("survey.xlsx", "PK\x03\x04 not a workbook", "survey.xlsx: is not a valid .xlsx workbook"),
+    ],
+)
+def test_cxwb_map_on_a_bad_file_is_one_cxwb_line(tmp_path, capsys, name, content, message):
+    if content is not None:
+        (tmp_path / name).write_text(content)
+    assert main(["map", str(tmp_path / name)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("cxwb: ") and message in error and error.count("\n") == 1
