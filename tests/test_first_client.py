@@ -161,3 +161,22 @@ def test_cxwb_map_on_a_bad_file_is_one_cxwb_line(tmp_path, capsys, name, content
     assert main(["map", str(tmp_path / name)]) == 2
     error = capsys.readouterr().err
     assert error.startswith("cxwb: ") and message in error and error.count("\n") == 1
+
+
+def test_the_rating_whose_question_names_an_outcome_takes_it(tmp_path, capsys):
+    rows = "".join(f"{i % 11},{(i * 7) % 11},{'yes' if i % 3 else 'no'}\n" for i in range(40))
+    export = tmp_path / "survey.csv"
+    export.write_text("Q1 value for money,How likely are you to recommend us?,Used the app\n" + rows)
+    assert main(["map", str(export)]) == 0
+    printed = capsys.readouterr().out
+    survey = yaml.safe_load(printed)["survey"]
+    assert survey["fields"] == {"nps": {"column": "How likely are you to recommend us?", "scale": "0-10"}}
+    assert survey["items"] == [
+        {"column": "Q1 value for money", "pillar": PILLAR_PLACEHOLDER, "scale": "0-10"}
+    ]
+    assert "#   'Used the app': yes/no\n" in printed
+    folder = tmp_path / "client"
+    assert main(["new", str(folder), "--industry", "telco", "--language", "en"]) == 0
+    assert _paste(folder, export, printed) == 3
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 0, capsys.readouterr().out

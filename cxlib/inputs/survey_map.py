@@ -38,11 +38,13 @@ NO_ANSWER_CODES: frozenset[float] = frozenset({-99.0, -1.0, 98.0, 99.0, 999.0})
 MAX_SEGMENT_VALUES = 12
 #: Mean length, in characters, above which a text column reads as free comments.
 COMMENT_LENGTH = 30
-#: Words (folded, in ``normalise_name`` form) that name each outcome in a column name or question.
+#: Words (folded, in ``normalise_name`` form) that name each outcome (and a comment) in a column's name,
+#: question or labels; a word of the column must start with one.
 CUES: dict[str, tuple[str, ...]] = {
     "nps": ("recommend", "recomend", "likely", "probab", "nps"),
     "csat": ("satisf", "csat"),
     "ces": ("effort", "esfuerzo", "easy", "facil", "ces"),
+    "resolved": ("resol", "resuel", "solved", "fixed", "again", "volver", "return"),
     "comment": (
         "comment",
         "comentario",
@@ -61,8 +63,10 @@ CUES: dict[str, tuple[str, ...]] = {
         "reason",
     ),
 }
+#: The cues of the outcomes a rating or a yes/no answer can measure.
+OUTCOME_CUES: tuple[str, ...] = ("nps", "csat", "ces", "resolved")
 #: Words of a yes/no answer's negative label ("neutral or dissatisfied", "No lo recomendaría").
-NEGATIVE = re.compile(r"(^|_)(no|not|never|nunca|neutral|dis|in|un)(_|$)|(^|_)(dis|in|un|des)satisf")
+NEGATIVE = re.compile(r"(^|_)(no|not|never|nunca|neutral)(_|$)|(^|_)(dis|in|un|des)satisf")
 #: A column name meaning a response id.
 ID_NAME = re.compile(r"(^|_)(id|response_?id|respondent(_?id)?|resp|folio|record_?id)$")
 
@@ -252,6 +256,8 @@ class Mapping:
             "yes/no": "satisfied",
             "comment": "comment",
         }.get(guess.kind)
+        if guess.kind == "yes/no" and not any(column.cue(name) for name in OUTCOME_CUES):
+            target = None  # a yes/no answer that names no outcome (a product held, a channel used)
         if target is not None and target not in self.fields:
             self.fields[target] = (entry if len(entry) > 1 else {"column": column.name}, note)
         elif guess.kind == "category":
@@ -289,10 +295,16 @@ def guess_mapping(path: Path) -> str:
     raw, problems = read_table(path)
     if raw is None:
         raise CxError("; ".join(str(problem) for problem in problems))
+    columns = [
+        Column(str(name), raw.display_names.get(name, ""), raw.frame[name], raw.codes.get(name))
+        for name in raw.frame.columns
+    ]
     mapping = Mapping()
-    for name in raw.frame.columns:
-        column = Column(str(name), raw.display_names.get(name, ""), raw.frame[name], raw.codes.get(name))
+    # A rating whose question names an outcome takes it before one that fits only by its scale.
+    for column in sorted(columns, key=lambda column: not any(column.cue(name) for name in OUTCOME_CUES)):
         mapping.assign(column, classify(column, len(raw.frame), raw.decimal_comma))
+    position = {column.name: number for number, column in enumerate(columns)}
+    mapping.items.sort(key=lambda item: position[str(item[0]["column"])])  # in the export's order
     return _render(mapping, path, raw.kind)
 
 
