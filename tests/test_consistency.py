@@ -14,7 +14,15 @@ from cxlib.run.runner import run
 
 def _plant(folder, strengths: list[str], gaps: dict[str, float]) -> None:
     pillars = {
-        p: {"gap": g, "current": 70 - g, "low": 69 - g, "high": 71 - g, "target": 70, "n": 500}
+        p: {
+            "gap": g,
+            "current": 70 - g,
+            "low": 69 - g,
+            "high": 71 - g,
+            "target": 70,
+            "source": "client",
+            "n": 500,
+        }
         for p, g in gaps.items()
     }
     publish(folder, "01_diagnosis", {"metrics": {}, "pillars": pillars})

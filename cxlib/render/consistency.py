@@ -183,6 +183,15 @@ def _largest_gap_outside_fix_first(published: dict[str, dict | None], t: Transla
     return found
 
 
+def target_source(source: str, units: float | None, t: Translator) -> str:
+    """Where a pillar's target comes from (``source`` of
+    :func:`cxlib.steps.diagnosis.pillar_targets`): agreed with the client, the internal benchmark
+    of ``units`` units, or none."""
+    if source == "internal":
+        return t("diagnosis.source.internal", units=t.number(units))
+    return t(f"diagnosis.source.{source}")
+
+
 def _target_already_reached(published: dict[str, dict | None], t: Translator) -> list[Reconciliation]:
     """A target the current score already exceeds (the target lies below the score's 95 % interval)
     or cannot be told apart from (it lies within the interval): the gap the plan would close is zero
@@ -203,7 +212,11 @@ def _target_already_reached(published: dict[str, dict | None], t: Translator) ->
                 target=t.number(row["target"], 0),
                 current=t.interval(row["current"], row["low"], row["high"]),
                 n=t.number(row["n"], 0),
-                source=t(f"diagnosis.source.{row['source']}"),
+            )
+            + " "
+            + t(
+                f"consistency.check.target_advice.{row['source']}",
+                source=target_source(row["source"], row.get("units"), t),
             )
             + (
                 " " + t("consistency.check.target_worked", initiatives=", ".join(worked[pillar]))

@@ -19,7 +19,7 @@ from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import proportions_ztest
 
 from cxlib.core.i18n import Translator
-from cxlib.render.consistency import current_alarms, reconcile
+from cxlib.render.consistency import current_alarms, reconcile, target_source
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
 from cxlib.stats.estimators import SMALL_SAMPLE
@@ -74,6 +74,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                             current=t.interval(row["current"], row["low"], row["high"]),
                             target=t.number(row["target"], 0),
                             n=t.number(row["n"]),
+                            source=target_source(row["source"], row.get("units"), t),
                         ),
                         "01_diagnosis.html#targets",
                     )

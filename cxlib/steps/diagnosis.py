@@ -34,6 +34,7 @@ from cxlib.render.charts import (
     percent_axis,
     with_small_rows,
 )
+from cxlib.render.consistency import target_source
 from cxlib.stats.drivers import R2_FLOOR, priority_matrix, relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.league import metric_points
@@ -68,6 +69,10 @@ OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
 OVERCONFIDENCE_MARGIN = 10.0
 #: Units need this many responses to count towards the internal best-quartile benchmark.
 UNIT_MIN_RESPONSES = SMALL_SAMPLE
+#: The fewest units (each with :data:`UNIT_MIN_RESPONSES`) an internal best-quartile target is drawn
+#: from: with fewer, the best quartile holds less than one whole unit, so the "benchmark" would be
+#: one unit's score (or an interpolation past it) rather than what a group of better units achieves.
+MIN_BENCHMARK_UNITS = 4
 
 #: Self-assessment answers whose spread (max − min, on 1-5) reaches this are flagged as a disagreement.
 DISAGREEMENT_SPREAD = 2
@@ -188,23 +193,29 @@ def self_vs_customer(self_scores: pd.DataFrame, customer_scores: pd.DataFrame) -
 def pillar_targets(client: Client, pillar_frame: pd.DataFrame, customer_scores: pd.DataFrame) -> pd.DataFrame:
     """Current customer score against the target per pillar, and the gap (target − current).
 
-    Targets come from ``client.yaml`` (``pillar_targets``). Where a pillar has none, the
-    internal benchmark serves: the best-quartile unit's score (the 75th percentile of unit means
-    among units with at least :data:`UNIT_MIN_RESPONSES` responses), i.e. what the client's own
-    better units already achieve (Camp, R. C. (1989), *Benchmarking*, ASQC Quality Press).
+    Targets come from ``client.yaml`` (``pillar_targets``, source ``client``). Where a pillar has
+    none, the internal benchmark serves (source ``internal``): the best-quartile unit's score (the
+    75th percentile of unit means among units with at least :data:`UNIT_MIN_RESPONSES` responses,
+    and only with at least :data:`MIN_BENCHMARK_UNITS` such units, counted in ``units``), i.e. what
+    the client's own better units already achieve (Camp, R. C. (1989), *Benchmarking*, ASQC Quality
+    Press). Otherwise the pillar has no target (source ``none``).
     """
     targets = pd.Series(client.config.pillar_targets, dtype="float64").reindex(customer_scores.index)
     source = pd.Series(np.where(targets.notna(), "client", "none"), index=customer_scores.index)
+    benchmark_units = pd.Series(np.nan, index=customer_scores.index)
     survey = client.tables["survey"]
     if "unit" in survey and targets.isna().any():
         units = pillar_frame.groupby(survey["unit"], observed=True)
         unit_means = units.mean()[units.count().min(axis=1) >= UNIT_MIN_RESPONSES]
-        if len(unit_means) >= 4:
+        if len(unit_means) >= MIN_BENCHMARK_UNITS:
             internal = unit_means.quantile(0.75)
             missing = targets.isna() & internal.reindex(targets.index).notna()
             targets[missing] = internal[missing[missing].index]
             source[missing] = "internal"
-    table = customer_scores.rename(columns={"value": "current"}).assign(target=targets, source=source)
+            benchmark_units[missing] = len(unit_means)
+    table = customer_scores.rename(columns={"value": "current"}).assign(
+        target=targets, source=source, units=benchmark_units
+    )
     table["gap"] = table["target"] - table["current"]
     return table
 
@@ -508,7 +519,10 @@ def target_chart(table: pd.DataFrame, t: Translator) -> go.Figure:
                 mode="markers",
                 name=t("diagnosis.target"),
                 marker={"symbol": "diamond", "size": 14, "color": "#C0392B"},
-                customdata=[t(f"diagnosis.source.{s}") for s in table["source"]],
+                customdata=[
+                    target_source(source, units, t)
+                    for source, units in zip(table["source"], table["units"], strict=True)
+                ],
                 hovertemplate="%{y}: %{x:.0f} (%{customdata})<extra></extra>",
             ),
         ]
@@ -1099,7 +1113,10 @@ def target_table(targets: pd.DataFrame, t: Translator) -> pd.DataFrame:
             ],
             t("diagnosis.col.target"): [t.number(v, 0) if pd.notna(v) else "–" for v in targets["target"]],
             t("diagnosis.col.gap"): [t.number(g, 1) if pd.notna(g) else "–" for g in targets["gap"]],
-            t("diagnosis.col.source"): [t(f"diagnosis.source.{s}") for s in targets["source"]],
+            t("diagnosis.col.source"): [
+                target_source(source, units, t)
+                for source, units in zip(targets["source"], targets["units"], strict=True)
+            ],
             t("diagnosis.col.n"): [t.number(n) for n in targets["n"]],
         }
     )
@@ -1191,6 +1208,7 @@ def step_results(
                 "sd": row["sd"],
                 "target": row["target"],
                 "source": row["source"],
+                "units": row["units"],
                 "gap": row["gap"],
             }
     if weights is not None:
