@@ -4,6 +4,8 @@ it lists."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import itertools
 import re
 import shutil
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyreadstat
 import pytest
 import synthetic
 import yaml
@@ -178,5 +181,40 @@ def test_the_rating_whose_question_names_an_outcome_takes_it(tmp_path, capsys):
     folder = tmp_path / "client"
     assert main(["new", str(folder), "--industry", "telco", "--language", "en"]) == 0
     assert _paste(folder, export, printed) == 3
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 0, capsys.readouterr().out
+
+
+def _mapped(folder: Path, data: pd.DataFrame) -> str:
+    """What ``cxwb map`` prints for ``data`` written as ``folder/survey.sav`` with an agreement scale
+    and two no-answer codes labelled on its ``staff`` column."""
+    pyreadstat.write_sav(
+        data,
+        str(folder / "survey.sav"),
+        column_labels={"staff": "Staff knew my history"},
+        variable_value_labels={
+            "staff": dict(enumerate(synthetic.AGREEMENT_EN, start=1)) | {0: "Not applicable", 99: "No answer"}
+        },
+    )
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert main(["map", str(folder / "survey.sav")]) == 0
+    return output.getvalue()
+
+
+def test_a_labelled_scale_with_no_answer_codes_is_an_item_with_missing_codes(tmp_path, capsys):
+    rng = np.random.default_rng(8)
+    data = pd.DataFrame({"id": range(1, 101), "staff": rng.choice([0, 1, 2, 3, 4, 5, 99], 100)})
+    assert "#   3. map an outcome (nps, csat, ces, satisfied): no column reads as one;" in _mapped(
+        tmp_path, data
+    )
+    data["satisfaction"] = rng.integers(1, 6, 100)
+    printed = _mapped(tmp_path, data)
+    assert yaml.safe_load(printed)["survey"]["items"] == [
+        {"column": "staff", "pillar": PILLAR_PLACEHOLDER, "scale": "1-5", "missing": [0, 99]}
+    ]
+    folder = tmp_path / "client"
+    assert main(["new", str(folder)]) == 0
+    assert _paste(folder, tmp_path / "survey.sav", printed) == 3
     capsys.readouterr()
     assert main(["validate", str(folder)]) == 0, capsys.readouterr().out

@@ -25,7 +25,7 @@ from cxlib.core.exceptions import CxError
 from cxlib.core.method import PILLAR_SPELLINGS, PILLARS, normalise_name, vocabulary_aliases
 from cxlib.inputs.config import parse_scale
 from cxlib.inputs.scales import numbered_codes, recognise
-from cxlib.inputs.schema import SURVEY_FIELDS, parse_bool, parse_dates, parse_number, suggest
+from cxlib.inputs.schema import SURVEY_FIELDS, SURVEY_OUTCOMES, parse_bool, parse_dates, parse_number, suggest
 from cxlib.inputs.tables import EXTENSIONS, read_table
 
 #: The pillar an item is given until the consultant chooses it (``cxwb validate`` refuses it).
@@ -170,6 +170,24 @@ def _binary(column: Column, labels: list[str]) -> Guess | None:
     return None
 
 
+def _coded_scale(column: Column, numbers: pd.Series, labels: list[str]) -> Guess | None:
+    """A labelled column's codes as a scale when the labels of its codes on the scale are a common
+    scale's and the others mean no answer (``0 = Not applicable``, ``99 = No answer``)."""
+    found = _numeric_scale(set(numbers.unique()))
+    if found is None or not found[1]:
+        return None
+    scale, missing = found
+    answered = set(column.cells.loc[numbers.index[~numbers.isin(missing)]])
+    readings = recognise([label for label in labels if label in answered], parse_scale(scale))
+    if len(readings) != 1:
+        return None
+    return Guess(
+        "scale",
+        {"scale": scale, "missing": missing},
+        f"codes under the labels of the {readings[0].family} scale",
+    )
+
+
 def classify(column: Column, rows: int, decimal_comma: bool = False) -> Guess:
     """What ``column`` holds, from its codes or cells, labels and question text; ``rows`` is the
     export's number of rows, ``decimal_comma`` whether its numbers write ``3,5``."""
@@ -195,6 +213,11 @@ def classify(column: Column, rows: int, decimal_comma: bool = False) -> Guess:
         if reading:
             scale, family = reading
             return Guess("scale", {"scale": scale}, f"labels read on the {family} scale")
+    coded = (
+        _coded_scale(column, numbers, labels) if numbers is not None and column.codes is not None else None
+    )
+    if coded is not None:
+        return coded
     binary = _binary(column, labels) if len(distinct) <= 2 else None
     if binary is not None:
         return binary
@@ -314,6 +337,11 @@ def _render(mapping: Mapping, path: Path, kind: str) -> str:
         f"copy the export into the client folder as {target} and remove any other survey.* file there",
         "replace client.yaml's segments: and survey: with the blocks below",
     ]
+    if not set(mapping.fields) & set(SURVEY_OUTCOMES):
+        edits.append(
+            f"map an outcome ({', '.join(SURVEY_OUTCOMES)}): no column reads as one; name its column under "
+            "survey.fields"
+        )
     placeholders = sum(entry["pillar"] == PILLAR_PLACEHOLDER for entry, _ in mapping.items)
     if placeholders:
         edits.append(
