@@ -9,6 +9,9 @@ import io
 import itertools
 import re
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -218,3 +221,26 @@ def test_a_labelled_scale_with_no_answer_codes_is_an_item_with_missing_codes(tmp
     assert _paste(folder, tmp_path / "survey.sav", printed) == 3
     capsys.readouterr()
     assert main(["validate", str(folder)]) == 0, capsys.readouterr().out
+
+
+def test_the_scripted_newcomer_path_as_a_consultant_types_it(tmp_path):
+    """``cxwb new --industry hotel``, ``cxwb map`` on a Qualtrics export, the listed edits, ``cxwb
+    validate``: each a command of its own, as typed, the whole path timed."""
+
+    def cxwb(*arguments: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "cxlib", *arguments]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    export = synthetic.qualtrics_csat(tmp_path / "export") / "survey.csv"
+    folder = tmp_path / "hotel"
+    start = time.perf_counter()
+    created = cxwb("new", str(folder), "--industry", "hotel", "--language", "es")
+    assert created.stdout == f"created {folder} with 9 files; edit them, then run: cxwb validate {folder}\n"
+    mapped = cxwb("map", str(export))
+    assert mapped.returncode == 0 and mapped.stderr == ""
+    assert _paste(folder, export, mapped.stdout) == 3
+    validated = cxwb("validate", str(folder))
+    elapsed = time.perf_counter() - start
+    assert (validated.returncode, validated.stdout) == (0, f"{folder}: OK\n")
+    assert "Check-in en recepción" in (folder / "journey.csv").read_text(encoding="utf-8")
+    assert elapsed < 60, f"the newcomer path took {elapsed:.1f} s"
