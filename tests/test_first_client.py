@@ -47,6 +47,7 @@ def test_every_industry_scaffolds_a_client_that_validates(tmp_path, capsys, indu
 
 def test_every_industry_gives_every_example_in_both_languages():
     keys = set(industry_examples()["generic"]["en"])
+    assert set(industry_examples()) == set(INDUSTRIES)
     for industry in INDUSTRIES:
         assert set(industry_examples()[industry]) == {"es", "en"}
         for language in ("es", "en"):

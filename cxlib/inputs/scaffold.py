@@ -124,7 +124,9 @@ EXAMPLE_COLUMNS: dict[str, dict[str, str]] = {
         "segments": "segments",
         "channels": "channel",
         "units": "unit",
+        "value_source": "value_source",
     },
+    "ecosystem": {"evidence": "ecosystem_evidence"},
 }
 
 
