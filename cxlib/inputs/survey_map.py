@@ -156,10 +156,11 @@ def _worded_scale(labels: list[str], numbers: pd.Series) -> tuple[str, str] | No
 
 
 def _binary(column: Column, labels: list[str]) -> Guess | None:
-    """A yes/no answer: cells read as yes/no, or two labels of a satisfaction or recommendation."""
+    """A yes/no answer: cells read as yes/no, or two labels of an outcome (satisfied or not,
+    would recommend or not, resolved or not), the negative one recoded to no."""
     if not parse_bool(column.cells)[1].any():
         return Guess("yes/no", {"scale": "yes/no"})
-    if len(labels) == 2 and (column.cue("csat") or column.cue("nps")):
+    if len(labels) == 2 and any(column.cue(name) for name in OUTCOME_CUES):
         negative = [bool(NEGATIVE.search(normalise_name(label))) for label in labels]
         if sum(negative) == 1:
             values = {
@@ -282,7 +283,7 @@ class Mapping:
         if guess.kind == "yes/no" and not any(column.cue(name) for name in OUTCOME_CUES):
             target = None  # a yes/no answer that names no outcome (a product held, a channel used)
         if target is not None and target not in self.fields:
-            self.fields[target] = (entry if len(entry) > 1 else {"column": column.name}, note)
+            self.fields[target] = (entry, note)
         elif guess.kind == "category":
             self.segments.append(column)
         else:
