@@ -80,7 +80,7 @@ if report.require("interactions"):
 # %%
 report.heading("journey.monitoring_heading", anchor="alerts")
 if run is not None:
-    report.say("journey.monitoring_text", **journey.monitoring_facts(t))
+    report.say("journey.monitoring_text", **monitoring.monitoring_facts(t))
     report.say(f"journey.since.{run.mode}", **journey.since_facts(run, t))
     if run.mode == "incremental":
         report.consultant("journey.check.incremental", since=t.date(run.since))

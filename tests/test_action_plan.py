@@ -155,7 +155,7 @@ def test_ecosystem_balance():
             "demo",
             "es",
             [
-                "Resolución explica",
+                "Resolución aporta",
                 "Transferencias SPEI en app",
                 "r = 0.9",
                 "Sin caso de experiencia: CRM corporativo",
@@ -165,7 +165,7 @@ def test_ecosystem_balance():
             "northwind",
             "en",
             [
-                "Time &amp; effort explains",
+                "Time &amp; effort accounts for",
                 "In-store device setup",
                 "have better customer NPS",
                 "No experience case: Enterprise CRM replacement",

@@ -98,7 +98,7 @@ CASES = {
         "ecosystem.csv:3: score: 'high' is not a number",
     ),
     "out of range": (
-        lambda d: edit(d / "survey.csv", "Branch,North,Onboarding,TP01,9", "Branch,North,Onboarding,TP01,11"),
+        lambda d: edit(d / "survey.csv", "Phone,North,Onboarding,TP01,9", "Phone,North,Onboarding,TP01,11"),
         "survey.csv:2: nps: 11 is outside 0..10",
     ),
     "duplicate id": (

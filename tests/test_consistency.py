@@ -118,7 +118,7 @@ def test_a_largest_gap_outside_fix_first_is_reconciled_with_wave_1(tmp_path):
         "Tiempo y esfuerzo tiene la mayor brecha frente a su meta (27.0 [26.4; 27.6] puntos"
     )
     assert "y la ola 1 lo atiende (Transferencias SPEI estables)" in text and "CRM" not in text
-    assert "«Vigilar (menos importante y débil)»: explica 8\u00a0% [7\u00a0%; 9\u00a0%]" in text
+    assert "«Vigilar (menos importante y débil)»: aporta 8\u00a0% [7\u00a0%; 9\u00a0%]" in text
     assert "menos que el pilar promedio (17\u00a0%)" in text
     finding = next(item for item in findings(tmp_path, t) if item.text == text)
     assert finding.href == "01_diagnosis.html#drivers"

@@ -40,6 +40,7 @@ from cxlib.render.pdf import chromium_path, chromium_problem
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
 from cxlib.render.summary import Finding, findings
+from cxlib.stats.monitoring import monitoring_facts
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: Chart images: drawn this wide in CSS pixels, at this scale (sharp on a projector).
@@ -564,8 +565,6 @@ def _listed(names: list[str], t: Translator) -> str:
 
 def _method_values(key: str, t: Translator) -> dict[str, str]:
     """The numbers a method paragraph of :data:`METHOD_KEYS` states, in the locale's style."""
-    from cxlib.steps.journey import monitoring_facts
-
     return monitoring_facts(t) if key == "journey.monitoring_text" else {}
 
 

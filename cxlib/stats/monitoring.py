@@ -41,6 +41,7 @@ import pandas as pd
 from scipy.signal import lfilter
 
 from cxlib.core.files import write_text_atomic
+from cxlib.core.i18n import Translator
 
 BASELINE_WEEKS = 13
 EWMA_LAMBDA = 0.2
@@ -286,3 +287,8 @@ def monitor(
             ),
         )
     return MonitoringRun(aggregates, charts, alerts(charts, promises), mode, since, new_rows, last)
+
+
+def monitoring_facts(t: Translator) -> dict[str, str]:
+    """The control charts' settings for ``journey.monitoring_text``, in the locale's numbers."""
+    return {"smoothing": t.number(EWMA_LAMBDA, 1)}

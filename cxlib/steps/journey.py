@@ -37,7 +37,7 @@ from cxlib.render.charts import (
 )
 from cxlib.stats.estimators import SMALL_SAMPLE, fisher_interval
 from cxlib.stats.metrics import mean_interval, metric_by, proportion_interval
-from cxlib.stats.monitoring import EWMA_LAMBDA, MonitoringRun
+from cxlib.stats.monitoring import MonitoringRun
 
 #: Lanes of the map, top to bottom, as journey columns.
 LANES: tuple[str, ...] = (
@@ -665,11 +665,6 @@ def since_facts(run: MonitoringRun, t: Translator) -> dict[str, str]:
     """What this run processed, for ``journey.since.<mode>``."""
     facts = {"n": t.number(run.new_rows), "last": t.date(run.last_timestamp)}
     return facts | ({"since": t.date(run.since)} if run.since is not None else {})
-
-
-def monitoring_facts(t: Translator) -> dict[str, str]:
-    """The control charts' settings for ``journey.monitoring_text``, in the locale's numbers."""
-    return {"smoothing": t.number(EWMA_LAMBDA, 1)}
 
 
 #: Investment share within this many points of the moments' importance counts as matching it.
