@@ -268,6 +268,12 @@ def chart_formats(page: str) -> str:
     return "\n".join(fmt for chart in chart_blocks(page) for fmt in _formats(chart))
 
 
+#: Table cells end with a break the rules never match across, so two cells never read as one phrase
+#: ("12" then "% need resolved" is not "12 %").
+CELLS = ("td", "th")
+CELL_BREAK = " ¦ "
+
+
 class _Printed(HTMLParser):
     """The text of a page that prints: no scripts, styles nor ``cx-screen-only`` elements."""
 
@@ -289,6 +295,8 @@ class _Printed(HTMLParser):
         if self.hidden and tag in self.hidden:
             while self.hidden and self.hidden.pop() != tag:
                 pass
+        elif not self.hidden and tag in CELLS:
+            self.parts.append(CELL_BREAK)
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
@@ -306,6 +314,7 @@ def page_text(page: str) -> str:
     """What a reader sees of a report page: visible text and the texts of its charts."""
     texts = [text for chart in chart_blocks(page) for text in _chart_texts(chart)]
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"</t[dh]>", CELL_BREAK, page, flags=re.I)
     visible = re.sub(r"<[^>]+>", " ", page + " " + " ".join(texts))
     return re.sub(r"\s+", " ", html.unescape(visible))
 

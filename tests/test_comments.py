@@ -37,7 +37,7 @@ def test_sentiment_by_nps_group_never_uses_a_reading_learnt_from_nps(northwind):
     lexicon_negative = analysis.sentiment["lexicon"].eq("negative")
     groups = {"Detractors (0-6)": nps <= 6, "Passives (7-8)": nps.between(7, 8), "Promoters (9-10)": nps >= 9}
     for group, members in groups.items():
-        assert shares[group] == pytest.approx(lexicon_negative[members].mean()), group
+        assert shares[group] == pytest.approx(100 * lexicon_negative[members].mean()), group  # in %
     assert (lexicon_negative != ratings.eq("negative")).any()  # the two readings differ somewhere
 
 
