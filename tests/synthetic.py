@@ -315,3 +315,10 @@ def labels_only_excel(folder: Path, n: int = 240, seed: int = 6, linked: bool = 
     }
     _write_config(folder, _config(folder.name, "es", survey, industry="Retail"))
     return folder
+
+
+def edit_config(folder: Path, edit) -> None:
+    """Change a client folder's ``client.yaml`` in place: ``edit`` receives the parsed mapping."""
+    config = yaml.safe_load((folder / "client.yaml").read_text(encoding="utf-8"))
+    edit(config)
+    (folder / "client.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")

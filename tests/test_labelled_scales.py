@@ -8,19 +8,12 @@ import numpy
 import pandas as pd
 import pyreadstat
 import synthetic
-import yaml
 
 from cxlib.core.i18n import translator
 from cxlib.inputs.client import check_client, load_client
 from cxlib.inputs.config import parse_scale
 from cxlib.inputs.scales import known_scales, recognise
 from cxlib.steps import overview
-
-
-def _edit_config(folder, edit) -> None:
-    config = yaml.safe_load((folder / "client.yaml").read_text(encoding="utf-8"))
-    edit(config)
-    (folder / "client.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
 
 def test_spss_value_labels_over_codes_that_fit_the_scale_read_as_codes(tmp_path):
@@ -140,11 +133,11 @@ def test_a_named_scale_is_defined_once_and_referred_to(tmp_path):
         }
         config["survey"]["items"][0]["scale"] = "house"
 
-    _edit_config(folder, named)
+    synthetic.edit_config(folder, named)
     client = load_client(folder)
     assert client.tables["survey"]["item_online_boarding"].between(1, 5).sum() > 200
 
-    _edit_config(folder, lambda config: config["survey"]["items"][0].update(scale="hause"))
+    synthetic.edit_config(folder, lambda config: config["survey"]["items"][0].update(scale="hause"))
     (message,) = [str(problem) for problem in check_client(folder)[1]]
     assert message.startswith(
         "client.yaml: survey.items (Online boarding).scale 'hause' (did you mean 'house'?)"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 import synthetic
-import yaml
 
 import cxlib
 from cxlib.core.exceptions import ClientNotFoundError
@@ -17,15 +16,9 @@ from cxlib.inputs.cuts import CutError, resolve_cut
 from cxlib.inputs.schema import needed_files, suggest
 
 
-def _edit_config(folder, edit) -> None:
-    config = yaml.safe_load((folder / "client.yaml").read_text(encoding="utf-8"))
-    edit(config)
-    (folder / "client.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-
-
 def test_a_missing_mapped_column_lists_the_files_columns_and_the_closest(tmp_path):
     folder = synthetic.minimal_csv(tmp_path / "minimal")
-    _edit_config(folder, lambda config: config["survey"].update(fields={"csat": "CSAT "}))
+    synthetic.edit_config(folder, lambda config: config["survey"].update(fields={"csat": "CSAT "}))
     message, no_outcome = [str(problem) for problem in check_client(folder)[1]]
     assert no_outcome.startswith("survey.csv: no outcome column")
     assert message == (
@@ -46,7 +39,7 @@ def test_near_misses_in_case_accents_or_spaces_are_suggested():
 
 def test_a_segments_dimension_name_gets_a_suggestion(tmp_path):
     folder = synthetic.spss_airline(tmp_path / "airline")
-    _edit_config(
+    synthetic.edit_config(
         folder, lambda config: config.update(segments={"Travel_Class": ["Business", "Eco", "Eco Plus"]})
     )
     messages = [str(problem) for problem in check_client(folder)[1]]
