@@ -12,6 +12,7 @@ import pytest
 from plotly.offline import get_plotlyjs_version
 
 from cxlib.core.exceptions import ParameterError
+from cxlib.core.i18n import translator
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import load_client
 from cxlib.render.bundle import bundle_name
@@ -77,7 +78,7 @@ TITLES = {
         "The measured moments of truth are Set up, Get help",
         "Touchpoints in alarm now: In-store device setup (TP07)",
         "Your new phone set up in store in under 20 minutes",
-        "This run processed every measurement",
+        "Data as of 31 Dec 2025: monitoring covers every measurement",
     ),
     ("demo", "04_human_value_chain"): (
         "Cadena de valor humana",
@@ -271,7 +272,7 @@ def test_second_run_is_incremental_and_keeps_the_state(demo_reports, tmp_path):
     shutil.copytree(demo_reports, out)
     assert run(["northwind"], out, step_names=["03"]) == 0
     html = (out / "northwind" / "03_journey.html").read_text(encoding="utf-8")
-    assert "This run processed only the measurements new since the previous run: 0 measurements after" in html
+    assert "monitoring adds 0 measurements dated after" in html
     assert (out / "northwind" / "monitoring.state.json").is_file() and (
         out / "northwind" / "03_journey_map.xlsx"
     ).is_file()
@@ -357,7 +358,7 @@ def test_failed_step_never_replaces_a_good_report(tmp_path):
     assert status == "failed" and target == out / "demo.failed"
     assert json.loads((good / "manifest.json").read_text())["status"] == "ok"
     index = (target / "index.html").read_text(encoding="utf-8")
-    assert 'data-status="failed"' in index and "Falló" in index
+    assert 'data-status="failed"' in index and translator("es", "es_MX")("report.step_failed") in index
 
 
 def test_steps_option_keeps_the_other_steps(demo_reports, tmp_path):
