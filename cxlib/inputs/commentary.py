@@ -102,10 +102,12 @@ def commentary_path(client_dir: Path, language: str) -> Path | None:
 IMAGE = re.compile(r'(<img[^>]*?\ssrc=)"([^"]*)"')
 
 
-def _embed_images(html: str, folder: Path, problems: list[Problem], locate: Callable[[str], Problem]) -> str:
+def _embed_images(
+    html: str, folder: Path, problems: list[Problem], locate: Callable[[str, str], Problem]
+) -> str:
     """Local images (``src`` relative to the client folder) become ``data:`` URIs when they are
     whole raster images inside the folder, at most :data:`~cxlib.core.images.MAX_IMAGE_BYTES`;
-    any other local image is left out, with a problem built by ``locate`` from the reason."""
+    any other local image is left out, with the problem ``locate`` builds from its source and reason."""
 
     def embed(match: re.Match) -> str:
         source = unescape(match.group(2))
@@ -113,14 +115,11 @@ def _embed_images(html: str, folder: Path, problems: list[Problem], locate: Call
             return match.group(0)  # data: kept, anything remote dropped by the sanitiser
         try:
             data = read_client_bytes(folder, source, "the image", MAX_IMAGE_BYTES)
+            kind = image_type(data)
+            if kind is None:
+                raise ClientFileError(source, "is not a PNG, JPEG, GIF or WebP image; export it as PNG")
         except ClientFileError as error:
-            problems.append(locate(f"image {error}"))
-            return match.group(1) + '""'
-        kind = image_type(data)
-        if kind is None:
-            problems.append(
-                locate(f"image {source}: is not a PNG, JPEG, GIF or WebP image; export it as PNG")
-            )
+            problems.append(locate(source, error.reason))
             return match.group(1) + '""'
         return f'{match.group(1)}"data:{kind};base64,{base64.b64encode(data).decode("ascii")}"'
 
@@ -137,10 +136,10 @@ def render_markdown(
     """Markdown → sanitised HTML (see the module docstring); a local image that cannot be embedded is
     added to ``problems``, at the row of ``file`` (the text starting at ``first_row``) naming it."""
 
-    def locate(message: str) -> Problem:
-        name = message.split(":", 1)[0].removeprefix("image ")
-        offset = text.find(name)
-        return Problem(file, first_row + (text.count("\n", 0, offset) if offset >= 0 else 0), None, message)
+    def locate(source: str, reason: str) -> Problem:
+        offset = text.find(source)
+        row = first_row + (text.count("\n", 0, offset) if offset >= 0 else 0)
+        return Problem(file, row, None, f"image {source}: {reason}")
 
     rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
     html = _embed_images(rendered, folder, [] if problems is None else problems, locate)
