@@ -821,22 +821,22 @@ def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: WorkerPool) -
     scheduled: dict[tuple[str, str], ClientRun] = {}
     more = True
 
+    def baseline_steps(item: tuple[ClientRun, Job]) -> set[tuple[str, str]]:
+        """The steps of its client's baseline it reads that this call runs too."""
+        client_run, job = item
+        baseline = client_run.client.config.baseline
+        wanted = STEP_BY_NAME[job.step].after_baseline if baseline else ()
+        return {(baseline, name) for name in wanted} & set(scheduled)
+
     def may_start(item: tuple[ClientRun, Job]) -> bool:
         """Its client's earlier steps are done, and so are its baseline's when the baseline runs in
-        this call too (known once every client is scheduled); the job is then told where they are."""
+        this call too (known once every client is scheduled)."""
         client_run, job = item
         if not depends[job] <= finished:
             return False
-        baseline = client_run.client.config.baseline
-        needed = {(baseline, name) for name in STEP_BY_NAME[job.step].after_baseline} & set(scheduled)
-        if not STEP_BY_NAME[job.step].after_baseline or not baseline:
+        if not (client_run.client.config.baseline and STEP_BY_NAME[job.step].after_baseline):
             return True
-        if more or not needed <= finished:
-            return False
-        if needed:
-            baseline_run = scheduled[next(iter(needed))]
-            write_text_atomic(Path(job.build_dir) / BASELINE_BUILD_NAME, str(baseline_run.build_dir))
-        return True
+        return not more and baseline_steps(item) <= finished
 
     with tqdm(total=0, unit="job", file=sys.stderr) as bar, ThreadPoolExecutor(1) as exporter:
         while more or waiting or running or exporting:
@@ -844,6 +844,10 @@ def _execute(batches: Iterable[list[tuple[ClientRun, Job]]], pool: WorkerPool) -
             ready.sort(key=lambda item: -chain_length(item[1].step))  # stable: earlier clients first
             for item in ready[: max(0, pool.size - len(running))]:
                 waiting.remove(item)
+                baseline = baseline_steps(item)
+                if baseline:  # the job reads this call's build of its baseline
+                    build = scheduled[next(iter(baseline))].build_dir
+                    write_text_atomic(Path(item[1].build_dir) / BASELINE_BUILD_NAME, str(build))
                 running[pool.submit_step(*item[1].execution)] = item
             if more:
                 batch = next(batches, None)
