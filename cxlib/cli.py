@@ -21,8 +21,6 @@ from cxlib.inputs.industries import INDUSTRIES
 
 #: The longest ``--timeout`` and ``--every``, in seconds: a day (longer is a mistyped value).
 MAX_SECONDS = 86_400
-#: What ``--scheduler`` accepts besides a scheduler's address (:mod:`cxlib.run.cluster`).
-LOCAL_SCHEDULER = "local"
 
 
 class UsageError(CxError):
@@ -78,6 +76,8 @@ def cut_text(text: str) -> str:
 
 def scheduler_address(text: str) -> str:
     """``--scheduler``: ``local``, or a scheduler's ``tcp://HOST:PORT`` with a port in 1..65535."""
+    from cxlib.run.cluster import LOCAL_SCHEDULER
+
     parts = urlsplit(text)
     try:
         port = parts.port

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 import pytest
+import synthetic
 import yaml
 from PIL import Image
 
@@ -36,9 +37,7 @@ def png(colour: str = "red") -> bytes:
 
 
 def edit_config(folder: Path, **changes) -> None:
-    config = yaml.safe_load((folder / "client.yaml").read_text(encoding="utf-8"))
-    config.update(changes)
-    (folder / "client.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    synthetic.edit_config(folder, lambda config: config.update(changes))
 
 
 def units_frame() -> pd.DataFrame:
