@@ -424,6 +424,12 @@ def _type_survey(
                         client.labels[key] = {"es": name, "en": name}
     if not any(name in typed.columns for name in SURVEY_OUTCOMES):
         collector.file(f"no outcome column; provide or map at least one of {', '.join(SURVEY_OUTCOMES)}")
+    elif config.primary_outcome and config.primary_outcome not in typed.columns:
+        mapped = ", ".join(name for name in SURVEY_OUTCOMES if name in typed.columns)
+        collector.file(
+            f"client.yaml primary_outcome: {config.primary_outcome} is not in the survey; map it under "
+            f"survey.fields.{config.primary_outcome} or choose one of {mapped}"
+        )
     for item in map(config.resolved, config.survey.items):
         if item.column not in frame.columns:
             collector.file(
@@ -513,13 +519,8 @@ def _rake_survey(client: Client) -> list[Problem]:
             )
             continue
         rows = population["field"] == field_name
-        given = dict(
-            zip(
-                population.loc[rows, "category"].map(fold_name),
-                population.loc[rows, "category"],
-                strict=True,
-            )
-        )
+        folded = population.loc[rows, "category"].map(fold_name)
+        given = dict(zip(folded, population.loc[rows, "category"], strict=True))
         seen = client.survey_values(column)
         unmatched = sorted(set(seen) - set(given)), sorted(set(given) - set(seen))
         if not rows.any() or any(unmatched):
@@ -535,7 +536,7 @@ def _rake_survey(client: Client) -> list[Problem]:
             continue
         margins[column] = pd.Series(
             population.loc[rows, "share"].to_numpy(),
-            index=[seen[fold_name(c)] for c in population.loc[rows, "category"]],
+            index=folded.map(seen).to_numpy(),
         )
     if problems:
         return problems
