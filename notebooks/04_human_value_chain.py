@@ -27,12 +27,13 @@ cut = ""  # one segment only (set by cxwb run --cut, e.g. segment and PyME); emp
 # %%
 import cxlib
 from cxlib.render import results
-from cxlib.steps import human_value_chain
+from cxlib.steps import chain, human_value_chain
 
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
 employees = client.tables["employees"]
 roles = links = model = ex = slope = value = None
+chains = []
 report.title("04_human_value_chain")
 report.say("value_chain.intro")
 enps = human_value_chain.employee_nps(employees)
@@ -107,6 +108,22 @@ else:
 
 # %%
 if ex is not None and "nps" in units:
+    report.heading("value_chain.chain.heading", anchor="chain")
+    chains = chain.fit_chains(units, ex)
+    if chains:
+        report.say("value_chain.chain.text")
+    else:
+        report.caution("value_chain.chain.none")
+    for fitted in chains:
+        report.chart(chain.chain_chart(fitted, t))
+        report.table(chain.chain_table(fitted, t))
+        if fitted.permutations:
+            report.say("value_chain.chain.null", **chain.null_facts(fitted, t))
+        if fitted.few_units:
+            report.caution("value_chain.chain.few_units", **chain.few_units_facts(fitted, t))
+
+# %%
+if ex is not None and "nps" in units:
     report.heading("value_chain.quadrant_heading")
     outliers = human_value_chain.outlier_units(units, ex, "nps")
     report.chart(human_value_chain.quadrant_chart(units, ex, "nps", outliers, t))
@@ -132,5 +149,6 @@ report.end()
 results.publish(
     report_dir,
     "04_human_value_chain",
-    human_value_chain.step_results(links, model, ex, roles, enps, slope=slope, value=value),
+    human_value_chain.step_results(links, model, ex, roles, enps, slope=slope, value=value)
+    | {"chains": chain.chain_results(chains)},
 )

@@ -127,8 +127,13 @@ def weakest_cells(cells: pd.DataFrame, count: int = 3) -> pd.DataFrame:
     return cells[cells["shown"]].nsmallest(count, "mean")
 
 
+#: The employee figures per unit, hidden for units under ``privacy.min_group`` respondents.
+EMPLOYEE_MEASURES = ("enps", "engagement", "enablement", "culture", "employee_behaviour")
+
+
 def unit_scores(client: Client) -> pd.DataFrame:
-    """Per unit: employee eNPS, engagement and enablement; customer NPS; business results.
+    """Per unit: employee eNPS, engagement, enablement, culture and behaviour (the means of the
+    ``culture_`` and ``behaviour_`` items, 0-100); customer NPS; business results.
 
     Units with fewer than :data:`MIN_UNIT_RESPONSES` survey responses or employee respondents are
     kept in the table but flagged ``thin`` and left out of the linkage; a unit with fewer employee
@@ -145,9 +150,15 @@ def unit_scores(client: Client) -> pd.DataFrame:
         frame["enablement"] = to_hundred(employees.groupby("unit")[columns].mean().mean(axis=1)).reindex(
             frame.index
         )
+    for measure, prefix in (("culture", "culture_"), ("employee_behaviour", "behaviour_")):
+        items = [column for column in employees if column.startswith(prefix)]
+        if items:
+            frame[measure] = to_hundred(employees.groupby("unit")[items].mean().mean(axis=1)).reindex(
+                frame.index
+            )
     frame["employees_n"] = employees["unit"].value_counts().reindex(frame.index).fillna(0).astype(int)
     private = frame["employees_n"] < client.config.privacy.min_group
-    frame.loc[private, [c for c in ("enps", "engagement", "enablement") if c in frame]] = np.nan
+    frame.loc[private, [c for c in EMPLOYEE_MEASURES if c in frame]] = np.nan
     survey = client.tables["survey"]
     if "nps" in survey and "unit" in survey:
         customer = metric_by(survey, "nps", "unit")
