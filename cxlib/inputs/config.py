@@ -468,6 +468,12 @@ class ClientConfig(Strict):
     #: The diagnosis's metric × field charts, in order; ``None`` draws the default
     #: (:data:`cxlib.steps.diagnosis.BREAKDOWNS`), an empty list none.
     breakdowns: list[Breakdown] | None = None
+    #: The headline outcome (drivers, priorities, themes and quotes); ``None``: NPS, else CSAT, else
+    #: satisfied, else CES. Every mapped outcome is analysed as well (:mod:`cxlib.inputs.outcomes`).
+    primary_outcome: Literal["nps", "csat", "ces", "satisfied"] | None = None
+    #: How a rating outcome enters the driver models: ``mean`` (its score) or ``top2`` (whether it
+    #: is in the scale's top two boxes).
+    outcome_form: Literal["mean", "top2"] = "mean"
     brand: Brand = Field(default_factory=Brand)
 
     @model_validator(mode="after")
