@@ -44,6 +44,8 @@ class DemoSpec:
     ecosystem: list[tuple[str, int, str]]
     survey_format: dict  # sep, encoding, date_format, decimal
     year_start: pd.Timestamp = pd.Timestamp("2025-01-01")
+    #: Each 9C dimension's score three years ago and the target, in the order of ``ecosystem``.
+    ecosystem_over_time: list[tuple[int, int]] = dataclasses.field(default_factory=list)
 
     @property
     def survey_columns(self) -> dict[str, str]:
@@ -208,6 +210,101 @@ SPECS = [
                 "TP-SUC-01": "Te atendemos en ventanilla en menos de 10 minutos",
                 "TP-SOP-01": "Resolvemos tu duda en la primera llamada",
             },
+            # Issue 34: strategic hypotheses tested in the journey step, and the ecosystem's actors.
+            "hypotheses": [
+                {
+                    "statement": "Los clientes a quienes resolvimos su necesidad nos recomiendan más",
+                    "group": {"field": "P9 ¿Resolvimos su necesidad?", "equals": "Sí"},
+                    "outcome": "nps",
+                },
+                {
+                    "statement": "Resolver problemas pesa más en la recomendación que el tiempo y esfuerzo",
+                    "driver": "Resolución",
+                    "than": "Tiempo y esfuerzo",
+                    "outcome": "nps",
+                },
+                {
+                    "statement": "Quienes usan la app nos recomiendan más que quienes van a sucursal",
+                    "group": {"field": "Canal", "equals": "App", "versus": "Sucursal"},
+                    "outcome": "nps",
+                },
+                {
+                    "statement": "Los clientes con más productos contratados están más satisfechos",
+                    "driver": "Productos contratados",
+                    "outcome": "csat",
+                },
+                {
+                    "statement": "Quienes compran con más frecuencia nos recomiendan más",
+                    "driver": "Frecuencia de compra",
+                    "outcome": "nps",
+                },
+            ],
+            "actors": [
+                {
+                    "name": "CNBV (supervisor bancario)",
+                    "type": "regulator",
+                    "dimension": "Comunidad",
+                    "influence": 5,
+                    "relation": 0,
+                    "target_relation": 1,
+                },
+                {
+                    "name": "CONDUSEF",
+                    "type": "regulator",
+                    "dimension": "Comunidad",
+                    "influence": 4,
+                    "relation": -1,
+                    "target_relation": 1,
+                },
+                {
+                    "name": "Proveedor del core bancario",
+                    "type": "supplier",
+                    "dimension": "Creatividad",
+                    "influence": 4,
+                    "relation": 0,
+                    "target_relation": 1,
+                },
+                {
+                    "name": "Red de corresponsales en tiendas",
+                    "type": "ally",
+                    "dimension": "Canales y circulación",
+                    "influence": 3,
+                    "relation": 1,
+                    "target_relation": 2,
+                },
+                {
+                    "name": "Fintech de pagos con QR",
+                    "type": "competitor",
+                    "dimension": "Clientes",
+                    "influence": 3,
+                    "relation": -1,
+                    "target_relation": -1,
+                },
+                {
+                    "name": "Cámara regional de PyMEs",
+                    "type": "community",
+                    "dimension": "Comunidad",
+                    "influence": 2,
+                    "relation": 0,
+                    "target_relation": 2,
+                },
+                {
+                    "name": "Sindicato de empleados bancarios",
+                    "type": "employee",
+                    "dimension": "Colaboradores",
+                    "influence": 3,
+                    "relation": 0,
+                    "target_relation": 1,
+                },
+                {
+                    "name": "Fundación de educación financiera",
+                    "type": "ally",
+                    "dimension": "Contexto social y ambiental",
+                    "influence": 2,
+                    "relation": 1,
+                    "target_relation": 2,
+                },
+            ],
             "pillar_targets": {
                 "personalisation": 75,
                 "integrity": 80,
@@ -596,6 +693,7 @@ SPECS = [
             ("Creatividad", 3, "Laboratorio digital con 4 pilotos al año"),
             ("Conducción", 2, "Sin comité de experiencia con indicadores"),
         ],
+        ecosystem_over_time=[(2, 4), (2, 3), (3, 4), (2, 4), (1, 3), (3, 4), (3, 5), (2, 4), (1, 4)],
         survey_format={"sep": ";", "encoding": "cp1252", "date_format": "%d/%m/%Y", "decimal": ","},
     ),
     DemoSpec(
@@ -617,6 +715,88 @@ SPECS = [
                 "TP15": "Sorted in one call",
                 "TP13": "A bill you understand, with no surprises",
             },
+            # Issue 34: strategic hypotheses tested in the journey step, and the ecosystem's actors.
+            "hypotheses": [
+                {
+                    "statement": "Customers whose issue was fixed recommend us more",
+                    "group": {"field": "Issue fixed?", "equals": "yes"},
+                    "outcome": "nps",
+                },
+                {
+                    "statement": "First-contact resolution drives recommendation more than time and effort",
+                    "driver": "Resolution",
+                    "than": "Time & effort",
+                    "outcome": "nps",
+                },
+                {
+                    "statement": "Customers who use the app are more satisfied than store customers",
+                    "group": {"field": "Contact channel", "equals": "App", "versus": "Store"},
+                    "outcome": "csat",
+                },
+                {
+                    "statement": "Longer-standing customers recommend us more",
+                    "driver": "Years with us",
+                    "outcome": "nps",
+                },
+            ],
+            "actors": [
+                {
+                    "name": "Ofcom",
+                    "type": "regulator",
+                    "dimension": "community",
+                    "influence": 5,
+                    "relation": 0,
+                    "target_relation": 1,
+                },
+                {
+                    "name": "Handset makers",
+                    "type": "supplier",
+                    "dimension": "channels",
+                    "influence": 4,
+                    "relation": 1,
+                    "target_relation": 1,
+                },
+                {
+                    "name": "Tower-sharing partner",
+                    "type": "ally",
+                    "dimension": "creativity",
+                    "influence": 4,
+                    "relation": 1,
+                    "target_relation": 2,
+                },
+                {
+                    "name": "Price comparison sites",
+                    "type": "other",
+                    "dimension": "communication",
+                    "influence": 3,
+                    "relation": -1,
+                    "target_relation": 0,
+                },
+                {
+                    "name": "Local councils",
+                    "type": "community",
+                    "dimension": "context",
+                    "influence": 2,
+                    "relation": 0,
+                    "target_relation": 1,
+                },
+                {
+                    "name": "Low-cost virtual operators",
+                    "type": "competitor",
+                    "dimension": "clients",
+                    "influence": 3,
+                    "relation": -2,
+                    "target_relation": -2,
+                },
+                {
+                    "name": "Store staff forum",
+                    "type": "employee",
+                    "dimension": "collaborators",
+                    "influence": 3,
+                    "relation": 0,
+                    "target_relation": 1,
+                },
+            ],
             "pillar_targets": {
                 "Personalisation": 70,
                 "Integrity": 80,
@@ -931,6 +1111,7 @@ SPECS = [
             ("creativity", 3, "eSIM launched first in market"),
             ("conduction", 3, "Monthly CX board review"),
         ],
+        ecosystem_over_time=[(3, 4), (1, 3), (3, 4), (2, 4), (2, 3), (2, 4), (3, 5), (3, 4), (2, 4)],
         survey_format={"sep": ",", "encoding": "utf-8", "date_format": "%Y-%m-%d %H:%M", "decimal": "."},
     ),
 ]

@@ -339,9 +339,10 @@ def write_client(spec: DemoSpec) -> None:
         units.to_csv(folder / "units.csv", index=False)
     make_assessment(spec, rng).to_csv(folder / "assessment.csv", index=False)
     pd.DataFrame(spec.initiatives).to_csv(folder / "initiatives.csv", index=False)
-    pd.DataFrame(spec.ecosystem, columns=["dimension", "score", "evidence"]).to_csv(
-        folder / "ecosystem.csv", index=False
-    )
+    ecosystem = pd.DataFrame(spec.ecosystem, columns=["dimension", "score", "evidence"])
+    if spec.ecosystem_over_time:
+        ecosystem[["score_past", "score_target"]] = spec.ecosystem_over_time
+    ecosystem.to_csv(folder / "ecosystem.csv", index=False)
     print(f"wrote {folder}")
 
 

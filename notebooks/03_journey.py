@@ -29,7 +29,7 @@ cut = ""  # one segment only (set by cxwb run --cut, e.g. segment and PyME); emp
 import cxlib
 from cxlib.render import results
 from cxlib.stats import monitoring
-from cxlib.steps import journey
+from cxlib.steps import hypotheses, journey
 
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
@@ -68,6 +68,23 @@ else:
     report.say("journey.moments_found", **facts)
     if investment is not None:
         report.say(journey.investment_balance(weights, investment), **facts)
+
+# %%
+report.heading("hypotheses.heading", anchor="hypotheses")
+tested = None
+if not client.config.hypotheses:
+    report.say("hypotheses.none")
+    report.consultant("hypotheses.check.none")
+elif report.require("survey"):
+    data = hypotheses.hypothesis_data(client)
+    tested = hypotheses.evaluate_hypotheses(client.config.hypotheses, data, client)
+    report.say("hypotheses.text")
+    report.table(hypotheses.hypotheses_table(tested, t))
+    report.say("hypotheses.summary", **hypotheses.summary_facts(tested, t))
+    if tested["small"].any():
+        report.caution("hypotheses.small")
+    for row in tested.loc[tested["verdict"] == "not_testable"].itertuples():
+        report.consultant("hypotheses.check.not_testable", statement=row.statement, reason=row.reason)
 
 # %%
 report.heading("journey.scorecard_heading")
@@ -109,4 +126,16 @@ else:
 
 # %%
 report.end()
-results.publish(report_dir, "03_journey", journey.step_results(client, run, card, weights))
+published = journey.step_results(client, run, card, weights)
+if tested is not None:
+    published["hypotheses"] = hypotheses.published(tested)
+results.publish(report_dir, "03_journey", published)
+
+# %% [markdown]
+# Explore, in JupyterLab only (never in the report): the filter bar recomputes this step's figures on the
+# chosen segment, unit, channel, touchpoint or dates; click a bar or point to list what lies behind it.
+
+# %%
+from cxlib import explore
+
+explore.explorer(report, "03_journey")

@@ -29,6 +29,7 @@ from cxlib.core.guard import MAX_CONFIG_BYTES, ClientFileError, read_client_byte
 from cxlib.core.images import MAX_IMAGE_BYTES, image_type
 from cxlib.core.method import PILLAR_SPELLINGS, PILLARS, normalise_name, vocabulary_aliases
 from cxlib.core.paths import CLIENT_CONFIG_NAME
+from cxlib.inputs.strategy import Actor, Hypothesis
 
 SCALE_PATTERN = re.compile(r"^(\d+)-(\d+)$")
 #: The name of a scale defined under ``scales:`` in ``client.yaml`` (``agreement``, ``sat_5``).
@@ -456,6 +457,10 @@ class ClientConfig(Strict):
     questions: list[Question] = Field(default_factory=list)
     strategic_question: str | None = None
     touchpoint_promises: dict[str, str] = Field(default_factory=dict)
+    #: Strategic hypotheses tested against the measurements (:mod:`cxlib.steps.hypotheses`).
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    #: The ecosystem's actors (allies, suppliers, regulators, communities…) for the 9C step.
+    actors: list[Actor] = Field(default_factory=list)
     plan_start: dt.date | None = None
     baseline: str | None = None
     privacy: Privacy = Field(default_factory=Privacy)

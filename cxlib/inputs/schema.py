@@ -172,6 +172,8 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("archetype", "vocab", vocabulary="archetype", example="respond_to_desire"),
                 ColumnSpec("target_archetype", "vocab", vocabulary="archetype", example="coach_behaviour"),
                 ColumnSpec("continuous", "bool", example="no"),
+                _scale("target_emotion", -2, 2, "1"),
+                ColumnSpec("target_change", "text", example="Pre-filled form; no branch visit"),
             ),
         ),
         TableSpec(
@@ -247,6 +249,8 @@ TABLES: dict[str, TableSpec] = {
                 ),
                 _scale("score", 1, 5, "3", required=True),
                 ColumnSpec("evidence", "text", example="Active customer panel since 2023"),
+                _scale("score_past", 1, 5, "2"),
+                _scale("score_target", 1, 5, "4"),
             ),
         ),
     )
