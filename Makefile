@@ -1,8 +1,9 @@
 # cx-workbook: two commands on a fresh machine with Python 3.11.
 #   make demo   install, then run the Spanish demo client and print its report index
 #   make test   install, then lint and run every test (the same command .ci/run calls)
-#   make lab    install, then open JupyterLab on notebooks/ with the workbook's kernel
+#   make lab    install, then open JupyterLab on notebooks/ with the workbook's kernel (CLIENT=demo)
 PYTHON ?= python3.11
+CLIENT ?= demo
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -30,7 +31,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/cxwb lab $(CLIENT)
 
 benchmark: install
 	$(BIN)/python benchmarks/pipeline.py

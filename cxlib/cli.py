@@ -1,4 +1,4 @@
-"""The ``cxwb`` command line: ``new``, ``map``, ``validate``, ``run``, ``watch`` and ``alerts``.
+"""The ``cxwb`` command line: ``new``, ``map``, ``validate``, ``run``, ``watch``, ``alerts`` and ``lab``.
 
 Every :class:`~cxlib.core.exceptions.CxError` is printed as a message with what to do, and the
 command exits with its code (2 for bad input); no traceback reaches the user for bad input.
@@ -203,7 +203,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     alerts.add_argument("--note", metavar="TEXT", help="what was done or decided")
     alerts.add_argument("--all", action="store_true", help="list closed alerts too")
+    lab = commands.add_parser(
+        "lab", help="open JupyterLab on the step notebooks for one client, with the workbook's kernel"
+    )
+    lab.add_argument(
+        "client",
+        nargs="?",
+        default="demo",
+        help="a client folder, or the slug of a demo client (default: demo)",
+    )
+    lab.add_argument(
+        "--port", type=positive_int, help="the server's port (default: 8888 or the next free one)"
+    )
+    lab.add_argument(
+        "--no-browser", action="store_true", help="do not open a browser; print the lab's address"
+    )
     return parser
+
+
+def _lab(arguments: argparse.Namespace) -> int:
+    """Replace this process by JupyterLab (:func:`cxlib.run.lab.lab_command`), so Ctrl-C stops it."""
+    import os
+
+    from cxlib.run.execute import ensure_kernel
+    from cxlib.run.lab import lab_command
+
+    client_dir = resolve_client_dir(arguments.client)
+    print(ensure_kernel(), file=sys.stderr)
+    argv, environment = lab_command(client_dir, arguments.port, browser=not arguments.no_browser)
+    print(f"cxwb lab: every step notebook opens {client_dir} (CXWB_CLIENT)", file=sys.stderr)
+    sys.stderr.flush()
+    os.execve(argv[0], argv, environment)
+    return 0  # not reached: JupyterLab replaced this process
 
 
 def _watch(arguments: argparse.Namespace) -> int:
@@ -323,6 +354,8 @@ def _command(argv: list[str] | None) -> int:
             return _watch(arguments)
         if arguments.command == "alerts":
             return _alerts(arguments)
+        if arguments.command == "lab":
+            return _lab(arguments)
         options = {
             "jobs": arguments.jobs,
             "step_names": arguments.steps,

@@ -98,3 +98,12 @@ report.heading("overview.missing_heading")
 missing = overview.missing_chart(client, t)
 report.chart(missing) if missing is not None else report.say("overview.no_missing")
 report.end()
+
+# %% [markdown]
+# Explore, in JupyterLab only (never in the report): the filter bar recomputes this step's figures on the
+# chosen segment, unit, channel, touchpoint or dates; click a bar or point to list what lies behind it.
+
+# %%
+from cxlib import explore
+
+explore.explorer(report, "00_overview")

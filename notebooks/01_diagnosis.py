@@ -217,6 +217,18 @@ results.publish(
 )
 
 # %% [markdown]
+# ## Explore
+#
+# In JupyterLab only (never in the report): the filter bar recomputes this step's figures on the chosen
+# segment, unit, channel, touchpoint or dates; click a bar or point to list what lies behind it; the driver
+# explorer fits the outcome on the predictors you choose, on the same view.
+
+# %%
+from cxlib import explore
+
+explore.explorer(report, "01_diagnosis", drivers=True)
+
+# %% [markdown]
 # ## Workshop
 #
 # In JupyterLab, the next cell opens the self-assessment editor: type a respondent's name, press Load, answer

@@ -76,3 +76,12 @@ for dimension, table in willing.items():
 if not willing:
     report.caution("participation.no_willingness")
     report.consultant("participation.check.no_willingness")
+
+# %% [markdown]
+# Explore, in JupyterLab only (never in the report): the filter bar recomputes this step's figures on the
+# chosen segment, unit, channel, touchpoint or dates; click a bar or point to list what lies behind it.
+
+# %%
+from cxlib import explore
+
+explore.explorer(report, "02_participation")

@@ -152,3 +152,12 @@ results.publish(
     human_value_chain.step_results(links, model, ex, roles, enps, slope=slope, value=value)
     | {"chains": chain.chain_results(chains)},
 )
+
+# %% [markdown]
+# Explore, in JupyterLab only (never in the report): the filter bar recomputes this step's figures on the
+# chosen segment, unit, channel, touchpoint or dates; click a bar or point to list what lies behind it.
+
+# %%
+from cxlib import explore
+
+explore.explorer(report, "04_human_value_chain")

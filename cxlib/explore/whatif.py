@@ -8,9 +8,6 @@ and redraws the waves' forecast, the tornado and the money at once. It recompute
 plan's own functions (:mod:`cxlib.steps.action_plan`: reach, standalone points, schedule, wave
 forecast, sensitivity, return), never a second formula, so what it shows is what the report would
 show with those assumptions.
-
-It imports a step module, so it sits beside the command line, above the packages, and nothing in
-the packages imports it.
 """
 
 from __future__ import annotations
@@ -181,9 +178,11 @@ class WhatIf:
 
 
 def interactive(report: Report) -> bool:
-    """True when the notebook runs by hand: ``cxlib.setup`` without a ``report_dir`` writes to the
-    client's interactive folder, which ``cxwb run`` never passes."""
-    return report.report_dir == interactive_report_dir(report.client.config.slug)
+    """True when the notebook runs by hand (in JupyterLab), never under ``cxwb run`` (papermill):
+    ``cxlib.setup`` without a ``report_dir`` marks its report interactive (as
+    :meth:`~cxlib.render.report.Report.consultant` decides) and writes to the client's interactive
+    folder, which ``cxwb run`` never passes."""
+    return report.interactive or report.report_dir == interactive_report_dir(report.client.config.slug)
 
 
 def what_if(

@@ -303,6 +303,7 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     cxlib.core.exceptions.ClientNotFoundError
         When no client folder is given, saying how to give one.
     """
+    from_environment = not str(client_dir).strip()
     client_dir = client_folder(client_dir)
     client = load_validated(Path(report_dir), Path(client_dir)) if str(report_dir) else None
     if client is None:  # interactive use: validate here (under cxwb run, the runner did, once)
@@ -314,6 +315,9 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     install_theme(language_translator.locale, brand)
     folder = Path(report_dir) if str(report_dir) else interactive_report_dir(client.config.slug)
     folder.mkdir(parents=True, exist_ok=True)
+    if from_environment:  # a notebook opened as shipped (cxwb lab): say which client it opened
+        note = language_translator("explore.opened", name=client.config.name, folder=str(client_dir))
+        display(HTML(f'<div class="cx-consultant" role="note">{html.escape(note)}</div>'))
     return Report(
         client=client, t=language_translator, report_dir=folder, brand=brand, interactive=not str(report_dir)
     )
