@@ -29,7 +29,7 @@ import cxlib
 from cxlib import explore
 from cxlib.render import results
 from cxlib.render.summary import progress
-from cxlib.steps import action_plan
+from cxlib.steps import action_plan, pros_cons
 
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
@@ -71,6 +71,19 @@ for flag, key in (
     flagged = evaluation.loc[evaluation[flag], "name"]
     if len(flagged):
         report.caution(key, plural=len(flagged), names=", ".join(flagged))
+
+# %%
+report.heading("pros.heading", anchor="pros-cons")
+report.say("pros.text")
+weighed = pros_cons.weigh(evaluation, client.tables.get("journey"))
+report.table(pros_cons.pros_cons_table(weighed, outcome, client.config.currency, t))
+report.say("pros.front_sentence", names=pros_cons.names(weighed, "front"))
+if weighed["ferrari"].any():
+    report.caution(
+        "pros.ferrari_sentence", plural=weighed["ferrari"].sum(), names=pros_cons.names(weighed, "ferrari")
+    )
+if weighed["utility"].any():
+    report.say("pros.utility_sentence", names=pros_cons.names(weighed, "utility"))
 
 # %%
 report.heading("plan.roadmap_heading", anchor="roadmap")
