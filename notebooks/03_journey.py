@@ -29,7 +29,7 @@ cut = ""  # one segment only (set by cxwb run --cut, e.g. segment and PyME); emp
 import cxlib
 from cxlib.render import results
 from cxlib.stats import monitoring
-from cxlib.steps import hypotheses, journey
+from cxlib.steps import hypotheses, journey, target_journey
 
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
@@ -54,6 +54,21 @@ report.heading("journey.map_heading")
 report.chart(journey.journey_map(client, t), printed=journey.printed_map(client, t))
 report.say("journey.map_text")
 report.download(workbook, "journey.download")
+
+# %%
+report.heading("target.heading", anchor="target")
+initiatives = client.tables.get("initiatives")
+target = target_journey.target_touchpoints(client.tables["journey"], initiatives)
+if target["source"].eq("unchanged").all():
+    report.say("target.none")
+    report.consultant("target.check.none")
+else:
+    target_stages = target_journey.stage_targets(target)
+    report.say("target.text")
+    measured = journey.measured_emotion(client) if client.has("survey") else None
+    report.chart(target_journey.target_chart(target_stages, measured, t))
+    report.say("target.summary", **target_journey.target_facts(target, target_stages, t))
+    report.table(target_journey.changes_table(target, t))
 
 # %%
 report.heading("journey.moments_heading")
