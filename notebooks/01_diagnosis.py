@@ -27,9 +27,10 @@ cut = ""  # one segment only (set by cxwb run --cut, e.g. segment and PyME); emp
 
 # %%
 import cxlib
+from cxlib.inputs.outcomes import mapped_outcomes
 from cxlib.inputs.question_bank import question_bank
 from cxlib.render import results
-from cxlib.steps import diagnosis, units
+from cxlib.steps import diagnosis, outcomes, units
 
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
@@ -155,8 +156,22 @@ if client.survey_items and diagnosis.outcome(client):
         if item_weights.attrs["explains"]:
             report.say("diagnosis.item_drivers_text")
             report.chart(diagnosis.item_driver_chart(item_weights, client, t))
+    models = {
+        name: weights
+        if name == weights.attrs["outcome"]
+        else diagnosis.pillar_drivers(client, pillar_frame, target=name)
+        for name in mapped_outcomes(client)
+    }
+    if len(models) > 1:
+        report.heading("diagnosis.outcomes_heading", level=3)
+        report.say("diagnosis.outcomes_text", count=len(models))
+        report.table(outcomes.driver_table(models, t))
 else:
     report.caution("diagnosis.no_drivers")
+for check, facts in outcomes.agreement_checks(
+    client, *outcomes.agreement(client, pillar_frame if client.survey_items else None), t
+):
+    report.consultant(check, **facts)
 
 # %%
 if client.survey_items:
@@ -194,6 +209,9 @@ if not client.comments().empty:
         report.table(diagnosis.theme_table(client, comments, t))
         takeaway, facts = diagnosis.theme_takeaway(client, comments, t)
         report.say(takeaway, **facts)
+        for metric in diagnosis.theme_outcomes(client)[1:]:
+            takeaway, facts = diagnosis.theme_takeaway(client, comments, t, metric)
+            report.say(takeaway, **facts)
     if diagnosis.hidden_theme_count(comments):
         report.caution(
             "diagnosis.themes_hidden",

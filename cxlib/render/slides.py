@@ -34,6 +34,7 @@ import pandas as pd
 from cxlib.core.exceptions import CxError
 from cxlib.core.files import write_bytes_atomic
 from cxlib.core.i18n import Translator
+from cxlib.inputs.outcomes import model_label
 from cxlib.render.brand import Brand
 from cxlib.render.export import PLOTLY_CORE
 from cxlib.render.pdf import chromium_path, chromium_problem
@@ -480,7 +481,7 @@ def _drivers_slide(deck: _Deck, diagnosis: dict, t: Translator) -> None:
     pillars = results_frame(diagnosis["pillars"])
     if "share" not in pillars or not diagnosis.get("r2"):
         return
-    outcome = t(f"metric.{diagnosis['outcome']}")
+    outcome = model_label(diagnosis, t)
     if diagnosis.get("explains") is False:
         title = t(
             "summary.no_drivers",

@@ -19,6 +19,7 @@ from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import proportions_ztest
 
 from cxlib.core.i18n import Translator
+from cxlib.inputs.outcomes import model_label
 from cxlib.render.consistency import current_alarms, reconcile, target_source
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
@@ -85,7 +86,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                     "summary.section.drivers",
                     t(
                         "summary.no_drivers",
-                        outcome=t(f"metric.{diagnosis['outcome']}"),
+                        outcome=model_label(diagnosis, t),
                         r2=t.interval(
                             diagnosis["r2"], diagnosis["r2_low"], diagnosis["r2_high"], 1, percent=True
                         ),
@@ -102,7 +103,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                         t(
                             "summary.driver",
                             pillar=t(f"pillar.{pillar}"),
-                            outcome=t(f"metric.{diagnosis['outcome']}"),
+                            outcome=model_label(diagnosis, t),
                             share=t.interval(
                                 row["share"], row["share_low"], row["share_high"], 0, percent=True
                             ),

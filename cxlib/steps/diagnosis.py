@@ -23,6 +23,13 @@ from scipy import stats as scipy_stats
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client
+from cxlib.inputs.outcomes import (
+    model_label,
+    modelled_outcome,
+    outcome_bounds,
+    outcome_form,
+    primary_outcome,
+)
 from cxlib.render.charts import (
     ACCENT,
     PERCENT,
@@ -221,11 +228,29 @@ def pillar_targets(client: Client, pillar_frame: pd.DataFrame, customer_scores: 
 
 
 def outcome(client: Client) -> str | None:
-    """The survey outcome used for drivers: NPS, else CSAT, else the binary satisfied flag."""
-    survey = client.tables["survey"]
-    return next(
-        (name for name in OUTCOMES if name in survey and survey[name].notna().sum() > SMALL_SAMPLE), None
+    """The headline outcome (:func:`~cxlib.inputs.outcomes.primary_outcome`): ``primary_outcome:``,
+    else NPS, else CSAT, else the yes/no outcome, else CES."""
+    return primary_outcome(client)
+
+
+def _modelled(client: Client, weights: pd.DataFrame, target: str, model: str = "pillars") -> pd.DataFrame:
+    """``weights`` with what they model in ``attrs``: the ``model`` (``pillars``, or ``items`` for
+    questions and segment fields) and its outcome as modelled (name, form and scale)."""
+    weights.attrs.update(
+        {
+            "model": model,
+            "outcome": target,
+            "outcome_form": outcome_form(client, target),
+            "outcome_bounds": outcome_bounds(client, target),
+        }
     )
+    return weights
+
+
+def modelled_name(weights: pd.DataFrame, t: Translator) -> str:
+    """The outcome a driver model was fitted on, exactly as modelled (e.g. "CSAT (mean of the
+    1-5 score)"; :func:`~cxlib.inputs.outcomes.model_label`)."""
+    return model_label(weights.attrs, t)
 
 
 def _with_survey_weights(client: Client, frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
@@ -237,22 +262,24 @@ def _with_survey_weights(client: Client, frame: pd.DataFrame) -> tuple[pd.DataFr
     return frame.assign(_weight=survey["weight"]), "_weight"
 
 
-def pillar_drivers(client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 500) -> pd.DataFrame:
-    """Johnson's relative weights of the customer pillar scores on the outcome."""
-    target = outcome(client)
-    frame = pillar_frame.assign(**{target: client.tables["survey"][target].astype("float64")})
+def pillar_drivers(
+    client: Client, pillar_frame: pd.DataFrame, bootstrap: int = 500, target: str | None = None
+) -> pd.DataFrame:
+    """Johnson's relative weights of the customer pillar scores on ``target`` (default: the headline
+    outcome) as ``outcome_form:`` models it (:func:`~cxlib.inputs.outcomes.modelled_outcome`)."""
+    target = target or outcome(client)
+    frame = pillar_frame.assign(**{target: modelled_outcome(client, target)})
     frame, weight = _with_survey_weights(client, frame)
     weights = relative_weights(frame, target, list(pillar_frame.columns), bootstrap=bootstrap, weight=weight)
-    weights.attrs["outcome"] = target
-    return weights
+    return _modelled(client, weights, target)
 
 
-def item_drivers(client: Client, bootstrap: int = 300) -> pd.DataFrame | None:
-    """Relative weights of every mapped item and of each segment field on the outcome, beside the
-    pillar view: a strong item is not diluted in its pillar, and a segment field enters as the
-    group of its dummy columns (Tonidandel & LeBreton 2011; see :mod:`cxlib.stats.drivers`).
-    ``None`` when fewer than two drivers vary."""
-    target = outcome(client)
+def item_drivers(client: Client, bootstrap: int = 300, target: str | None = None) -> pd.DataFrame | None:
+    """Relative weights of every mapped item and of each segment field on ``target`` (default: the
+    headline outcome, as modelled), beside the pillar view: a strong item is not diluted in its
+    pillar, and a segment field enters as the group of its dummy columns (Tonidandel & LeBreton
+    2011; see :mod:`cxlib.stats.drivers`). ``None`` when fewer than two drivers vary."""
+    target = target or outcome(client)
     survey = client.tables["survey"]
     frame = survey[[item.column for item in client.survey_items]].astype("float64")
     groups = {column: [column] for column in frame.columns if frame[column].nunique() > 1}
@@ -264,12 +291,11 @@ def item_drivers(client: Client, bootstrap: int = 300) -> pd.DataFrame | None:
             groups[dimension] = list(dummies.columns)
     if target is None or len(groups) < 2:
         return None
-    frame[target] = survey[target].astype("float64")
+    frame[target] = modelled_outcome(client, target)
     frame, weight = _with_survey_weights(client, frame)
     columns = [column for members in groups.values() for column in members]
     weights = relative_weights(frame, target, columns, bootstrap=bootstrap, groups=groups, weight=weight)
-    weights.attrs["outcome"] = target
-    return weights
+    return _modelled(client, weights, target, "items")
 
 
 def item_driver_chart(weights: pd.DataFrame, client: Client, t: Translator) -> go.Figure:
@@ -557,7 +583,7 @@ def driver_chart(
     table.index = labels or [t(f"pillar.{p}") for p in weights.index]
     title = t(
         title_key,
-        outcome=t(f"metric.{weights.attrs['outcome']}"),
+        outcome=modelled_name(weights, t),
         r2=t.percent(r2, 0),
         n=t.number(weights.attrs["n"]),
     )
@@ -686,7 +712,7 @@ def comment_analysis(client: Client) -> CommentAnalysis:
     else:
         sentiment_frame = sentiment(comments, language)
         sentiment_frame["lexicon"] = sentiment_frame["label"]
-        calibration = Calibration("lexicon", 0, float("nan"), float("nan"))
+        calibration = Calibration(sentiment_reading(language), 0, float("nan"), float("nan"))
     if settings.keywords:
         theme_frame = keyword_themes(comments, settings.keywords)
     else:
@@ -707,8 +733,8 @@ def sentiment_method(analysis: CommentAnalysis, t: Translator) -> tuple[str, dic
     those comments repeat another's text (cross-validated apart, never across folds)."""
     calibration = analysis.calibration
     facts = {"n": t.number(calibration.n), "repeats": t.number(calibration.repeats)}
-    if calibration.n == 0:
-        return "diagnosis.sentiment_method.lexicon", facts
+    if calibration.n == 0:  # no rating: the shipped model's reading, or the lexicon's
+        return f"diagnosis.sentiment_method.{calibration.method}", facts
     for name, accuracy in (
         ("lexicon", calibration.lexicon_accuracy),
         ("classifier", calibration.classifier_accuracy),
@@ -755,9 +781,18 @@ def sentiment_chart(client: Client, analysis: CommentAnalysis, t: Translator) ->
 THEME_OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
 
 
+def theme_outcomes(client: Client) -> list[str]:
+    """The outcomes themes are compared on: every one of :data:`THEME_OUTCOMES` the survey has, the
+    headline (``primary_outcome:``) first."""
+    survey = client.tables["survey"]
+    present = [name for name in THEME_OUTCOMES if name in survey]
+    return sorted(present, key=lambda name: name != client.config.primary_outcome)
+
+
 def theme_outcome(client: Client) -> str | None:
-    """The outcome themes are compared on: NPS, else CSAT (top-two-box), else % satisfied."""
-    return next((name for name in THEME_OUTCOMES if name in client.tables["survey"]), None)
+    """The outcome the theme table uses: the headline, else NPS, else CSAT (top-two-box), else %
+    satisfied (:func:`theme_outcomes`)."""
+    return next(iter(theme_outcomes(client)), None)
 
 
 def _survey_columns(client: Client, columns: list[str], rows: pd.Index) -> pd.DataFrame:
@@ -767,7 +802,9 @@ def _survey_columns(client: Client, columns: list[str], rows: pd.Index) -> pd.Da
     return survey.loc[rows, columns + (["weight"] if "weight" in survey else [])]
 
 
-def _theme_outcome(client: Client, theme_frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, tuple, tuple]:
+def _theme_outcome(
+    client: Client, theme_frame: pd.DataFrame, metric: str | None = None
+) -> tuple[pd.Series, pd.Series, tuple, tuple]:
     """Per theme: respondents who mention it and the rest, and each side's outcome as
     (value, low, high, variance) arrays (one matrix product for all themes).
 
@@ -776,8 +813,9 @@ def _theme_outcome(client: Client, theme_frame: pd.DataFrame) -> tuple[pd.Series
     Agresti-Caffo variance (one success and one failure added; Agresti, A. & Caffo, B. (2000),
     *The American Statistician* 54(4), 280-288), so a unanimous group still has a finite test. With
     survey weights, counts are effective counts (:func:`~cxlib.stats.weighting.effective_totals`).
+    ``metric`` defaults to :func:`theme_outcome`.
     """
-    metric = theme_outcome(client)
+    metric = metric or theme_outcome(client)
     survey = _survey_columns(client, [metric], theme_frame.index)
     weights = survey["weight"] if "weight" in survey else pd.Series(1.0, index=survey.index)
     if metric == "nps":
@@ -806,12 +844,14 @@ def _theme_outcome(client: Client, theme_frame: pd.DataFrame) -> tuple[pd.Series
     return mentioned["valid"], rest["valid"], sides[0], sides[1]
 
 
-def theme_differences(client: Client, theme_frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """Per mentioned theme: the outcome (:func:`theme_outcome`) of those who mention it minus the
-    rest's (normal two-sample test; Rocks 2016 for NPS), with Bonferroni-adjusted p-values and
-    simultaneous intervals across themes (Dunn 1961), so ``significant`` holds exactly when the
-    interval excludes 0."""
-    return _difference_table(_theme_outcome(client, theme_frame), theme_frame.columns, alpha)
+def theme_differences(
+    client: Client, theme_frame: pd.DataFrame, alpha: float = 0.05, metric: str | None = None
+) -> pd.DataFrame:
+    """Per mentioned theme: the outcome (``metric``, default :func:`theme_outcome`) of those who
+    mention it minus the rest's (normal two-sample test; Rocks 2016 for NPS), with
+    Bonferroni-adjusted p-values and simultaneous intervals across themes (Dunn 1961), so
+    ``significant`` holds exactly when the interval excludes 0."""
+    return _difference_table(_theme_outcome(client, theme_frame, metric), theme_frame.columns, alpha)
 
 
 def _difference_table(outcome: tuple, themes: pd.Index, alpha: float = 0.05) -> pd.DataFrame:
@@ -835,11 +875,15 @@ def shown_themes(analysis: CommentAnalysis) -> pd.DataFrame:
     return analysis.themes.loc[:, mentions >= MIN_THEME_MENTIONS]
 
 
-def theme_takeaway(client: Client, analysis: CommentAnalysis, t: Translator) -> tuple[str, dict[str, str]]:
-    """The shown themes whose mentioners' outcome clearly differs from the rest's (or that none does)."""
-    differences = theme_differences(client, shown_themes(analysis))
+def theme_takeaway(
+    client: Client, analysis: CommentAnalysis, t: Translator, metric: str | None = None
+) -> tuple[str, dict[str, str]]:
+    """The shown themes whose mentioners' outcome (``metric``, default :func:`theme_outcome`) clearly
+    differs from the rest's (or that none does)."""
+    metric = metric or theme_outcome(client)
+    differences = theme_differences(client, shown_themes(analysis), metric=metric)
     found = differences[differences["significant"]].sort_values("difference")
-    metric = t(f"metric.{theme_outcome(client)}")
+    metric = t(f"metric.{metric}")
     if found.empty:
         return "diagnosis.takeaway.themes_none", {"themes": t.number(len(differences)), "metric": metric}
     listed = "; ".join(
@@ -1062,17 +1106,21 @@ def model_fit(weights: pd.DataFrame, t: Translator) -> tuple[str, dict[str, str]
 
     ``diagnosis.model_explains`` when the overall F test is significant and R² reaches the
     practical floor (:data:`cxlib.stats.drivers.R2_FLOOR`), else ``diagnosis.model_explains_nothing``:
-    then no driver, priority or impact is reported.
+    then no driver, priority or impact is reported. A model of questions and segment fields
+    (:func:`item_drivers`) has its own keys (``diagnosis.item_model_…``), and the outcome is named
+    as modelled (:func:`modelled_name`), so every R² sentence names its own model.
     """
     attrs = weights.attrs
     values = {
-        "outcome": t(f"metric.{attrs['outcome']}"),
+        "outcome": modelled_name(weights, t),
         "r2": t.interval(attrs["r2"], attrs.get("r2_low"), attrs.get("r2_high"), 1, percent=True),
         "p": t.p_value(attrs["f_p"]),
         "n": t.number(attrs["n"]),
         "floor": t.percent(R2_FLOOR, 0),
     }
-    return ("diagnosis.model_explains" if attrs["explains"] else "diagnosis.model_explains_nothing"), values
+    model = "" if attrs.get("model", "pillars") == "pillars" else "item_"
+    verdict = "explains" if attrs["explains"] else "explains_nothing"
+    return f"diagnosis.{model}model_{verdict}", values
 
 
 def top_driver_facts(weights: pd.DataFrame, t: Translator) -> tuple[str, dict[str, str]]:
@@ -1085,7 +1133,7 @@ def top_driver_facts(weights: pd.DataFrame, t: Translator) -> tuple[str, dict[st
         return t.interval(row["share"], row["share_low"], row["share_high"], 0, percent=True)
 
     values = {
-        "outcome": t(f"metric.{weights.attrs['outcome']}"),
+        "outcome": modelled_name(weights, t),
         "first": t(f"pillar.{first}"),
         "second": t(f"pillar.{second}"),
         "first_share": share(first),
@@ -1238,6 +1286,8 @@ def step_results(
         "metrics": metrics,
         "pillars": pillars,
         "outcome": weights.attrs["outcome"] if weights is not None else None,
+        "outcome_form": weights.attrs["outcome_form"] if weights is not None else None,
+        "outcome_bounds": list(weights.attrs["outcome_bounds"]) if weights is not None else None,
         "r2": weights.attrs["r2"] if weights is not None else None,
         "r2_low": weights.attrs["r2_low"] if weights is not None else None,
         "r2_high": weights.attrs["r2_high"] if weights is not None else None,
