@@ -712,7 +712,7 @@ def comment_analysis(client: Client) -> CommentAnalysis:
     else:
         sentiment_frame = sentiment(comments, language)
         sentiment_frame["lexicon"] = sentiment_frame["label"]
-        calibration = Calibration(sentiment_reading(language), 0, float("nan"), float("nan"))
+        calibration = Calibration("lexicon", 0, float("nan"), float("nan"))
     if settings.keywords:
         theme_frame = keyword_themes(comments, settings.keywords)
     else:
@@ -733,8 +733,8 @@ def sentiment_method(analysis: CommentAnalysis, t: Translator) -> tuple[str, dic
     those comments repeat another's text (cross-validated apart, never across folds)."""
     calibration = analysis.calibration
     facts = {"n": t.number(calibration.n), "repeats": t.number(calibration.repeats)}
-    if calibration.n == 0:  # no rating: the shipped model's reading, or the lexicon's
-        return f"diagnosis.sentiment_method.{calibration.method}", facts
+    if calibration.n == 0:
+        return "diagnosis.sentiment_method.lexicon", facts
     for name, accuracy in (
         ("lexicon", calibration.lexicon_accuracy),
         ("classifier", calibration.classifier_accuracy),
