@@ -110,6 +110,7 @@ FILE_READERS = {
     "cxlib.inputs.commentary.step_anchors": "the notebooks' sources",
     "cxlib.stats.text._language_lexicon": "package data",
     "cxlib.stats.text.rules": "package data",
+    "cxlib.stats.emotions.lexicon_data": "package data",
     "cxlib.steps.participation._definitions": "package data",
     "cxlib.inputs.tables.read_table": "opens the path client_file or check_size returned",
     "cxlib.inputs.tables._repeated_headers": "the path read_table checked",

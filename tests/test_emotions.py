@@ -1,0 +1,154 @@
+"""Emotions in comments: the lexicon on known sentences, planted and shuffled outcome links, and the
+public labelled corpora (skipped when absent; see data/public/README.md)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlib.core.paths import PROJECT_DIR
+from cxlib.stats import emotions
+from cxlib.stats.estimators import wilson_interval
+from cxlib.stats.text import fold
+
+SPANISH = {
+    "Esperé más de una hora en sucursal": {"frustration"},
+    "No quedé satisfecho con la atención": {"disappointment"},
+    "Muchas gracias, mi ejecutiva siempre me ayuda": {"gratitude"},
+    "Me cobraron una comisión que nadie me explicó": {"worry"},
+    "Confío en el banco": {"trust"},
+    "No confío en ustedes": {"worry"},
+    "Estoy muy preocupada por un cargo no reconocido": {"worry"},
+    "Qué decepción, esperaba más": {"disappointment"},
+    "Excelente atención, me conocen por mi nombre": {"satisfaction", "trust"},
+    "No me ayudaron para nada": {"disappointment"},
+    "Abrí la cuenta el martes": set(),
+}
+ENGLISH = {
+    "Nobody told me the upgrade would cost more": {"worry"},
+    "I am not happy with this": {"disappointment"},
+    "Thanks so much, really helpful": {"gratitude"},
+    "Call centre passed me around four times": {"frustration"},
+    "I trust them": {"trust"},
+    "Sorted my issue in one call": {"satisfaction"},
+    "So disappointed.": {"disappointment"},
+    "I opened the account on Tuesday": set(),
+}
+
+
+@pytest.mark.parametrize(("language", "cases"), [("es", SPANISH), ("en", ENGLISH)])
+def test_known_sentences_carry_their_emotions(language, cases):
+    texts = pd.Series(list(cases), index=np.arange(len(cases)) * 10)
+    flags = emotions.emotions(texts, language)
+    assert list(flags.columns) == list(emotions.emotion_names())
+    assert flags.index.equals(texts.index)
+    found = [set(flags.columns[row]) for row in flags.to_numpy()]
+    assert found == list(cases.values())
+
+
+def test_missing_and_repeated_comments():
+    texts = pd.Series(["Pésimo servicio", None, "pesimo servicio", "PÉSIMO SERVICIO"])
+    flags = emotions.emotions(texts, "es")
+    assert flags["frustration"].tolist() == [True, False, True, True]
+    assert not flags.iloc[1].any()
+
+
+def test_every_cue_names_one_emotion_in_each_language():
+    data = emotions.lexicon_data()
+    assert set(data["negated"]) <= set(data["emotions"]) >= set(data["negated"].values())
+    for language, cues in data["cues"].items():
+        assert list(cues) == data["emotions"], language
+        folded = {emotion: set(fold(pd.Series(words)).tolist()) for emotion, words in cues.items()}
+        for emotion, words in folded.items():
+            others = set().union(*(w for e, w in folded.items() if e != emotion))
+            assert not words & others, (language, emotion, words & others)
+
+
+def _planted(n: int, seed: int, gap: float) -> tuple[pd.DataFrame, pd.Series]:
+    """Comments where frustration lowers the NPS-coded score by ``gap`` points on average."""
+    rng = np.random.default_rng(seed)
+    flags = pd.DataFrame(rng.random((n, 6)) < 0.2, columns=list(emotions.emotion_names()))
+    base = rng.choice([-100.0, 0.0, 100.0], n, p=[0.3, 0.3, 0.4])
+    lowered = np.where(flags["frustration"] & (rng.random(n) < gap / 100), -100.0, base)
+    return flags, pd.Series(lowered)
+
+
+def test_a_planted_emotion_outcome_link_is_found():
+    flags, score = _planted(3000, seed=1, gap=60)
+    table = emotions.compare_flags(flags, score).set_index("emotion")
+    assert table.loc["frustration", "finding"] and table.loc["frustration", "difference"] < -40
+    assert table.loc["frustration", "mean_with"] == pytest.approx(score[flags["frustration"]].mean())
+    assert table.drop("frustration")["finding"].sum() <= 1
+
+
+def test_a_shuffled_outcome_finds_nothing_across_seeds():
+    findings = 0
+    for seed in range(20):
+        flags, score = _planted(2000, seed=seed, gap=60)
+        shuffled = pd.Series(np.random.default_rng(100 + seed).permutation(score.to_numpy()))
+        findings += int(emotions.compare_flags(flags, shuffled)["finding"].sum())
+    assert findings <= 2  # Bonferroni over six emotions: about one family in twenty by chance
+
+
+def test_thin_emotions_are_listed_without_a_comparison():
+    flags, score = _planted(200, seed=3, gap=0)
+    flags["trust"] = False
+    flags.loc[:4, "trust"] = True
+    row = emotions.compare_flags(flags, score).set_index("emotion").loc["trust"]
+    assert row["n_with"] == 5 and np.isnan(row["difference"]) and not row["finding"]
+
+
+def test_shares_have_wilson_intervals_by_group():
+    frame = pd.DataFrame({"stage": ["A"] * 40 + ["B"] * 10})
+    flags = pd.DataFrame(False, index=frame.index, columns=list(emotions.emotion_names()))
+    flags.loc[:9, "worry"] = True  # 10 of stage A's 40
+    table = emotions.emotion_shares(frame, flags, "stage").set_index(["group", "emotion"])
+    low, high = wilson_interval(10, 40)
+    assert table.loc[("A", "worry"), ["share", "low", "high", "n"]].tolist() == pytest.approx(
+        [0.25, float(low), float(high), 40]
+    )
+    assert table.loc[("B", "worry"), "share"] == 0
+    overall = emotions.emotion_shares(frame, flags).set_index("emotion")
+    assert overall.loc["worry", "share"] == pytest.approx(0.2)
+
+
+def test_outcome_scores():
+    nps = pd.Series([0, 6, 7, 8, 9, 10, None])
+    assert emotions.outcome_score(nps, "nps").tolist()[:6] == [-100, -100, 0, 0, 100, 100]
+    assert np.isnan(emotions.outcome_score(nps, "nps").iloc[6])
+    csat = pd.Series([1, 3, 4, 5])
+    assert emotions.outcome_score(csat, "csat", (1, 5)).tolist() == [0, 0, 100, 100]
+    satisfied = pd.Series([True, False, None], dtype="boolean")
+    assert emotions.outcome_score(satisfied, "satisfied").tolist()[:2] == [100, 0]
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location(
+        "emotion_benchmark", PROJECT_DIR / "benchmarks" / "emotions.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("corpus", "file", "floors"),
+    [
+        ("GoEmotions test (en)", "goemotions_test.tsv", {"gratitude": 0.8, "satisfaction": 0.5}),
+        ("EmoEvent (es)", "emoevent_es.csv", {"disappointment": 0.5, "satisfaction": 0.35}),
+    ],
+)
+def test_public_emotion_corpora(corpus, file, floors):
+    if not (PROJECT_DIR / "data" / "public" / file).exists():
+        pytest.skip(f"public data absent: data/public/{file} (see data/public/README.md)")
+    benchmark = _benchmark()
+    texts, gold, language = benchmark.corpora()[corpus]
+    chosen = np.random.default_rng(0).choice(len(texts), min(len(texts), 3000), replace=False)
+    texts, gold = texts.iloc[chosen].reset_index(drop=True), gold.iloc[chosen].reset_index(drop=True)
+    table = benchmark.scores(emotions.emotions(texts, language), gold).set_index("emotion")
+    for emotion, floor in floors.items():
+        assert table.loc[emotion, "f1"] > floor, (emotion, table.loc[emotion].to_dict())
+    assert table["f1"].mean() > 3 * table["f1_shuffled"].mean()
