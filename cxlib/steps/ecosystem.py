@@ -100,9 +100,11 @@ def measured_evidence(
 
 
 def balance(ecosystem: pd.DataFrame) -> pd.DataFrame:
-    """Scores in 9C order with evidence; dimensions missing from the table are kept with no score."""
-    table = ecosystem.set_index("dimension")[["score"] + (["evidence"] if "evidence" in ecosystem else [])]
-    return table.reindex(list(NINE_C))
+    """Scores in 9C order with evidence and, where the consultant gave them, the past and target
+    scores (:mod:`cxlib.steps.ecosystem_time`); dimensions missing from the table are kept with no
+    score."""
+    optional = [column for column in ("evidence", "score_past", "score_target") if column in ecosystem]
+    return ecosystem.set_index("dimension")[["score", *optional]].reindex(list(NINE_C))
 
 
 def strengths(table: pd.DataFrame) -> list[str]:
