@@ -31,6 +31,7 @@ from cxlib.inputs.outcomes import mapped_outcomes
 from cxlib.inputs.question_bank import question_bank
 from cxlib.render import results
 from cxlib.steps import diagnosis, outcomes, units
+from cxlib.steps import emotions as comment_emotions
 
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
@@ -192,6 +193,16 @@ if "segment" in survey:
         report.say(takeaway, **facts)
 
 # %%
+emotion_metric = comment_emotions.outcome_metric(client)
+behaviour = comment_emotions.buying_behaviour(client, emotion_metric) if emotion_metric else None
+if behaviour is not None:
+    report.heading("emotions.buying_heading", level=3 if "segment" in survey else 2)
+    report.say("emotions.buying_text")
+    report.table(comment_emotions.buying_table(behaviour, emotion_metric, t))
+    takeaway, facts = comment_emotions.buying_takeaway(behaviour, emotion_metric, t)
+    report.say(takeaway, **facts)
+
+# %%
 report.heading("diagnosis.emotions_heading")
 if not client.comments().empty:
     comments = diagnosis.comment_analysis(client)
@@ -222,6 +233,26 @@ if not client.comments().empty:
     report.table(diagnosis.example_quotes(client, comments, t))
 else:
     report.caution("diagnosis.no_comments")
+
+# %%
+reading = comment_emotions.read_emotions(client)
+if reading is not None:
+    report.heading("emotions.heading", level=3)
+    report.say("emotions.text")
+    report.table(comment_emotions.overall_table(reading, t))
+    for journey_field in ("stage", "touchpoint_id"):
+        figure = comment_emotions.group_chart(client, reading, journey_field, t)
+        if figure is not None:
+            report.chart(figure)
+    if emotion_metric:
+        report.heading("emotions.outcome_heading", level=3)
+        report.say("emotions.outcome_text")
+        comparison = comment_emotions.outcome_comparison(client, reading, emotion_metric)
+        report.table(comment_emotions.outcome_table(comparison, emotion_metric, t))
+        takeaway, facts = comment_emotions.outcome_takeaway(comparison, emotion_metric, t)
+        report.say(takeaway, **facts)
+        shuffled = comment_emotions.shuffled_findings(client, reading, emotion_metric)
+        report.say("emotions.null", plural=shuffled)
 
 # %%
 report.end()

@@ -4,15 +4,20 @@ public labelled corpora (skipped when absent; see data/public/README.md)."""
 from __future__ import annotations
 
 import importlib.util
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cxlib.core.paths import PROJECT_DIR
+from cxlib.core.i18n import translator
+from cxlib.core.paths import DEMO_CLIENTS_DIR, PROJECT_DIR
+from cxlib.inputs.client import load_client
+from cxlib.render.charts import pop_takeaway
 from cxlib.stats import emotions
 from cxlib.stats.estimators import wilson_interval
 from cxlib.stats.text import fold
+from cxlib.steps import emotions as comment_emotions
 
 SPANISH = {
     "Esperé más de una hora en sucursal": {"frustration"},
@@ -152,3 +157,55 @@ def test_public_emotion_corpora(corpus, file, floors):
     for emotion, floor in floors.items():
         assert table.loc[emotion, "f1"] > floor, (emotion, table.loc[emotion].to_dict())
     assert table["f1"].mean() > 3 * table["f1_shuffled"].mean()
+
+
+def _survey_client(n: int, seed: int, linked: bool) -> SimpleNamespace:
+    """A stand-in client whose survey maps NPS, tenure and repurchase; with ``linked``, promoters
+    buy again far more often than detractors."""
+    rng = np.random.default_rng(seed)
+    nps = rng.integers(0, 11, n)
+    chance = np.where(nps >= 9, 0.7, np.where(nps >= 7, 0.5, 0.3)) if linked else np.full(n, 0.5)
+    survey = pd.DataFrame(
+        {
+            "nps": nps,
+            "tenure_years": rng.gamma(2.0, 3.0, n),
+            "repurchase": pd.array(rng.random(n) < chance, dtype="boolean"),
+        }
+    )
+    return SimpleNamespace(tables={"survey": survey}, survey_scales={})
+
+
+def test_buying_behaviour_finds_a_planted_repurchase_gap_and_nothing_when_shuffled():
+    behaviour = comment_emotions.buying_behaviour(_survey_client(1500, 1, linked=True), "nps")
+    fields = behaviour.drop_duplicates("field").set_index("field")
+    assert fields.loc["repurchase", "finding"] and 30 < fields.loc["repurchase", "difference"] < 50
+    assert not fields.loc["tenure_years", "finding"]
+    by_group = behaviour[behaviour["field"] == "repurchase"].set_index("group")["value"]
+    assert by_group["detractor"] < by_group["passive"] < by_group["promoter"]
+    found = sum(
+        comment_emotions.buying_behaviour(_survey_client(1500, seed, linked=False), "nps")["finding"].any()
+        for seed in range(20)
+    )
+    assert found <= 2
+    t = translator("es")
+    table = comment_emotions.buying_table(behaviour, "nps", t)
+    assert list(table[t("emotions.col.behaviour")]) == [
+        t("emotions.buying.tenure_years"),
+        t("emotions.buying.repurchase"),
+    ]
+    assert comment_emotions.buying_takeaway(behaviour, "nps", t)[0] == "emotions.buying_top"
+
+
+@pytest.mark.parametrize(("slug", "language"), [("demo", "es"), ("northwind", "en")])
+def test_demo_emotions_by_stage_and_outcome(slug, language):
+    client = load_client(DEMO_CLIENTS_DIR / slug)
+    t = translator(language)
+    reading = comment_emotions.read_emotions(client)
+    assert len(reading.flags) == len(client.comments())
+    key, facts = pop_takeaway(comment_emotions.group_chart(client, reading, "stage", t))
+    assert key == "emotions.takeaway_frustration" and facts["group"] in set(client.tables["journey"]["stage"])
+    comparison = comment_emotions.outcome_comparison(client, reading, "nps")
+    frustration = comparison.set_index("emotion").loc["frustration"]
+    assert frustration["finding"] and frustration["difference"] < 0  # the demos' detractors complain
+    assert comment_emotions.shuffled_findings(client, reading, "nps") == 0
+    assert len(comment_emotions.overall_table(reading, t)) == len(emotions.emotion_names())

@@ -109,6 +109,9 @@ SURVEY_FIELDS: dict[str, ColumnSpec] = {
         ColumnSpec("tenure_years", "number", low=0, example="3.5"),
         ColumnSpec("purchase_frequency", "number", low=0, example="12"),
         ColumnSpec("products", "integer", low=0, example="2"),
+        ColumnSpec("repurchase", "bool", example="yes"),  # bought again, or renewed
+        ColumnSpec("cross_sell", "bool", example="no"),  # bought another product or service
+        ColumnSpec("churned", "bool", example="no"),  # left, or cancelled
         ColumnSpec("participation", "bool", example="yes"),
         ColumnSpec("weight", "number", low=0, example="1.25"),
     )
