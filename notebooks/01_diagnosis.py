@@ -64,11 +64,17 @@ for metric in diagnosis.available_trends(client):
     report.say(takeaway, **facts)
 
 # %%
-if "nps" in survey and client.segment_dimensions:
+if client.segment_dimensions and mapped_outcomes(client):
     report.heading("diagnosis.segment_tests_heading", level=3)
-    report.say("diagnosis.segment_tests_text")
+    if "nps" in survey:
+        report.say("diagnosis.segment_tests_text")
+    if outcomes.segment_outcomes(client):
+        report.say("diagnosis.segment_outcomes_text")
     for dimension in client.segment_dimensions:
-        report.table(diagnosis.segment_test_table(client, t, dimension))
+        if "nps" in survey:
+            report.table(diagnosis.segment_test_table(client, t, dimension))
+        if outcomes.segment_outcomes(client):
+            report.table(outcomes.segment_table(client, t, dimension))
 
 # %%
 league = units.league_tables(client)

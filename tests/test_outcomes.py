@@ -13,7 +13,7 @@ from cxlib.core.exceptions import ValidationError
 from cxlib.core.paths import PROJECT_DIR
 from cxlib.inputs.client import load_client
 from cxlib.inputs.outcomes import mapped_outcomes, model_label
-from cxlib.stats.outcomes import correlation_interval, outcome_agreement
+from cxlib.stats.outcomes import correlation_interval, outcome_agreement, segment_tests
 from cxlib.steps import diagnosis, outcomes
 
 REVIEW_ITEMS = {  # export column → pillar
@@ -350,3 +350,76 @@ def test_demo_reports_show_every_outcome_model(demo_reports):
     assert "Impulsores de cada resultado" in spanish and "CSAT (media de la puntuación 1-5)" in spanish
     assert "Drivers of each outcome" in english and "CSAT (mean of the 1-7 score)" in english
     assert "The questions and segment fields together explain" in english
+
+
+# Segment tests on every outcome.
+
+
+def segmented(seed: int, shift: float, n: int = 900) -> pd.DataFrame:
+    """Three segments; segment A's CSAT, yes/no outcome and CES moved by ``shift`` (0: none)."""
+    rng = np.random.default_rng(seed)
+    segment = rng.choice(["A", "B", "C"], n)
+    base = rng.normal(0, 1, n) + shift * (segment == "A")
+    return pd.DataFrame(
+        {
+            "segment": segment,
+            "csat": np.clip(np.round(3 + base), 1, 5),
+            "satisfied": pd.array(base > 0, dtype="boolean"),
+            "ces": np.clip(np.round(4 - base), 1, 7),
+        }
+    )
+
+
+def test_segment_tests_on_a_yes_no_outcome_match_an_independent_two_sample_test():
+    from scipy.stats import norm
+
+    frame = segmented(5, 0.4)
+    tests = segment_tests(frame, "satisfied", "segment")
+    inside, outside = (
+        frame.loc[frame["segment"] == "A", "satisfied"],
+        frame.loc[frame["segment"] != "A", "satisfied"],
+    )
+    a = (inside.sum() + 1) / (len(inside) + 2)
+    b = (outside.sum() + 1) / (len(outside) + 2)
+    se = 100 * np.sqrt(a * (1 - a) / (len(inside) + 2) + b * (1 - b) / (len(outside) + 2))
+    difference = 100 * (inside.mean() - outside.mean())
+    half = norm.ppf(1 - 0.05 / 3 / 2) * se
+    assert tests.loc["A", "difference"] == pytest.approx(difference)
+    assert (tests.loc["A", "low"], tests.loc["A", "high"]) == pytest.approx(
+        (difference - half, difference + half)
+    )
+    assert tests.loc["A", "significant"] and tests.loc["A", "n"] == len(inside)
+
+
+def test_segment_tests_on_an_effort_mean_use_welch_variances():
+    from scipy.stats import norm
+
+    frame = segmented(6, -0.5)
+    tests = segment_tests(frame, "ces", "segment")
+    inside, outside = frame.loc[frame["segment"] == "B", "ces"], frame.loc[frame["segment"] != "B", "ces"]
+    se = np.sqrt(inside.var() / len(inside) + outside.var() / len(outside))
+    assert tests.loc["B", "difference"] == pytest.approx(inside.mean() - outside.mean())
+    assert tests.loc["B", "high"] - tests.loc["B", "difference"] == pytest.approx(
+        norm.ppf(1 - 0.05 / 3 / 2) * se
+    )
+    assert tests.loc["A", "significant"]  # A's effort planted lower
+
+
+def test_segment_tests_find_a_planted_difference_and_nothing_where_there_is_none():
+    for metric, scale_high in (("csat", 5), ("satisfied", None), ("ces", None)):
+        false_alarms = sum(
+            segment_tests(segmented(seed, 0.0), metric, "segment", scale_high)["significant"].any()
+            for seed in range(40)
+        )
+        assert false_alarms <= 5, metric  # Bonferroni family-wise 5%: about 2 of 40
+        assert segment_tests(segmented(1, 0.5), metric, "segment", scale_high).loc["A", "significant"], metric
+
+
+def test_the_report_table_tests_segments_on_every_outcome_but_nps(reviews, shuffled):
+    t = reviews.translator()
+    assert outcomes.segment_outcomes(reviews) == ["satisfied"]
+    table = outcomes.segment_table(reviews, t, "segment")
+    assert list(table.columns) == ["Traveller", "n", "Would recommend: difference [95% CI]"]
+    assert sorted(table["Traveller"]) == ["Business", "Family", "Leisure"]
+    survey = shuffled.tables["survey"]
+    assert not segment_tests(survey, "satisfied", "segment")["significant"].any()  # random segments

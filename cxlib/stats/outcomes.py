@@ -17,6 +17,9 @@ below :data:`AGREEMENT_FLOOR`, Cohen's (1988) "medium" correlation: at best weak
 are not two readings of one experience. An outcome *relates to nothing* when its intervals with
 every other outcome and every driver include 0. Correlations are unweighted: they describe how the
 answers go together, not a population figure.
+
+:func:`segment_tests` compares each segment with the rest on any outcome, as
+:func:`~cxlib.stats.metrics.nps_segment_tests` does for NPS.
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
-from cxlib.stats.metrics import simultaneous_level
+from cxlib.stats.metrics import (
+    bonferroni,
+    difference_test,
+    nps_segment_tests,
+    simultaneous_level,
+    top_two_box,
+)
+from cxlib.stats.weighting import effective_totals
 
 #: Below this aligned correlation two outcomes are at best weakly related (Cohen 1988, r = 0.3).
 AGREEMENT_FLOOR = 0.3
@@ -107,3 +117,78 @@ def outcome_agreement(
         index=names,
     )
     return table, summary
+
+
+def _sides(indicators: pd.DataFrame, weights: pd.Series, membership: pd.DataFrame, metric: str):
+    """Each group's and its rest's (value, variance) on ``metric`` from the effective sums of
+    ``indicators`` (``valid``, ``x``, ``x2``): a percentage with the Agresti-Caffo variance for a
+    yes/no outcome, a mean with the variance of the mean for CES (both on the scale
+    :func:`~cxlib.stats.metrics.difference_test` reads: its values in points, variances over 100²)."""
+    sides = []
+    for side in effective_totals(indicators, weights, membership):
+        total, sums, squares = (side[column].to_numpy() for column in ("valid", "x", "x2"))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if metric == "ces":
+                value = sums / total
+                variance = (squares / total - value**2) * total / (total - 1) / total / 100**2
+            else:
+                value = 100 * sums / total
+                adjusted = (sums + 1) / (total + 2)
+                variance = adjusted * (1 - adjusted) / (total + 2)
+        sides.append((value, variance, total))
+    return sides
+
+
+def segment_tests(
+    frame: pd.DataFrame, metric: str, by: str, scale_high: int | None = None, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Each group of ``by`` against the rest of the sample on ``metric``, corrected for testing
+    every group (Bonferroni p-values and simultaneous intervals; Dunn 1961).
+
+    NPS is :func:`~cxlib.stats.metrics.nps_segment_tests` (Rocks 2016). CSAT (top-two-box share,
+    needs ``scale_high``) and the yes/no ``satisfied`` compare percentages with the Agresti-Caffo
+    variance (Agresti, A. & Caffo, B. (2000), *The American Statistician* 54(4), 280-288); CES
+    compares means (Welch's unpooled variances, normal reference). With a ``weight`` column each
+    side's sums are effective sums (Kish; :mod:`cxlib.stats.weighting`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by group: ``value`` (the group's), ``rest``, ``difference`` with simultaneous
+        ``low`` and ``high``, ``p_value``, ``p_adjusted``, ``significant`` and ``n``.
+    """
+    if metric == "nps":
+        return nps_segment_tests(frame, by, confidence).rename(columns={"nps": "value", "nps_rest": "rest"})
+    answers = top_two_box(frame["csat"], scale_high) if metric == "csat" else frame[metric]
+    x = answers.astype("Float64").astype("float64")
+    valid = x.notna() & frame[by].notna()
+    x = x[valid]
+    indicators = pd.DataFrame({"valid": 1.0, "x": x, "x2": x**2}, index=x.index)
+    weights = frame.loc[valid, "weight"] if "weight" in frame else pd.Series(1.0, index=x.index)
+    membership = pd.get_dummies(frame.loc[valid, by]).astype(bool)
+    membership = membership.loc[:, membership.any()]
+    (value, variance, total), (rest, rest_variance, rest_total) = _sides(
+        indicators, weights, membership, metric
+    )
+    testable = (total > 1) & (rest_total > 1)
+    test = difference_test(
+        value, rest, variance, rest_variance, simultaneous_level(confidence, int(testable.sum()))
+    )
+    result = pd.DataFrame(
+        {
+            "value": value,
+            "rest": rest,
+            "difference": test.difference,
+            "low": test.low,
+            "high": test.high,
+            "p_value": test.p_value,
+            "n": np.floor(total + 1e-9).astype(int),
+        },
+        index=membership.columns,
+    )
+    testable &= result["p_value"].notna().to_numpy()
+    result["p_adjusted"] = np.nan
+    if testable.any():
+        result.loc[testable, "p_adjusted"] = bonferroni(result.loc[testable, "p_value"])
+    result["significant"] = result["p_adjusted"] < 1 - confidence
+    return result

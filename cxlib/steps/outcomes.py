@@ -1,5 +1,6 @@
-"""Step 01, several outcomes: the driver model of each mapped outcome side by side, and the
-consultant's check that the outcomes agree (:mod:`cxlib.stats.outcomes`).
+"""Step 01, several outcomes: the driver model of each mapped outcome side by side, each segment
+against the rest on every outcome, and the consultant's check that the outcomes agree
+(:mod:`cxlib.stats.outcomes`).
 
 The diagnosis fits its pillar model once per outcome (:func:`cxlib.steps.diagnosis.pillar_drivers`
 with ``target``); this module shows those models together, each named as modelled
@@ -14,8 +15,10 @@ import pandas as pd
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.inputs.outcomes import mapped_outcomes, model_label, outcome_name
+from cxlib.render.charts import with_small_rows
 from cxlib.stats.drivers import R2_FLOOR
-from cxlib.stats.outcomes import outcome_agreement
+from cxlib.stats.estimators import SMALL_SAMPLE
+from cxlib.stats.outcomes import outcome_agreement, segment_tests
 
 #: Outcomes where a higher answer means a worse experience (an effort score).
 REVERSED: dict[str, int] = {"ces": -1}
@@ -98,3 +101,28 @@ def agreement_checks(
             )
         )
     return checks
+
+
+def segment_outcomes(client: Client) -> list[str]:
+    """The mapped outcomes beside NPS (whose segment tests have their own table), in report order."""
+    return [name for name in mapped_outcomes(client) if name != "nps"]
+
+
+def segment_table(client: Client, t: Translator, by: str) -> pd.DataFrame:
+    """Each segment of dimension ``by`` against the rest on every outcome of :func:`segment_outcomes`
+    (:func:`~cxlib.stats.outcomes.segment_tests`): one column per outcome with the difference and
+    its Bonferroni simultaneous interval (a difference is clear exactly when it excludes 0);
+    segments under :data:`SMALL_SAMPLE` responses carry the small-sample caution."""
+    survey = client.tables["survey"]
+    sizes = survey[by].value_counts().sort_index()
+    table = pd.DataFrame(
+        {t(f"overview.axis.{by}"): sizes.index, t("diagnosis.col.n"): [t.number(n) for n in sizes]}
+    )
+    for name in segment_outcomes(client):
+        scale_high = client.survey_scales["csat"].bounds[1] if name == "csat" else None
+        tests = segment_tests(survey, name, by, scale_high).reindex(sizes.index)
+        decimals = 2 if name == "ces" else 1
+        table[t("diagnosis.col.segment_difference", metric=t(f"metric.{name}"))] = [
+            t.interval(row.difference, row.low, row.high, decimals) for row in tests.itertuples()
+        ]
+    return with_small_rows(table, sizes.to_numpy() < SMALL_SAMPLE)
