@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from page_scan import scan
 from synthetic import edit_config
 
 from cxlib.core.exceptions import ValidationError
@@ -128,8 +129,9 @@ def test_drivers_are_reported_for_both_outcomes_and_the_noise_outcome_shows_none
     assert list(models["satisfied"].index[:2]) == ["personalisation", "empathy"]  # the planted drivers
     table = outcomes.driver_table(models, reviews.translator())
     assert table["Outcome (as modelled)"].tolist() == ["NPS (mean of the 0-10 score)", "Would recommend"]
-    assert table.iloc[0, -1].startswith("None: R² not significant")
+    assert table.iloc[0, -1].startswith("No pillar: R² not significant")
     assert table.iloc[1, -1].startswith("Personalisation") and "; Empathy" in table.iloc[1, -1]
+    assert scan(table.to_html(), "en") == []  # no leaked "None" or identifier on the client's page
 
 
 def test_themes_are_compared_on_each_outcome(reviews):
