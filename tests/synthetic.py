@@ -322,3 +322,54 @@ def edit_config(folder: Path, edit) -> None:
     config = yaml.safe_load((folder / "client.yaml").read_text(encoding="utf-8"))
     edit(config)
     (folder / "client.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
+#: The hotel export's rating questions, in the order written (none names a pillar).
+HOTEL_ITEMS = (
+    "Check-in was quick",
+    "Staff knew my preferences",
+    "The room was as promised",
+    "Problems were put right",
+    "Staff cared about my stay",
+)
+HOTEL_RECOMMEND = "How likely are you to recommend us to a friend?"
+#: Phrases a hotel comment is made of, one from each tuple in turn.
+HOTEL_COMMENTS = (
+    ("Lovely stay.", "Not great.", "Fine overall.", "Would come back.", "Disappointing.", "Good value."),
+    (
+        "Check-in took ages",
+        "The room was noisy",
+        "Staff were kind",
+        "Breakfast was cold",
+        "The bed was comfortable",
+        "Parking was hard to find",
+        "Reception sorted my problem",
+        "The shower was broken",
+    ),
+    ("and the bar was lively.", "but the wifi kept dropping.", "and the view was great.", ""),
+)
+
+
+def hotel_export(path: Path, n: int = 400, seed: int = 9) -> Path:
+    """A hotel chain's plain CSV export as a newcomer gets it: an id, stay dates, the hotel (five
+    units) and trip type (``Leisure``/``Business``), a 0-10 recommendation driven by the first two
+    1-5 ratings, five ratings whose questions name no pillar, and comments."""
+    rng = np.random.default_rng(seed)
+    items = pd.DataFrame({question: rng.integers(1, 6, n) for question in HOTEL_ITEMS})
+    frame = pd.DataFrame(
+        {
+            "Response ID": [f"H{i:04d}" for i in range(1, n + 1)],
+            "Stay date": pd.date_range("2025-01-01", periods=n, freq="18h").strftime("%Y-%m-%d"),
+            "Hotel": rng.choice(["Leeds", "York", "Bath", "Chester", "Durham"], n),
+            "Trip type": rng.choice(["Leisure", "Business"], n, p=[0.6, 0.4]),
+            HOTEL_RECOMMEND: _linked_outcome(rng, items, 11, linked=True) - 1,
+        }
+        | dict(items)
+    )
+    comments = pd.Series(rng.choice(HOTEL_COMMENTS[0], n))
+    for phrases in HOTEL_COMMENTS[1:]:
+        comments += " " + rng.choice(phrases, n)
+    frame["Anything else?"] = comments.str.strip().mask(rng.random(n) < 0.3, "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path
