@@ -164,3 +164,17 @@ def test_the_demos_hypotheses(slug: str, verdicts: list[str]) -> None:
     client = load_client(Path("data/clients") / slug)
     results = hyp.evaluate_hypotheses(client.config.hypotheses, hyp.hypothesis_data(client), client)
     assert results["verdict"].tolist() == verdicts
+
+
+def test_the_index_lists_the_verdicts(tmp_path: Path) -> None:
+    from cxlib.render import results as published
+    from cxlib.render.summary import findings
+
+    declared = HYPOTHESES[:2] + [Hypothesis(statement="Frequent buyers", driver="frequency", outcome="nps")]
+    tested = hyp.evaluate_hypotheses(declared, _survey())
+    published.publish(tmp_path, "03_journey", {"alarms": None, "hypotheses": hyp.published(tested)})
+    found = [f for f in findings(tmp_path, translator("en")) if f.section == "summary.section.hypotheses"]
+    assert [f.href for f in found] == ["03_journey.html#hypotheses"] * 3
+    assert found[0].text.startswith("“App users recommend more”: Supported (NPS difference: ")
+    assert found[0].text.endswith("points; n = 400).")
+    assert found[2].text == "“Frequent buyers”: Not testable with these data."

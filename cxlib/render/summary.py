@@ -138,6 +138,7 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
             found.append(
                 Finding("summary.section.alarms", t("journey.none_in_alarm"), "03_journey.html#alerts")
             )
+    found += _hypothesis_findings((journey or {}).get("hypotheses") or [], t)
     chain = load(report_dir, "04_human_value_chain")
     if chain and chain.get("enps"):
         enps = chain["enps"]
@@ -201,6 +202,27 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                 )
             )
         found += _backtest_findings(plan, t)
+    return found
+
+
+def _hypothesis_findings(hypotheses: list[dict], t: Translator) -> list[Finding]:
+    """One sentence per strategic hypothesis the journey step tested: its verdict and what was
+    measured, with its interval and n (:mod:`cxlib.steps.hypotheses` publishes them)."""
+    found = []
+    for tested in hypotheses:
+        verdict = t(f"hypotheses.verdict.{tested['verdict']}")
+        if tested["verdict"] == "not_testable":
+            text = t("summary.hypothesis_untested", statement=tested["statement"], verdict=verdict)
+        else:
+            value = t.interval(tested["effect"], tested["low"], tested["high"], tested["decimals"])
+            text = t(
+                "summary.hypothesis",
+                statement=tested["statement"],
+                verdict=verdict,
+                measured=t(f"hypotheses.unit.{tested['unit']}", value=value),
+                n=t.number(tested["n"]),
+            )
+        found.append(Finding("summary.section.hypotheses", text, "03_journey.html#hypotheses"))
     return found
 
 

@@ -47,7 +47,7 @@ from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLAR_SPELLINGS, PILLARS, fold_name, normalise_name, vocabulary_aliases
 from cxlib.inputs.client import Client
 from cxlib.inputs.strategy import Hypothesis, Scalar
-from cxlib.stats.estimators import SMALL_SAMPLE
+from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
 from cxlib.stats.metrics import difference_test, nps_components, nps_counts, simultaneous_level
 
 #: Fewest responses per group (or pairs, for an association) for a hypothesis to be tested at all.
@@ -76,12 +76,17 @@ class NotTestable(Exception):
 
 def hypothesis_data(client: Client) -> pd.DataFrame:
     """The survey's typed columns with each pillar's 0-100 score per response (columns named by the
-    pillar key), the frame hypotheses are tested on."""
-    from cxlib.steps.diagnosis import customer_pillar_frame
-
+    pillar key: the mean of its items, each rescaled from its own scale, as the diagnosis scores
+    it), the frame hypotheses are tested on."""
     survey = client.tables["survey"]
-    pillars = customer_pillar_frame(client) if client.survey_items else pd.DataFrame(index=survey.index)
-    return survey.join(pillars[[p for p in pillars if p not in survey]])
+    items = [item for item in client.survey_items if item.pillar not in survey]
+    if not items:
+        return survey
+    rescaled = pd.DataFrame(
+        {item.column: to_hundred(survey[item.column].astype("float64"), *item.scale.bounds) for item in items}
+    )
+    pillars = rescaled.T.groupby([item.pillar for item in items]).mean().T
+    return survey.join(pillars)
 
 
 def resolve(name: str, data: pd.DataFrame, client: Client | None = None) -> str:
@@ -292,7 +297,7 @@ def evaluate_hypotheses(
     return pd.DataFrame(rows).reindex(columns=columns + ["verdict", "small", "reason"])
 
 
-_UNIT_DECIMALS = {"nps": 1, "share": 1, "mean": 2, "correlation": 2, "correlation_difference": 2}
+UNIT_DECIMALS = {"nps": 1, "share": 1, "mean": 2, "correlation": 2, "correlation_difference": 2}
 
 
 def hypotheses_table(results: pd.DataFrame, t: Translator) -> pd.DataFrame:
@@ -301,7 +306,7 @@ def hypotheses_table(results: pd.DataFrame, t: Translator) -> pd.DataFrame:
     measured = [
         t(
             f"hypotheses.unit.{row.unit}",
-            value=t.interval(row.effect, row.low, row.high, _UNIT_DECIMALS[row.unit]),
+            value=t.interval(row.effect, row.low, row.high, UNIT_DECIMALS[row.unit]),
         )
         if row.verdict != "not_testable"
         else "–"
@@ -325,10 +330,12 @@ def verdict_counts(results: pd.DataFrame) -> dict[str, int]:
 
 
 def published(results: pd.DataFrame) -> list[dict]:
-    """The verdicts as the journey step publishes them (for the client index)."""
+    """The verdicts as the journey step publishes them (for the client index), each with the
+    decimals its effect is written with."""
     keep = ["statement", "effect", "low", "high", "unit", "n", "p_adjusted", "verdict"]
     return [
         {key: (None if pd.isna(value) else value) for key, value in row.items()}
+        | {"decimals": UNIT_DECIMALS.get(row["unit"], 2)}
         for row in results[keep].astype(object).to_dict(orient="records")
     ]
 

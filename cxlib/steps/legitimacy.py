@@ -5,7 +5,8 @@ together, measured sources apart from judgements.
 Measured sources, each on 0-100 with its 95% interval and n:
 
 * customers' trust: the integrity pillar of the customer survey (as the diagnosis publishes it);
-* the leaders' self-assessment of integrity (t interval over respondents);
+* the leaders' self-assessment of integrity (each respondent's mean answer, t interval over
+  respondents, as the diagnosis scores it);
 * employees' view of the culture: the mean of the employee survey's ``culture_`` items per
   respondent, rescaled from 1-5, with a t interval.
 
@@ -56,13 +57,11 @@ def sources(
         rows["customers"] = _row(
             integrity["current"], integrity["low"], integrity["high"], integrity["n"], True
         )
-    if assessment is not None and "pillar" in assessment:
-        from cxlib.steps.diagnosis import assessment_pillar_scores
-
-        scores = assessment_pillar_scores(assessment)
-        if "integrity" in scores.index:
-            row = scores.loc["integrity"]
-            rows["self"] = _row(row["score"], row["low"], row["high"], row["n"], True)
+    if assessment is not None and "pillar" in assessment and assessment["pillar"].eq("integrity").any():
+        answers = assessment[assessment["pillar"].eq("integrity")]
+        per_person = to_hundred(answers.groupby("respondent", observed=True)["score"].mean().astype(float))
+        estimate = mean_estimate(per_person, bounds=(0, 100))
+        rows["self"] = _row(estimate.value, estimate.low, estimate.high, estimate.n, True)
     culture = [c for c in (employees.columns if employees is not None else []) if c.startswith("culture_")]
     if culture:
         per_person = to_hundred(employees[culture].astype(float).mean(axis=1), 1, 5)
