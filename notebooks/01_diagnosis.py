@@ -32,6 +32,7 @@ from cxlib.inputs.question_bank import question_bank
 from cxlib.render import results
 from cxlib.steps import diagnosis, outcomes, units
 from cxlib.steps import emotions as comment_emotions
+from cxlib.steps import waves as survey_waves
 
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
@@ -94,6 +95,24 @@ if league:
 elif "unit" in survey:
     report.consultant(
         "units.check.no_league", minimum=units.MIN_UNITS, min_group=client.config.privacy.min_group
+    )
+
+# %%
+wave_list = survey_waves.load_waves(client, report_dir, t("waves.current"))
+wave_analysis = survey_waves.analyse(wave_list) if wave_list else None
+if wave_analysis is not None:
+    report.heading("waves.heading", anchor="waves")
+    report.say("waves.text", **survey_waves.intro_facts(wave_analysis, t))
+    for figure in (
+        survey_waves.metrics_chart(wave_analysis.table, wave_analysis.changes, t),
+        survey_waves.pillars_chart(wave_analysis.table, wave_analysis.changes, t),
+    ):
+        if figure is not None:
+            report.chart(figure)
+    report.table(survey_waves.trend_display(wave_analysis.table, wave_analysis.trends, t))
+    report.table(
+        survey_waves.change_display(wave_analysis.changes, wave_analysis.labels, t),
+        collapsed_key="waves.show_changes",
     )
 
 # %%
@@ -268,7 +287,8 @@ results.publish(
     diagnosis.step_results(
         client, diagnosis.overall_metrics(survey, client.survey_scales), targets, weights, comparison, slopes
     )
-    | {"league": units.league_results(league)},
+    | {"league": units.league_results(league)}
+    | ({"waves": survey_waves.waves_results(wave_analysis)} if wave_analysis is not None else {}),
 )
 
 # %% [markdown]

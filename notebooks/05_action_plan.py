@@ -30,6 +30,7 @@ from cxlib import explore
 from cxlib.render import results
 from cxlib.render.summary import progress
 from cxlib.steps import action_plan, pros_cons
+from cxlib.steps import waves as survey_waves
 
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
@@ -149,6 +150,17 @@ if changes is not None:
         report.table(action_plan.backtest_table(checked, t))
     else:
         report.caution("plan.backtest_none")
+wave_list = survey_waves.load_waves(client, report_dir, t("waves.current"))
+if wave_list:
+    report.heading("waves.backtest_heading", anchor="wave-backtest")
+    wave_pairs = survey_waves.backtest_pairs(wave_list, survey_waves.analyse(wave_list))
+    for pair in wave_pairs:
+        report.say("waves.backtest_text", **survey_waves.backtest_facts(pair))
+        checked_wave = action_plan.backtest(pair.plan, pair.diagnosis, pair.changes, pair.done)
+        report.table(action_plan.backtest_table(checked_wave, t))
+    if not wave_pairs:
+        report.say("waves.backtest_none")
+        report.consultant("waves.check.no_backtest")
 report.end()
 results.publish(
     report_dir,

@@ -275,6 +275,27 @@ class Breakdown(Strict):
         return key
 
 
+class Wave(Strict):
+    """An earlier measurement of the client (``waves:`` in ``client.yaml``, oldest first): its
+    ``label`` as the report names it (``Ola 1 · 2024``), and its data ``folder`` (a client folder of
+    that wave, with its own ``client.yaml``) or its ``report`` folder (a ``cxwb run`` report of that
+    wave, or the slug of one in the run's output folder), or both, each relative to the client
+    folder. A report gives the figures published then and the plan behind the per-wave back-test;
+    a folder gives the initiatives done by that wave."""
+
+    label: str = Field(min_length=1)
+    folder: str | None = None
+    report: str | None = None
+
+    @model_validator(mode="after")
+    def _has_a_source(self) -> Wave:
+        if not self.folder and not self.report:
+            raise ValueError(
+                f"wave {self.label!r}: give its folder: (its data) or report: (its report folder)"
+            )
+        return self
+
+
 class Privacy(Strict):
     """Confidentiality of employee results: no group smaller than ``min_group`` is ever shown."""
 
@@ -463,6 +484,8 @@ class ClientConfig(Strict):
     actors: list[Actor] = Field(default_factory=list)
     plan_start: dt.date | None = None
     baseline: str | None = None
+    #: Earlier measurements, oldest first, tracked with this one (:mod:`cxlib.steps.waves`).
+    waves: list[Wave] = Field(default_factory=list)
     privacy: Privacy = Field(default_factory=Privacy)
     comments: Comments = Field(default_factory=Comments)
     weighting: Weighting | None = None

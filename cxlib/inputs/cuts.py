@@ -122,6 +122,7 @@ def apply_cut(client: Client, cut: Cut) -> Client:
             "name": f"{client.config.name} · {cut.label}",
             "baseline": None,  # a baseline is the whole client's: comparing a cut with it would mislead
             "cuts": [],
+            "waves": [],  # so are its earlier waves
         }
     )
     cut_client = copy.copy(client)

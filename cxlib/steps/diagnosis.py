@@ -59,6 +59,8 @@ from cxlib.stats.metrics import (
     simultaneous_level,
     top_two_box,
 )
+from cxlib.stats.pillars import pillar_frame
+from cxlib.stats.pillars import pillar_scores as customer_pillar_scores  # noqa: F401 (the step's name for it)
 from cxlib.stats.text import (
     Calibration,
     calibrated_sentiment,
@@ -139,42 +141,8 @@ def assessment_evidence(assessment: pd.DataFrame, bank: pd.DataFrame, language: 
 
 def customer_pillar_frame(client: Client) -> pd.DataFrame:
     """Per survey response, each pillar's 0-100 score: the mean of its mapped items (each rescaled by its own
-    scale)."""
-    survey = client.tables["survey"]
-    scored = {}
-    for item in client.survey_items:
-        values = survey[item.column].astype("float64")
-        low, high = item.scale.bounds
-        scored.setdefault(item.pillar, []).append(to_hundred(values, low, high))
-    return pd.DataFrame(
-        {pillar: pd.concat(columns, axis=1).mean(axis=1) for pillar, columns in scored.items()},
-        index=survey.index,
-    )[[p for p in PILLARS if p in scored]]
-
-
-def customer_pillar_scores(
-    pillar_frame: pd.DataFrame, confidence: float = 0.95, weights: pd.Series | None = None
-) -> pd.DataFrame:
-    """Per pillar: mean 0-100 score with t interval, n and standard deviation; with survey
-    ``weights``, the weighted mean, with ``n`` and the interval on Kish's effective sample size."""
-    values = pillar_frame.to_numpy(dtype=float)
-    present = ~np.isnan(values)
-    raw = (
-        np.ones(len(pillar_frame)) if weights is None else weights.reindex(pillar_frame.index).to_numpy(float)
-    )
-    column_weights = np.where(present, raw[:, None], 0.0)
-    totals, squares = column_weights.sum(axis=0), (column_weights**2).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        effective = column_weights * (totals / squares)  # sums to each pillar's effective n
-        n = effective.sum(axis=0)
-        means = (np.where(present, values, 0.0) * effective).sum(axis=0) / n
-        deviations = np.where(present, values - means, 0.0)
-        sds = np.sqrt((effective * deviations**2).sum(axis=0) / (n - 1))
-    low, high = mean_interval(means, sds, n, confidence, (0, 100))
-    return pd.DataFrame(
-        {"value": means, "low": low, "high": high, "n": np.floor(n + 1e-9).astype(int), "sd": sds},
-        index=pillar_frame.columns,
-    )
+    scale); :func:`cxlib.stats.pillars.pillar_frame` on the client's survey."""
+    return pillar_frame(client.tables["survey"], client.survey_items)
 
 
 def self_vs_customer(self_scores: pd.DataFrame, customer_scores: pd.DataFrame) -> pd.DataFrame:
