@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
         "map", help="print a starting survey: mapping for client.yaml, guessed from a survey export"
     )
     survey_map.add_argument(
-        "export", type=Path, help="a .csv (plain or Qualtrics), .xlsx, .parquet or .sav file"
+        "export", type=Path, help="a .csv (plain or Qualtrics), .xlsx, .parquet, .sav or .dta file"
     )
     validate = commands.add_parser("validate", help="check a client folder and list every problem")
     validate.add_argument("client", help="a client folder, or the slug of a demo client")

@@ -94,6 +94,7 @@ def test_public_api_keeps_its_import_paths():
 #: Calls that open or copy a file by its path.
 FILE_OPENERS = {
     "open", "fdopen", "read_bytes", "read_text", "read_csv", "read_excel", "read_parquet", "read_sav",
+    "read_dta",
     "load_workbook", "copy2", "copyfile", "copytree",
 }  # fmt: skip
 #: Every function that opens a file by path, and why that is not a way round the guard on client

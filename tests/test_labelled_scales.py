@@ -29,7 +29,7 @@ def test_spss_value_labels_over_codes_that_fit_the_scale_read_as_codes(tmp_path)
     items = next(note for note in notes if note["columns"].startswith("RC1"))
     assert items["columns"] == "RC1, RC2, RC3, RC4, RC5"
     assert items["mapping"].startswith("'Strongly Disagree' = 1, 'Disagree' = 2")
-    assert items["how"] == "the SPSS file's codes under their value labels"
+    assert items["how"] == "the codes the SPSS or Stata file holds under its value labels"
 
 
 def test_spss_codes_running_opposite_to_their_labels_are_noted(tmp_path):

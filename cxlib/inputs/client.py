@@ -88,19 +88,19 @@ class Client:
     unused_columns: dict[str, list[str]] = field(default_factory=dict)
     #: Typed survey column of each segment dimension → the export's column name (``None``: canonical).
     segment_dimensions: dict[str, str | None] = field(default_factory=dict)
-    #: Export column → how its labels were read as codes (SPSS codes, or a recognised scale).
+    #: Export column → how its labels were read as codes (SPSS or Stata codes, or a recognised scale).
     scale_readings: dict[str, ScaleReading] = field(default_factory=dict)
     #: Export column → cells set to missing by its ``missing:`` codes ("not applicable").
     not_applicable: dict[str, int] = field(default_factory=dict)
     #: Catalogue key → the client's own text per language (survey ``label:``, segment columns).
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: Survey column → its question text (Qualtrics' second header row, SPSS variable labels).
+    #: Survey column → its question text (Qualtrics' second header row, SPSS or Stata variable labels).
     display_names: dict[str, str] = field(default_factory=dict)
     #: Population shares the survey was raked to (typed column → share per category), if any.
     margins: dict[str, pd.Series] = field(default_factory=dict)
     #: The consultant's ``commentary.md`` for this client, rendered and sanitised (``None``: none).
     commentary: Commentary | None = None
-    #: Table → how its file was read (``csv``, ``qualtrics``, ``xlsx``, ``parquet``, ``spss``).
+    #: Table → how its file was read (``csv``, ``qualtrics``, ``xlsx``, ``parquet``, ``spss``, ``stata``).
     formats: dict[str, str] = field(default_factory=dict)
     #: A hash of each raw survey row over every export column but those unique to each row (ids,
     #: row counters), so repeated submissions can be found on all the data, not only the mapped part.

@@ -1,6 +1,6 @@
 """``cxwb map EXPORT``: a starting ``survey:`` mapping for ``client.yaml``, guessed from an export.
 
-The export (CSV, XLSX, Parquet, SPSS ``.sav`` or a Qualtrics CSV) is read through
+The export (CSV, XLSX, Parquet, SPSS ``.sav``, Stata ``.dta`` or a Qualtrics CSV) is read through
 :func:`~cxlib.inputs.tables.read_table`. Each column is classified from its cells, its value labels
 (:attr:`~cxlib.inputs.tables.RawTable.codes`) and its question text
 (:attr:`~cxlib.inputs.tables.RawTable.display_names`): an id, a date, a rating on a numeric scale
@@ -298,7 +298,8 @@ def guess_mapping(path: Path) -> str:
     Parameters
     ----------
     path
-        A survey export: ``.csv`` (plain or Qualtrics), ``.xlsx``, ``.parquet`` or SPSS ``.sav``.
+        A survey export: ``.csv`` (plain or Qualtrics), ``.xlsx``, ``.parquet``, SPSS ``.sav`` or
+        Stata ``.dta``.
 
     Returns
     -------

@@ -1,16 +1,19 @@
-"""Find and read a client's input tables by base name: CSV, XLSX, Parquet or SPSS ``.sav``.
+"""Find and read a client's input tables by base name: CSV, XLSX, Parquet, SPSS ``.sav`` or Stata
+``.dta``.
 
 Spanish-market CSVs exported from Excel are usually ``;``-separated, cp1252-encoded and use a
 decimal comma; :func:`read_table` detects encoding and separator and reports what it found, so the
 schema can read ``3,5`` as 3.5. Every cell is read as text: typing happens in
 :mod:`cxlib.inputs.schema`, where a bad cell can be reported by row and column.
 
-Market-research exports are recognised as they come: SPSS files with their value labels applied
-(so ``client.yaml`` ``values:`` can recode them), the codes under the labels kept beside them (so a
-labelled 1-5 scale is read as its codes) and variable labels as display names (read with
+Market-research exports are recognised as they come: SPSS and Stata files with their value labels
+applied (so ``client.yaml`` ``values:`` can recode them), the codes under the labels kept beside them
+(so a labelled 1-5 scale is read as its codes) and variable labels as display names (read with
 pyreadstat, https://github.com/Roche/pyreadstat); Qualtrics CSV exports by their three header rows
 (column name, question text, an ``{"ImportId": ...}`` row), the question text becoming the
-column's display name and the data starting at spreadsheet row 4.
+column's display name and the data starting at spreadsheet row 4, whether the export holds numeric
+values or choice text (the labels are then read like any labels-only export,
+:mod:`cxlib.inputs.scales`).
 """
 
 from __future__ import annotations
@@ -57,7 +60,9 @@ TABLE_NAMES: tuple[str, ...] = (
     "initiatives",
     "ecosystem",
 )
-EXTENSIONS: tuple[str, ...] = (".csv", ".xlsx", ".parquet", ".sav")
+EXTENSIONS: tuple[str, ...] = (".csv", ".xlsx", ".parquet", ".sav", ".dta")
+#: Labelled statistical files: extension → ``RawTable.kind``.
+LABELLED_KINDS: dict[str, str] = {"sav": "spss", "dta": "stata"}
 #: The table that may also arrive in pieces, as files dropped in the client's inbox.
 STREAMED_TABLE = "interactions"
 #: Extensions of the files an inbox accepts (both can be written whole and renamed into place).
@@ -79,11 +84,11 @@ class RawTable:
     frame: pd.DataFrame
     encoding: str | None
     separator: str | None
-    #: ``csv``, ``qualtrics``, ``xlsx``, ``parquet`` or ``spss``.
+    #: ``csv``, ``qualtrics``, ``xlsx``, ``parquet``, ``spss`` or ``stata``.
     kind: str = "csv"
-    #: Column → its question text (Qualtrics' second header row, SPSS variable labels).
+    #: Column → its question text (Qualtrics' second header row, SPSS or Stata variable labels).
     display_names: dict[str, str] = field(default_factory=dict)
-    #: Column with value labels (SPSS) → its codes as text cells, beside ``frame``'s labels.
+    #: Column with value labels (SPSS, Stata) → its codes as text cells, beside ``frame``'s labels.
     codes: dict[str, pd.Series] = field(default_factory=dict)
 
     @property
@@ -211,9 +216,12 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
             frame = pd.read_excel(source, dtype=str, engine="openpyxl")
         elif kind == "parquet":
             frame = _as_text(pd.read_parquet(source))
-        elif kind == "sav":
-            kind = "spss"
-            data, meta = pyreadstat.read_sav(str(source))
+        elif kind in LABELLED_KINDS:
+            if kind == "sav":
+                data, meta = pyreadstat.read_sav(str(source))
+            else:
+                data, meta = pyreadstat.read_dta(str(source))
+            kind = LABELLED_KINDS[kind]
             frame, codes = _labelled(_as_text(data), meta.variable_value_labels)
             display_names = {
                 column: label
