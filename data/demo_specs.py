@@ -329,6 +329,10 @@ SPECS = [
                     "comment": "Comentarios",
                     "tenure_years": "Antigüedad (años)",
                     "products": "Productos contratados",
+                    "cross_sell": {
+                        "column": "P12 ¿Contrató otro producto en los últimos 12 meses?",
+                        "scale": "yes/no",
+                    },
                     "participation": {
                         "column": "P11 ¿Le gustaría participar en el diseño de nuevos productos?",
                         "scale": "yes/no",
@@ -820,6 +824,7 @@ SPECS = [
                     "comment": "Verbatim",
                     "tenure_years": "Years with us",
                     "products": "Lines on account",
+                    "cross_sell": {"column": "Added a line or device this year?", "scale": "yes/no"},
                     "participation": {"column": "Would you join our customer panel? (1-5)", "scale": "1-5"},
                 },
                 "items": [

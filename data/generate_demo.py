@@ -131,6 +131,11 @@ def make_survey(
         if item["scale"] == "yes/no"
         else np.clip(np.rint(2.5 + 2 * willing + rng.normal(0, 0.8, n)), 1, 5).astype(int)
     )
+    # Cross-sell: promoters take another product more often (its own random stream, so every other
+    # column keeps its draws).
+    buying = np.random.default_rng(spec.seed + 1)
+    took = buying.random(n) < np.clip(0.18 + 0.14 * (nps >= 9) - 0.08 * (nps <= 6), 0, 1)
+    survey[columns["cross_sell"]] = np.where(took, yes_label, "No")
     survey.loc[rng.random(n) < 0.03, columns["segment"]] = ""  # real exports have gaps
     return survey.sort_values(columns["response_id"])
 
