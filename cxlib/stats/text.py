@@ -20,10 +20,7 @@ When comments come with a rating, :func:`calibrated_sentiment` also fits a TF-ID
 character n-gram logistic regression on the client's own comments (scikit-learn) and keeps it only
 where its cross-validated performance beats both the lexicon and the majority class.
 
-Themes are either configured keyword lists, matched as whole phrases (:func:`keyword_themes`), or
-discovered in the comments by non-negative matrix factorisation of TF-IDF unigrams and bigrams
-(:func:`discover_themes`; Lee, D. D. & Seung, H. S. (1999), Learning the parts of objects by
-non-negative matrix factorization, *Nature* 401, 788-791). Nothing is downloaded at run time.
+The themes comments mention are in :mod:`cxlib.stats.themes`. Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
@@ -37,12 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import snowballstemmer
-import stopwordsiso
 import yaml
-from scipy import sparse
 from scipy.stats import binomtest
-from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold, cross_validate
@@ -392,281 +386,27 @@ def _vote(models: list, vectorizer: object, comments: pd.Series) -> np.ndarray:
     return chosen[codes]
 
 
-def keyword_themes(comments: pd.Series, keywords: dict[str, list[str]]) -> pd.DataFrame:
-    """Boolean frame, one column per configured theme: true where the comment holds one of its
-    words or phrases as whole words (accent- and case-insensitive; "on time" does not match
-    "every time")."""
-    folded = fold(comments)
-    return pd.DataFrame(
-        {
-            theme: folded.str.contains(
-                r"\b(?:"
-                + "|".join(
-                    re.escape(_fold_word(phrase)).replace(r"\ ", r"\s+")
-                    for phrase in sorted(phrases, key=len, reverse=True)
-                )
-                + r")\b",
-                regex=True,
-            )
-            .fillna(False)
-            .astype(bool)
-            for theme, phrases in keywords.items()
-        },
-        index=comments.index,
-    )
-
-
-THEME_TOKEN = r"\b[a-z][a-z]+\b"
-#: Share of a comment's theme weight a theme needs for the comment to count as mentioning it.
-THEME_SHARE = 0.3
-DEFAULT_THEME_COUNT = 8
-#: Fewest comments per discovered theme: fewer comments give fewer themes.
-COMMENTS_PER_THEME = 25
-#: Most comments a text model (TF-IDF vocabulary, theme factorisation) is fitted on; above it, a
-#: seeded random sample of this many, and the model is then applied to every distinct comment.
-FIT_SAMPLE = 20_000
-
-
-@dataclass(frozen=True)
-class DiscoveredThemes:
-    """Themes found in the comments: ``flags`` (comment × theme booleans) and ``terms`` (each
-    theme's top terms, best first)."""
-
-    flags: pd.DataFrame
-    terms: dict[str, list[str]]
-
-
-@lru_cache(maxsize=2)
-def stop_words(language: str) -> tuple[str, ...]:
-    """Stop words of the stopwords-iso collection (https://github.com/stopwords-iso), folded and
-    split as the theme vectoriser splits words ("ain't" gives "ain")."""
-    folded = fold(pd.Series(sorted(stopwordsiso.stopwords(language))))
-    return tuple(sorted(set(folded.str.findall(THEME_TOKEN).explode().dropna())))
-
-
-def discover_themes(
-    comments: pd.Series, language: str, count: int | None = None, top_terms: int = 3
-) -> DiscoveredThemes:
-    """Themes discovered in the comments by NMF on TF-IDF unigrams and bigrams without stop words.
-
-    Each theme is named by its ``top_terms`` heaviest terms ("espera · fila · horas"). A comment
-    mentions a theme when that theme holds at least :data:`THEME_SHARE` of its NMF weight. The
-    number of themes is ``count`` (default :data:`DEFAULT_THEME_COUNT`), capped at one per
-    :data:`COMMENTS_PER_THEME` comments; the factorisation is seeded, so a rerun gives the same
-    themes. Above :data:`FIT_SAMPLE` comments, the vocabulary and the factorisation are fitted on a
-    seeded random sample of that many, then every distinct comment is projected on the themes.
-    """
-    present = comments.dropna()
-    empty = DiscoveredThemes(pd.DataFrame(index=comments.index), {})
-    components = min(count or DEFAULT_THEME_COUNT, len(present) // COMMENTS_PER_THEME)
-    if components < 1:
-        return empty
-    fitted_on = fit_sample(present)
-    vectorizer = TfidfVectorizer(
-        ngram_range=(1, 2),
-        min_df=max(3, int(0.002 * len(fitted_on))),
-        max_df=0.5,
-        stop_words=list(stop_words(language)),
-        token_pattern=THEME_TOKEN,
-        sublinear_tf=True,
-    )
-    try:
-        matrix = vectorizer.fit_transform(fold(fitted_on))
-    except ValueError:  # no term left after stop words and frequency limits
-        return empty
-    components = min(components, matrix.shape[1])
-    model = NMF(components, init="nndsvda", random_state=0, max_iter=400)
-    model.fit(matrix)
-    fitted_weights = model.transform(matrix)
-    terms = {
-        " · ".join(phrases): phrases
-        for phrases in theme_phrases(fitted_on, fitted_weights, language, top_terms)
+#: The theme functions, in :mod:`cxlib.stats.themes` since comments' themes became their own
+#: concern, still importable from here by the callers that import them with the sentiment ones.
+_THEME_NAMES = frozenset(
+    {
+        "DiscoveredThemes",
+        "discover_themes",
+        "fit_sample",
+        "keyword_themes",
+        "named_themes",
+        "representativeness",
+        "stop_words",
+        "theme_phrases",
+        "themes",
     }
-    codes, distinct = pd.factorize(present)
-    weights = model.transform(vectorizer.transform(fold(pd.Series(distinct, dtype=object))))
-    total = weights.sum(axis=1, keepdims=True)
-    share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
-    flags = pd.DataFrame((share >= THEME_SHARE)[codes], index=present.index, columns=list(terms))
-    return DiscoveredThemes(flags.reindex(comments.index, fill_value=False), terms)
+)
 
 
-def fit_sample(comments: pd.Series) -> pd.Series:
-    """The comments a text model is fitted on: all of them up to :data:`FIT_SAMPLE`, else a seeded
-    random sample of that many (in their original order)."""
-    if len(comments) <= FIT_SAMPLE:
-        return comments
-    chosen = np.sort(np.random.default_rng(0).choice(len(comments), FIT_SAMPLE, replace=False))
-    return comments.iloc[chosen]
+def __getattr__(name: str) -> object:
+    """A theme function (:data:`_THEME_NAMES`) asked of this module, from :mod:`cxlib.stats.themes`."""
+    if name in _THEME_NAMES:
+        from cxlib.stats import themes
 
-
-#: Longest phrase, in words, that names a theme.
-PHRASE_WORDS = 5
-#: Weight of a phrase's probability in its theme against its lift in the relevance that ranks the
-#: phrases naming a theme (Sievert & Shirley 2014's λ, the value their users preferred).
-RELEVANCE_LAMBDA = 0.6
-#: Comments, per theme, whose phrases may name it: those where the theme weighs most.
-NAMING_COMMENTS = 300
-#: A word as written (a phrase holding digits is never a name), and what ends a phrase:
-#: punctuation, symbols, markup and the tags that replace personal data ("[tel.]").
-SURFACE_WORD = r"(?u)\b\w+\b"
-PHRASE_BREAK = r"\[[^\]]*\]|<[^>]*>|[^\w\s']+"
-
-
-def theme_phrases(texts: pd.Series, weights: np.ndarray, language: str, wanted: int) -> list[list[str]]:
-    """The ``wanted`` phrases that name each theme, as the customers wrote them (accents and case
-    kept): word sequences of up to :data:`PHRASE_WORDS` words within one clause, neither starting
-    nor ending with a stop word, ranked by their relevance to the theme (Sievert, C. & Shirley, K.
-    (2014), LDAvis: a method for visualizing and interpreting topics, *Workshop on Interactive
-    Language Learning, Visualization, and Interfaces*, 63-70):
-    λ·log p(phrase | theme) + (1 - λ)·log(p(phrase | theme) / p(phrase)), λ = :data:`RELEVANCE_LAMBDA`.
-
-    Phrases are matched on their Snowball stems, accent-folded ("comisión" and "comisiones" are one
-    phrase), and shown in their commonest written form. A longer phrase absorbs the shorter ones
-    whose content words it holds, and a phrase names one theme only, so names never repeat.
-
-    Parameters
-    ----------
-    texts
-        The comments the themes were fitted on.
-    weights
-        Their theme weights (comments × themes, non-negative); only the :data:`NAMING_COMMENTS`
-        comments where each theme weighs most are read.
-    language
-        ``"es"`` or ``"en"`` (stop words and stems).
-    wanted
-        Phrases per theme.
-    """
-    total = weights.sum(axis=1, keepdims=True)
-    share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
-    chosen = np.unique(np.argsort(-share, axis=0, kind="stable")[:NAMING_COMMENTS].ravel())
-    clauses = (
-        texts.iloc[chosen].reset_index(drop=True).astype(str).str.split(PHRASE_BREAK, regex=True).explode()
-    )
-    counter = CountVectorizer(
-        lowercase=False, token_pattern=SURFACE_WORD, ngram_range=(1, PHRASE_WORDS), binary=True
-    )
-    try:
-        by_clause = counter.fit_transform(clauses)
-    except ValueError:  # no word at all
-        return [[] for _ in range(weights.shape[1])]
-    owner = sparse.csr_matrix(
-        (np.ones(len(clauses)), (clauses.index.to_numpy(), np.arange(len(clauses)))),
-        shape=(len(chosen), len(clauses)),
-    )
-    present = (owner @ by_clause).astype(bool).astype(float)  # comment × phrase, 0/1
-    surface = pd.Series(counter.get_feature_names_out())
-    words = fold(surface).str.lower().str.split().explode()
-    vocabulary = words.unique()
-    stems = pd.Series(_stem(list(vocabulary), language), index=vocabulary)[words].set_axis(words.index)
-    stop = words.isin(stop_words(language)) | words.str.len().eq(1)
-    by_phrase = stop.groupby(level=0)
-    candidate = ~by_phrase.first() & ~by_phrase.last() & ~surface.str.contains(r"[\d_]")
-    key = stems.groupby(level=0).agg(" ".join)
-    content = stems[~stop].groupby(level=0).agg(frozenset).reindex(surface.index)
-    frequency = np.asarray(present.sum(axis=0)).ravel()
-    mass = np.asarray(present.T @ share[chosen]).T  # theme × phrase
-    phrases = pd.DataFrame({"surface": surface, "key": key, "content": content, "frequency": frequency})
-    phrases = phrases[candidate.to_numpy()]
-    grouped = phrases.sort_values("frequency", ascending=False, kind="stable").groupby("key", sort=False)
-    forms = grouped.first()  # the commonest written form of each stemmed phrase
-    mass = (
-        pd.DataFrame(mass[:, phrases.index], columns=phrases["key"]).T.groupby(level=0).sum().T[forms.index]
-    )
-    in_theme = mass.to_numpy() / np.maximum(mass.to_numpy().sum(axis=1, keepdims=True), 1e-12)
-    overall = grouped["frequency"].sum()[forms.index].to_numpy() / frequency.sum()
-    with np.errstate(divide="ignore"):
-        relevance = RELEVANCE_LAMBDA * np.log(in_theme) + (1 - RELEVANCE_LAMBDA) * np.log(in_theme / overall)
-    used: set[str] = set()
-    names = []
-    for row in relevance:
-        ranked = forms.iloc[np.argsort(-row, kind="stable")[: wanted * 4]]
-        ranked = ranked[~ranked.index.isin(used) & np.isfinite(np.sort(row)[::-1][: len(ranked)])]
-        picked = _absorbing(ranked["content"].tolist(), wanted)
-        used |= set(ranked.index[picked])
-        names.append(ranked["surface"].iloc[picked].tolist())
-    return names
-
-
-def _absorbing(content: list[frozenset[str]], wanted: int) -> list[int]:
-    """Positions of the first ``wanted`` phrases of a ranked list, given their content-word stems,
-    where a phrase absorbs the earlier ones whose words it holds ("fila", "larga", "fila es larga"
-    gives "fila es larga") and is skipped when it shares a word with a chosen one it does not hold
-    ("servicio pero la fila" after "fila es larga")."""
-    chosen: list[int] = []
-    for position, words in enumerate(content):
-        absorbed = [other for other in chosen if content[other] <= words]
-        if not words or any(words & content[other] for other in chosen if other not in absorbed):
-            continue
-        chosen = [other for other in chosen if other not in absorbed] + [position]
-        if len(chosen) == wanted:
-            break
-    return chosen
-
-
-def named_themes(
-    comments: pd.Series, language: str, count: int | None = None, names: dict[str, str] | None = None
-) -> tuple[pd.DataFrame, list[str]]:
-    """Discovered themes (:func:`discover_themes`) renamed by ``names`` (shown name → new name);
-    several themes given one new name are merged (a comment mentions the merged theme when it
-    mentions any of them). Also returns the discovered names, to check ``names`` against."""
-    flags = discover_themes(comments, language, count).flags
-    if flags.empty:
-        return flags, []
-    names = names or {}
-    target = [names.get(column, column) for column in flags.columns]
-    return flags.T.groupby(target, sort=False).any().T, list(flags.columns)
-
-
-def representativeness(comments: pd.Series, flags: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
-    """Per comment and theme: how well the comment stands for the theme (0 for comments that do
-    not mention it); the highest is the theme's most representative comment.
-
-    The score is the cosine similarity of the comment's TF-IDF vector to the mean vector of the
-    other comments that mention the theme (its own copies left out, so a text repeated a hundred
-    times is not similar to its theme because it is most of it), times the theme's share of the
-    comment's similarities to all themes' mean vectors: a comment close to its theme and to no
-    other ranks first, one that only shares a theme's common words ranks low (the centroid
-    ranking of Rocchio, J. J. (1971), Relevance feedback in information retrieval, in *The SMART
-    retrieval system*, 313-323, weighted by the theme's weight in the comment). The TF-IDF weights
-    are fitted on :func:`fit_sample` of the comments, without the ``language``'s stop words when
-    it is given ("más" links nothing);
-    each distinct comment is vectorised once."""
-    present = comments.notna()
-    scores = pd.DataFrame(0.0, index=comments.index, columns=flags.columns)
-    if not present.any() or flags.empty:
-        return scores
-    codes, distinct = pd.factorize(comments[present])
-    vectorizer = TfidfVectorizer(
-        sublinear_tf=True,
-        stop_words=list(stop_words(language)) if language else None,
-        token_pattern=THEME_TOKEN,
-    ).fit(fold(fit_sample(comments[present])))
-    matrix = vectorizer.transform(fold(pd.Series(distinct, dtype=object)))
-    members = flags[present].to_numpy(dtype=float)
-    mentions = np.column_stack(  # how many comments of each distinct text mention each theme
-        [np.bincount(codes, column, len(distinct)) for column in members.T]
-    )
-    sums = np.asarray(matrix.T @ mentions)  # each theme's summed vector (terms × themes)
-    dots = np.asarray(matrix @ sums)  # each distinct text against each sum, rows of unit norm
-    # without the text's own copies: x·(s - m·x) = x·s - m, and |s - m·x|² = |s|² - 2m·x·s + m²
-    own = mentions * np.asarray(matrix.multiply(matrix).sum(axis=1))
-    rest = np.sqrt(np.maximum((sums**2).sum(axis=0) - 2 * own * dots + own * mentions, 0))
-    similarity = np.divide(dots - own, rest, out=np.zeros_like(dots), where=rest > 1e-12)
-    similarity = np.clip(similarity, 0, None)
-    total = similarity.sum(axis=1, keepdims=True)
-    weight = np.divide(similarity, total, out=np.zeros_like(similarity), where=total > 0)
-    scores.loc[present] = np.where(members > 0, (similarity * weight)[codes], 0.0)
-    return scores
-
-
-def themes(
-    comments: pd.Series, language: str, keywords: dict[str, list[str]] | None = None, count: int | None = None
-) -> pd.DataFrame:
-    """Boolean frame, one column per theme: true where the comment mentions it.
-
-    With ``keywords`` (theme → words or phrases), the configured themes (:func:`keyword_themes`);
-    otherwise themes discovered in these comments (:func:`discover_themes`), named by their top terms.
-    """
-    if keywords:
-        return keyword_themes(comments, keywords)
-    return named_themes(comments, language, count)[0]
+        return getattr(themes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
