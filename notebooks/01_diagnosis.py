@@ -96,6 +96,14 @@ elif "unit" in survey:
     report.consultant(
         "units.check.no_league", minimum=units.MIN_UNITS, min_group=client.config.privacy.min_group
     )
+for depth in range(1, len(units.hierarchy(client)) + 1):
+    report.heading("units.level_heading", level=3, **units.level_facts(client, depth, t))
+    level_league = units.league_tables(client, level=depth)
+    for metric, table in level_league.items():
+        report.chart(units.funnel_chart(table, metric, t))
+        report.table(units.league_display(table, metric, t))
+    if not level_league:
+        report.table(units.level_table(client, depth, t))
 
 # %%
 wave_list = survey_waves.load_waves(client, report_dir, t("waves.current"))
@@ -272,9 +280,9 @@ if reading is not None:
     if emotion_metric:
         report.heading("emotions.outcome_heading", level=3)
         report.say("emotions.outcome_text")
-        comparison = comment_emotions.outcome_comparison(client, reading, emotion_metric)
-        report.table(comment_emotions.outcome_table(comparison, emotion_metric, t))
-        takeaway, facts = comment_emotions.outcome_takeaway(comparison, emotion_metric, t)
+        by_outcome = comment_emotions.outcome_comparison(client, reading, emotion_metric)
+        report.table(comment_emotions.outcome_table(by_outcome, emotion_metric, t))
+        takeaway, facts = comment_emotions.outcome_takeaway(by_outcome, emotion_metric, t)
         report.say(takeaway, **facts)
         shuffled = comment_emotions.shuffled_findings(client, reading, emotion_metric)
         report.say("emotions.null", plural=shuffled)
