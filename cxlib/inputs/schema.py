@@ -211,6 +211,7 @@ TABLES: dict[str, TableSpec] = {
             (
                 ColumnSpec("unit", "category", required=True, unique=True, example="North"),
                 ColumnSpec("region", "category", example="Centre"),
+                ColumnSpec("parent", "category", example="North region"),
                 ColumnSpec("customers", "integer", low=0, example="12000"),
                 ColumnSpec("retention", "number", low=0, high=1, example="0.86"),
                 ColumnSpec("revenue", "number", low=0, example="1500000"),

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib.core.exceptions import CxError
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.render.charts import ACCENT, PRIMARY, label_points, with_takeaway
@@ -48,14 +49,94 @@ def metric_bounds(client: Client, metric: str) -> tuple[float, float]:
     return (0.0, 100.0)
 
 
-def league_tables(client: Client, seed: int = 0) -> dict[str, pd.DataFrame]:
+class HierarchyError(CxError):
+    """A ``parent`` column of the units table that does not make a tree (a unit its own ancestor)."""
+
+
+def hierarchy(client: Client) -> list[pd.Series]:
+    """The levels above the units, from the units table's ``parent`` column (branch → region →
+    country): level ``k`` maps each unit of the survey to its ancestor ``k`` steps up (a unit whose
+    line ends earlier keeps its top ancestor); a unit missing from the units table has none. Empty
+    without a ``parent`` column or a ``unit`` field. The levels stop where every unit has reached
+    its top.
+
+    Raises
+    ------
+    HierarchyError
+        When a unit is its own ancestor, naming the units table's row and the fix.
+    """
+    survey, table = client.tables.get("survey"), client.tables.get("units")
+    if survey is None or table is None or "unit" not in survey or "parent" not in table:
+        return []
+    parents = table.dropna(subset=["parent"]).set_index(table["unit"].astype(str))["parent"].astype(str)
+    parents = parents[parents.index != parents]
+    units = pd.Series(survey["unit"].dropna().astype(str).unique())
+    units = units[units.isin(parents.index)]
+    current = pd.Series(units.to_numpy(), index=units.to_numpy())
+    levels = []
+    for _ in range(len(parents) + 1):
+        step = current.map(parents).fillna(current)
+        if step.equals(current):
+            return levels
+        levels.append(step)
+        current = step
+    looped = table[table["unit"].astype(str).isin(current.unique())].index[0]
+    raise HierarchyError(
+        f"{client.sources['units'].name}:{looped}: parent: the units' parents go round in a circle; "
+        "give each unit the unit above it (branch → region → country), leaving the top one's parent empty"
+    )
+
+
+def level_groups(client: Client, level: int) -> pd.Series:
+    """Each survey response's group at ``level`` of the network: its unit at 0, its unit's ancestor
+    ``level`` steps up above (:func:`hierarchy`; missing where its unit has none)."""
+    units = client.tables["survey"]["unit"]
+    if level == 0:
+        return units
+    return units.astype("string").map(hierarchy(client)[level - 1]).astype("category")
+
+
+def level_facts(client: Client, level: int, t: Translator) -> dict[str, str]:
+    """The network level's number and its groups, for ``units.level_heading``."""
+    groups = level_groups(client, level).dropna().unique()
+    return {"depth": t.number(level + 1), "count": t.number(len(groups))}
+
+
+def level_table(client: Client, level: int, t: Translator) -> pd.DataFrame:
+    """Every metric of each group of ``level`` (all its units' responses pooled), with its interval
+    and n, groups under ``privacy.min_group`` responses left out: the roll-up shown where a level has
+    too few groups for a league table."""
+    survey = client.tables["survey"].assign(unit=level_groups(client, level))
+    minimum = client.config.privacy.min_group
+    columns: dict[str, pd.Series] = {}
+    for metric in LEAGUE_METRICS:
+        if metric not in survey or survey[metric].notna().sum() == 0:
+            continue
+        bounds = metric_bounds(client, metric)
+        scale_high = client.survey_scales["csat"].bounds[1] if metric == "csat" else None
+        by_group = metric_by(survey, metric, "unit", scale_high, bounds=bounds if metric == "ces" else None)
+        by_group = by_group[by_group["n"] >= minimum]
+        columns[t(f"metric.{metric}")] = pd.Series(
+            [
+                f"{t.interval(row.value, row.low, row.high, _decimals(metric))} (n = {t.number(row.n)})"
+                for row in by_group.itertuples()
+            ],
+            index=by_group.index.astype(str),
+        )
+    shown = pd.DataFrame(columns).fillna("–")
+    return shown.rename_axis(t("units.col.group")).reset_index()
+
+
+def league_tables(client: Client, seed: int = 0, level: int = 0) -> dict[str, pd.DataFrame]:
     """Per available metric, the league table of units (:func:`cxlib.stats.league.league`) with each
     unit's own interval (``low``, ``high``); empty without a ``unit`` field or with fewer than
     :data:`MIN_UNITS` units of at least ``privacy.min_group`` responses. ``attrs["hidden"]`` counts
-    the units left out for privacy."""
+    the units left out for privacy. At ``level`` 1, 2… the units are their ancestors of that level
+    (:func:`level_groups`): every response of a region's branches is the region's."""
     survey = client.tables["survey"]
     if "unit" not in survey:
         return {}
+    survey = survey.assign(unit=level_groups(client, level))
     minimum = client.config.privacy.min_group
     tables = {}
     for metric in LEAGUE_METRICS:
