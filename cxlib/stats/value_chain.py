@@ -9,9 +9,11 @@ The model (a serial, or sequential, mediation chain):
 
 * **Links.** Each node is regressed on the one before it, by ordinary least squares on
   standardised unit scores (``statsmodels.OLS``), so each path coefficient is a standardised beta
-  with its t interval on ``n − 2`` degrees of freedom. With a dozen units, one predictor per
-  regression is what the data carry (about ten units per predictor: Harrell, F. E. (2015),
-  *Regression Modeling Strategies*, 2nd ed., Springer, section 4.4); the full serial model that
+  (the two nodes' correlation) with its OLS t-test p-value and Fisher's z interval, which stays
+  within the coefficient's bounds of -1 and 1 (Fisher, R. A. (1921), *Metron* 1, 3-32). With a
+  dozen units, one predictor per regression is what the data carry (about ten units per
+  predictor: Harrell, F. E. (2015), *Regression Modeling Strategies*, 2nd ed., Springer, section
+  4.4); the full serial model that
   regresses every node on all earlier ones (Hayes, A. F. (2013), *Introduction to Mediation,
   Moderation, and Conditional Process Analysis*, Guilford, model 6) needs far more units.
 * **Indirect effect.** The product of the path coefficients, with a percentile bootstrap interval
@@ -49,7 +51,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from cxlib.stats.estimators import IntervalFinding
+from cxlib.stats.estimators import IntervalFinding, fisher_interval
 
 #: The chain's nodes in order (KPMG's human value chain).
 NODES: tuple[str, ...] = (
@@ -71,7 +73,7 @@ PERMUTATIONS = 2000
 
 @dataclass(frozen=True)
 class Link(IntervalFinding):
-    """One standardised path ``source → target`` with its OLS t interval and p-value."""
+    """One standardised path ``source → target`` with its Fisher z interval and OLS p-value."""
 
     source: str
     target: str
@@ -142,13 +144,16 @@ def _end_to_end(standard: np.ndarray) -> np.ndarray:
 
 
 def _link(standard: np.ndarray, position: int, nodes: Sequence[str], confidence: float) -> Link:
-    """OLS of node ``position + 1`` on node ``position`` (standardised), with its t interval."""
+    """OLS of node ``position + 1`` on node ``position`` (standardised): the slope is their
+    correlation, its p-value the OLS t test, and its interval Fisher's z interval, which stays
+    within -1 and 1 (:func:`~cxlib.stats.estimators.fisher_interval`)."""
     fit = sm.OLS(standard[:, position + 1], sm.add_constant(standard[:, position])).fit()
-    low, high = fit.conf_int(1 - confidence)[1]
+    beta = float(fit.params[1])
+    low, high = fisher_interval(beta, len(standard), confidence)
     return Link(
         nodes[position],
         nodes[position + 1],
-        float(fit.params[1]),
+        beta,
         float(low),
         float(high),
         float(fit.pvalues[1]),

@@ -192,7 +192,7 @@ def chain_table(model: ChainModel, t: Translator) -> pd.DataFrame:
         {
             t("value_chain.col.link"): t("value_chain.chain.indirect_row", ends=ends),
             t("value_chain.chain.col.beta"): t.interval(model.indirect, model.low, model.high, 2),
-            t("value_chain.chain.col.p"): t.p_cell(model.permutation_p),
+            t("value_chain.chain.col.p"): "–",
             t("value_chain.col.finding"): _finding(model.finding, t),
         }
     )
