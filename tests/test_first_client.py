@@ -156,7 +156,7 @@ def test_an_unmapped_column_gets_a_did_you_mean_towards_a_canonical_field(tmp_pa
         (
             "client.yaml",
             "name: x\n",
-            "client.yaml: is not a survey export; give a .csv, .xlsx, .parquet or .sav",
+            "client.yaml: is not a survey export; give a .csv, .xlsx, .parquet, .sav or .dta",
         ),
         ("empty.csv", "", "empty.csv: is empty; add a header row and data, or delete the file"),
         ("survey.xlsx", "PK\x03\x04 not a workbook", "survey.xlsx: is not a valid .xlsx workbook"),
