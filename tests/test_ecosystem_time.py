@@ -180,3 +180,20 @@ def test_the_demos_declare_time_and_actors(slug: str) -> None:
     assert ecosystem_time.has_time(table) and table["score_target"].notna().all()
     actors = ecosystem_time.actors_frame(client.config.actors)
     assert len(actors) >= 7 and set(actors["dimension"]) <= set(NINE_C)
+
+
+def test_a_misdeclared_actor_or_hypothesis_names_its_key(demo_copy: Path) -> None:
+    from synthetic import edit_config
+
+    from cxlib.core.exceptions import CxError
+
+    def spoil(config: dict) -> None:
+        config["actors"][0]["dimension"] = "Comunidd"
+        config["hypotheses"][0]["driver"] = "Resolución"  # a group and a driver at once
+
+    edit_config(demo_copy, spoil)
+    with pytest.raises(CxError) as raised:
+        load_client(demo_copy)
+    message = str(raised.value)
+    assert "actors.0.dimension" in message and "did you mean 'community'" in message
+    assert "hypotheses.0" in message and "give either group" in message
