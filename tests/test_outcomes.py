@@ -14,7 +14,7 @@ from cxlib.core.exceptions import ValidationError
 from cxlib.core.paths import PROJECT_DIR
 from cxlib.inputs.client import load_client
 from cxlib.inputs.outcomes import mapped_outcomes, model_label
-from cxlib.stats.outcomes import correlation_interval, outcome_agreement, segment_tests
+from cxlib.stats.outcomes import correlation_interval, mean_comparison, outcome_agreement, segment_tests
 from cxlib.steps import diagnosis, outcomes
 
 REVIEW_ITEMS = {  # export column → pillar
@@ -425,3 +425,28 @@ def test_the_report_table_tests_segments_on_every_outcome_but_nps(reviews, shuff
     assert sorted(table["Traveller"]) == ["Business", "Family", "Leisure"]
     survey = shuffled.tables["survey"]
     assert not segment_tests(survey, "satisfied", "segment")["significant"].any()  # random segments
+
+
+def test_mean_comparison_of_overlapping_groups_matches_welch_by_hand():
+    from scipy.stats import t as student
+
+    rng = np.random.default_rng(8)
+    values = pd.Series(rng.integers(1, 8, 300).astype(float)).mask(rng.random(300) < 0.1)
+    membership = pd.DataFrame({"delays": rng.random(300) < 0.3, "crew": rng.random(300) < 0.4})  # overlapping
+    n_in, n_out, inside, outside = mean_comparison(
+        values, pd.Series(1.0, index=values.index), membership, bounds=(1, 7)
+    )
+    mentioned, rest = values[membership["crew"]].dropna(), values[~membership["crew"]].dropna()
+    assert (n_in["crew"], n_out["crew"]) == (len(mentioned), len(rest))
+    assert (inside[0][1], outside[0][1]) == pytest.approx((mentioned.mean(), rest.mean()))
+    half = student.ppf(0.975, len(mentioned) - 1) * mentioned.std() / np.sqrt(len(mentioned))
+    assert (inside[1][1], inside[2][1]) == pytest.approx((mentioned.mean() - half, mentioned.mean() + half))
+    assert inside[3][1] * 100**2 == pytest.approx(mentioned.var() / len(mentioned))
+
+
+def test_the_impact_model_follows_the_headline(tmp_path):
+    folder = review_export(tmp_path / "reviews")
+    edit_config(folder, lambda config: config.update(primary_outcome="satisfied"))
+    client = load_client(folder)
+    assert diagnosis.outcome_points(client)[0] == "satisfied"
+    assert diagnosis.outcome_points(client, "nps")[0] == "nps"

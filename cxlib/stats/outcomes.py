@@ -31,6 +31,7 @@ from scipy import stats as scipy_stats
 from cxlib.stats.metrics import (
     bonferroni,
     difference_test,
+    mean_interval,
     nps_segment_tests,
     simultaneous_level,
     top_two_box,
@@ -119,23 +120,44 @@ def outcome_agreement(
     return table, summary
 
 
-def _sides(indicators: pd.DataFrame, weights: pd.Series, membership: pd.DataFrame, metric: str):
-    """Each group's and its rest's (value, variance) on ``metric`` from the effective sums of
-    ``indicators`` (``valid``, ``x``, ``x2``): a percentage with the Agresti-Caffo variance for a
-    yes/no outcome, a mean with the variance of the mean for CES (both on the scale
-    :func:`~cxlib.stats.metrics.difference_test` reads: its values in points, variances over 100²)."""
-    sides = []
-    for side in effective_totals(indicators, weights, membership):
+def mean_comparison(
+    values: pd.Series,
+    weights: pd.Series,
+    membership: pd.DataFrame,
+    confidence: float = 0.95,
+    bounds: tuple[float, float] | None = None,
+) -> tuple[pd.Series, pd.Series, tuple, tuple]:
+    """A mean score (CES) of each group of ``membership`` (respondents × groups; groups may overlap,
+    as themes do) and of the rest: the effective sizes of both sides, and each side as (mean, low,
+    high, variance of the mean over 100²), the layout :func:`~cxlib.stats.metrics.difference_test`
+    reads (its values in points, its variances on the 0-1 scale). Intervals are t intervals within
+    ``bounds``; with survey ``weights`` the sums are effective sums (Kish; :mod:`cxlib.stats.weighting`)."""
+    x = pd.Series(values).astype("Float64").astype("float64")
+    valid = x.notna()
+    indicators = pd.DataFrame({"valid": 1.0, "x": x[valid], "x2": x[valid] ** 2}, index=x[valid].index)
+    sides = effective_totals(indicators, weights[valid], membership[valid.to_numpy()])
+    estimates = []
+    for side in sides:
         total, sums, squares = (side[column].to_numpy() for column in ("valid", "x", "x2"))
         with np.errstate(invalid="ignore", divide="ignore"):
-            if metric == "ces":
-                value = sums / total
-                variance = (squares / total - value**2) * total / (total - 1) / total / 100**2
-            else:
-                value = 100 * sums / total
-                adjusted = (sums + 1) / (total + 2)
-                variance = adjusted * (1 - adjusted) / (total + 2)
-        sides.append((value, variance, total))
+            mean = sums / total
+            variance = (squares / total - mean**2) * total / (total - 1)
+            low, high = mean_interval(mean, np.sqrt(variance), total, confidence, bounds)
+            estimates.append((mean, low, high, variance / total / 100**2))
+    return sides[0]["valid"], sides[1]["valid"], estimates[0], estimates[1]
+
+
+def _share_sides(flags: pd.Series, weights: pd.Series, membership: pd.DataFrame) -> list[tuple]:
+    """Each group's and its rest's (percentage, Agresti-Caffo variance, effective size) of true
+    ``flags`` (the variance on the scale :func:`~cxlib.stats.metrics.difference_test` reads)."""
+    indicators = pd.DataFrame({"yes": flags.astype(float), "valid": 1.0}, index=flags.index)
+    sides = []
+    for side in effective_totals(indicators, weights, membership):
+        yes, total = side["yes"].to_numpy(), side["valid"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = 100 * yes / total
+        adjusted = (yes + 1) / (total + 2)
+        sides.append((value, adjusted * (1 - adjusted) / (total + 2), total))
     return sides
 
 
@@ -163,13 +185,15 @@ def segment_tests(
     x = answers.astype("Float64").astype("float64")
     valid = x.notna() & frame[by].notna()
     x = x[valid]
-    indicators = pd.DataFrame({"valid": 1.0, "x": x, "x2": x**2}, index=x.index)
     weights = frame.loc[valid, "weight"] if "weight" in frame else pd.Series(1.0, index=x.index)
     membership = pd.get_dummies(frame.loc[valid, by]).astype(bool)
     membership = membership.loc[:, membership.any()]
-    (value, variance, total), (rest, rest_variance, rest_total) = _sides(
-        indicators, weights, membership, metric
-    )
+    if metric == "ces":
+        total, rest_total, inside, outside = mean_comparison(x, weights, membership, confidence)
+        (value, _, _, variance), (rest, _, _, rest_variance) = inside, outside
+        total, rest_total = total.to_numpy(), rest_total.to_numpy()
+    else:
+        (value, variance, total), (rest, rest_variance, rest_total) = _share_sides(x, weights, membership)
     testable = (total > 1) & (rest_total > 1)
     test = difference_test(
         value, rest, variance, rest_variance, simultaneous_level(confidence, int(testable.sum()))

@@ -59,6 +59,7 @@ from cxlib.stats.metrics import (
     simultaneous_level,
     top_two_box,
 )
+from cxlib.stats.outcomes import mean_comparison
 from cxlib.stats.pillars import pillar_frame
 from cxlib.stats.pillars import pillar_scores as customer_pillar_scores  # noqa: F401 (the step's name for it)
 from cxlib.stats.text import (
@@ -746,7 +747,7 @@ def sentiment_chart(client: Client, analysis: CommentAnalysis, t: Translator) ->
 
 
 #: Outcomes a theme's mentioners are compared on, first present wins.
-THEME_OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied")
+THEME_OUTCOMES: tuple[str, ...] = ("nps", "csat", "satisfied", "ces")
 
 
 def theme_outcomes(client: Client) -> list[str]:
@@ -759,7 +760,7 @@ def theme_outcomes(client: Client) -> list[str]:
 
 def theme_outcome(client: Client) -> str | None:
     """The outcome the theme table uses: the headline, else NPS, else CSAT (top-two-box), else %
-    satisfied (:func:`theme_outcomes`)."""
+    satisfied, else CES (:func:`theme_outcomes`)."""
     return next(iter(theme_outcomes(client)), None)
 
 
@@ -781,11 +782,14 @@ def _theme_outcome(
     Agresti-Caffo variance (one success and one failure added; Agresti, A. & Caffo, B. (2000),
     *The American Statistician* 54(4), 280-288), so a unanimous group still has a finite test. With
     survey weights, counts are effective counts (:func:`~cxlib.stats.weighting.effective_totals`).
-    ``metric`` defaults to :func:`theme_outcome`.
+    CES compares means (:func:`~cxlib.stats.outcomes.mean_comparison`). ``metric`` defaults to
+    :func:`theme_outcome`.
     """
     metric = metric or theme_outcome(client)
     survey = _survey_columns(client, [metric], theme_frame.index)
     weights = survey["weight"] if "weight" in survey else pd.Series(1.0, index=survey.index)
+    if metric == "ces":
+        return mean_comparison(survey["ces"], weights, theme_frame, bounds=client.survey_scales["ces"].bounds)
     if metric == "nps":
         scores = survey["nps"]
         valid = scores.notna()
@@ -1150,9 +1154,11 @@ def largest_gap(targets: pd.DataFrame, t: Translator) -> dict[str, str] | None:
 def outcome_points(client: Client, metric: str | None = None) -> tuple[str, pd.Series] | None:
     """An outcome on a points scale whose mean is its headline figure: NPS (−100/0/100 per
     respondent, so the mean is the NPS), CSAT top-two-box × 100 or % satisfied; ``metric`` names
-    one, else the first available in that order."""
+    one, else the headline (``primary_outcome:``) when it is one of them, else the first available
+    in that order."""
     survey = client.tables["survey"]
     available = [name for name in ("nps", "csat", "satisfied") if name in survey]
+    available.sort(key=lambda name: name != client.config.primary_outcome)
     name = metric or next(iter(available), None)
     if name not in ("nps", "csat", "satisfied"):
         return None
