@@ -126,3 +126,13 @@ def test_demo_chain_on_shuffled_employees_claims_nothing():
         model = value_chain.chain_model(shuffled, nodes, side, bootstrap=500, permutations=500, seed=seed)
         claims += model.holds
     assert claims <= 1
+
+
+def test_without_retention_the_survey_buying_behaviour_is_the_customers_behaviour():
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    units = human_value_chain.unit_scores(client)
+    assert units["cross_sell"].between(0, 100).all()  # % of each unit's customers
+    head = ("culture", "enablement", "employee_behaviour", "nps")
+    without = units.drop(columns="retention")
+    assert chain.chain_columns(without, "enablement")[0] == (*head, "cross_sell", "revenue_per_customer")
+    assert chain.chain_columns(units, "enablement")[0] == (*head, "retention", "revenue_per_customer")

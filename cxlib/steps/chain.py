@@ -21,8 +21,9 @@ from cxlib.stats.value_chain import FEW_UNITS, ChainModel, chain_model
 
 #: Which unit-score column measures each node; ``ex`` and the results are filled in per client.
 NODE_COLUMNS = {"culture": "culture", "employee_behaviour": "employee_behaviour", "cx": "nps"}
-#: Customer behaviour per unit, first present wins, and the results the chain ends in.
-CUSTOMER_BEHAVIOUR = ("retention",)
+#: Customer behaviour per unit, first present wins (retention from the units' results, else the
+#: survey's buying behaviour), and the results the chain ends in.
+CUSTOMER_BEHAVIOUR = ("retention", "repurchase", "cross_sell")
 RESULTS = ("revenue_per_customer", "complaints_rate")
 HOLDS_COLOUR, BROKEN_COLOUR, NODE_COLOUR = "#1E8449", "#C0392B", "#1B4F72"
 #: Half a node box's width, in the diagram's node spacing (the arrows fill the rest).

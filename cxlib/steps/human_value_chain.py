@@ -127,13 +127,16 @@ def weakest_cells(cells: pd.DataFrame, count: int = 3) -> pd.DataFrame:
     return cells[cells["shown"]].nsmallest(count, "mean")
 
 
+#: The survey's yes/no buying-behaviour fields, shown per unit as the share of its answers.
+CUSTOMER_BEHAVIOURS = ("repurchase", "cross_sell", "churned")
 #: The employee figures per unit, hidden for units under ``privacy.min_group`` respondents.
 EMPLOYEE_MEASURES = ("enps", "engagement", "enablement", "culture", "employee_behaviour")
 
 
 def unit_scores(client: Client) -> pd.DataFrame:
     """Per unit: employee eNPS, engagement, enablement, culture and behaviour (the means of the
-    ``culture_`` and ``behaviour_`` items, 0-100); customer NPS; business results.
+    ``culture_`` and ``behaviour_`` items, 0-100); customer NPS and buying behaviour (the share
+    saying yes to each of :data:`CUSTOMER_BEHAVIOURS` the survey maps); business results.
 
     Units with fewer than :data:`MIN_UNIT_RESPONSES` survey responses or employee respondents are
     kept in the table but flagged ``thin`` and left out of the linkage; a unit with fewer employee
@@ -166,6 +169,10 @@ def unit_scores(client: Client) -> pd.DataFrame:
             customer[c].reindex(frame.index) for c in ("value", "low", "high")
         )
         frame["customers_n"] = customer["n"].reindex(frame.index).fillna(0).astype(int)
+    for behaviour in CUSTOMER_BEHAVIOURS:  # the customers' buying behaviour, % of each unit's answers
+        if behaviour in survey and "unit" in survey:
+            said = survey[behaviour].astype("boolean").astype(float)
+            frame[behaviour] = (said.groupby(survey["unit"]).mean() * 100).reindex(frame.index)
     if client.has("units"):
         units = client.tables["units"].set_index("unit")
         for column in ("retention", "revenue", "complaints", "customers"):
