@@ -147,14 +147,17 @@ def actors_map(actors: pd.DataFrame, t: Translator) -> go.Figure:
     with an arrow to the relation sought where it differs."""
     figure = go.Figure()
     # A small vertical spread keeps actors with the same relation and influence apart.
-    offsets = actors.groupby(["relation", "influence"]).cumcount() * 0.12
+    place = actors.groupby(["relation", "influence"])
+    offsets = place.cumcount() * 0.3
+    # In a crowded place the first actor's name goes below its marker, the others' above theirs.
+    below = place["name"].transform("size").gt(1) & offsets.eq(0)
     for kind, group in actors.groupby("type", sort=False):
         figure.add_scatter(
             x=group["relation"],
             y=group["influence"] + offsets[group.index],
             mode="markers+text",
             text=group["name"],
-            textposition="top center",
+            textposition=np.where(below[group.index], "bottom center", "top center").tolist(),
             name=t(f"ecotime.actor.{kind}"),
             marker={"size": 8 + 4 * group["influence"], "color": ACTOR_COLOURS[kind], "opacity": 0.85},
             customdata=np.stack([group["dimension"].map(lambda d: t(f"ninec.{d}"))], axis=1),
@@ -184,7 +187,7 @@ def actors_map(actors: pd.DataFrame, t: Translator) -> go.Figure:
             "tickvals": [-2, -1, 0, 1, 2],
             "ticktext": [t(f"ecotime.relation.{v}") for v in ("m2", "m1", "0", "p1", "p2")],
         },
-        yaxis={"title": t("ecotime.influence_axis"), "range": [0.5, 5.9], "tickvals": [1, 2, 3, 4, 5]},
+        yaxis={"title": t("ecotime.influence_axis"), "range": [0.5, 6.2], "tickvals": [1, 2, 3, 4, 5]},
         height=560,
         legend={"orientation": "h", "y": -0.2},
     )
