@@ -154,6 +154,12 @@ def _parser() -> argparse.ArgumentParser:
         "kaleido through the system Chromium)",
     )
     run.add_argument(
+        "--per-unit",
+        action="store_true",
+        help="also write one short page per unit (branch, store, hotel) into <out>/<slug>/units/: its "
+        "league position with rank interval, its metrics against the network, its comments' themes",
+    )
+    run.add_argument(
         "--scheduler",
         type=scheduler_address,
         metavar="ADDRESS",
@@ -368,8 +374,18 @@ def _command(argv: list[str] | None) -> int:
         if arguments.scheduler:
             from cxlib.run.cluster import run_on_cluster
 
-            return run_on_cluster(arguments.clients, arguments.out, arguments.scheduler, **options)
-        return _run(arguments.clients, arguments.out, options)
+            code = run_on_cluster(arguments.clients, arguments.out, arguments.scheduler, **options)
+        else:
+            code = _run(arguments.clients, arguments.out, options)
+        if arguments.per_unit and code != 2:
+            from cxlib.run.per_unit import write_unit_pages
+
+            for name in arguments.clients:
+                count, seconds, index = write_unit_pages(
+                    name, arguments.out, arguments.jobs, arguments.scheduler
+                )
+                print(f"{name}: {count} unit pages in {seconds:.1f} s → {index}")
+        return code
     except CxError as error:
         print(f"cxwb: {error}", file=sys.stderr)
         return error.exit_code

@@ -669,6 +669,15 @@ def comment_ratings(client: Client, index: pd.Index) -> pd.Series | None:
     return None
 
 
+def comment_themes(client: Client, comments: pd.Series) -> pd.DataFrame:
+    """Which themes each comment raises (one flag column per theme): the keywords configured in
+    ``client.yaml``, else the themes discovered in the comments and named there."""
+    settings = client.config.comments
+    if settings.keywords:
+        return keyword_themes(comments, settings.keywords)
+    return named_themes(comments, client.config.language, settings.theme_count, settings.names)[0]
+
+
 def comment_analysis(client: Client) -> CommentAnalysis:
     """Sentiment (calibrated on the respondents' own ratings when there are any) and themes (configured
     keywords, or discovered and named in ``client.yaml``) of every response with a comment."""
@@ -682,10 +691,7 @@ def comment_analysis(client: Client) -> CommentAnalysis:
         sentiment_frame = sentiment(comments, language)
         sentiment_frame["lexicon"] = sentiment_frame["label"]
         calibration = Calibration("lexicon", 0, float("nan"), float("nan"))
-    if settings.keywords:
-        theme_frame = keyword_themes(comments, settings.keywords)
-    else:
-        theme_frame = named_themes(comments, language, settings.theme_count, settings.names)[0]
+    theme_frame = comment_themes(client, comments)
     return CommentAnalysis(
         comments,
         sentiment_frame,
