@@ -7,6 +7,7 @@ set it. The whole path, from a generated hotel export to a report with a cut, is
 from __future__ import annotations
 
 import itertools
+import resource
 import shutil
 import subprocess
 import sys
@@ -87,6 +88,12 @@ def test_a_notebook_without_client_dir_says_how_to_set_it(monkeypatch, tmp_path)
     assert client_folder("") == tmp_path and client_folder("elsewhere").name == "elsewhere"
 
 
+def _child_cpu() -> float:
+    """CPU seconds used so far by this process's finished commands (and the kernels they ran)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _cxwb(folder: Path, *arguments: str) -> subprocess.CompletedProcess:
     """``cxwb ARGUMENTS`` typed in ``folder``, as a command of its own."""
     command = [sys.executable, "-m", "cxlib", *arguments]
@@ -116,7 +123,7 @@ def test_the_newcomer_path_from_an_export_to_a_report(tmp_path, monkeypatch, cap
     ``--cut hotel=Leeds``), timed, with each message a newcomer meets on the way."""
     export = synthetic.hotel_export(tmp_path / "exports" / "hotel.csv")
     folder = tmp_path / "grand-hotels"
-    laps = [("start", time.perf_counter())]
+    laps, cpu = [("start", time.perf_counter())], _child_cpu()
     created = _cxwb(tmp_path, "new", "grand-hotels", "--industry", "hotel", "--language", "en")
     assert (
         created.stdout
@@ -188,4 +195,7 @@ def test_the_newcomer_path_from_an_export_to_a_report(tmp_path, monkeypatch, cap
         cxlib.setup("", tmp_path / "interactive")
     steps = ", ".join(f"{name} {end - begin:.1f} s" for (_, begin), (name, end) in itertools.pairwise(laps))
     with capsys.disabled():
-        print(f"\nthe newcomer path: {laps[-1][1] - laps[0][1]:.1f} s ({steps})")
+        print(
+            f"\nthe newcomer path: {laps[-1][1] - laps[0][1]:.1f} s ({steps}); "
+            f"{_child_cpu() - cpu:.1f} s of CPU in its commands"
+        )
