@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from cxlib.core.i18n import Translator
+from cxlib.inputs.outcomes import model_label
 from cxlib.render.checks import Check
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
@@ -129,7 +130,7 @@ def _largest_gap_outside_fix_first(published: dict[str, dict | None], t: Transla
     gaps = _gaps(diagnosis)
     largest = gaps.index[0] if len(gaps) else None
     if largest in matrix.index and matrix.at[largest, "quadrant"] != "fix":
-        row, outcome = matrix.loc[largest], t(f"metric.{diagnosis['outcome']}")
+        row, outcome = matrix.loc[largest], model_label(diagnosis, t)
         reasons = []
         if row["importance"] < matrix["importance"].mean():
             reasons.append(
