@@ -9,6 +9,7 @@ import pytest
 import yaml
 from page_scan import scan
 from synthetic import edit_config
+from test_public_data import airline_client, needs_airline
 
 from cxlib.core.exceptions import ValidationError
 from cxlib.core.paths import PROJECT_DIR
@@ -450,3 +451,15 @@ def test_the_impact_model_follows_the_headline(tmp_path):
     client = load_client(folder)
     assert diagnosis.outcome_points(client)[0] == "satisfied"
     assert diagnosis.outcome_points(client, "nps")[0] == "nps"
+
+
+@needs_airline
+def test_real_airline_survey_its_one_outcome_relates_and_a_shuffled_copy_relates_to_nothing(tmp_path):
+    real = load_client(airline_client(tmp_path / "airline"))
+    noise = load_client(airline_client(tmp_path / "airline-shuffled", shuffle=True))
+    for client, related in ((real, True), (noise, False)):
+        frame = diagnosis.customer_pillar_frame(client)
+        checks = outcomes.agreement_checks(client, *outcomes.agreement(client, frame), client.translator())
+        assert [key for key, _ in checks] == ([] if related else ["outcomes.check.unrelated"])
+        model = diagnosis.pillar_drivers(client, frame, bootstrap=50, target="satisfied")
+        assert model.attrs["explains"] is related  # measured R² 36.7 % [35.9; 37.7] on the real export
