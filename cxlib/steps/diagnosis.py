@@ -629,8 +629,9 @@ def segment_profile(client: Client, t: Translator, by: str = "segment") -> pd.Da
 
 def profile_takeaway(client: Client, t: Translator, by: str = "segment") -> tuple[str, dict[str, str]]:
     """What a segment profile shows: the segments with the highest and lowest headline metric, with
-    intervals, and whether they are apart (:func:`cxlib.render.charts.interval_takeaway`)."""
-    metric = next(name for name in OUTCOMES + ("ces",) if name in client.tables["survey"])
+    intervals, and whether they are apart (:func:`cxlib.render.charts.interval_takeaway`); the
+    headline metric is ``primary_outcome:`` when mapped."""
+    metric = outcome(client) or next(name for name in OUTCOMES + ("ces",) if name in client.tables["survey"])
     table = breakdown(client, metric, by)
     return interval_takeaway(
         table, t(f"metric.{metric}"), t(f"overview.axis.{by}"), t, 2 if metric == "ces" else 1
