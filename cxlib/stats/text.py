@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import snowballstemmer
 import yaml
 from scipy.stats import binomtest
@@ -121,8 +123,17 @@ def _language_lexicon(language: str) -> tuple[dict[str, float], dict[str, float]
     return words, stems, multi
 
 
+#: Stems already computed, per language: the Snowball stemmer is pure Python, and the sentiment
+#: scorer and the theme namer of one run read much the same words.
+_STEMS: dict[str, dict[str, str]] = {language: {} for language in STEMMERS}
+
+
 def _stem(words: list[str], language: str) -> list[str]:
-    return snowballstemmer.stemmer(STEMMERS[language]).stemWords(words)
+    """The Snowball stem of each of ``words`` (each distinct word stemmed once per process)."""
+    known = _STEMS[language]
+    new = list(dict.fromkeys(word for word in words if word not in known))
+    known.update(zip(new, snowballstemmer.stemmer(STEMMERS[language]).stemWords(new), strict=True))
+    return [known[word] for word in words]
 
 
 @lru_cache(maxsize=2)
@@ -152,8 +163,12 @@ def tokens(comments: pd.Series, language: str) -> pd.DataFrame:
     ``_``), ``position`` in the comment, and ``clause`` and ``sentence`` numbers within it."""
     folded = fold(comments).fillna("").reset_index(drop=True)
     pattern = _phrase_pattern(language)
-    if pattern is not None:
-        folded = folded.str.replace(pattern, lambda match: match.group(0).replace(" ", "_"), regex=True)
+    if pattern is not None:  # joined only in the texts Arrow's RE2 finds a phrase in (one pass)
+        found = pc.match_substring_regex(pa.array(folded, type=pa.large_string()), pattern.pattern)
+        found = found.to_numpy(zero_copy_only=False)
+        folded[found] = folded[found].str.replace(
+            pattern, lambda match: match.group(0).replace(" ", "_"), regex=True
+        )
     exploded = folded.str.findall(TOKEN).explode().dropna()
     frame = pd.DataFrame({"doc": exploded.index.to_numpy(), "token": exploded.to_numpy(dtype=str)})
     by_doc = frame.groupby("doc", sort=False)
