@@ -207,21 +207,20 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
 
 def _hypothesis_findings(hypotheses: list[dict], t: Translator) -> list[Finding]:
     """One sentence per strategic hypothesis the journey step tested: its verdict and what was
-    measured, with its interval and n (:mod:`cxlib.steps.hypotheses` publishes them)."""
+    measured, with its interval and n (:mod:`cxlib.steps.hypotheses` publishes them). Those the
+    data could not test carry no figure: the journey page lists them, the summary does not."""
     found = []
     for tested in hypotheses:
-        verdict = t(f"hypotheses.verdict.{tested['verdict']}")
         if tested["verdict"] == "not_testable":
-            text = t("summary.hypothesis_untested", statement=tested["statement"], verdict=verdict)
-        else:
-            value = t.interval(tested["effect"], tested["low"], tested["high"], tested["decimals"])
-            text = t(
-                "summary.hypothesis",
-                statement=tested["statement"],
-                verdict=verdict,
-                measured=t(f"hypotheses.unit.{tested['unit']}", value=value),
-                n=t.number(tested["n"]),
-            )
+            continue
+        value = t.interval(tested["effect"], tested["low"], tested["high"], tested["decimals"])
+        text = t(
+            "summary.hypothesis",
+            statement=tested["statement"],
+            verdict=t(f"hypotheses.verdict.{tested['verdict']}"),
+            measured=t(f"hypotheses.unit.{tested['unit']}", value=value),
+            n=t.number(tested["n"]),
+        )
         found.append(Finding("summary.section.hypotheses", text, "03_journey.html#hypotheses"))
     return found
 
