@@ -1,19 +1,24 @@
 """Comment analytics on public review corpora that this project did not generate.
 
-Prints, per corpus: the lexicon's accuracy and macro-F1 against the reviewers' own labels, the
-"always positive" baseline, the share of texts with no sentiment word, the client-calibrated
-classifier's cross-validated figures and whether it is used, the same with the labels shuffled
-(the classifier must then be refused), the discovered themes, how many themes differ on the
-rating from the rest (real and shuffled), and throughput. English also runs vaderSentiment's own
+First the three-class table of the readings a client without ratings can get: per held-out public
+corpus (none of them seen in training; see data/public/README.md), n, accuracy, macro-F1 and the
+majority label's share, for the lexicon and for the shipped model (cxlib.stats.sentiment_model),
+side by side. Then, per rated corpus: the lexicon's accuracy and macro-F1 against the reviewers'
+own labels, the "always positive" baseline, the share of texts with no sentiment word, the
+client-calibrated classifier's cross-validated figures and whether it is used, the same with the
+labels shuffled (the classifier must then be refused), the discovered themes, how many themes
+differ on the rating from the rest (real and shuffled), and throughput. English also runs vaderSentiment's own
 analyser for reference.
 
 The corpora are not in the repository (see data/public/README.md); missing ones are skipped.
 
-    python benchmarks/text.py
+    python benchmarks/text.py              # everything
+    python benchmarks/text.py --readings   # the three-class table only
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +26,14 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
-from cxlib.stats.text import calibrated_sentiment, discover_themes, rating_labels, sentiment
+from cxlib.stats import sentiment_model
+from cxlib.stats.text import (
+    calibrated_sentiment,
+    discover_themes,
+    lexicon_sentiment,
+    rating_labels,
+    sentiment,
+)
 
 PUBLIC = Path(__file__).resolve().parents[1] / "data" / "public"
 
@@ -44,11 +56,77 @@ def corpora() -> dict[str, tuple[pd.Series, pd.Series, str]]:
     return found
 
 
+def opener(language: str) -> tuple[pd.Series, pd.Series]:
+    """OpeNER hotel-review sentences (Agerri, R. et al. (2013), OpeNER: open polarity enhanced named
+    entity recognition, *SEPLN* 51, 215-218; SemEval-2022 task 10 copy): a sentence is positive or
+    negative when all its annotated opinions are, neutral when it has none (mixed ones are left out)."""
+    rows = pd.concat(
+        [pd.read_json(PUBLIC / f"opener_{language}_{split}.json") for split in ("train", "dev", "test")],
+        ignore_index=True,
+    )
+    polarities = rows["opinions"].map(lambda opinions: {opinion["Polarity"].lower() for opinion in opinions})
+    labels = polarities.map(
+        lambda found: "neutral" if not found else next(iter(found)) if len(found) == 1 else None
+    )
+    kept = labels.notna()
+    return rows.loc[kept, "text"].reset_index(drop=True), labels[kept].reset_index(drop=True)
+
+
+def three_class_corpora() -> dict[str, tuple[pd.Series, pd.Series, str]]:
+    """name → (texts, three-class labels, language) of each held-out corpus present."""
+    found = {}
+    if (PUBLIC / "twitter_airline_sentiment.csv").exists():
+        frame = pd.read_csv(PUBLIC / "twitter_airline_sentiment.csv")
+        found["English airline tweets (annotated)"] = (frame["text"], frame["airline_sentiment"], "en")
+    if (PUBLIC / "ba_reviews.csv").exists():
+        frame = pd.read_csv(PUBLIC / "ba_reviews.csv").dropna(subset=["rating"])
+        found["English airline reviews (1-10)"] = (
+            frame["content"],
+            rating_labels(frame["rating"], 1, 10),
+            "en",
+        )
+    for language, name in (("en", "English"), ("es", "Spanish")):
+        if (PUBLIC / f"opener_{language}_train.json").exists():
+            found[f"{name} hotel review sentences (OpeNER)"] = (*opener(language), language)
+    if (PUBLIC / "cuba_hotels_sentiment.xlsx").exists():
+        frame = pd.read_excel(PUBLIC / "cuba_hotels_sentiment.xlsx")
+        texts = frame["Title"].fillna("") + ". " + frame["Opinion"].fillna("")
+        found["Spanish hotel reviews (1-5)"] = (texts, rating_labels(frame["Class"], 1, 5), "es")
+    if (PUBLIC / "restmex_restaurants.xlsx").exists():
+        frame = pd.read_excel(PUBLIC / "restmex_restaurants.xlsx")
+        texts = frame["Title"].fillna("") + ". " + frame["Opinion"].fillna("")
+        found["Spanish restaurant reviews (1-5)"] = (texts, rating_labels(frame["Polarity"], 1, 5), "es")
+    return found
+
+
+def reading_table() -> None:
+    """The three-class table: lexicon and shipped model side by side on each held-out corpus."""
+    print("## Three classes without ratings: lexicon vs shipped model (held-out public corpora)")
+    header = f"{'accuracy':>11} {'macro-F1':>8}"
+    print(f"{'corpus':42} {'n':>7} {'majority':>8} | lexicon {header} | model {header}")
+    for name, (texts, labels, language) in three_class_corpora().items():
+        readings = {
+            "lexicon": lexicon_sentiment(texts, language)["label"],
+            "model": sentiment(texts, language)["label"],
+        }
+        cells = [
+            f"{accuracy_score(labels, reading):11.3f} {f1_score(labels, reading, average='macro'):8.3f}"
+            if sentiment_model.reading(language) == "model" or key == "lexicon"
+            else f"{'(none)':>11} {'':8}"
+            for key, reading in readings.items()
+        ]
+        majority = labels.value_counts(normalize=True).max()
+        print(f"{name:42} {len(labels):7,} {majority:8.3f} | lexicon {cells[0]} | model {cells[1]}")
+
+
 def main() -> None:
+    reading_table()
+    if "--readings" in sys.argv[1:]:  # the three-class table only
+        return
     for name, (texts, labels, language) in corpora().items():
         print(f"\n## {name}: {len(texts):,} texts, labels {labels.value_counts().to_dict()}")
         started = time.perf_counter()
-        lexicon = sentiment(texts, language)
+        lexicon = lexicon_sentiment(texts, language)
         seconds = time.perf_counter() - started
         print(
             f"lexicon      accuracy {accuracy_score(labels, lexicon['label']):.3f}  "

@@ -19,6 +19,7 @@ from cxlib.stats.text import (
     calibrated_sentiment,
     discover_themes,
     keyword_themes,
+    lexicon_sentiment,
     named_themes,
     rating_labels,
     representativeness,
@@ -28,7 +29,8 @@ from cxlib.steps import diagnosis
 
 
 def labels(texts: list[str], language: str) -> list[str]:
-    return sentiment(pd.Series(texts), language)["label"].tolist()
+    """The lexicon's labels (the shipped model's reading is tested in test_sentiment_model.py)."""
+    return lexicon_sentiment(pd.Series(texts), language)["label"].tolist()
 
 
 def test_english_customer_service_language():
@@ -67,7 +69,7 @@ def test_spanish_negation_contrast_and_phrases():
 
 
 def test_rules_move_the_score_the_documented_way():
-    scores = sentiment(
+    scores = lexicon_sentiment(
         pd.Series(["good", "very good", "not good", "good but bad", "bad but good", None]), "en"
     )["score"]
     assert scores[1] > scores[0] > 0 > scores[2]
@@ -107,7 +109,7 @@ def test_calibration_learns_the_clients_vocabulary_and_refuses_noise():
     assert calibration.lexicon_accuracy < 0.6 and (result["label"] == truth).mean() > 0.95
     shuffled = truth.sample(frac=1, random_state=2).set_axis(truth.index)
     result, calibration = calibrated_sentiment(texts, "en", shuffled)
-    assert calibration.method == "lexicon" and result["label"].equals(sentiment(texts, "en")["label"])
+    assert calibration.method == "lexicon" and result["label"].equals(lexicon_sentiment(texts, "en")["label"])
     few = calibrated_sentiment(texts[:50], "en", truth[:50])[1]
     assert few.method == "lexicon" and np.isnan(few.classifier_accuracy)
 

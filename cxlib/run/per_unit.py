@@ -21,20 +21,19 @@ import time
 import unicodedata
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cxlib.core.exceptions import CxError
-from cxlib.core.files import swap_folder, write_text_atomic
+from cxlib.core.files import swap_folder
 from cxlib.core.i18n import Translator
 from cxlib.core.paths import resolve_client_dir
 from cxlib.inputs.client import Client, load_client
 from cxlib.render.brand import brand_of
 from cxlib.render.export import footer_text, page_css
-from cxlib.run.runner import PAGES
+from cxlib.render.unit_pages import UnitPage, render_chunk, render_index
 from cxlib.stats.estimators import SMALL_SAMPLE, wilson_interval
 from cxlib.steps import diagnosis, units
 
@@ -48,14 +47,6 @@ CHUNK = 50
 
 class PerUnitError(CxError):
     """A client whose survey cannot give per-unit deliverables (no unit field, too few units)."""
-
-
-@dataclass(frozen=True)
-class UnitPage:
-    """One unit's page: its file name and the template's values, already in the client's language."""
-
-    file: str
-    values: dict
 
 
 def unit_file(name: str, taken: set[str]) -> str:
@@ -230,14 +221,6 @@ def unit_pages(client: Client, t: Translator, when: dt.datetime) -> tuple[list[U
     return pages, common, index
 
 
-def render_chunk(pages: list[UnitPage], folder: str, common: dict) -> int:
-    """Render and write (atomically) the pages of one chunk into ``folder``; returns how many."""
-    template = PAGES.get_template("unit.html.j2")
-    for page in pages:
-        write_text_atomic(Path(folder) / page.file, template.render(**common, **page.values))
-    return len(pages)
-
-
 def _chunks(pages: list[UnitPage]) -> list[list[UnitPage]]:
     return [pages[start : start + CHUNK] for start in range(0, len(pages), CHUNK)]
 
@@ -298,7 +281,6 @@ def write_unit_pages(
     build = report / f".{UNITS_DIR_NAME}-build-{uuid.uuid4().hex[:8]}"
     build.mkdir()
     count = _render_all(pages, build, common, jobs, scheduler)
-    index = PAGES.get_template("units_index.html.j2").render(**(common | index_values))
-    write_text_atomic(build / "index.html", index)
+    render_index(build, common | index_values)
     swap_folder(build, report / UNITS_DIR_NAME)
     return count, time.perf_counter() - started, report / UNITS_DIR_NAME / "index.html"

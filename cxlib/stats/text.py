@@ -46,6 +46,7 @@ from sklearn.pipeline import make_union
 from vaderSentiment import vaderSentiment as vader
 
 from cxlib.core.distinct import on_distinct
+from cxlib.stats.sentiment_model import model_reading
 
 LABELS = ("negative", "neutral", "positive")
 #: VADER's normalisation constant and label thresholds (Hutto & Gilbert 2014).
@@ -190,8 +191,11 @@ def _valences(frame: pd.DataFrame, language: str) -> pd.Series:
 
 
 def sentiment(comments: pd.Series, language: str) -> pd.DataFrame:
-    """Per comment: sentiment words found (``positive``, ``negative``), VADER's compound ``score``
-    in (-1, 1) and a ``label`` (``positive``, ``neutral``, ``negative``; missing without a comment).
+    """Per comment: sentiment words found (``positive``, ``negative``), a ``score`` in (-1, 1) and a
+    ``label`` (``positive``, ``neutral``, ``negative``; missing without a comment): the reading of the
+    model shipped for ``language`` (:mod:`cxlib.stats.sentiment_model`, trained on public labelled
+    corpora; ``score`` its probability of positive minus negative), or the lexicon's
+    (:func:`lexicon_sentiment`) where none ships.
 
     Parameters
     ----------
@@ -200,6 +204,14 @@ def sentiment(comments: pd.Series, language: str) -> pd.DataFrame:
     language
         ``"es"`` or ``"en"``.
     """
+    return on_distinct(  # each distinct text read once
+        comments,
+        lambda texts: model_reading(fold(texts).fillna(""), _lexicon_scores(texts, language), language),
+    )
+
+
+def lexicon_sentiment(comments: pd.Series, language: str) -> pd.DataFrame:
+    """:func:`sentiment` by the lexicon and rules alone, with VADER's compound ``score``."""
     return on_distinct(comments, lambda texts: _lexicon_scores(texts, language))  # each text scored once
 
 
@@ -328,7 +340,7 @@ def calibrated_sentiment(
     The frame returned is :func:`sentiment`'s with one more column, ``lexicon``: the lexicon's own
     label, which never saw a rating, for any view set against the ratings the classifier learnt from.
     """
-    lexicon = sentiment(comments, language)
+    lexicon = lexicon_sentiment(comments, language)
     lexicon["lexicon"] = lexicon["label"]
     rated = ratings.reindex(comments.index).notna() & comments.notna()
     n = int(rated.sum())

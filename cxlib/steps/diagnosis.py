@@ -62,6 +62,7 @@ from cxlib.stats.metrics import (
 from cxlib.stats.outcomes import mean_comparison
 from cxlib.stats.pillars import pillar_frame
 from cxlib.stats.pillars import pillar_scores as customer_pillar_scores  # noqa: F401 (the step's name for it)
+from cxlib.stats.sentiment_model import reading as sentiment_reading
 from cxlib.stats.text import (
     Calibration,
     calibrated_sentiment,
@@ -691,7 +692,7 @@ def comment_analysis(client: Client) -> CommentAnalysis:
     else:
         sentiment_frame = sentiment(comments, language)
         sentiment_frame["lexicon"] = sentiment_frame["label"]
-        calibration = Calibration("lexicon", 0, float("nan"), float("nan"))
+        calibration = Calibration(sentiment_reading(language), 0, float("nan"), float("nan"))
     theme_frame = comment_themes(client, comments)
     return CommentAnalysis(
         comments,
@@ -709,8 +710,8 @@ def sentiment_method(analysis: CommentAnalysis, t: Translator) -> tuple[str, dic
     those comments repeat another's text (cross-validated apart, never across folds)."""
     calibration = analysis.calibration
     facts = {"n": t.number(calibration.n), "repeats": t.number(calibration.repeats)}
-    if calibration.n == 0:
-        return "diagnosis.sentiment_method.lexicon", facts
+    if calibration.n == 0:  # no rating: the shipped model's reading, or the lexicon's
+        return f"diagnosis.sentiment_method.{calibration.method}", facts
     for name, accuracy in (
         ("lexicon", calibration.lexicon_accuracy),
         ("classifier", calibration.classifier_accuracy),

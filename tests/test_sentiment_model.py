@@ -1,0 +1,149 @@
+"""The shipped sentiment reading for comments without ratings (cxlib.stats.sentiment_model)."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxlib.text
+from cxlib.core.i18n import translator
+from cxlib.core.paths import DEMO_CLIENTS_DIR
+from cxlib.inputs.client import load_client
+from cxlib.stats import sentiment_model
+from cxlib.stats.text import lexicon_sentiment, sentiment
+from cxlib.steps import diagnosis
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLIC = ROOT / "data" / "public"
+
+CLEAR = {
+    "en": [
+        ("The staff were wonderful and the room was spotless, I loved it.", "positive"),
+        ("Great service, thank you so much!", "positive"),
+        ("Terrible experience, the flight was delayed and nobody helped us.", "negative"),
+        ("Awful food and rude staff, never again.", "negative"),
+        ("I changed my booking to Tuesday.", "neutral"),
+        ("The hotel is on Main Street.", "neutral"),
+    ],
+    "es": [
+        ("Excelente atención, el personal fue muy amable y me resolvieron todo.", "positive"),
+        ("Muy buen servicio, gracias.", "positive"),
+        ("Pésimo servicio, me tuvieron una hora esperando y nadie me ayudó.", "negative"),
+        ("Horrible, me cobraron una comisión abusiva y no me devolvieron el dinero.", "negative"),
+        ("Fui a la sucursal el martes.", "neutral"),
+        ("Abrí la cuenta por internet.", "neutral"),
+    ],
+}
+
+
+def _train_module():
+    spec = importlib.util.spec_from_file_location("train_sentiment", ROOT / "tools" / "train_sentiment.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["train_sentiment"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_clear_sentences_are_read_right(language):
+    texts, expected = zip(*CLEAR[language], strict=True)
+    read = sentiment(pd.Series(texts), language)
+    assert read["label"].tolist() == list(expected)
+
+
+def test_public_signature_and_columns_are_unchanged():
+    assert list(inspect.signature(cxlib.text.sentiment).parameters) == ["comments", "language"]
+    comments = pd.Series(["Great service", None, "Great service", "Awful"], index=[10, 11, 12, 13])
+    read = cxlib.text.sentiment(comments, "en")
+    assert list(read.columns) == ["positive", "negative", "score", "label"]
+    assert list(read.index) == [10, 11, 12, 13]
+    assert pd.isna(read.loc[11, "label"])
+    assert read.loc[10, "label"] == read.loc[12, "label"] == "positive"
+    assert read["score"].dropna().between(-1, 1).all()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_reading_is_the_model_where_one_ships_else_the_lexicon(language):
+    comments = pd.Series(["ok", "could be better, not bad", "no", None])
+    read, lexicon = sentiment(comments, language), lexicon_sentiment(comments, language)
+    if sentiment_model.model_path(language).exists():
+        assert sentiment_model.reading(language) == "model"
+        assert read[["positive", "negative"]].equals(lexicon[["positive", "negative"]])
+    else:
+        assert sentiment_model.reading(language) == "lexicon"
+        assert read.equals(lexicon)
+    assert sentiment_model.reading("fr") == "lexicon"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_shipped_model_is_small_and_its_training_data_allows_shipping(language):
+    path = sentiment_model.model_path(language)
+    if not path.exists():
+        pytest.skip(f"no model ships for {language}: it falls back to the lexicon")
+    assert path.stat().st_size < 5e6
+    model = sentiment_model.load(language)
+    assert set(model.classes) == {"negative", "neutral", "positive"}
+    assert "NC" not in model.about["licences"] and "CC BY" in model.about["licences"]
+    assert model.about["held_out_shuffled"]["macro_f1"] < model.about["held_out"]["macro_f1"] - 0.2
+
+
+def _synthetic_corpus(size: int) -> pd.Series:
+    rng = np.random.default_rng(3)
+    words = {
+        "positive": ["great", "excellent", "friendly", "helpful", "lovely"],
+        "negative": ["awful", "rude", "broken", "slow", "dirty"],
+        "neutral": ["tuesday", "street", "branch", "account", "form"],
+    }
+    labels = rng.choice(list(words), size)
+    fillers = rng.choice(["the", "a", "my", "our", "this"], size)
+    texts = [
+        f"{filler} {rng.choice(words[label])} {rng.choice(words[label])} visit"
+        for filler, label in zip(fillers, labels, strict=True)
+    ]
+    return pd.Series(texts), pd.Series(labels)
+
+
+def test_training_scores_fall_to_chance_when_labels_are_shuffled():
+    train = _train_module()
+    texts, labels = _synthetic_corpus(900)
+    corpus = train.Corpus("synthetic", "generated here", "none", texts, labels)
+    real = train.held_out(corpus, "en")
+    shuffled = train.held_out(corpus, "en", shuffled=True)
+    assert real["macro_f1"] > 0.9
+    assert shuffled["macro_f1"] < 0.45
+    assert shuffled["accuracy"] < shuffled["majority"] + 0.1
+
+
+def test_training_on_a_real_public_corpus_with_shuffled_labels_finds_nothing():
+    if not (PUBLIC / "goemotions_group_train.tsv").exists():
+        pytest.skip("data/public/goemotions_group_train.tsv is absent (see data/public/README.md)")
+    train = _train_module()
+    whole = train.goemotions()
+    picked = whole.labels.sample(2000, random_state=0).index
+    corpus = train.Corpus(whole.name, whole.source, whole.licence, whole.texts[picked], whole.labels[picked])
+    real = train.held_out(corpus, "en")
+    shuffled = train.held_out(corpus, "en", shuffled=True)
+    assert real["macro_f1"] > shuffled["macro_f1"] + 0.15
+    assert shuffled["macro_f1"] < 0.42
+
+
+def test_a_client_without_ratings_gets_the_shipped_reading_and_the_report_says_so():
+    client = load_client(DEMO_CLIENTS_DIR / "northwind")
+    survey = client.tables["survey"]
+    ratings = [name for name in ("nps", "csat", "satisfied") if name in survey]
+    client.tables["survey"] = survey.drop(columns=ratings)
+    analysis = diagnosis.comment_analysis(client)
+    reading = sentiment_model.reading(client.config.language)
+    assert analysis.calibration.method == reading
+    assert analysis.sentiment["label"].equals(sentiment(analysis.comments, client.config.language)["label"])
+    key, _ = diagnosis.sentiment_method(analysis, translator("en"))
+    assert key == f"diagnosis.sentiment_method.{reading}"
+    for language in ("es", "en"):
+        text = translator(language)(key)
+        assert text.startswith(("Sentimiento:", "Sentiment:")) and "{" not in text
