@@ -47,8 +47,9 @@ from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLAR_SPELLINGS, PILLARS, fold_name, normalise_name, vocabulary_aliases
 from cxlib.inputs.client import Client
 from cxlib.inputs.strategy import Hypothesis, Scalar
-from cxlib.stats.estimators import SMALL_SAMPLE, to_hundred
+from cxlib.stats.estimators import SMALL_SAMPLE
 from cxlib.stats.metrics import difference_test, nps_components, nps_counts, simultaneous_level
+from cxlib.stats.pillars import pillar_frame
 
 #: Fewest responses per group (or pairs, for an association) for a hypothesis to be tested at all.
 MIN_GROUP = 10
@@ -80,13 +81,7 @@ def hypothesis_data(client: Client) -> pd.DataFrame:
     it), the frame hypotheses are tested on."""
     survey = client.tables["survey"]
     items = [item for item in client.survey_items if item.pillar not in survey]
-    if not items:
-        return survey
-    rescaled = pd.DataFrame(
-        {item.column: to_hundred(survey[item.column].astype("float64"), *item.scale.bounds) for item in items}
-    )
-    pillars = rescaled.T.groupby([item.pillar for item in items]).mean().T
-    return survey.join(pillars)
+    return survey.join(pillar_frame(survey, items)) if items else survey
 
 
 def resolve(name: str, data: pd.DataFrame, client: Client | None = None) -> str:
