@@ -14,7 +14,7 @@ from wave_clients import wave_programme
 
 from cxlib.core.exceptions import ValidationError
 from cxlib.core.i18n import translator
-from cxlib.inputs.client import load_client
+from cxlib.inputs.client import check_client, load_client
 from cxlib.stats.trend import ALPHA, adjust_p, wave_changes, wave_trends
 from cxlib.steps import diagnosis
 from cxlib.steps import waves as survey_waves
@@ -198,7 +198,7 @@ def test_a_missing_wave_is_named_with_its_fix(planted, tmp_path):
         update={"waves": [client.config.waves[0].model_copy(update={"folder": "waves/nowhere"})]}
     )
     with pytest.raises(
-        survey_waves.WaveError, match=r"client.yaml: waves: 1 \(Ola 1\): folder 'waves/nowhere'"
+        survey_waves.WaveError, match=r"client.yaml: waves: 1 \(Ola 1\): folder: waves/nowhere/client.yaml"
     ):
         survey_waves.load_waves(client, tmp_path, "Actual")
     client.config = client.config.model_copy(
@@ -206,6 +206,21 @@ def test_a_missing_wave_is_named_with_its_fix(planted, tmp_path):
     )
     with pytest.raises(survey_waves.WaveError, match="report 'gone' holds no diagnosis results"):
         survey_waves.load_waves(client, tmp_path, "Actual")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda wave: wave.update(folder="waves/nowhere"), "folder: waves/nowhere/client.yaml: not found"),
+        (lambda wave: wave.update(folder="../.."), "is outside the client folder"),
+        (lambda wave: wave.update(report="../../elsewhere"), "without '..'"),
+    ],
+)
+def test_validation_names_a_wave_that_cannot_be_read(tmp_path, edit, message):
+    folder, _ = wave_programme(tmp_path / "programme", waves=2, n=60)
+    edit_config(folder, lambda config: edit(config["waves"][0]))
+    _, problems = check_client(folder)
+    assert [(p.column, message in p.message) for p in problems] == [("waves: 1 (Ola 1)", True)]
 
 
 def test_a_wave_needs_a_folder_or_a_report(tmp_path):

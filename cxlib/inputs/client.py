@@ -773,6 +773,46 @@ def _check_theme_names(client: Client) -> list[Problem]:
     ]
 
 
+def wave_folder(client: Client, number: int) -> Path:
+    """The folder of the ``number``-th wave listed under ``waves:`` (from 1), checked to hold that
+    wave's ``client.yaml`` inside the client folder (:func:`~cxlib.core.guard.client_file`).
+
+    Raises
+    ------
+    ClientFileError
+        When that folder is outside the client folder, is missing or has no ``client.yaml``.
+    """
+    wave = client.config.waves[number - 1]
+    config = client_file(
+        client.directory, Path(wave.folder) / CLIENT_CONFIG_NAME, "that wave's client folder"
+    )
+    return config.parent
+
+
+def _check_waves(client: Client) -> list[Problem]:
+    """Each wave's ``folder:`` holds a client folder inside this one, and no ``report:`` climbs out
+    with ``..`` or is absolute (a report is named relative to the client folder or by its slug)."""
+    problems = []
+    for number, wave in enumerate(client.config.waves or [], start=1):
+        where = f"waves: {number} ({wave.label})"
+        if wave.folder:
+            try:
+                wave_folder(client, number)
+            except ClientFileError as error:
+                problems.append(Problem(CLIENT_CONFIG_NAME, None, where, f"folder: {error}"))
+        if wave.report and (Path(wave.report).is_absolute() or ".." in Path(wave.report).parts):
+            problems.append(
+                Problem(
+                    CLIENT_CONFIG_NAME,
+                    None,
+                    where,
+                    f"report: {wave.report!r} must be a report folder inside the client folder or the "
+                    "slug of a report in the output folder, without '..'",
+                )
+            )
+    return problems
+
+
 def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     """Validate a client folder; return the loaded client (``None`` if unusable) and all problems."""
     config, problems = load_config(client_dir)
@@ -802,6 +842,7 @@ def check_client(client_dir: Path) -> tuple[Client | None, list[Problem]]:
     problems += _add_inbox_parts(client)
     problems += _check_promises(client)
     problems += _check_theme_names(client)
+    problems += _check_waves(client)
     problems += breakdown_problems(client)
     problems += _rake_survey(client)
     client.commentary, commentary_problems = read_commentary(client_dir, config.language)

@@ -21,9 +21,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cxlib.core.exceptions import CxError
+from cxlib.core.guard import ClientFileError
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
-from cxlib.inputs.client import Client, check_client
+from cxlib.inputs.client import Client, check_client, wave_folder
 from cxlib.render.charts import PRIMARY, with_takeaway
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load as load_results
@@ -156,14 +157,14 @@ def _report_folder(client: Client, report_dir: Path, name: str, where: str) -> P
     return found
 
 
-def _wave_client(client: Client, name: str, where: str) -> Client:
-    """The client folder of a wave, validated (every file read through its own guard)."""
-    folder = client.directory / name
-    if not (folder / "client.yaml").is_file():
-        raise WaveError(
-            f"{where}: folder {name!r} is not a client folder (no client.yaml there); give the folder "
-            "holding that wave's client.yaml and tables, relative to the client folder"
-        )
+def _wave_client(client: Client, number: int, where: str) -> Client:
+    """The client folder of the ``number``-th wave, inside this client's folder
+    (:func:`~cxlib.inputs.client.wave_folder`) and validated (every file read through its own guard)."""
+    name = client.config.waves[number - 1].folder
+    try:
+        folder = wave_folder(client, number)
+    except ClientFileError as error:
+        raise WaveError(f"{where}: folder: {error}") from None
     wave, problems = check_client(folder)
     if wave is None or problems:
         listed = "; ".join(str(problem) for problem in problems[:3])
@@ -198,7 +199,7 @@ def load_waves(client: Client, report_dir: str | Path, current_label: str) -> li
             diagnosis, plan = load_results(folder, "01_diagnosis"), load_results(folder, "05_action_plan")
             summary = results_summary(diagnosis)
         if wave.folder:
-            wave_client = _wave_client(client, wave.folder, where)
+            wave_client = _wave_client(client, number, where)
             done = done_initiatives(wave_client)
             if summary is None:
                 summary = client_summary(wave_client)
