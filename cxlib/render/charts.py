@@ -157,6 +157,18 @@ def interval_takeaway(
     return key, {"measure": measure, "group": group, "highest": shown(highest), "lowest": shown(lowest)}
 
 
+def error_bars(value, low, high, scale: float = 1.0, **style: object) -> dict:
+    """A plotly ``error_x``/``error_y`` drawing each point's interval ``[low; high]`` around
+    ``value`` (arrays or Series of equal length), all multiplied by ``scale`` (100 for percents)."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (high - value) * scale,
+        "arrayminus": (value - low) * scale,
+        **style,
+    }
+
+
 def interval_bars(
     table: pd.DataFrame,
     title: str,
@@ -191,13 +203,7 @@ def interval_bars(
             y=labels,
             orientation="h",
             marker_color=np.where(small, SMALL_COLOUR, PRIMARY),
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": (rows["high"] - rows["value"]) * scale,
-                "arrayminus": (rows["value"] - rows["low"]) * scale,
-                "color": "#566573",
-            },
+            error_x=error_bars(rows["value"], rows["low"], rows["high"], scale=scale, color="#566573"),
             customdata=text,
             hovertemplate="%{y}: %{customdata}<extra></extra>",
             showlegend=False,

@@ -43,7 +43,7 @@ from cxlib.core.i18n import Translator
 from cxlib.core.method import fold_name
 from cxlib.core.paths import BASELINE_BUILD_NAME
 from cxlib.inputs.client import Client
-from cxlib.render.charts import ACCENT, PRIMARY, label_points, money_log_axis, with_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, error_bars, label_points, money_log_axis, with_takeaway
 from cxlib.render.results import frame as results_frame
 from cxlib.stats import forecast
 from cxlib.stats.estimators import wilson_interval
@@ -506,13 +506,9 @@ def priority_chart(evaluation: pd.DataFrame, outcome: str, currency: str, t: Tra
             text=evaluation["name"],
             textposition="top center",
             marker={"size": 10 + 5 * effort, "color": colours, "opacity": 0.8},
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": evaluation["impact_high"] - evaluation["impact"],
-                "arrayminus": evaluation["impact"] - evaluation["impact_low"],
-                "color": "#566573",
-            },
+            error_y=error_bars(
+                evaluation["impact"], evaluation["impact_low"], evaluation["impact_high"], color="#566573"
+            ),
             customdata=np.stack(
                 [
                     effort.map(t.number),

@@ -30,6 +30,7 @@ from cxlib.render.charts import (
     ACCENT,
     PERCENT,
     PRIMARY,
+    error_bars,
     percent_axis,
     percent_hover,
     with_takeaway,
@@ -218,12 +219,7 @@ def journey_map(client: Client, t: Translator) -> go.Figure:
             mode="lines+markers",
             name=t("journey.measured_emotion"),
             line={"color": PRIMARY},
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": measured["high"] - measured["value"],
-                "arrayminus": measured["value"] - measured["low"],
-            },
+            error_y=error_bars(measured["value"], measured["low"], measured["high"]),
             customdata=measured["n"],
             hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>",
             row=1,
@@ -367,12 +363,9 @@ def moments_chart(weights: pd.DataFrame, investment: pd.Series | None, t: Transl
             y=weights.loc[order, "r2"] * PERCENT,
             name=t("journey.importance_share"),
             marker_color=PRIMARY,
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": (weights.loc[order, "high"] - weights.loc[order, "r2"]) * PERCENT,
-                "arrayminus": (weights.loc[order, "r2"] - weights.loc[order, "low"]) * PERCENT,
-            },
+            error_y=error_bars(
+                weights.loc[order, "r2"], weights.loc[order, "low"], weights.loc[order, "high"], scale=PERCENT
+            ),
             customdata=weights.loc[order, "n"],
             hovertemplate=f"%{{x}}: {percent_hover(t, 'y')} (n = %{{customdata}})<extra></extra>",
         )

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
-from cxlib.render.charts import ACCENT, PRIMARY
+from cxlib.render.charts import ACCENT, PRIMARY, error_bars
 
 #: Colour of the target curve (the plan's green).
 TARGET_COLOUR = "#1E8449"
@@ -138,12 +138,7 @@ def target_chart(stages: pd.DataFrame, measured: pd.DataFrame | None, t: Transla
             mode="lines+markers",
             name=t("journey.measured_emotion"),
             line={"color": PRIMARY},
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": today["high"] - today["value"],
-                "arrayminus": today["value"] - today["low"],
-            },
+            error_y=error_bars(today["value"], today["low"], today["high"]),
         )
     figure.add_scatter(
         x=order,

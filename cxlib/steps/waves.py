@@ -25,7 +25,7 @@ from cxlib.core.guard import ClientFileError
 from cxlib.core.i18n import Translator
 from cxlib.core.method import PILLARS
 from cxlib.inputs.client import Client, check_client, wave_folder
-from cxlib.render.charts import PRIMARY, with_takeaway
+from cxlib.render.charts import PRIMARY, error_bars, with_takeaway
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load as load_results
 from cxlib.stats.league import metric_points
@@ -307,12 +307,7 @@ def _add_series(figure: go.Figure, rows: pd.DataFrame, name: str, colour: str, *
             mode="lines+markers",
             name=name,
             line={"color": colour},
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": rows["high"] - rows["value"],
-                "arrayminus": rows["value"] - rows["low"],
-            },
+            error_y=error_bars(rows["value"], rows["low"], rows["high"]),
             customdata=np.stack([rows["low"], rows["high"], rows["n"]], axis=1),
             hovertemplate=(
                 f"{name} · %{{x}}: %{{y:.1f}} [%{{customdata[0]:.1f}}; %{{customdata[1]:.1f}}] "
