@@ -38,6 +38,21 @@ from cxlib.stats.text import (
 PUBLIC = Path(__file__).resolve().parents[1] / "data" / "public"
 
 
+def spanish_reviews() -> dict[str, tuple[pd.Series, pd.Series, str]]:
+    """name → (texts, three-class labels from the 1-5 rating, "es") of the Spanish review corpora
+    present (title and opinion read as one text)."""
+    found = {}
+    for file, name, rating in (
+        ("cuba_hotels_sentiment.xlsx", "Spanish hotel reviews (1-5)", "Class"),
+        ("restmex_restaurants.xlsx", "Spanish restaurant reviews (1-5)", "Polarity"),
+    ):
+        if (PUBLIC / file).exists():
+            frame = pd.read_excel(PUBLIC / file)
+            texts = frame["Title"].fillna("") + ". " + frame["Opinion"].fillna("")
+            found[name] = (texts, rating_labels(frame[rating], 1, 5), "es")
+    return found
+
+
 def corpora() -> dict[str, tuple[pd.Series, pd.Series, str]]:
     """name → (texts, labels, language) for each corpus present."""
     found = {}
@@ -45,15 +60,7 @@ def corpora() -> dict[str, tuple[pd.Series, pd.Series, str]]:
         frame = pd.read_csv(PUBLIC / "ba_reviews.csv")
         labels = frame["recommended"].map({"yes": "positive", "no": "negative"})
         found["English airline reviews vs recommended"] = (frame["content"], labels, "en")
-    if (PUBLIC / "cuba_hotels_sentiment.xlsx").exists():
-        frame = pd.read_excel(PUBLIC / "cuba_hotels_sentiment.xlsx")
-        texts = frame["Title"].fillna("") + ". " + frame["Opinion"].fillna("")
-        found["Spanish hotel reviews (1-5)"] = (texts, rating_labels(frame["Class"], 1, 5), "es")
-    if (PUBLIC / "restmex_restaurants.xlsx").exists():
-        frame = pd.read_excel(PUBLIC / "restmex_restaurants.xlsx")
-        texts = frame["Title"].fillna("") + ". " + frame["Opinion"].fillna("")
-        found["Spanish restaurant reviews (1-5)"] = (texts, rating_labels(frame["Polarity"], 1, 5), "es")
-    return found
+    return found | spanish_reviews()
 
 
 def opener(language: str) -> tuple[pd.Series, pd.Series]:
@@ -88,15 +95,7 @@ def three_class_corpora() -> dict[str, tuple[pd.Series, pd.Series, str]]:
     for language, name in (("en", "English"), ("es", "Spanish")):
         if (PUBLIC / f"opener_{language}_train.json").exists():
             found[f"{name} hotel review sentences (OpeNER)"] = (*opener(language), language)
-    if (PUBLIC / "cuba_hotels_sentiment.xlsx").exists():
-        frame = pd.read_excel(PUBLIC / "cuba_hotels_sentiment.xlsx")
-        texts = frame["Title"].fillna("") + ". " + frame["Opinion"].fillna("")
-        found["Spanish hotel reviews (1-5)"] = (texts, rating_labels(frame["Class"], 1, 5), "es")
-    if (PUBLIC / "restmex_restaurants.xlsx").exists():
-        frame = pd.read_excel(PUBLIC / "restmex_restaurants.xlsx")
-        texts = frame["Title"].fillna("") + ". " + frame["Opinion"].fillna("")
-        found["Spanish restaurant reviews (1-5)"] = (texts, rating_labels(frame["Polarity"], 1, 5), "es")
-    return found
+    return found | spanish_reviews()
 
 
 def reading_table() -> None:

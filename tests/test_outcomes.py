@@ -9,10 +9,9 @@ import pytest
 import yaml
 from page_scan import scan
 from synthetic import edit_config
-from test_public_data import airline_client, needs_airline
+from test_public_data import AIRLINE_REVIEWS, airline_client, needs_airline, review_client
 
 from cxlib.core.exceptions import ValidationError
-from cxlib.core.paths import PROJECT_DIR
 from cxlib.inputs.client import load_client
 from cxlib.inputs.outcomes import mapped_outcomes, model_label
 from cxlib.stats.outcomes import correlation_interval, mean_comparison, outcome_agreement, segment_tests
@@ -295,7 +294,6 @@ def test_outcome_form_is_checked_in_client_yaml(tmp_path):
 
 # Real public data: a review export whose 1-10 rating relates to nothing.
 
-BA_REVIEWS = PROJECT_DIR / "data" / "public" / "ba_reviews.csv"
 BA_ITEMS = {
     "seat_comfort": "personalisation",
     "cabin_staff_service": "empathy",
@@ -306,36 +304,22 @@ BA_ITEMS = {
 
 
 @pytest.mark.skipif(
-    not BA_REVIEWS.is_file(), reason=f"public data absent: {BA_REVIEWS} (see data/public/README.md)"
+    not AIRLINE_REVIEWS.is_file(), reason=f"public data absent: {AIRLINE_REVIEWS} (see data/public/README.md)"
 )
 def test_real_reviews_whose_rating_relates_to_nothing(tmp_path):
-    folder = tmp_path / "ba"
-    folder.mkdir()
-    (folder / "survey.csv").write_bytes(BA_REVIEWS.read_bytes())
-    config = {
-        "name": "Airline reviews",
-        "slug": "ba",
-        "language": "en",
-        "industry": "Airline",
-        "currency": "GBP",
-        "survey": {
-            "fields": {
-                "date": {"column": "date", "date_format": "%m/%d/%Y"},
-                "segment": "seat_type",
-                "comment": "content",
-                "nps": {"column": "rating", "scale": "0-10"},
-                "satisfied": {
-                    "column": "recommended",
-                    "scale": "yes/no",
-                    "label": {"en": "Recommended", "es": "Recomendado"},
-                },
+    folder = review_client(
+        tmp_path / "ba",
+        fields={
+            "segment": "seat_type",
+            "nps": {"column": "rating", "scale": "0-10"},
+            "satisfied": {
+                "column": "recommended",
+                "scale": "yes/no",
+                "label": {"en": "Recommended", "es": "Recomendado"},
             },
-            "items": [
-                {"column": c, "pillar": p, "scale": "1-5", "missing": [-1]} for c, p in BA_ITEMS.items()
-            ],
         },
-    }
-    (folder / "client.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        items=[{"column": c, "pillar": p, "scale": "1-5", "missing": [-1]} for c, p in BA_ITEMS.items()],
+    )
     client = load_client(folder)
     t = client.translator()
     frame = diagnosis.customer_pillar_frame(client)

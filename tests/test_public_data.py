@@ -137,9 +137,10 @@ def test_lexicon_reads_real_spanish_reviews():
         assert accuracy >= least_accuracy and macro_f1 > always_f1 + 0.1, path.name  # 0.744 / 0.913
 
 
-def review_client(folder, shuffle: bool = False):
+def review_client(folder, shuffle: bool = False, fields: dict | None = None, items: list | None = None):
     """The raw airline review export as a client folder: the comment and the "recommended" answer,
-    mapped through client.yaml only; ``shuffle`` destroys the link between them."""
+    mapped through client.yaml only, with any other ``fields`` and pillar ``items`` mapped too;
+    ``shuffle`` destroys the link between the comment and the answer."""
     folder.mkdir(parents=True)
     frame = pd.read_csv(AIRLINE_REVIEWS, dtype=str, keep_default_na=False)
     if shuffle:
@@ -160,7 +161,9 @@ def review_client(folder, shuffle: bool = False):
                     "scale": "yes/no",
                     "values": {"yes": True, "no": False},
                 },
-            }
+                **(fields or {}),
+            },
+            **({"items": items} if items else {}),
         },
     }
     (folder / "client.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
