@@ -269,14 +269,13 @@ else:
 
 # %%
 reading = comment_emotions.read_emotions(client)
+by_outcome = shuffled = None
 if reading is not None:
-    report.heading("emotions.heading", level=3)
+    report.heading("emotions.heading", level=3, anchor="comment-emotions")
     report.say("emotions.text")
     report.table(comment_emotions.overall_table(reading, t))
-    for journey_field in ("stage", "touchpoint_id"):
-        figure = comment_emotions.group_chart(client, reading, journey_field, t)
-        if figure is not None:
-            report.chart(figure)
+    for figure in comment_emotions.journey_charts(client, reading, t):
+        report.chart(figure)
     if emotion_metric:
         report.heading("emotions.outcome_heading", level=3)
         report.say("emotions.outcome_text")
@@ -296,6 +295,11 @@ results.publish(
         client, diagnosis.overall_metrics(survey, client.survey_scales), targets, weights, comparison, slopes
     )
     | {"league": units.league_results(league)}
+    | (
+        {"emotions": comment_emotions.published(reading, emotion_metric, by_outcome, shuffled)}
+        if reading is not None
+        else {}
+    )
     | ({"waves": survey_waves.waves_results(wave_analysis)} if wave_analysis is not None else {}),
 )
 

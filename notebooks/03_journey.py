@@ -29,6 +29,7 @@ cut = ""  # one segment only (set by cxwb run --cut, e.g. segment and PyME); emp
 import cxlib
 from cxlib.render import results
 from cxlib.stats import monitoring
+from cxlib.steps import emotions as comment_emotions
 from cxlib.steps import hypotheses, journey, target_journey
 
 report = cxlib.setup(client_dir, report_dir, cut)
@@ -69,6 +70,19 @@ else:
     report.chart(target_journey.target_chart(target_stages, measured, t))
     report.say("target.summary", **target_journey.target_facts(target, target_stages, t))
     report.table(target_journey.changes_table(target, t))
+
+# %%
+reading = comment_emotions.read_emotions(client) if client.has("survey") else None
+if reading is not None:
+    report.heading("emotions.journey_heading", anchor="journey-emotions")
+    tones = comment_emotions.tone_by_stage(client, reading)
+    if tones is None:
+        report.say("emotions.journey_none")
+    else:
+        report.say("emotions.journey_text")
+        report.chart(comment_emotions.curve_chart(tones, journey.measured_emotion(client), t))
+        for figure in comment_emotions.journey_charts(client, reading, t):
+            report.chart(figure)
 
 # %%
 report.heading("journey.moments_heading")

@@ -209,3 +209,115 @@ def test_demo_emotions_by_stage_and_outcome(slug, language):
     assert frustration["finding"] and frustration["difference"] < 0  # the demos' detractors complain
     assert comment_emotions.shuffled_findings(client, reading, "nps") == 0
     assert len(comment_emotions.overall_table(reading, t)) == len(emotions.emotion_names())
+
+
+def _reading(n: int, seed: int, gap: float) -> tuple[comment_emotions.EmotionReading, pd.Series]:
+    """:func:`_planted` comments as a reading (two journey stages) and their scores."""
+    flags, score = _planted(n, seed, gap)
+    responses = pd.DataFrame({"stage": np.where(np.arange(n) % 2, "Buy", "Use")})
+    return comment_emotions.EmotionReading(flags, responses), score
+
+
+def test_published_emotions_hold_shares_and_the_lower_emotion():
+    reading, score = _reading(3000, seed=1, gap=60)
+    comparison = emotions.compare_flags(reading.flags, score)
+    published = comment_emotions.published(reading, "nps", comparison, 0)
+    worry = published["shares"]["worry"]
+    count = int(reading.flags["worry"].sum())
+    low, high = wilson_interval(count, 3000)
+    assert [worry["share"], worry["low"], worry["high"], worry["n"], worry["count"]] == pytest.approx(
+        [count / 3000, float(low), float(high), 3000, count]
+    )
+    lower = published["lower"]
+    frustration = comparison.set_index("emotion").loc["frustration"]
+    assert lower["emotion"] == "frustration" and published["comments"] == 3000
+    assert [lower["difference"], lower["low"], lower["high"]] == pytest.approx(
+        frustration[["difference", "low", "high"]].tolist()
+    )
+    assert lower["high"] < 0 and lower["n_with"] == reading.flags["frustration"].sum()
+    # A shuffled-ratings check that found something withholds the claim; so does no outcome.
+    assert comment_emotions.published(reading, "nps", comparison, 1)["lower"] is None
+    assert comment_emotions.published(reading, None, None, None)["lower"] is None
+
+
+def test_shuffled_ratings_claim_no_emotion():
+    claimed = 0
+    for seed in range(20):
+        reading, score = _reading(2000, seed=seed, gap=60)
+        shuffled = pd.Series(np.random.default_rng(100 + seed).permutation(score.to_numpy()))
+        comparison = emotions.compare_flags(reading.flags, shuffled)
+        claimed += comment_emotions.published(reading, "nps", comparison, 0)["lower"] is not None
+    assert claimed <= 1  # a lower outcome, simultaneous over six emotions: about one in forty by chance
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_index_and_the_deck_carry_the_emotion_sentence(tmp_path, language):
+    from pptx import Presentation
+
+    from cxlib.render import results
+    from cxlib.render.brand import Brand
+    from cxlib.render.slides import _Deck, _emotions_slide
+    from cxlib.render.summary import findings
+
+    t = translator(language)
+    reading, score = _reading(3000, seed=1, gap=60)
+    published = comment_emotions.published(reading, "nps", emotions.compare_flags(reading.flags, score), 0)
+    results.publish(tmp_path, "01_diagnosis", {"metrics": {}, "pillars": {}, "emotions": published})
+    (found,) = [f for f in findings(tmp_path, t) if f.section == "summary.section.emotions"]
+    assert found.href == "01_diagnosis.html#comment-emotions"
+    assert found.text.startswith(t("emotions.name.frustration") + " ")
+    assert t.number(3000) in found.text and found.text.count("[") == 2 and "n = " in found.text
+    deck = _Deck(Brand(), "footer")
+    _emotions_slide(deck, {"emotions": published}, t)
+    buffer = tmp_path / "deck.pptx"
+    deck.presentation.save(buffer)
+    (slide,) = Presentation(buffer).slides
+    texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+    assert found.text in texts
+    (chart,) = [shape.chart for shape in slide.shapes if shape.has_chart]
+    shares = [published["shares"][name]["share"] for name in emotions.emotion_names()]
+    assert list(chart.plots[0].series[0].values) == pytest.approx(shares)
+    common = comment_emotions.published(reading, None, None, None)
+    results.publish(tmp_path, "01_diagnosis", {"metrics": {}, "pillars": {}, "emotions": common})
+    (found,) = [f for f in findings(tmp_path, t) if f.section == "summary.section.emotions"]
+    top = max(common["shares"], key=lambda name: common["shares"][name]["share"])
+    assert found.text == t(
+        "summary.emotion_common",
+        emotion=t(f"emotions.name.{top}"),
+        share=t.interval(
+            common["shares"][top]["share"],
+            common["shares"][top]["low"],
+            common["shares"][top]["high"],
+            percent=True,
+        ),
+        n=t.number(3000),
+    )
+
+
+@pytest.mark.parametrize(("slug", "language"), [("demo", "es"), ("northwind", "en")])
+def test_demo_publishes_frustration_and_nothing_on_shuffled_ratings(slug, language):
+    from cxlib.render.summary import emotion_sentence
+    from cxlib.steps import journey
+
+    client = load_client(DEMO_CLIENTS_DIR / slug)
+    t = translator(language)
+    reading = comment_emotions.read_emotions(client)
+    metric = comment_emotions.outcome_metric(client)
+    comparison = comment_emotions.outcome_comparison(client, reading, metric)
+    shuffled = comment_emotions.shuffled_findings(client, reading, metric)
+    published = comment_emotions.published(reading, metric, comparison, shuffled)
+    assert published["lower"]["emotion"] == "frustration" and published["lower"]["high"] < 0
+    sentence = emotion_sentence(published, t)
+    assert sentence.startswith(t("emotions.name.frustration")) and t("metric.nps") in sentence
+    tones = comment_emotions.tone_by_stage(client, reading)
+    key, facts = pop_takeaway(comment_emotions.curve_chart(tones, journey.measured_emotion(client), t))
+    assert key == "emotions.curve_takeaway" and facts["stage"] in set(client.tables["journey"]["stage"])
+    # The same pipeline with the ratings shuffled among the respondents claims no emotion.
+    responses = reading.responses.copy()
+    responses[metric] = np.random.default_rng(7).permutation(responses[metric].to_numpy())
+    shuffled_reading = comment_emotions.EmotionReading(reading.flags, responses)
+    comparison = comment_emotions.outcome_comparison(client, shuffled_reading, metric)
+    assert not comparison["finding"].any()
+    nulled = comment_emotions.published(reading, metric, comparison, 0)
+    assert nulled["lower"] is None
+    assert emotion_sentence(nulled, t).endswith(t("summary.emotion_no_lower", metric=t(f"metric.{metric}")))

@@ -40,7 +40,7 @@ from cxlib.render.export import PLOTLY_CORE
 from cxlib.render.pdf import chromium_path, chromium_problem
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
-from cxlib.render.summary import Finding, findings
+from cxlib.render.summary import Finding, emotion_sentence, findings
 from cxlib.stats.monitoring import monitoring_facts
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -391,6 +391,7 @@ def write_summary(
     if diagnosis:
         _situation_slide(deck, diagnosis, t)
         _drivers_slide(deck, diagnosis, t)
+        _emotions_slide(deck, diagnosis, t)
     if journey:
         _journey_slides(deck, report_dir, journey, t)
     if plan:
@@ -504,6 +505,41 @@ def _drivers_slide(deck: _Deck, diagnosis: dict, t: Translator) -> None:
         {t("slides.series.share"): ranked["share"].tolist()},
         [_plain(t(f"pillar.{pillar}")) for pillar in ranked.index],
         number_format="0%",
+    )
+
+
+def _emotions_slide(deck: _Deck, diagnosis: dict, t: Translator) -> None:
+    """The emotions in comments: the summary's emotion sentence as the title, each emotion's share
+    with its interval and n, and the shares as a chart."""
+    emotions = diagnosis.get("emotions")
+    title = emotion_sentence(emotions, t)
+    if title is None:
+        return
+    slide = deck.slide(_plain(title))
+    shares = emotions["shares"]
+    names = [_plain(t(f"emotions.name.{emotion}")) for emotion in shares]
+    lines = [
+        _plain(
+            t(
+                "slides.emotions_share",
+                emotion=name,
+                share=t.interval(share["share"], share["low"], share["high"], percent=True),
+                count=t.number(share["count"]),
+                n=t.number(share["n"]),
+            )
+        )
+        for name, share in zip(names, shares.values(), strict=True)
+    ]
+    _bullets(deck, slide, lines, (0.5, 1.9, 4.6, 5.0), 14)
+    native_chart(
+        deck,
+        slide,
+        "bar",
+        _plain(t("slides.emotions_chart", n=t.number(emotions["comments"]))),
+        {t("emotions.col.share"): [share["share"] for share in shares.values()]},
+        names,
+        number_format="0%",
+        box=(5.2, 1.9, 7.6, 5.0),
     )
 
 

@@ -113,6 +113,9 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
                     )
                 )
         found += _league_findings(diagnosis.get("league") or {}, t)
+        sentence = emotion_sentence(diagnosis.get("emotions"), t)
+        if sentence:
+            found.append(Finding("summary.section.emotions", sentence, "01_diagnosis.html#comment-emotions"))
     journey = load(report_dir, "03_journey")
     if journey and journey.get("alarms") is not None:
         alarms = current_alarms(journey)  # never an episode that ended
@@ -203,6 +206,34 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
             )
         found += _backtest_findings(plan, t)
     return found
+
+
+def emotion_sentence(emotions: dict | None, t: Translator) -> str | None:
+    """The emotions' sentence of the summary and the deck (:func:`cxlib.steps.emotions.published`):
+    the emotion that goes with a lower outcome, with its share of the comments (Wilson interval, n)
+    and the difference with its simultaneous interval, when step 01 found one (never on shuffled
+    ratings); otherwise the commonest emotion with its share, and that none goes with a lower
+    outcome. ``None`` without comments."""
+    if not emotions or not emotions.get("comments"):
+        return None
+    shares = emotions["shares"]
+    lower = emotions.get("lower")
+    name = lower["emotion"] if lower else max(shares, key=lambda emotion: shares[emotion]["share"])
+    share = shares[name]
+    values = {
+        "emotion": t(f"emotions.name.{name}"),
+        "share": t.interval(share["share"], share["low"], share["high"], percent=True),
+        "n": t.number(share["n"]),
+    }
+    caution = f" {t('diagnosis.small')}" if share["n"] < SMALL_SAMPLE else ""
+    if lower:
+        difference = t.interval(lower["difference"], lower["low"], lower["high"], 1)
+        metric = t(f"metric.{emotions['metric']}")
+        return t("summary.emotion_lower", metric=metric, difference=difference, **values) + caution
+    sentence = t("summary.emotion_common", **values) + caution
+    if emotions.get("metric"):
+        sentence += " " + t("summary.emotion_no_lower", metric=t(f"metric.{emotions['metric']}"))
+    return sentence
 
 
 def _hypothesis_findings(hypotheses: list[dict], t: Translator) -> list[Finding]:

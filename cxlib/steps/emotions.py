@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
-from cxlib.render.charts import with_small_rows, with_takeaway
+from cxlib.render.charts import ACCENT, PRIMARY, error_bars, percent_axis, with_small_rows, with_takeaway
 from cxlib.stats.emotions import MIN_COMPARED, compare_flags, emotion_shares, emotions, outcome_score
 from cxlib.stats.estimators import SMALL_SAMPLE
 from cxlib.stats.metrics import metric_by
@@ -27,6 +27,12 @@ MIN_GROUP_COMMENTS = 10
 #: Buying-behaviour fields of the survey, numeric then yes/no, in reporting order.
 BUYING_NUMBERS: tuple[str, ...] = ("tenure_years", "products", "purchase_frequency")
 BUYING_SHARES: tuple[str, ...] = ("repurchase", "cross_sell", "churned")
+#: The emotions of discontent and of contentment (Richins 1997), whose shares per stage are drawn
+#: beside the journey's emotion curve.
+DISCONTENT: tuple[str, ...] = ("frustration", "worry", "disappointment")
+CONTENTMENT: tuple[str, ...] = ("satisfaction", "gratitude", "trust")
+#: Colour of the contentment line beside the curve (the house colours draw the curve and discontent).
+CONTENTMENT_COLOUR = "#2E8B57"
 #: Seed of the shuffled-ratings check.
 NULL_SEED = 0
 
@@ -81,6 +87,13 @@ def _group_labels(client: Client, by: str) -> tuple[list[str], dict[str, str]]:
     return order + sorted(set(values) - set(order)), names
 
 
+def _group_shares(reading: EmotionReading, flags: pd.DataFrame, by: str) -> pd.DataFrame:
+    """:func:`~cxlib.stats.emotions.emotion_shares` of ``flags`` per group of ``by`` (as text),
+    groups with at least :data:`MIN_GROUP_COMMENTS` comments."""
+    shares = emotion_shares(reading.responses.assign(**{by: reading.responses[by].astype(str)}), flags, by)
+    return shares[shares["n"] >= MIN_GROUP_COMMENTS]
+
+
 def group_chart(client: Client, reading: EmotionReading, by: str, t: Translator) -> go.Figure | None:
     """Heatmap of each emotion's share of the comments (%) per journey stage or touchpoint, groups
     in journey order; groups with fewer than :data:`MIN_GROUP_COMMENTS` comments are left out, and
@@ -89,10 +102,7 @@ def group_chart(client: Client, reading: EmotionReading, by: str, t: Translator)
     no ``by`` or no group has enough comments."""
     if by not in reading.responses:
         return None
-    shares = emotion_shares(
-        reading.responses.assign(**{by: reading.responses[by].astype(str)}), reading.flags, by
-    )
-    shares = shares[shares["n"] >= MIN_GROUP_COMMENTS]
+    shares = _group_shares(reading, reading.flags, by)
     if shares.empty:
         return None
     order, names = _group_labels(client, by)
@@ -141,6 +151,97 @@ def group_chart(client: Client, reading: EmotionReading, by: str, t: Translator)
         figure,
         "emotions.takeaway_frustration",
         group=names.get(top["group"], top["group"]),
+        share=t.interval(top["share"], top["low"], top["high"], percent=True),
+        n=t.number(top["n"]),
+    )
+
+
+def journey_charts(client: Client, reading: EmotionReading, t: Translator) -> list[go.Figure]:
+    """:func:`group_chart` by journey stage and by touchpoint, those the comments are linked to."""
+    charts = (group_chart(client, reading, by, t) for by in ("stage", "touchpoint_id"))
+    return [figure for figure in charts if figure is not None]
+
+
+def tone_by_stage(client: Client, reading: EmotionReading) -> pd.DataFrame | None:
+    """Per journey stage (journey order, stages with at least :data:`MIN_GROUP_COMMENTS` comments):
+    the share of its comments voicing discontent (any of :data:`DISCONTENT`) and contentment (any of
+    :data:`CONTENTMENT`), each with its Wilson interval and n
+    (:func:`~cxlib.stats.emotions.emotion_shares`); long, as ``emotion_shares`` (``emotion`` is the
+    tone). ``None`` when the comments carry no stage."""
+    if "stage" not in reading.responses:
+        return None
+    tones = pd.DataFrame(
+        {
+            "discontent": reading.flags[list(DISCONTENT)].any(axis=1),
+            "contentment": reading.flags[list(CONTENTMENT)].any(axis=1),
+        }
+    )
+    shares = _group_shares(reading, tones, "stage")
+    if shares.empty:
+        return None
+    order = _group_labels(client, "stage")[0]
+    rank = {stage: position for position, stage in enumerate(order)}
+    return shares.sort_values("group", key=lambda groups: groups.map(rank), kind="stable").reset_index(
+        drop=True
+    )
+
+
+def curve_chart(tones: pd.DataFrame, measured: pd.DataFrame | None, t: Translator) -> go.Figure:
+    """The journey's measured emotion curve (scores rescaled to −2..2 with their t intervals:
+    :func:`cxlib.steps.journey.measured_emotion`) beside the share of each stage's comments voicing
+    discontent and contentment (:func:`tone_by_stage`, Wilson intervals, right axis), stages in
+    journey order. The takeaway names the stage whose comments voice discontent most, with its
+    interval and n, among the stages with :data:`~cxlib.stats.estimators.SMALL_SAMPLE` comments or
+    more; stages under that carry one caution."""
+    from plotly.subplots import make_subplots
+
+    stages = list(dict.fromkeys(tones["group"]))
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    if measured is not None and not measured.empty:
+        curve = measured.reindex(stages)
+        figure.add_scatter(
+            x=stages,
+            y=curve["value"],
+            mode="lines+markers",
+            name=t("journey.measured_emotion"),
+            line={"color": PRIMARY},
+            error_y=error_bars(curve["value"], curve["low"], curve["high"]),
+            customdata=curve["n"],
+            hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>",
+            secondary_y=False,
+        )
+    for tone, colour in (("discontent", ACCENT), ("contentment", CONTENTMENT_COLOUR)):
+        line = tones[tones["emotion"] == tone].set_index("group").reindex(stages)
+        figure.add_scatter(
+            x=stages,
+            y=line["share"] * 100,
+            mode="lines+markers",
+            name=t(f"emotions.tone.{tone}"),
+            line={"color": colour, "dash": "dash"},
+            error_y=error_bars(line["share"], line["low"], line["high"], 100),
+            customdata=[
+                f"{t.interval(row.share, row.low, row.high, percent=True)} · n = {t.number(row.n)}"
+                for row in line.itertuples()
+            ],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+            secondary_y=True,
+        )
+    figure.update_layout(title=t("emotions.curve_title"), xaxis_title=t("emotions.axis.stage"))
+    figure.update_yaxes(
+        range=[-2.3, 2.3], title_text=t("journey.emotion_axis"), zeroline=True, secondary_y=False
+    )
+    figure.update_yaxes(rangemode="tozero", title_text=t("emotions.axis.tone_share"), secondary_y=True)
+    percent_axis(figure, t, "y", secondary_y=True)
+    counts = tones.drop_duplicates("group").set_index("group")["n"].reindex(stages)
+    with_small_rows(figure, counts < SMALL_SAMPLE, stages)
+    discontent = tones[(tones["emotion"] == "discontent") & (tones["n"] >= SMALL_SAMPLE)]
+    if discontent.empty:
+        return with_takeaway(figure, "emotions.takeaway_none", minimum=t.number(SMALL_SAMPLE))
+    top = discontent.loc[discontent["share"].idxmax()]
+    return with_takeaway(
+        figure,
+        "emotions.curve_takeaway",
+        stage=top["group"],
         share=t.interval(top["share"], top["low"], top["high"], percent=True),
         n=t.number(top["n"]),
     )
@@ -210,6 +311,53 @@ def outcome_takeaway(comparison: pd.DataFrame, metric: str, t: Translator) -> tu
         "metric": t(f"metric.{metric}"),
         "difference": t.interval(top["difference"], top["low"], top["high"], 1),
         "n": t.number(top["n_with"]),
+    }
+
+
+def published(
+    reading: EmotionReading, metric: str | None, comparison: pd.DataFrame | None, shuffled: int | None
+) -> dict:
+    """What step 01 publishes of the emotions for the client index and the deck: each emotion's
+    share of the comments with its Wilson interval and n (:func:`~cxlib.stats.emotions.emotion_shares`)
+    and how many comments carry it; the outcome compared on; and ``lower``, the emotion that goes
+    with the lowest outcome (the most negative difference among :func:`outcome_comparison`'s
+    findings, with its simultaneous interval and n), only when that interval excludes 0 and the
+    same comparison on shuffled ratings (:func:`shuffled_findings`) found nothing, else ``None``.
+
+    Parameters
+    ----------
+    reading
+        :func:`read_emotions` of the client.
+    metric
+        :func:`outcome_metric`, or ``None`` when the survey has no outcome to compare on.
+    comparison
+        :func:`outcome_comparison` on ``metric`` (``None`` without one).
+    shuffled
+        :func:`shuffled_findings` on ``metric`` (``None`` without one).
+    """
+    shares = emotion_shares(reading.responses, reading.flags).set_index("emotion")
+    counts = reading.flags.sum()
+    lower = None
+    if comparison is not None and shuffled == 0:
+        found = comparison[comparison["finding"] & (comparison["difference"] < 0)]
+        if not found.empty:
+            top = found.loc[found["difference"].idxmin()]
+            lower = {key: top[key] for key in ("emotion", "difference", "low", "high", "n_with", "n_without")}
+    return {
+        "comments": len(reading.flags),
+        "shares": {
+            emotion: {
+                "share": row["share"],
+                "low": row["low"],
+                "high": row["high"],
+                "n": row["n"],
+                "count": counts[emotion],
+            }
+            for emotion, row in shares.iterrows()
+        },
+        "metric": metric,
+        "lower": lower,
+        "shuffled_findings": shuffled,
     }
 
 
