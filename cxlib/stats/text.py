@@ -215,19 +215,34 @@ def lexicon_sentiment(comments: pd.Series, language: str) -> pd.DataFrame:
     return on_distinct(comments, lambda texts: _lexicon_scores(texts, language))  # each text scored once
 
 
+def _operators_before(
+    frame: pd.DataFrame, negators: set[str], boosters: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per token of :func:`tokens`: whether a negator stands up to :data:`NEGATION_SCOPE` tokens
+    before it in its clause, and the boost of the intensifiers or downtoners one or two tokens
+    before it (the second ×0.95). Each distinct token is looked up once, and the tokens before
+    are read by shifting whole arrays (the tokens of a clause are consecutive)."""
+    codes, vocabulary = pd.factorize(frame["token"])
+    vocabulary = pd.Series(vocabulary, dtype=object)
+    is_negator = vocabulary.isin(negators).to_numpy()[codes]
+    boosting = vocabulary.map(boosters).astype(float).fillna(0.0).to_numpy()[codes]
+    clause = (frame["doc"].diff().ne(0) | frame["clause"].diff().ne(0)).cumsum().to_numpy()
+    negated = np.zeros(len(frame), dtype=bool)
+    boost = np.zeros(len(frame))
+    for distance in range(1, NEGATION_SCOPE + 1):
+        same = clause[distance:] == clause[:-distance]
+        negated[distance:] |= same & is_negator[:-distance]
+        if distance <= 2:
+            boost[distance:] += np.where(same, boosting[:-distance], 0.0) * (1.0 - 0.05 * (distance - 1))
+    return negated, boost
+
+
 def _lexicon_scores(comments: pd.Series, language: str) -> pd.DataFrame:
     """:func:`sentiment` of each entry of ``comments`` (indexed from 0), by the lexicon and rules."""
     frame = tokens(comments, language)
     negators, boosters, contrast = _word_sets(language)
     valence = _valences(frame, language)
-    clause = [frame["doc"], frame["clause"]]
-    negated = pd.Series(False, index=frame.index)
-    boost = pd.Series(0.0, index=frame.index)
-    for distance in range(1, NEGATION_SCOPE + 1):
-        previous = frame["token"].groupby(clause).shift(distance)
-        negated |= previous.isin(negators)
-        if distance <= 2:
-            boost += previous.map(boosters).astype(float).fillna(0.0) * (1.0 - 0.05 * (distance - 1))
+    negated, boost = _operators_before(frame, negators, boosters)
     valence = valence + np.sign(valence) * boost
     valence = valence.where(~negated, valence * vader.N_SCALAR)
     contrast_at = frame["position"].where(frame["token"].isin(contrast))
