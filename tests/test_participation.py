@@ -11,6 +11,7 @@ from cxlib.core.i18n import translator
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import Client, load_client
 from cxlib.inputs.config import ClientConfig
+from cxlib.render.charts import pop_takeaway
 from cxlib.steps import participation
 
 T = translator("en")
@@ -151,3 +152,34 @@ def test_willingness_by_segment():
     table = participation.willingness(load_client(DEMO_CLIENTS_DIR / "demo"))
     assert table["value"].idxmax() == "Preferente"  # the generator makes this segment twice as willing
     assert (table["low"] < table["value"]).all() and (table["n"] > 500).all()
+
+
+def test_needs_count_only_continuous_experiences_as_the_paragraph_does():
+    """A need served only by episodic or respond-to-desire touchpoints is not counted as having a
+    continuous experience (the takeaway used to call every non-episodic need connected)."""
+    frame = journey(
+        archetype=pd.array(["respond_to_desire", "episodic", "coach_behaviour"], dtype="string"),
+        target_archetype=pd.array([pd.NA, "automatic_execution", pd.NA], dtype="string"),
+    )
+    experiences = participation.connected_experiences(frame, "en")
+    assert participation.continuous_needs(experiences) == (1, 2)
+    key, values = pop_takeaway(participation.needs_matrix_chart(experiences, T))
+    takeaway = T(key, **values)
+    assert "1 already has a continuous experience" in takeaway and "2 could" in takeaway
+
+
+def test_complexity_check_names_as_many_tasks_as_it_counts():
+    tasks = [f"Task {i}" for i in range(6)]
+    frame = pd.DataFrame(
+        {
+            "stage": "Buy",
+            "touchpoint_id": [f"T{i}" for i in range(18)],
+            "touchpoint": "x",
+            "channel": ["Web", "App", "Store"] * 6,
+            "customer_action": np.repeat(tasks, 3),
+        }
+    )
+    check = participation.complexity_check(client_with(journey=frame), T)
+    sentence = T(check.evidence[0][0], **check.evidence[0][1])
+    assert "6 can be done through 3 channels or more" in sentence
+    assert sentence.count("(3)") == 4 and sentence.endswith("and 2 more.")

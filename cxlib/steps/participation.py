@@ -46,6 +46,8 @@ BUSINESS_HOURS = (9, 19)
 VOLUME_GROWTH_RISK, OUT_OF_HOURS_RISE = 0.2, 0.02
 #: A customer task served through this many channels or more is flagged as redundant.
 REDUNDANT_CHANNELS = 3
+#: How many redundant tasks a myth check names before saying how many more there are.
+REDUNDANT_EXAMPLES = 4
 
 
 @lru_cache(maxsize=1)
@@ -250,9 +252,8 @@ def needs_matrix_chart(experiences: pd.DataFrame, t: Translator) -> go.Figure:
         categoryorder="array", categoryarray=needs[::-1], title_text=t("participation.need_axis")
     )
     figure.update_layout(title=t("participation.matrix_title"), height=max(380, 120 + 45 * len(needs)))
-    now = experiences.loc[experiences["current"] != "episodic", "need"].nunique()
-    potential = experiences.loc[experiences["potential"] != "episodic", "need"].nunique()
-    if now == len(needs):  # every need is already connected: "7 of 7 have, 7 could" would say nothing
+    now, potential = continuous_needs(experiences)
+    if now == len(needs):  # every need is already continuous: "7 of 7 have, 7 could" would say nothing
         return with_takeaway(
             figure, "participation.takeaway.matrix_all", all=t.plural("participation.count.all", now)
         )
@@ -260,9 +261,24 @@ def needs_matrix_chart(experiences: pd.DataFrame, t: Translator) -> go.Figure:
         figure,
         "participation.takeaway.matrix",
         needs=t.number(len(needs)),
-        now=t.plural("participation.count.connected", now),
+        now=t.plural("participation.count.continuous", now),
         potential=t.plural("participation.count.potential", potential),
     )
+
+
+def continuous_needs(experiences: pd.DataFrame) -> tuple[int, int]:
+    """How many customer needs have a continuous experience (:data:`CONTINUOUS`) now, and how many
+    would if every touchpoint's potential were realised.
+
+    The same definition as :func:`continuity_facts`, so the chart's takeaway and the paragraph above
+    it cannot disagree: episodic touchpoints and one-off responses to a desire do not keep a
+    relationship going (Siggelkow & Terwiesch, 2019, ch. 2).
+    """
+    now = experiences.loc[experiences["continuous"], "need"].nunique()
+    potential = experiences.loc[
+        experiences["continuous"] | experiences["potential"].isin(CONTINUOUS), "need"
+    ].nunique()
+    return int(now), int(potential)
 
 
 @dataclass
@@ -410,11 +426,21 @@ def complexity_check(client: Client, t: Translator) -> MythCheck:
                 "tasks": t.number(len(channels)),
                 "mean": t.number(channels.mean(), 1),
                 "redundant": t.number(len(redundant)),
-                "examples": "; ".join(f"{task} ({n})" for task, n in redundant.head(4).items()) or "–",
+                "examples": listed([f"{task} ({n})" for task, n in redundant.items()], t, REDUNDANT_EXAMPLES),
             },
         )
     ]
     return MythCheck("complexity", "risk" if len(redundant) else "ok", evidence)
+
+
+def listed(items: list[str], t: Translator, limit: int) -> str:
+    """``items`` joined for a sentence: the first ``limit`` and, when there are more, how many more
+    (so a count stated before the list always matches it); ``–`` when there is none."""
+    if not items:
+        return "–"
+    shown = "; ".join(items[:limit])
+    rest = len(items) - limit
+    return shown if rest <= 0 else f"{shown}; {t.plural('participation.count.more', rest)}"
 
 
 def internal_check(client: Client, t: Translator) -> MythCheck:
