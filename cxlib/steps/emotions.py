@@ -226,11 +226,24 @@ def curve_chart(tones: pd.DataFrame, measured: pd.DataFrame | None, t: Translato
             hovertemplate="%{x}: %{customdata}<extra></extra>",
             secondary_y=True,
         )
-    figure.update_layout(title=t("emotions.curve_title"), xaxis_title=t("emotions.axis.stage"))
+    figure.update_layout(
+        title=t("emotions.curve_title"),
+        xaxis_title=t("emotions.axis.stage"),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.45},
+    )
     figure.update_yaxes(
         range=[-2.3, 2.3], title_text=t("journey.emotion_axis"), zeroline=True, secondary_y=False
     )
-    figure.update_yaxes(rangemode="tozero", title_text=t("emotions.axis.tone_share"), secondary_y=True)
+    top_share = float(np.ceil(tones["high"].max() * 10) * 10)  # the next 10 % above every interval
+    figure.update_yaxes(
+        range=[0, min(top_share, 100)],
+        tickmode="linear",
+        tick0=0,
+        dtick=10,
+        showgrid=False,
+        title_text=t("emotions.axis.tone_share"),
+        secondary_y=True,
+    )
     percent_axis(figure, t, "y", secondary_y=True)
     counts = tones.drop_duplicates("group").set_index("group")["n"].reindex(stages)
     with_small_rows(figure, counts < SMALL_SAMPLE, stages)
