@@ -30,7 +30,7 @@ import cxlib
 from cxlib.inputs.outcomes import mapped_outcomes
 from cxlib.inputs.question_bank import question_bank
 from cxlib.render import results
-from cxlib.steps import diagnosis, outcomes, units
+from cxlib.steps import diagnosis, outcomes, overview, units
 from cxlib.steps import emotions as comment_emotions
 from cxlib.steps import waves as survey_waves
 
@@ -238,6 +238,12 @@ if behaviour is not None:
 # %%
 report.heading("diagnosis.emotions_heading")
 if not client.comments().empty:
+    if overview.comments_templated(client.comments()):
+        repeated = {
+            key: t.number(value) for key, value in overview.comment_repeats(client.comments()).items()
+        }
+        report.caution("diagnosis.comments_templated", **repeated)
+        report.consultant("diagnosis.check.comments_templated", **repeated)
     comments = diagnosis.comment_analysis(client)
     report.say("diagnosis.emotions_text", n=t.number(len(comments.comments)))
     method, facts = diagnosis.sentiment_method(comments, t)

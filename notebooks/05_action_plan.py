@@ -92,6 +92,13 @@ report.say("plan.roadmap_text")
 plan = action_plan.schedule(evaluation, action_plan.plan_start(client))
 report.chart(action_plan.gantt(plan, t))
 report.table(action_plan.wave_table(plan, diagnosis, outcome, t))
+unscheduled = evaluation.loc[evaluation["wave_source"].eq("unscheduled"), "name"]
+if len(unscheduled):
+    report.say("plan.unscheduled_sentence", plural=len(unscheduled), names=", ".join(unscheduled))
+if evaluation["wave_source"].eq("derived").any():
+    report.say("plan.waves_derived")
+for conflict in action_plan.sequencing_facts(evaluation, t):
+    report.consultant("plan.check.sequencing", **conflict)
 waves = action_plan.wave_predictions(plan, diagnosis, outcome)
 if waves:
     report.say(
@@ -130,6 +137,9 @@ report.say("plan.money_text", years=action_plan.RETURN_HORIZON_MONTHS // 12)
 if evaluation["value_per_point"].isna().all():
     report.caution("plan.no_value", outcome=t(f"metric.{outcome}"))
 report.table(action_plan.money_table(evaluation, client.config.currency, t))
+scale = action_plan.money_scale_facts(evaluation, value_chain, client, outcome, t)
+if scale:
+    report.consultant("plan.check.money_scale", **scale)
 
 # %% [markdown]
 # Follow-up measurements: the baseline plan's forecast for the initiatives now done, against the

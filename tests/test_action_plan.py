@@ -11,7 +11,9 @@ import pytest
 from cxlib.core.i18n import translator
 from cxlib.inputs.client import Client
 from cxlib.inputs.config import ClientConfig
-from cxlib.render.results import publish
+from cxlib.render.results import frame as results_frame
+from cxlib.render.results import load, publish
+from cxlib.render.slides import initiative_rows
 from cxlib.render.summary import findings, progress
 from cxlib.run.runner import run
 from cxlib.stats import forecast
@@ -88,7 +90,10 @@ def test_impact_from_known_weights_and_gaps():
 
 
 def test_schedule_overlaps_waves_and_targets_accumulate():
-    client = Client(Path("."), CONFIG, tables={"initiatives": initiatives()})
+    with_case = initiatives().assign(
+        pillars=[["resolution"], ["empathy"], ["empathy"]], effect_external=[2, 1, 1]
+    )
+    client = Client(Path("."), CONFIG, tables={"initiatives": with_case})
     evaluation = action_plan.evaluate(client, DIAGNOSIS, None, None)
     plan = action_plan.schedule(evaluation, pd.Timestamp("2026-01-01"))
     assert plan.loc["A", "start"] == pd.Timestamp("2026-01-01") and plan.loc["C", "start"] == pd.Timestamp(
@@ -297,3 +302,96 @@ def test_a_planted_wave_to_wave_change_is_found(tmp_path):
         bool(table.at["pillar.resolution", "significant"])
         and not table.drop("pillar.resolution")["significant"].any()
     )
+
+
+def _valued_plan() -> pd.DataFrame:
+    """The known-answer plan, A valued at 200 a point a year by finance (B and C have no value)."""
+    table = initiatives().assign(
+        value_per_point=[200.0, np.nan, np.nan], value_source=["Finance: churn model", None, None]
+    )
+    client = Client(Path("."), CONFIG, tables={"initiatives": table})
+    return action_plan.evaluate(client, DIAGNOSIS, None, None)
+
+
+def test_returns_from_a_known_value_of_a_point():
+    money = action_plan.returns(_valued_plan())
+    # A: 10 [4; 18] points × 200 a year = 2,000 [800; 3,600]; whole effect at go-live, so 3 years
+    # accrue 6,000 [2,400; 10,800] against a cost of 100: return 59 [23; 107]; paid back within
+    # month 1 (2,000 / 12 ≥ 100), month 2 at the low end (800 / 12 < 100 ≤ 2 × 800 / 12)
+    assert money.loc["A", ["benefit", "benefit_low", "benefit_high"]].tolist() == pytest.approx(
+        [2000.0, 800.0, 3600.0]
+    )
+    assert money.loc["A", ["return", "return_low", "return_high"]].tolist() == pytest.approx(
+        [59.0, 23.0, 107.0]
+    )
+    assert money.loc["A", ["payback", "payback_low", "payback_high"]].tolist() == [1.0, 2.0, 1.0]
+    assert not money.loc["B", "valued"] and np.isnan(money.loc["B", "return"])
+
+
+def test_the_deck_shows_the_money_of_the_plan_page(tmp_path):
+    t = translator("en")
+    evaluation = _valued_plan()
+    page = action_plan.money_table(evaluation, "GBP", t).set_index("Initiative")
+    publish(tmp_path, "05_action_plan", action_plan.step_results(evaluation, "nps", {}, "GBP"))
+    plan = load(tmp_path, "05_action_plan")
+    assert plan["initiatives"]["A"]["return"] == pytest.approx(59.0) and plan["return_months"] == 36
+    headers, rows, sources = initiative_rows(plan, results_frame(plan["initiatives"]), t)
+    deck = pd.DataFrame(rows, columns=headers).set_index("Initiative")
+    assert (
+        deck.at["Fix first contact", "Return over 3 years [low; high]"]
+        == page.at["Fix first contact", "Return over 3 years [low; high]"]
+        == "5,900% [2,300%; 10,700%]"
+    )
+    assert (
+        deck.at["Fix first contact", "Months to pay back"]
+        == page.at["Fix first contact", "Months to pay back [low; high]"]
+        == "1 [2; 1]"
+    )
+    assert sources == ["Finance: churn model"]
+    # without a value: the cost per expected point, as on the page (B adds no point: none)
+    assert deck.at["Empathy training", "Return over 3 years [low; high]"] == "– per expected point"
+    assert deck.at["New CRM", "Wave"] == "Not scheduled"
+
+
+def test_an_initiative_without_an_experience_case_is_not_scheduled():
+    evaluation = _valued_plan()
+    assert np.isnan(evaluation.loc["C", "wave"]) and evaluation.loc["C", "wave_source"] == "unscheduled"
+    plan = action_plan.schedule(evaluation, pd.Timestamp("2026-01-01"))
+    assert "C" not in plan.index and set(plan["wave"]) == {1}
+    t = translator("en")
+    table = action_plan.evaluation_table(evaluation, "nps", "GBP", t).set_index("Initiative")
+    assert table.at["New CRM", "Wave"] == "Not scheduled"
+    assert not any("New CRM" in label for label in action_plan.gantt(plan, t).data[0].y)
+    assert pd.isna(action_plan.step_results(evaluation, "nps", {}, "GBP")["initiatives"]["C"]["wave"])
+
+
+def test_waves_are_derived_by_effect_per_cost_where_none_is_declared():
+    evaluation = _valued_plan().assign(wave=np.nan)
+    evaluation.loc["D"] = evaluation.loc["A"].copy()
+    evaluation.loc["D", ["name", "impact_per_million"]] = ["Second best", 50000.0]
+    ranked = action_plan.assign_waves(evaluation.sort_values("impact_per_million", ascending=False))
+    # three scheduled (A, D, B), one a wave, best effect per cost first; C has no case
+    assert ranked["wave"].to_dict() == pytest.approx({"A": 1.0, "D": 2.0, "B": 3.0, "C": np.nan}, nan_ok=True)
+    assert set(ranked["wave_source"]) == {"derived", "unscheduled"}
+
+
+def test_a_later_wave_holding_a_clearly_better_initiative_is_a_consultant_check():
+    evaluation = _valued_plan()
+    evaluation.loc["D"] = evaluation.loc["A"].copy()
+    # D: the same points for ten times the cost, in wave 1 (declared), ahead of A moved to wave 2
+    evaluation.loc["D", ["name", "cost", "wave"]] = ["Costly twin", 1000.0, 1]
+    evaluation.loc["A", "wave"] = 2
+    conflicts = action_plan.sequencing_conflicts(evaluation)
+    # A: 10 [4; 18] points for 100 = 100,000 [40,000; 180,000] per million; D: 10,000 [4,000; 18,000]
+    assert sorted(conflicts[["later", "earlier"]].values.tolist()) == [
+        ["Fix first contact", "Costly twin"],
+        ["Fix first contact", "Empathy training"],  # B adds no point: 0 [0; 0]
+    ]
+    (fact,) = action_plan.sequencing_facts(evaluation, translator("en"))  # one check, naming both
+    assert (
+        fact["later"] == "Fix first contact" and fact["later_ratio"] == "100,000.00 [40,000.00; 180,000.00]"
+    )
+    assert "“Costly twin” (wave 1) 10,000.00 [4,000.00; 18,000.00]" in fact["earlier"]
+    # overlapping intervals are no conflict: at twice the cost, D's best (90,000) beats A's worst
+    evaluation.loc["D", "cost"] = 200.0
+    assert "Costly twin" not in set(action_plan.sequencing_conflicts(evaluation)["earlier"])

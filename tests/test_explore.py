@@ -36,7 +36,7 @@ def test_the_panel_as_configured_is_the_report(tmp_path):
     assert panel.sensitivity.equals(action_plan.sensitivity(plan, DIAGNOSIS, "nps"))
     assert panel.points == pytest.approx([10.0, 4.0, 18.0])  # A alone: 20 × 50% × 1 [25% × 0.8; 75% × 1.2]
     assert (
-        "3 initiatives in the plan" in panel.status.value
+        "2 initiatives in the plan" in panel.status.value  # C, without an experience case, is not scheduled
         and "10.0 [4.0; 18.0] NPS points" in panel.status.value
     )
 

@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 
 from cxlib.core.exceptions import CxError
@@ -37,6 +38,7 @@ from cxlib.core.i18n import Translator
 from cxlib.inputs.outcomes import model_label
 from cxlib.render.brand import Brand
 from cxlib.render.export import PLOTLY_CORE
+from cxlib.render.money import money_cells
 from cxlib.render.pdf import chromium_path, chromium_problem
 from cxlib.render.results import frame as results_frame
 from cxlib.render.results import load
@@ -612,6 +614,50 @@ def _ranked_initiatives(plan: dict) -> pd.DataFrame:
     return with_case.sort_values("impact_per_million", ascending=False)
 
 
+def initiative_rows(
+    plan: dict, ranked: pd.DataFrame, t: Translator
+) -> tuple[list[str], list[list[str]], list[str]]:
+    """The deck's initiatives table: headers, one row per initiative of ``ranked`` (reach, cost,
+    expected points, return with ``[low; high]`` and payback where a point's value exists, else the
+    cost per expected point, and wave) and the sources of the point's values used. The money texts
+    are the plan page's (:func:`cxlib.render.money.money_cells`), so both tell one story."""
+    outcome = t(f"metric.{plan['outcome']}")
+    cells = money_cells(ranked, plan["currency"], plan["return_months"], t)
+    valued = ranked["valued"].fillna(False).astype(bool).to_numpy()
+    money = (
+        [
+            np.where(
+                valued, cells["return"], [t("slides.per_point", value=v) for v in cells["cost_per_point"]]
+            ),
+            cells["payback"].to_numpy(),
+        ]
+        if valued.any()
+        else [cells["cost_per_point"].to_numpy()]
+    )
+    headers = [
+        t("plan.col.initiative"),
+        t("plan.col.reach"),
+        t("plan.col.cost"),
+        t("plan.col.impact", outcome=outcome),
+        *(
+            [t("slides.col.return", years=t.number(plan["return_months"] // 12)), t("slides.col.payback")]
+            if valued.any()
+            else [t("plan.col.cost_per_point")]
+        ),
+        t("plan.col.wave"),
+    ]
+    columns = [
+        ranked["name"].to_numpy(),
+        [t.percent(share) for share in ranked["reach"]],
+        [t.money(cost, plan["currency"]) for cost in ranked["cost"]],
+        [t.interval(*values) for values in ranked[["impact", "impact_low", "impact_high"]].to_numpy()],
+        *money,
+        [t.number(wave) if pd.notna(wave) else t("plan.not_scheduled") for wave in ranked["wave"]],
+    ]
+    rows = [list(values) for values in zip(*columns, strict=True)]
+    return headers, rows, list(dict.fromkeys(cells.loc[valued, "value_source"]))
+
+
 def _plan_slides(deck: _Deck, plan: dict, diagnosis: dict | None, t: Translator) -> None:
     """What to do (the initiatives' reach, cost, effect and return), effect against cost, and the
     roadmap (the outcome expected at the end of each wave)."""
@@ -632,25 +678,7 @@ def _plan_slides(deck: _Deck, plan: dict, diagnosis: dict | None, t: Translator)
                 )
             )
         )
-        headers = [
-            t("plan.col.initiative"),
-            t("plan.col.reach"),
-            t("plan.col.cost"),
-            t("plan.col.impact", outcome=outcome),
-            t("plan.col.ratio"),
-            t("plan.col.wave"),
-        ]
-        rows = [
-            [
-                row["name"],
-                t.percent(row["reach"]) if "reach" in row else "–",
-                t.money(row["cost"], plan["currency"]),
-                t.interval(row["impact"], row["impact_low"], row["impact_high"]),
-                t.number(row["impact_per_million"], 1),
-                t.number(row["wave"]) if pd.notna(row["wave"]) else "–",
-            ]
-            for _, row in ranked.head(TABLE_ROWS).iterrows()
-        ]
+        headers, rows, sources = initiative_rows(plan, ranked.head(TABLE_ROWS), t)
         table = slide.shapes.add_table(
             len(rows) + 1, len(headers), Inches(0.5), Inches(1.9), Inches(12.3), Inches(0.5 * (len(rows) + 1))
         ).table
@@ -658,7 +686,18 @@ def _plan_slides(deck: _Deck, plan: dict, diagnosis: dict | None, t: Translator)
             for column, value in enumerate(values):
                 cell = table.cell(number, column)
                 cell.text = _plain(str(value))
-                cell.text_frame.paragraphs[0].runs[0].font.size = Pt(13)
+                cell.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+        if sources:
+            deck.text(
+                slide,
+                _plain(t("slides.value_source", outcome=outcome, sources="; ".join(sources))),
+                Inches(0.5),
+                Inches(2.0 + 0.5 * (len(rows) + 1)),
+                Inches(12.3),
+                Inches(0.6),
+                Pt(11),
+                TEXT,
+            )
         matrix = deck.slide(t("slides.matrix_title"))
         waves = sorted(ranked["wave"].dropna().astype(int).unique())
         native_chart(
@@ -705,6 +744,9 @@ def _roadmap_slide(deck: _Deck, plan: dict, diagnosis: dict | None, outcome: str
     for wave in waves:
         names = initiatives.loc[initiatives["wave"] == wave, "name"].tolist()
         lines.append(f"{t('slides.wave', wave=wave)}: {', '.join(names)}")
+    unscheduled = initiatives.loc[initiatives["wave"].isna(), "name"].tolist()
+    if unscheduled:
+        lines.append(t.plural("slides.unscheduled", len(unscheduled), names=_listed(unscheduled, t)))
     _bullets(deck, slide, [_plain(line) for line in lines], (0.5, 1.9, 4.6, 5.0), 14)
     categories = ([t("slides.today")] if now else []) + [t("slides.wave", wave=wave) for wave in waves]
     start = [[now["value"], now["low"], now["high"]]] if now else []

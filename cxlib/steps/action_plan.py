@@ -44,6 +44,7 @@ from cxlib.core.method import fold_name
 from cxlib.core.paths import BASELINE_BUILD_NAME
 from cxlib.inputs.client import Client
 from cxlib.render.charts import ACCENT, PRIMARY, error_bars, label_points, money_log_axis, with_takeaway
+from cxlib.render.money import MONEY_COLUMNS, money_cells
 from cxlib.render.results import frame as results_frame
 from cxlib.stats import forecast
 from cxlib.stats.estimators import wilson_interval
@@ -337,7 +338,80 @@ def evaluate(
     plan = plan.join(staff_reach(client, initiatives)).join(
         _flags(initiatives, client, participation, journey)
     )
-    return assess(used_reach(plan), diagnosis)
+    return assign_waves(assess(used_reach(plan), diagnosis))
+
+
+def assign_waves(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """``evaluation`` (ranked by :func:`assess`) with each initiative's ``wave`` and ``wave_source``.
+
+    An initiative without an experience case is not scheduled (``wave`` missing, ``wave_source``
+    ``unscheduled``) until it has one, as seed 002 asks. A wave declared in the initiatives table
+    is the consultant's decision and is kept (``declared``; :func:`sequencing_conflicts` checks
+    it). The others are derived (``derived``) by effect per cost within capacity: in the order of
+    :func:`assess` (points per unit of cost, best first), into the first wave with room, a wave
+    holding at most an equal share of the scheduled initiatives (``ceil(n / 3)``, declared ones
+    included); what does not fit goes to the last wave."""
+    unscheduled = evaluation["no_experience_case"].astype(bool)
+    declared = evaluation["wave"].notna() & ~unscheduled
+    open_ = (evaluation["wave"].isna() & ~unscheduled).to_numpy()
+    capacity = -(-int((~unscheduled).sum()) // len(WAVES))
+    taken = evaluation.loc[declared, "wave"].astype(int).value_counts()
+    free = [max(capacity - int(taken.get(wave, 0)), 0) for wave in WAVES]
+    slots = np.concatenate([np.repeat(WAVES, free), np.full(int(open_.sum()), WAVES[-1])])
+    wave = evaluation["wave"].astype(float).where(~unscheduled)
+    wave[open_] = slots[: int(open_.sum())]
+    source = np.select([unscheduled, declared], ["unscheduled", "declared"], "derived")
+    return evaluation.assign(wave=wave, wave_source=source)
+
+
+def sequencing_conflicts(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of scheduled initiatives where a later wave holds one with clearly more effect per cost
+    than one in an earlier wave: the later one's points per million of cost at the low end of its
+    interval exceed the earlier one's at the high end (the intervals do not overlap). Columns
+    ``later``, ``later_wave``, ``earlier``, ``earlier_wave`` (names) and each one's points per
+    million ``[central, low, high]`` (``later_ratio``, ``earlier_ratio``); empty when none."""
+    scheduled = evaluation[evaluation["wave"].notna() & (evaluation["cost"] > 0)]
+    scheduled = scheduled.dropna(subset=["impact", "impact_low", "impact_high"])
+    ratios = scheduled[["impact", "impact_low", "impact_high"]].to_numpy(float) / (
+        scheduled["cost"].to_numpy(float)[:, None] / 1e6
+    )
+    wave = scheduled["wave"].to_numpy(float)
+    later, earlier = np.nonzero(
+        (wave[:, None] > wave[None, :]) & (ratios[:, 1][:, None] > ratios[:, 2][None, :])
+    )
+    return pd.DataFrame(
+        {
+            "later": scheduled["name"].to_numpy()[later],
+            "later_wave": wave[later].astype(int),
+            "later_ratio": list(ratios[later]),
+            "earlier": scheduled["name"].to_numpy()[earlier],
+            "earlier_wave": wave[earlier].astype(int),
+            "earlier_ratio": list(ratios[earlier]),
+        }
+    )
+
+
+def sequencing_facts(evaluation: pd.DataFrame, t: Translator) -> list[dict[str, str]]:
+    """One consultant check per initiative that :func:`sequencing_conflicts` finds in a later wave
+    than initiatives it clearly beats, naming them, where both waves were declared (the
+    consultant's decision; derived waves follow effect per cost already), for
+    ``plan.check.sequencing``."""
+    declared = evaluation.loc[evaluation["wave_source"].eq("declared"), "name"]
+    conflicts = sequencing_conflicts(evaluation)
+    conflicts = conflicts[conflicts["later"].isin(declared) & conflicts["earlier"].isin(declared)]
+    return [
+        {
+            "later": later,
+            "later_wave": t.number(pairs["later_wave"].iloc[0]),
+            "later_ratio": t.interval(*pairs["later_ratio"].iloc[0], 2),
+            "earlier": "; ".join(
+                t("plan.check.sequencing_earlier", name=row.earlier, wave=t.number(row.earlier_wave))
+                + f" {t.interval(*row.earlier_ratio, 2)}"
+                for row in pairs.itertuples()
+            ),
+        }
+        for later, pairs in conflicts.groupby("later", sort=False)
+    ]
 
 
 def used_reach(plan: pd.DataFrame) -> pd.DataFrame:
@@ -484,7 +558,9 @@ def evaluation_table(evaluation: pd.DataFrame, outcome: str, currency: str, t: T
             t("plan.col.ratio"): [
                 t.number(r, 2) if pd.notna(r) else "–" for r in evaluation["impact_per_million"]
             ],
-            t("plan.col.wave"): [int(w) if pd.notna(w) else "–" for w in evaluation["wave"]],
+            t("plan.col.wave"): [
+                int(w) if pd.notna(w) else t("plan.not_scheduled") for w in evaluation["wave"]
+            ],
             t("plan.col.flags"): flags,
         }
     )
@@ -544,11 +620,13 @@ def priority_chart(evaluation: pd.DataFrame, outcome: str, currency: str, t: Tra
 
 
 def schedule(evaluation: pd.DataFrame, plan_start: pd.Timestamp) -> pd.DataFrame:
-    """Start and end dates: wave 1 starts at ``plan_start``; each later wave when half of the
-    previous wave's initiatives have ended (the waves overlap, as connected fronts are built)."""
-    plan = evaluation.copy()
-    plan["wave"] = plan["wave"].fillna(1).astype(int)
+    """Start and end dates of the initiatives with a wave (:func:`assign_waves`; those without an
+    experience case are left out): wave 1 starts at ``plan_start``; each later wave when half of
+    the previous wave's initiatives have ended (the waves overlap, as connected fronts are built)."""
+    plan = evaluation[evaluation["wave"].notna()].copy()
+    plan["wave"] = plan["wave"].astype(int)
     plan["duration"] = plan["duration"].fillna(6).astype(float)
+    plan["start_month"] = 0.0
     start = 0.0
     for wave in WAVES:
         members = plan["wave"] == wave
@@ -616,7 +694,7 @@ def horizons(plan: pd.DataFrame) -> dict[str, pd.Timestamp]:
     ends = plan.groupby("wave")["end"].max().reindex(list(WAVES)).cummax().dropna()
     full = plan["end"] + pd.to_timedelta(plan["months_to_effect"] * forecast.DAYS_PER_MONTH, unit="D")
     return {str(wave): end for wave, end in ends.items() if (plan["wave"] == wave).any()} | {
-        "full": full.max().normalize()
+        "full": full.max().ceil("D")  # the day the last one reaches its full effect, not the one before
     }
 
 
@@ -936,27 +1014,48 @@ def returns(plan: pd.DataFrame, horizon_months: int = RETURN_HORIZON_MONTHS) -> 
     return frame.assign(value_source=plan["value_source"], valued=plan["value_per_point"].notna())
 
 
+def money_scale_facts(
+    evaluation: pd.DataFrame, value_chain: dict | None, client: Client, outcome: str, t: Translator
+) -> dict[str, str] | None:
+    """The figures behind the measured value of one point (:func:`valued`), for a consultant check
+    (``plan.check.money_scale``) when no initiative valued with it pays back within the horizon:
+    the value, the units' yearly revenue and the revenue per customer, so a revenue given in
+    thousands or per month is caught before the client reads the returns. ``None`` otherwise."""
+    measured = (value_chain or {}).get("point_value")
+    units = client.tables.get("units")
+    if not measured or outcome != "nps" or units is None or "revenue" not in units:
+        return None
+    money = returns(evaluation)
+    from_units = evaluation["value_source"].eq(
+        t("plan.value_from_units", units=t.number(measured["units"], 0))
+    )
+    if not from_units.any() or (money.loc[from_units, "return"] > 0).any():
+        return None
+    currency = client.config.currency
+    revenue = float(units["revenue"].sum())
+    customers = float(units["customers"].sum()) if "customers" in units else np.nan
+    return {
+        "outcome": t(f"metric.{outcome}"),
+        "value": t.money(measured["value"], currency),
+        "units": t.number(len(units)),
+        "revenue": t.money(revenue, currency),
+        "per_customer": t.money(revenue / customers, currency) if customers > 0 else "–",
+    }
+
+
 def money_table(plan: pd.DataFrame, currency: str, t: Translator) -> pd.DataFrame:
     """Money for the report: where a point's value is declared, the yearly benefit, the return and
-    the payback with their intervals and the value's source; elsewhere the cost per expected point."""
-    money = returns(plan)
-    money_text = partial(t.money, currency=currency)
-
-    def ranged(column: str, shown) -> list[str]:
-        return [
-            f"{shown(v)} [{shown(lo)}; {shown(hi)}]" if pd.notna(v) else "–"
-            for v, lo, hi in zip(money[column], money[f"{column}_low"], money[f"{column}_high"], strict=True)
-        ]
-
-    months = partial(t.number, decimals=0)
+    the payback with their intervals and the value's source; elsewhere the cost per expected point
+    (the texts of :func:`cxlib.render.money.money_cells`, as the deck shows them)."""
+    cells = money_cells(returns(plan), currency, RETURN_HORIZON_MONTHS, t)
     return pd.DataFrame(
         {
             t("plan.col.initiative"): plan["name"].to_numpy(),
-            t("plan.col.cost_per_point"): ranged("cost_per_point", money_text),
-            t("plan.col.benefit"): ranged("benefit", money_text),
-            t("plan.col.return", years=RETURN_HORIZON_MONTHS // 12): ranged("return", t.percent),
-            t("plan.col.payback"): ranged("payback", months),
-            t("plan.col.value_source"): money["value_source"].fillna("–").to_numpy(),
+            t("plan.col.cost_per_point"): cells["cost_per_point"].to_numpy(),
+            t("plan.col.benefit"): cells["benefit"].to_numpy(),
+            t("plan.col.return", years=RETURN_HORIZON_MONTHS // 12): cells["return"].to_numpy(),
+            t("plan.col.payback"): cells["payback"].to_numpy(),
+            t("plan.col.value_source"): cells["value_source"].to_numpy(),
         }
     )
 
@@ -976,7 +1075,9 @@ def step_results(
     checked: pd.DataFrame | None = None,
 ) -> dict:
     """What the action plan publishes: initiatives by impact per cost (in ``currency``) with their
-    reach, time to full effect, closures and flags, and the outcome expected at each horizon
+    reach, time to full effect, closures, flags, wave (``None`` when not scheduled: no experience
+    case, :func:`assign_waves`) and money (:data:`~cxlib.render.money.MONEY_COLUMNS`, from
+    :func:`returns` over ``return_months``), the outcome expected at each horizon
     (``[central, low, high]``; keys are the waves and ``full``), and the back-test against this
     measurement when there is one (:func:`backtest`, by measure)."""
     columns = [
@@ -987,6 +1088,7 @@ def step_results(
         "impact_high",
         "impact_per_million",
         "wave",
+        "wave_source",
         "no_experience_case",
         "loads_capacity",
         "closures",
@@ -998,7 +1100,11 @@ def step_results(
     return {
         "outcome": outcome,
         "currency": currency,
-        "initiatives": evaluation[columns].to_dict(orient="index"),
+        "initiatives": evaluation[columns]
+        .join(returns(evaluation)[list(MONEY_COLUMNS)].drop(columns="value_source"))
+        .join(evaluation["value_source"])
+        .to_dict(orient="index"),
+        "return_months": RETURN_HORIZON_MONTHS,
         "waves": waves,
         "backtest": checked.to_dict(orient="index") if checked is not None else None,
     }

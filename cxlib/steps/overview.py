@@ -24,6 +24,7 @@ from cxlib.render.charts import (
 )
 from cxlib.stats.drivers import relative_weights
 from cxlib.stats.estimators import SMALL_SAMPLE, share_table
+from cxlib.stats.text import fold
 from cxlib.steps import STEPS
 
 #: The date column of each table that has one.
@@ -309,6 +310,36 @@ def employees_chart(client: Client, t: Translator) -> go.Figure:
 MIN_ANSWERED = 3
 #: Below this p-value the outcome counts as related to the items (overall F test).
 RELATION_ALPHA = 0.05
+#: Above this share of comments repeating another comment's exact text, the comments are mostly a
+#: few fixed texts (templated or canned answers): past half, a copy is more common than an original,
+#: so every comment figure (sentiment by group, themes, emotions) counts the fixed texts more than
+#: independent voices, and a difference between groups can be the choice of text, not a finding.
+REPEATED_COMMENTS_SHARE = 0.5
+
+
+def comment_repeats(comments: pd.Series) -> dict[str, int]:
+    """How many comments repeat another's exact text (case, accents and spacing aside).
+
+    Parameters
+    ----------
+    comments : pandas.Series
+        The non-empty comments (:meth:`cxlib.inputs.client.Client.comments`).
+
+    Returns
+    -------
+    dict
+        ``n`` comments, ``distinct`` texts and ``repeats`` = ``n - distinct`` (each text's first
+        occurrence is the original, every later one a repeat).
+    """
+    text = fold(comments).str.split().str.join(" ")
+    distinct = int(text.nunique())
+    return {"n": len(text), "distinct": distinct, "repeats": len(text) - distinct}
+
+
+def comments_templated(comments: pd.Series) -> bool:
+    """True when more than :data:`REPEATED_COMMENTS_SHARE` of the comments repeat another's text."""
+    counts = comment_repeats(comments)
+    return counts["n"] > 0 and counts["repeats"] > REPEATED_COMMENTS_SHARE * counts["n"]
 
 
 def survey_summary(client: Client, t: Translator) -> tuple[str, dict[str, str]]:
@@ -353,6 +384,8 @@ def data_checks(client: Client, t: Translator) -> pd.DataFrame:
 
     * duplicate responses: rows identical on every export column except those unique to each row
       (ids, counters), with :data:`MIN_ANSWERED` or more answers;
+    * comments repeating another's exact text (:func:`comment_repeats`), templated past
+      :data:`REPEATED_COMMENTS_SHARE`;
     * straight-lining: respondents giving one same value to every item they answered (3+ items);
     * items or outcomes with a single value (they cannot explain anything);
     * the outcome's relation to the items (:func:`outcome_relation`);
@@ -377,6 +410,18 @@ def data_checks(client: Client, t: Translator) -> pd.DataFrame:
     eligible = client.survey_fingerprints[answered >= MIN_ANSWERED]
     duplicates = int(eligible.duplicated(keep="first").sum())
     add("duplicates", "found" if duplicates else "none", duplicates, len(eligible))
+    comments = client.comments()
+    if len(comments):
+        repeated = comment_repeats(comments)
+        add(
+            "comment_repeats",
+            "templated" if comments_templated(comments) else "varied",
+            repeated["repeats"],
+            repeated["n"],
+            repeats=t.number(repeated["repeats"]),
+            comments=t.number(repeated["n"]),
+            distinct=t.number(repeated["distinct"]),
+        )
     item_columns = [item.column for item in client.survey_items]
     if len(item_columns) >= MIN_ANSWERED:
         items = survey[item_columns]
