@@ -321,3 +321,39 @@ def test_demo_publishes_frustration_and_nothing_on_shuffled_ratings(slug, langua
     nulled = comment_emotions.published(reading, metric, comparison, 0)
     assert nulled["lower"] is None
     assert emotion_sentence(nulled, t).endswith(t("summary.emotion_no_lower", metric=t(f"metric.{metric}")))
+
+
+def _check_published_emotions(folder, slug: str, tmp_path) -> None:
+    """A demo's run: step 01 published frustration as going with a lower NPS (not on shuffled
+    ratings), its index carries the emotions sentence, and its deck a slide titled by it."""
+    import datetime as dt
+    import html
+    import shutil
+
+    from pptx import Presentation
+
+    from cxlib.render.brand import brand_of
+    from cxlib.render.results import load
+    from cxlib.render.slides import write_summary
+    from cxlib.render.summary import emotion_sentence
+
+    published = load(folder, "01_diagnosis")["emotions"]
+    assert published["shuffled_findings"] == 0 and published["lower"]["emotion"] == "frustration"
+    client = load_client(DEMO_CLIENTS_DIR / slug)
+    t = client.translator()
+    sentence = emotion_sentence(published, t)
+    assert html.escape(sentence, quote=False) in (folder / "index.html").read_text(encoding="utf-8")
+    report = tmp_path / slug
+    shutil.copytree(folder, report)
+    brand = brand_of(client.config, client.directory)
+    deck = Presentation(write_summary(report, slug, client.config.name, t, brand, dt.datetime(2026, 12, 6)))
+    titles = [
+        [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame] for slide in deck.slides
+    ]
+    assert sum(texts[0] == sentence for texts in titles) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["demo", "northwind"])
+def test_the_demos_index_and_deck_carry_the_emotions(demo_reports, slug, tmp_path):
+    _check_published_emotions(demo_reports / slug, slug, tmp_path)
