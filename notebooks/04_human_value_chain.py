@@ -44,8 +44,8 @@ if enps is not None:
 # %%
 report.heading("value_chain.matrix_heading")
 if human_value_chain.enablement_columns(employees):
-    report.say("value_chain.matrix_text")
     min_group = client.config.privacy.min_group
+    report.say("value_chain.matrix_text", minimum=t.number(human_value_chain.cell_minimum(min_group)))
     roles = human_value_chain.pillar_role_matrix(employees, "role", min_group)
     report.chart(
         human_value_chain.matrix_chart(roles, t("value_chain.role_title"), t("value_chain.role_axis"), t)

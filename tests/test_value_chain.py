@@ -91,7 +91,28 @@ def test_privacy_min_group_hides_small_units_and_outlier_leads():
     )
     leads = " ".join(table.iloc[:, -1])
     sizes = [int(size) for size in re.findall(r"n = (\d+)", leads)]
-    assert sizes and min(sizes) >= client.config.privacy.min_group
+    assert all(size >= human_value_chain.cell_minimum(client.config.privacy.min_group) for size in sizes)
+
+
+@pytest.mark.parametrize("slug", ["demo", "northwind"])
+def test_no_employee_group_under_the_promised_threshold_is_shown(slug):
+    """The page promises cells under N people show no number; the outlier leads, the matrix and
+    the unit scores keep that one N (the demo once showed role cells of 5 and 8 people)."""
+    client = load_client(DEMO_CLIENTS_DIR / slug)
+    t = translator(client.config.language)
+    minimum = human_value_chain.cell_minimum(client.config.privacy.min_group)
+    promise = t("value_chain.matrix_text", minimum=t.number(minimum))
+    assert re.findall(r"(?:menos de|fewer than) (\d+) (?:personas|respondents)", promise) == [str(minimum)]
+    units = human_value_chain.unit_scores(client)
+    ex = human_value_chain.ex_measure(units)
+    outliers = human_value_chain.outlier_units(units, ex, "nps", distance=0.0, most=len(units))
+    table = human_value_chain.explain_outliers(client, units, outliers, ex, "nps", t)
+    sizes = [int(size) for size in re.findall(r"n = (\d+)", " ".join(table.iloc[:, -1]))]
+    assert sizes and min(sizes) >= minimum
+    cells = human_value_chain.pillar_role_matrix(client.tables["employees"], "role", minimum)
+    assert (cells.loc[cells["shown"], "n"] >= minimum).all()
+    shown = units[units["employees_n"] < minimum]
+    assert shown[[c for c in human_value_chain.EMPLOYEE_MEASURES if c in units]].isna().all().all()
 
 
 @pytest.mark.parametrize("slug", ["demo", "northwind"])

@@ -1,12 +1,12 @@
 """Step 04, the human value chain: employee experience → customer experience → business results.
 
 * Pillar × role: how each role enables each pillar (``enable_<pillar>`` items, 1-5 → 0-100).
-  Cells with fewer than :data:`MIN_CELL` respondents (or the client's ``privacy.min_group``, if
-  larger) show no number; where a pillar would hide a single cell, the next smallest is hidden too
-  (complementary suppression), so no hidden cell can be worked out from the others and a total;
-  cells under :data:`~cxlib.stats.estimators.SMALL_SAMPLE` carry a caution.
-* Confidentiality: no employee figure (unit scores, outlier leads, published results) describes
-  fewer people than ``privacy.min_group`` (client.yaml, default 5).
+  Cells with fewer respondents than :func:`cell_minimum` (:data:`MIN_CELL`, or the client's
+  ``privacy.min_group`` if larger) show no number; where a pillar would hide a single cell, the
+  next smallest is hidden too (complementary suppression), so no hidden cell can be worked out
+  from the others and a total; cells under :data:`~cxlib.stats.estimators.SMALL_SAMPLE` carry a caution.
+* Confidentiality: no employee figure (matrix cells, unit scores, outlier leads, published results)
+  describes fewer people than :func:`cell_minimum`, the one threshold the page's promise states.
 * Linkage across units: Pearson correlations with Fisher z intervals
   (:func:`cxlib.stats.estimators.fisher_interval`), and a simple path model EX → CX → results: ``CX
   = a·EX``, ``results = c'·EX + b·CX`` on standardised unit scores, with a percentile bootstrap
@@ -40,6 +40,13 @@ MIN_UNITS = 5
 BOOTSTRAP = 2000
 
 
+def cell_minimum(min_group: int) -> int:
+    """The fewest employees any figure of this step may describe: :data:`MIN_CELL`, or the client's
+    ``privacy.min_group`` when larger. The page's promise states this number, and every employee
+    group shown (matrix cells, unit scores, outlier leads) meets it."""
+    return max(MIN_CELL, min_group)
+
+
 def enablement_columns(employees: pd.DataFrame) -> list[str]:
     """The ``enable_<pillar>`` columns present, in pillar order."""
     return [f"enable_{pillar}" for pillar in PILLARS if f"enable_{pillar}" in employees]
@@ -47,7 +54,8 @@ def enablement_columns(employees: pd.DataFrame) -> list[str]:
 
 def pillar_role_matrix(employees: pd.DataFrame, by: str = "role", min_group: int = MIN_CELL) -> pd.DataFrame:
     """Long table: per group (role or office) and pillar, the 0-100 enablement mean, sd and n;
-    ``shown`` is false for cells under ``max(MIN_CELL, min_group)`` and their complements."""
+    ``shown`` is false for cells under :func:`cell_minimum` and their complements; the threshold is
+    kept in ``attrs["minimum"]``."""
     columns = enablement_columns(employees)
     long = employees.melt(id_vars=[by], value_vars=columns, var_name="pillar", value_name="score").dropna(
         subset=["score", by]
@@ -55,9 +63,11 @@ def pillar_role_matrix(employees: pd.DataFrame, by: str = "role", min_group: int
     long["pillar"] = long["pillar"].str.removeprefix("enable_")
     long["score"] = to_hundred(long["score"])
     cells = long.groupby([by, "pillar"], observed=True)["score"].agg(["mean", "std", "count"]).reset_index()
-    cells["shown"] = cells["count"] >= max(MIN_CELL, min_group)
+    cells["shown"] = cells["count"] >= cell_minimum(min_group)
     cells["small"] = cells["count"] < SMALL_SAMPLE
-    return _complementary_suppression(cells.rename(columns={by: "group", "count": "n"}))
+    suppressed = _complementary_suppression(cells.rename(columns={by: "group", "count": "n"}))
+    suppressed.attrs["minimum"] = cell_minimum(min_group)
+    return suppressed
 
 
 def _complementary_suppression(cells: pd.DataFrame) -> pd.DataFrame:
@@ -70,7 +80,7 @@ def _complementary_suppression(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def matrix_chart(cells: pd.DataFrame, title: str, group_title: str, t: Translator) -> go.Figure:
-    """Heatmap of enablement by group × pillar; thin cells show "n < 10" instead of a number, and
+    """Heatmap of enablement by group × pillar; hidden cells show "n < minimum" instead of a number, and
     the groups with a cell under :data:`~cxlib.stats.estimators.SMALL_SAMPLE` get one caution under
     the chart (:func:`~cxlib.render.charts.with_small_rows`)."""
     groups = sorted(cells["group"].unique())
@@ -88,7 +98,7 @@ def matrix_chart(cells: pd.DataFrame, title: str, group_title: str, t: Translato
                 values[i, j] = cell["mean"]
                 text[i, j] = t.number(cell["mean"], 0)
             else:
-                text[i, j] = f"n < {MIN_CELL}"
+                text[i, j] = f"n < {cells.attrs.get('minimum', MIN_CELL)}"
             hover[i, j] = t(
                 "value_chain.cell_hover",
                 n=int(cell["n"]),
@@ -129,7 +139,7 @@ def weakest_cells(cells: pd.DataFrame, count: int = 3) -> pd.DataFrame:
 
 #: The survey's yes/no buying-behaviour fields, shown per unit as the share of its answers.
 CUSTOMER_BEHAVIOURS = ("repurchase", "cross_sell", "churned")
-#: The employee figures per unit, hidden for units under ``privacy.min_group`` respondents.
+#: The employee figures per unit, hidden for units under :func:`cell_minimum` respondents.
 EMPLOYEE_MEASURES = ("enps", "engagement", "enablement", "culture", "employee_behaviour")
 
 
@@ -140,7 +150,7 @@ def unit_scores(client: Client) -> pd.DataFrame:
 
     Units with fewer than :data:`MIN_UNIT_RESPONSES` survey responses or employee respondents are
     kept in the table but flagged ``thin`` and left out of the linkage; a unit with fewer employee
-    respondents than ``privacy.min_group`` has no employee figure at all.
+    respondents than :func:`cell_minimum` has no employee figure at all.
     """
     employees = client.tables["employees"]
     frame = pd.DataFrame(index=pd.Index(sorted(employees["unit"].dropna().unique()), name="unit"))
@@ -160,7 +170,7 @@ def unit_scores(client: Client) -> pd.DataFrame:
                 frame.index
             )
     frame["employees_n"] = employees["unit"].value_counts().reindex(frame.index).fillna(0).astype(int)
-    private = frame["employees_n"] < client.config.privacy.min_group
+    private = frame["employees_n"] < cell_minimum(client.config.privacy.min_group)
     frame.loc[private, [c for c in EMPLOYEE_MEASURES if c in frame]] = np.nan
     survey = client.tables["survey"]
     if "nps" in survey and "unit" in survey:
@@ -406,17 +416,19 @@ def ex_measure(units: pd.DataFrame) -> str | None:
 def explain_outliers(
     client: Client, units: pd.DataFrame, outliers: list[str], ex: str, cx: str, t: Translator, cells: int = 2
 ) -> pd.DataFrame:
-    """For each outlier unit, its quadrant and the role × pillar cells that differ most from all units."""
+    """For each outlier unit, its quadrant and the role × pillar cells that differ most from all units:
+    only cells the matrix itself would show (at least :func:`cell_minimum` people, complementary
+    suppression applied), so no lead describes a smaller group than the page promises."""
     employees = client.tables["employees"]
     overall = pillar_role_matrix(employees).set_index(["group", "pillar"])["mean"]
     usable = units[~units["thin"]]
+    minimum = cell_minimum(client.config.privacy.min_group)
     rows = []
     for unit in outliers:
         local = pillar_role_matrix(
             employees[employees["unit"] == unit], min_group=client.config.privacy.min_group
         )
-        # within one unit cells are small: a lead, never a group under privacy.min_group
-        local = local[local["n"] >= client.config.privacy.min_group].set_index(["group", "pillar"])
+        local = local[local["shown"]].set_index(["group", "pillar"])
         deviation = (local["mean"] - overall.reindex(local.index)).dropna()
         high_ex, high_cx = usable.at[unit, ex] >= usable[ex].mean(), usable.at[unit, cx] >= usable[cx].mean()
         direction = deviation.nlargest(cells) if high_ex else deviation.nsmallest(cells)
@@ -432,7 +444,8 @@ def explain_outliers(
                     f"{role} · {t('pillar.' + pillar)} ({'+' if d > 0 else ''}{t.number(d, 0)}, n = "
                     f"{int(local.at[(role, pillar), 'n'])})"
                     for (role, pillar), d in direction.items()
-                ),
+                )
+                or t("value_chain.no_cells", minimum=t.number(minimum)),
             }
         )
     return pd.DataFrame(rows)
