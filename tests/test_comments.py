@@ -99,3 +99,41 @@ def test_quotes_belong_to_their_theme_and_their_text_says_their_side(slug):
         assert text_reading[row[quote_column]] == side[row[sentiment_column]]
         words = {word.lower() for phrase in row[theme_column].split(" · ") for word in phrase.split()}
         assert words & set(row[quote_column].lower().replace(",", " ").split()), row.to_dict()
+
+
+def test_comment_repeats_count_copies_of_a_text_case_accents_and_spacing_aside():
+    from cxlib.steps.overview import comment_repeats, comments_templated
+
+    comments = pd.Series(["Pésimo servicio", "pesimo  SERVICIO", "Muy bien", "Muy bien", "Otro texto"])
+    assert comment_repeats(comments) == {"n": 5, "distinct": 3, "repeats": 2}
+    assert not comments_templated(comments)  # 2 of 5: under half
+    assert comments_templated(pd.Series(["Bien"] * 3 + ["Mal"] * 3 + ["Regular"]))  # 4 of 7
+    assert not comments_templated(pd.Series(["a", "a", "b", "b"]))  # exactly half is not over half
+    assert not comments_templated(pd.Series([], dtype="string"))
+
+
+def test_templated_comments_are_named_on_the_checks_and_before_the_comment_figures():
+    from cxlib.steps import overview
+
+    client = load_client(DEMO_CLIENTS_DIR / "demo")  # 3,693 of its 3,711 comments repeat a few texts
+    t = translator("es")
+    checks = overview.data_checks(client, t)
+    rows = dict(zip(checks.iloc[:, 0], checks.iloc[:, 1], strict=True))
+    assert "respuestas predefinidas" in rows["Comentarios repetidos"]
+    assert "todas sus preguntas a la vez" in rows["Respuestas duplicadas"]  # whole responses, said so
+    assert overview.comments_templated(client.comments())
+    cleaned = client.comments().drop_duplicates()  # one of each text: nothing templated left
+    assert not overview.comments_templated(cleaned)
+    assert "palabras propias" in t(
+        "overview.checks.comment_repeats.varied", repeats=0, comments=len(cleaned), distinct=len(cleaned)
+    )
+
+
+def test_quotes_show_a_comments_words_without_its_markup():
+    assert diagnosis.plain_text("Pésimo <b>x</b> & muy  lento") == "Pésimo x & muy lento"
+    assert diagnosis.plain_text('ok <script>alert("x")</script><img src=x onerror=alert(1)>') == "ok"
+    client = load_client(DEMO_CLIENTS_DIR / "demo")  # plants "<b>telefónico</b>" to test escaping
+    quotes = diagnosis.example_quotes(client, diagnosis.comment_analysis(client), translator("es"))
+    shown = " ".join(quotes.iloc[:, 1])
+    assert "<b>" in " ".join(client.comments()) and "<" not in shown and ">" not in shown
+    assert "Pésimo servicio telefónico & muchas vueltas" in shown

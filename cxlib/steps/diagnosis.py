@@ -12,9 +12,11 @@ wide, honest interval.
 
 from __future__ import annotations
 
+import html
 import textwrap
 from dataclasses import dataclass
 
+import nh3
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -914,6 +916,14 @@ def hidden_theme_count(analysis: CommentAnalysis) -> int:
 QUOTE_LENGTH = 300
 
 
+def plain_text(text: str) -> str:
+    """A comment's text without markup: a comment exported from a web form may carry tags
+    (``<b>x</b>`` reads ``x``); scripts and styles go with their content. Tags are removed with nh3
+    (an HTML parser, allowing no tag), then its entities are turned back into characters, since the
+    quote is escaped on display (``&`` must not show as ``&amp;``)."""
+    return " ".join(html.unescape(nh3.clean(text, tags=set(), attributes={})).split())
+
+
 def example_quotes(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.DataFrame:
     """Up to one negative and one positive quote per shown theme: the theme's most representative
     comments (:func:`~cxlib.stats.text.representativeness`) on whose side three readings agree:
@@ -922,7 +932,8 @@ def example_quotes(client: Client, analysis: CommentAnalysis, t: Translator) -> 
     from a detractor, a positive one from a promoter; no rating is needed when the survey has
     none). A review rated 10 that ends "fly with a different airline" is never a positive quote,
     nor a glowing text from a detractor a negative one. Never the same comment twice in the table.
-    Personal data is already masked; the table is escaped on display."""
+    Personal data is already masked; markup is stripped (:func:`plain_text`) and the table is
+    escaped on display."""
     survey = client.tables["survey"]
     ratings = comment_ratings(client, analysis.comments.index)
     metric = theme_outcome(client)
@@ -942,7 +953,7 @@ def example_quotes(client: Client, analysis: CommentAnalysis, t: Translator) -> 
                 continue
             index = ranked.idxmax()
             used.add(index)
-            quote = textwrap.shorten(analysis.comments[index], QUOTE_LENGTH, placeholder=" […]")
+            quote = textwrap.shorten(plain_text(analysis.comments[index]), QUOTE_LENGTH, placeholder=" […]")
             row = {t("diagnosis.col.theme"): theme, t("diagnosis.col.quote"): quote}
             if metric is not None:
                 value = survey.at[index, metric]
