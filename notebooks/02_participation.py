@@ -38,13 +38,16 @@ report.say("participation.intro")
 # %%
 report.heading("participation.ladder_heading")
 report.say("participation.ladder_text")
-report.table(participation.ladder_table(t))
+report.table(participation.ladder_table(t, participation.industry_key(client.config.industry)))
 if "participation_level" in journey:
     steps = participation.recommendations(journey, t.language)
     report.chart(participation.ladder_chart(steps, t))
-    report.say("participation.steps_summary", **participation.step_counts(steps))
+    counts = participation.step_counts(steps)
+    report.say("participation.steps_summary", **counts)
+    if counts["unfit"]:
+        report.say("participation.steps_unfit", count=t.number(counts["unfit"]))
     report.table(participation.recommendation_table(steps, t))
-    for status in ("not_assessed", "no_target"):
+    for status in ("not_assessed", "no_target", "unfit"):
         if touchpoints := participation.touchpoints_with(steps, status):
             report.consultant(f"participation.check.{status}", touchpoints=touchpoints)
 else:

@@ -34,10 +34,34 @@ def journey(**columns) -> pd.DataFrame:
 
 
 def test_ladder_has_six_levels_with_examples_and_policies():
-    steps = participation.ladder("es")
+    steps = participation.ladder("es", "bank")
     assert list(steps.index) == [0, 1, 2, 3, 4, 5]
-    assert "LEGO" in steps.at[4, "example"] and "Waze" in steps.at[3, "example"]
-    assert "intellectual_property" in steps.at[4, "policies"]
+    assert steps["example"].str.len().gt(0).all() and "intellectual_property" in steps.at[4, "policies"]
+
+
+def test_ladder_examples_are_of_the_clients_industry_or_none():
+    assert participation.industry_key("Banca minorista") == "bank"
+    assert participation.industry_key("Mobile telecommunications") == "telco"
+    assert participation.industry_key("Seguros") is None
+    bank = " ".join(participation.ladder("es", "bank")["example"])
+    assert "vuelo" not in bank and "Waze" not in bank and "cajero" in bank
+    assert "flight" not in " ".join(participation.ladder("en", "telco")["example"])
+    assert (participation.ladder_table(T, None)[T("participation.col.example")] == "–").all()
+
+
+def test_no_step_beyond_what_the_touchpoint_can_be():
+    """A card delivery or an identity check never gets 'contribution' (serving other customers)."""
+    frame = journey(
+        touchpoint=["Card delivery", "Identity check by video call", "Online banking"],
+        channel=["Courier", "App", "Web"],
+        participation_level=[2, 2, 2],
+        target_participation_level=[3, 4, 3],
+    )
+    table = participation.recommendations(frame, "en")
+    assert table["status"].tolist() == ["unfit", "unfit", "step"] and table["next"].iloc[2] == 3
+    assert participation.step_counts(table)["unfit"] == 2
+    lower = participation.recommendations(frame.assign(participation_level=[1, 1, 1]), "en")
+    assert lower["next"].tolist() == [2, 2, 2]
 
 
 def test_next_step_is_one_level_and_never_beyond_target():
@@ -52,7 +76,7 @@ def test_next_step_is_one_level_and_never_beyond_target():
     )
     assert no_target["next"].isna().tolist() == [True, True, False] and no_target["next"].iloc[2] == 3
     assert no_target["status"].tolist() == ["no_target", "no_target", "step"]
-    assert participation.step_counts(no_target) == {"steps": 1, "at_target": 0, "open": 2}
+    assert participation.step_counts(no_target) == {"steps": 1, "at_target": 0, "open": 2, "unfit": 0}
     assert participation.touchpoints_with(no_target, "no_target").count("(") == 2
 
 

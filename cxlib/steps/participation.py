@@ -55,14 +55,60 @@ def _definitions() -> dict:
     return yaml.safe_load(Path(__file__).with_name("participation.yaml").read_text(encoding="utf-8"))
 
 
-def ladder(language: str) -> pd.DataFrame:
-    """The ladder in the report language: level, name, description, example, policies."""
+def ladder(language: str, industry: str | None = None) -> pd.DataFrame:
+    """The ladder in the report language: level, name, description, example, policies.
+
+    ``industry`` is a key of ``participation.yaml``'s ``industries`` (:func:`industry_key`); each
+    level's example is of that industry, and empty for any other (an airline's check-in in a bank's
+    report would illustrate nothing the client does).
+    """
     return pd.DataFrame(
         [
-            {"level": step["level"], **step[language], "policies": step["policies"]}
+            {
+                "level": step["level"],
+                **step[language],
+                "example": step["examples"].get(industry, {}).get(language, ""),
+                "policies": step["policies"],
+            }
             for step in _definitions()["ladder"]
         ]
     ).set_index("level")
+
+
+def industry_key(industry: str) -> str | None:
+    """The ladder-example industry a client's free-text ``industry`` names (``Banca minorista`` →
+    ``bank``), by the accent-insensitive words of ``participation.yaml``; ``None`` when none match."""
+    words = set(fold(pd.Series([industry])).iloc[0].split())
+    return next(
+        (key for key, names in _definitions()["industries"].items() if words & set(names)),
+        None,
+    )
+
+
+def fit_ceiling(journey: pd.DataFrame) -> pd.Series:
+    """The highest ladder level each touchpoint can reach given what it is (``participation.yaml``
+    ``fit``: channels and words, accent-insensitive); :data:`MAX_LEVEL` when no rule applies.
+
+    A card delivery, an identity check or a signature serves one customer's own transaction: nothing
+    a customer contributes there serves other customers, so contribution and the levels above it
+    (Deloitte, 2020 Global Marketing Trends) are not steps for it.
+    """
+    channel = (
+        fold(journey["channel"].fillna("")) if "channel" in journey else pd.Series("", index=journey.index)
+    )
+    words = fold(journey["touchpoint"].fillna(""))
+    ceiling = pd.Series(float(MAX_LEVEL), index=journey.index)
+    for rule in _definitions()["fit"]:
+        matches = channel.isin(rule["channels"]) | words.str.contains(
+            _words_pattern(rule["words"]), regex=True
+        )
+        ceiling = ceiling.where(~matches, np.minimum(ceiling, rule["max_level"]))
+    return ceiling
+
+
+def _words_pattern(words: list[str]) -> str:
+    """A regular expression matching any of ``words`` as whole words (spaces: any whitespace)."""
+    return r"\b(?:" + "|".join(word.replace(" ", r"\s+") for word in words) + r")\b"
 
 
 def recommendations(journey: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -71,7 +117,8 @@ def recommendations(journey: pd.DataFrame, language: str) -> pd.DataFrame:
     The next step is ``current + 1``, never beyond the touchpoint's target (nor the top of the
     ladder); a touchpoint at its target has no next step, and neither has one without a declared
     target (``no_target``: the consultant is told to declare it). Touchpoints without a current
-    level are ``not_assessed``.
+    level are ``not_assessed``. A touchpoint below its target but already at the highest level it
+    can reach (:func:`fit_ceiling`) is ``unfit``: no step is recommended.
     """
     steps = ladder(language)
     table = journey[["touchpoint_id", "touchpoint", "stage"]].copy()
@@ -86,12 +133,12 @@ def recommendations(journey: pd.DataFrame, language: str) -> pd.DataFrame:
         else pd.Series(np.nan, index=journey.index)
     )
     table["current"], table["target"] = current, target
-    ceiling = target.clip(upper=MAX_LEVEL)
+    ceiling = np.minimum(target.clip(upper=MAX_LEVEL), fit_ceiling(journey))
     table["next"] = np.where(current.notna() & (current < ceiling), current + 1, np.nan)
     table["status"] = np.select(
-        [current.isna(), target.isna(), table["next"].isna()],
-        ["not_assessed", "no_target", "at_target"],
-        "step",
+        [current.isna(), target.isna(), table["next"].isna() & (current < target)],
+        ["not_assessed", "no_target", "unfit"],
+        np.where(table["next"].isna(), "at_target", "step"),
     )
     table["policies"] = table["next"].map(
         lambda level: steps.at[int(level), "policies"] if pd.notna(level) else []
@@ -163,8 +210,7 @@ def infer_archetype(journey: pd.DataFrame, language: str) -> pd.Series:
     inferred = pd.Series("episodic", index=journey.index)
     for archetype in ARCHETYPES[1:]:  # in order of connectedness: a later, more connected match wins
         keywords = _definitions()["archetype_keywords"][archetype][language]
-        pattern = r"\b(?:" + "|".join(keyword.replace(" ", r"\s+") for keyword in keywords) + r")\b"
-        inferred[words.str.contains(pattern, regex=True)] = archetype
+        inferred[words.str.contains(_words_pattern(keywords), regex=True)] = archetype
     return inferred
 
 
@@ -514,7 +560,7 @@ def willingness_chart(table: pd.DataFrame, t: Translator, by: str = "segment") -
     """Willingness to participate by segment dimension ``by`` (share with Wilson interval and n)."""
     return interval_bars(
         table,
-        t("participation.willingness_title", group=t(f"overview.axis.{by}")),
+        t("participation.willingness_title", group=t.inline(t(f"overview.axis.{by}"))),
         t("participation.willingness_axis"),
         t(f"overview.axis.{by}"),
         t,
@@ -523,15 +569,15 @@ def willingness_chart(table: pd.DataFrame, t: Translator, by: str = "segment") -
     )
 
 
-def ladder_table(t: Translator) -> pd.DataFrame:
-    """The ladder itself, for the report."""
-    steps = ladder(t.language)
+def ladder_table(t: Translator, industry: str | None = None) -> pd.DataFrame:
+    """The ladder itself, for the report, with examples of ``industry`` (:func:`ladder`)."""
+    steps = ladder(t.language, industry)
     return pd.DataFrame(
         {
             t("participation.col.level"): steps.index,
             t("participation.col.name"): steps["name"].to_numpy(),
             t("participation.col.description"): steps["description"].to_numpy(),
-            t("participation.col.example"): steps["example"].to_numpy(),
+            t("participation.col.example"): steps["example"].replace("", "–").to_numpy(),
             t("participation.col.policies"): [
                 ", ".join(t(f"policy.{p}") for p in policies) or "–" for policies in steps["policies"]
             ],
@@ -540,12 +586,14 @@ def ladder_table(t: Translator) -> pd.DataFrame:
 
 
 def step_counts(table: pd.DataFrame) -> dict[str, int]:
-    """How many touchpoints have a next step, are at target, or lack a current level or a target."""
+    """How many touchpoints have a next step, are at target, lack a current level or a target, or
+    are already as high as what they are allows (``unfit``)."""
     counts = table["status"].value_counts()
     return {
         "steps": int(counts.get("step", 0)),
         "at_target": int(counts.get("at_target", 0)),
         "open": int(counts.get("not_assessed", 0) + counts.get("no_target", 0)),
+        "unfit": int(counts.get("unfit", 0)),
     }
 
 
