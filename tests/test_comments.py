@@ -89,7 +89,9 @@ def test_quotes_belong_to_their_theme_and_their_text_says_their_side(slug):
     quotes = diagnosis.example_quotes(client, rating_led, t)
     assert len(quotes) >= 3
     side = {t("diagnosis.sentiment.negative"): "negative", t("diagnosis.sentiment.positive"): "positive"}
-    text_reading = dict(zip(analysis.comments, analysis.sentiment["lexicon"], strict=True))
+    text_reading = dict(
+        zip(analysis.comments.map(diagnosis.plain_text), analysis.sentiment["lexicon"], strict=True)
+    )
     theme_column, quote_column, sentiment_column = (
         t("diagnosis.col.theme"),
         t("diagnosis.col.quote"),
