@@ -60,7 +60,7 @@ report.download(workbook, "journey.download")
 report.heading("target.heading", anchor="target")
 initiatives = client.tables.get("initiatives")
 target = target_journey.target_touchpoints(client.tables["journey"], initiatives)
-if target["source"].eq("unchanged").all():
+if not target["changes"].any():
     report.say("target.none")
     report.consultant("target.check.none")
 else:

@@ -89,3 +89,16 @@ def test_the_curve_is_the_consultants_target_not_a_forecast(language: str) -> No
     assert ("pronóstico" if language == "es" else "forecast") in t("target.curve")
     facts = tj.target_facts(target, stages, t)
     assert facts["changed"] == "3" and facts["addressed"] == "2" and facts["stage"] == "Pay"
+
+
+def test_a_touchpoint_already_at_the_top_without_a_pain_point_is_not_a_change() -> None:
+    """An initiative acting on a touchpoint at +2 with no pain point leaves it at +2: the target does
+    not list it nor count it (the report used to say '12 of 32 change' with rows going 2.0 → 2.0)."""
+    top = JOURNEY.assign(declared_emotion=[-1.0, 2.0, 2.0, 0.0])
+    target = tj.target_touchpoints(top, INITIATIVES)
+    assert target["changes"].tolist() == [False, False, True, True]  # TP3 at +2 still loses its pain
+    t = translator("en")
+    table = tj.changes_table(target, t)
+    assert table[t("target.col.touchpoint")].tolist() == ["Monthly bill", "Call centre"]
+    stages = tj.stage_targets(target)
+    assert tj.target_facts(target, stages, t)["changed"] == "2" and stages["changes"].tolist() == [0, 1, 1]

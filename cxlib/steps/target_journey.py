@@ -55,7 +55,8 @@ def acting_initiatives(initiatives: pd.DataFrame | None) -> pd.DataFrame:
 def target_touchpoints(journey: pd.DataFrame, initiatives: pd.DataFrame | None) -> pd.DataFrame:
     """Per touchpoint, today and the target: ``emotion`` (declared today), ``target_emotion``,
     ``source`` (``declared``, ``plan`` or ``unchanged``), ``initiatives`` (names acting on it),
-    ``pain_point`` and ``pain_addressed``, and ``change`` (the declared change, if any)."""
+    ``pain_point`` and ``pain_addressed``, ``change`` (the declared change, if any) and ``changes``
+    (whether the target differs from today at all: :func:`_changes`)."""
     table = journey.set_index("touchpoint_id")
     acting = acting_initiatives(initiatives)
     by_touchpoint = acting.groupby("touchpoint_id")
@@ -82,6 +83,7 @@ def target_touchpoints(journey: pd.DataFrame, initiatives: pd.DataFrame | None) 
         if "target_change" in table
         else pd.Series(pd.NA, index=table.index, dtype="string")
     )
+    addressed = pain.notna() & (strongest.notna() | declared.gt(today))
     return pd.DataFrame(
         {
             "stage": table["stage"],
@@ -92,11 +94,21 @@ def target_touchpoints(journey: pd.DataFrame, initiatives: pd.DataFrame | None) 
             "source": source,
             "initiatives": [names.get(touchpoint, []) for touchpoint in table.index],
             "pain_point": pain,
-            "pain_addressed": pain.notna() & (strongest.notna() | declared.gt(today)),
+            "pain_addressed": addressed,
             "change": change,
+            "changes": _changes(today, target, addressed, change),
         },
         index=table.index,
     )
+
+
+def _changes(today: pd.Series, target: pd.Series, addressed: pd.Series, change: pd.Series) -> pd.Series:
+    """Whether a touchpoint's target differs from today: its emotion moves (by 0.05 or more, half the
+    shown precision), a pain point is addressed, or the consultant declares a change in words. An
+    initiative acting on a touchpoint already at +2 with no pain point changes nothing the target can
+    show, so it is not counted as a change."""
+    moves = (target - today).abs().ge(0.05) | (today.isna() & target.notna())
+    return moves | addressed | change.notna()
 
 
 def stage_targets(touchpoints: pd.DataFrame) -> pd.DataFrame:
@@ -105,7 +117,7 @@ def stage_targets(touchpoints: pd.DataFrame) -> pd.DataFrame:
     grouped = touchpoints.assign(
         has_pain=touchpoints["pain_point"].notna(),
         pain_left=touchpoints["pain_point"].notna() & ~touchpoints["pain_addressed"],
-        changes=touchpoints["source"].ne("unchanged"),
+        changed=touchpoints["changes"],
     ).groupby("stage", sort=False)
     table = grouped.agg(
         order=("stage_order", "min"),
@@ -113,7 +125,7 @@ def stage_targets(touchpoints: pd.DataFrame) -> pd.DataFrame:
         target_emotion=("target_emotion", "mean"),
         pains=("has_pain", "sum"),
         pains_left=("pain_left", "sum"),
-        changes=("changes", "sum"),
+        changes=("changed", "sum"),
     )
     return table.sort_values("order")
 
@@ -168,7 +180,7 @@ def _emotion(value: float, t: Translator) -> str:
 def changes_table(touchpoints: pd.DataFrame, t: Translator) -> pd.DataFrame:
     """The touchpoints whose target differs from today, in journey order: stage, touchpoint, today
     (pain point and emotion), the target emotion, what changes and which initiatives do it."""
-    changed = touchpoints[touchpoints["source"].ne("unchanged")].sort_values("stage_order", kind="stable")
+    changed = touchpoints[touchpoints["changes"]].sort_values("stage_order", kind="stable")
 
     def what(row: pd.Series) -> str:
         if pd.notna(row["change"]):
@@ -201,7 +213,7 @@ def target_facts(touchpoints: pd.DataFrame, stages: pd.DataFrame, t: Translator)
     those today, and the stage whose emotion rises most."""
     rise = (stages["target_emotion"] - stages["emotion"]).dropna()
     return {
-        "changed": t.number(int(touchpoints["source"].ne("unchanged").sum())),
+        "changed": t.number(int(touchpoints["changes"].sum())),
         "touchpoints": t.number(len(touchpoints)),
         "addressed": t.number(int(touchpoints["pain_addressed"].sum())),
         "pains": t.number(int(touchpoints["pain_point"].notna().sum())),
