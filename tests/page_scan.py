@@ -164,6 +164,10 @@ RULES: tuple[Rule, ...] = (
     Rule("schema identifier", _identifier_pattern()),
     Rule("leaked missing value", re.compile(r"(?<![\w-])(?:nan|NaN|None|null|NaT|<NA>)(?![\w-])")),
     Rule("p written as zero", re.compile(r"\bp\s*=\s*0[.,]0+(?![\d])")),
+    Rule(
+        "markup shown as text",
+        re.compile(r"</?(?:a|b|br|div|em|i|p|script|span|strong|u)\b[^<>]*>", re.IGNORECASE),
+    ),
     Rule("accentless Spanish", re.compile(rf"\b(?:{_words(ACCENTLESS_SPANISH)})\b", re.IGNORECASE), ("es",)),
     Rule("accentless -ción/-sión", re.compile(r"\b\w+[cs]ion\b", re.IGNORECASE), ("es",)),
     Rule(

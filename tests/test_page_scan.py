@@ -62,6 +62,7 @@ def test_export_pages_pass_the_scanner(export_pages):
         ("en", "the mean is nan", "leaked missing value"),
         ("en", "segment None", "leaked missing value"),
         ("es", "(p = 0.000, prueba)", "p written as zero"),
+        ("es", "Pésimo servicio &lt;b&gt;telefónico&lt;/b&gt; &amp; muchas vueltas", "markup shown as text"),
         ("es", "la autonomia del equipo", "accentless Spanish"),
         ("es", "va mas alla", "accentless Spanish"),
         ("es", "la atencion", "accentless -ción/-sión"),
