@@ -234,8 +234,11 @@ SPECS = [
                     "outcome": "csat",
                 },
                 {
-                    "statement": "Quienes compran con más frecuencia nos recomiendan más",
-                    "driver": "Frecuencia de compra",
+                    "statement": "Quienes contrataron otro producto en el último año nos recomiendan más",
+                    "group": {
+                        "field": "P12 ¿Contrató otro producto en los últimos 12 meses?",
+                        "equals": "Sí",
+                    },
                     "outcome": "nps",
                 },
             ],
