@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -395,3 +396,42 @@ def test_a_later_wave_holding_a_clearly_better_initiative_is_a_consultant_check(
     # overlapping intervals are no conflict: at twice the cost, D's best (90,000) beats A's worst
     evaluation.loc["D", "cost"] = 200.0
     assert "Costly twin" not in set(action_plan.sequencing_conflicts(evaluation)["earlier"])
+
+
+def test_money_scale_is_a_consultant_check_when_no_measured_value_pays_back():
+    t = translator("en")
+    units = pd.DataFrame(
+        {"unit": ["North", "South"], "customers": [1000, 3000], "revenue": [100_000.0, 300_000.0]}
+    )
+    client = Client(Path("."), CONFIG, tables={"initiatives": initiatives(), "units": units})
+    chain = {"point_value": {"value": 400.0, "low": 100.0, "high": 700.0, "retention": 0.001, "units": 12}}
+    evaluation = action_plan.valued(action_plan.evaluate(client, DIAGNOSIS, None, None), chain, "nps", t)
+    # A: 10 points × 400 a year = 4,000, 12,000 over 3 years against a cost of 100: it pays back
+    assert action_plan.money_scale_facts(evaluation, chain, client, "nps", t) is None
+    dear = evaluation.assign(cost=evaluation["cost"] * 1000)  # A now costs 100,000: −88 %
+    assert action_plan.money_scale_facts(dear, chain, client, "nps", t) == {
+        "outcome": "NPS",
+        "value": "£400",
+        "units": "2",
+        "revenue": "£400,000",
+        "per_customer": "£100",
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug,language", [("demo", "es"), ("northwind", "en")])
+def test_the_deck_and_the_plan_page_tell_one_money_story(demo_reports, slug, language):
+    plan = load(demo_reports / slug, "05_action_plan")
+    t = translator(language, locale={"demo": "es_MX", "northwind": "en_GB"}[slug])
+    initiatives = results_frame(plan["initiatives"])
+    headers, rows, sources = initiative_rows(plan, initiatives, t)
+    page = html.unescape((demo_reports / slug / "05_action_plan.html").read_text(encoding="utf-8"))
+    deck = pd.DataFrame(rows, columns=headers)
+    returns_column = t("slides.col.return", years="3")
+    assert deck[returns_column].str.contains(r"\[").all() and sources  # both demos value a point
+    for _, row in deck.iterrows():  # every figure of the deck's money is on the page, in that row
+        page_row = page[page.index(f"<td>{row.iloc[0]}</td>", page.index('id="money"')) :]
+        page_row = page_row[: page_row.index("</tr>")]
+        assert f"<td>{row[returns_column]}</td>" in page_row and f"<td>{row.iloc[5]}</td>" in page_row
+    unscheduled = initiatives.loc[initiatives["wave"].isna(), "name"]
+    assert len(unscheduled) == 1 and "CRM" in unscheduled.iloc[0]

@@ -761,6 +761,12 @@ def wave_table(plan: pd.DataFrame, diagnosis: dict | None, outcome: str, t: Tran
     return pd.DataFrame(rows)
 
 
+def _unsigned_zero(values: list[float], decimals: int) -> np.ndarray:
+    """``values`` rounded to ``decimals``, a figure that rounds to zero written without a sign
+    (a negative effect at 0 % of its ramp-up is 0.00, not -0.00)."""
+    return np.round(np.asarray(values, float), decimals) + 0.0
+
+
 def decomposition_table(
     rows: pd.DataFrame, outcome: str, t: Translator, internal: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -791,7 +797,7 @@ def decomposition_table(
             reach,
             [t.number(points, 1) for points in rows["gap_closed"]],
             [
-                t.interval(p, lo, hi, 2)
+                t.interval(*_unsigned_zero([p, lo, hi], 2), 2)
                 for p, lo, hi in rows[["points", "points_low", "points_high"]].to_numpy()
             ],
             outcome,
@@ -814,7 +820,7 @@ def decomposition_table(
                     ].to_numpy()
                 ],
                 [
-                    t.interval(p, lo, hi, 2)
+                    t.interval(*_unsigned_zero([p, lo, hi], 2), 2)
                     if quantified
                     else t("plan.internal_unquantified", effect=f"{effect:+.0f}".replace("-", "−"))
                     for p, lo, hi, effect, quantified in internal[
