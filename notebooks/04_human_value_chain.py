@@ -32,7 +32,7 @@ from cxlib.steps import chain, human_value_chain
 report = cxlib.setup(client_dir, report_dir, cut)
 client, t, report_dir = report.client, report.t, report.report_dir
 employees = client.tables["employees"]
-roles = links = model = ex = slope = value = None
+roles = links = ex = slope = value = None
 chains = []
 report.title("04_human_value_chain")
 report.say("value_chain.intro")
@@ -91,15 +91,6 @@ else:
     report.caution("value_chain.caveat", n=links[0].n)
     if units["thin"].any():
         report.caution("value_chain.thin_units", units=", ".join(units.index[units["thin"]]))
-    if outcomes:
-        model = human_value_chain.path_model(
-            units.loc[~units["thin"], ex],
-            units.loc[~units["thin"], "nps"],
-            units.loc[~units["thin"], outcomes[0]],
-        )
-        report.heading("value_chain.path_heading", level=3, result=t(f"value_chain.measure.{outcomes[0]}"))
-        report.say("value_chain.path_text", **human_value_chain.path_facts(model, t))
-        report.say("value_chain.path_finding" if model.finding else "value_chain.path_none")
     value = human_value_chain.point_value(units)
     if value is not None:
         report.say(
@@ -119,8 +110,10 @@ if ex is not None and "nps" in units:
         report.table(chain.chain_table(fitted, t))
         if fitted.permutations:
             report.say("value_chain.chain.null", **chain.null_facts(fitted, t))
-        if fitted.few_units:
-            report.caution("value_chain.chain.few_units", **chain.few_units_facts(fitted, t))
+        report.caution(
+            "value_chain.chain.few_units" if fitted.few_units else "value_chain.chain.exploratory",
+            **chain.few_units_facts(fitted, t),
+        )
 
 # %%
 if ex is not None and "nps" in units:
@@ -149,7 +142,7 @@ report.end()
 results.publish(
     report_dir,
     "04_human_value_chain",
-    human_value_chain.step_results(links, model, ex, roles, enps, slope=slope, value=value)
+    human_value_chain.step_results(links, ex, roles, enps, slope=slope, value=value)
     | {"chains": chain.chain_results(chains)},
 )
 

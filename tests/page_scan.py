@@ -221,6 +221,14 @@ RULES: tuple[Rule, ...] = (
         ("es",),
         locales=("es_MX",),
     ),
+    # the human value chain reads complaints right after the customers' experience, never after
+    # retention (a complaint comes before a customer leaves), and its section holds more than one chain
+    Rule(
+        "value chain read backwards",
+        re.compile(
+            r"(?:Retención de clientes|Customer retention) → (?:Quejas|Complaints)|Una sola cadena|One chain:"
+        ),
+    ),
 )
 
 #: Keys of a plotly figure whose strings a reader sees.

@@ -110,9 +110,7 @@ def _value_chain_of(client: Client) -> dict:
     units = human_value_chain.unit_scores(client)
     ex = human_value_chain.ex_measure(units)
     links = human_value_chain.linkage(units, ex, "nps", [])
-    return human_value_chain.step_results(
-        links, None, ex, None, slope=human_value_chain.ex_cx_slope(units, ex)
-    )
+    return human_value_chain.step_results(links, ex, None, slope=human_value_chain.ex_cx_slope(units, ex))
 
 
 def test_on_a_shuffled_outcome_the_plan_claims_no_points():

@@ -22,9 +22,12 @@ from cxlib.stats.value_chain import FEW_UNITS, ChainModel, chain_model
 #: Which unit-score column measures each node; ``ex`` and the results are filled in per client.
 NODE_COLUMNS = {"culture": "culture", "employee_behaviour": "employee_behaviour", "cx": "nps"}
 #: Customer behaviour per unit, first present wins (retention from the units' results, else the
-#: survey's buying behaviour), and the results the chain ends in.
+#: survey's buying behaviour); the results reached through it (what customers who stay bring).
 CUSTOMER_BEHAVIOUR = ("retention", "repurchase", "cross_sell")
-RESULTS = ("revenue_per_customer", "complaints_rate")
+RESULTS = ("revenue_per_customer",)
+#: Results read straight after the customers' experience, never after their behaviour: a complaint
+#: comes before a customer leaves, so "retention → complaints" would read the chain backwards.
+EXPERIENCE_RESULTS = ("complaints_rate",)
 HOLDS_COLOUR, BROKEN_COLOUR, NODE_COLOUR = "#1E8449", "#C0392B", "#1B4F72"
 #: Half a node box's width, in the diagram's node spacing (the arrows fill the rest).
 BOX_HALF_WIDTH = 0.36
@@ -32,16 +35,20 @@ BOX_HALF_WIDTH = 0.36
 
 def chain_columns(units: pd.DataFrame, ex: str) -> list[tuple[str, ...]]:
     """The measured chain for each result: the unit-score columns from culture to that result, in
-    order, skipping nodes this client does not measure (at least three nodes, else none)."""
+    order, skipping nodes this client does not measure (at least three nodes, else none). The
+    results of :data:`RESULTS` follow the customers' behaviour; those of
+    :data:`EXPERIENCE_RESULTS` (complaints) follow the customers' experience directly."""
     usable = units[~units["thin"]]
 
     def measured(column: str) -> bool:
         return column in usable and usable[column].notna().sum() > 0
 
-    before = [NODE_COLUMNS["culture"], ex, NODE_COLUMNS["employee_behaviour"], NODE_COLUMNS["cx"]]
-    before += [next((c for c in CUSTOMER_BEHAVIOUR if measured(c)), "")]
-    head = tuple(column for column in before if column and measured(column))
+    nodes = [NODE_COLUMNS["culture"], ex, NODE_COLUMNS["employee_behaviour"], NODE_COLUMNS["cx"]]
+    experience = tuple(column for column in nodes if measured(column))
+    behaviour = next((c for c in CUSTOMER_BEHAVIOUR if measured(c)), None)
+    head = experience + ((behaviour,) if behaviour else ())
     chains = [head + (result,) for result in RESULTS if measured(result)] or [head]
+    chains += [experience + (result,) for result in EXPERIENCE_RESULTS if measured(result)]
     return [chain for chain in chains if len(chain) >= 3]
 
 
@@ -91,7 +98,7 @@ def null_facts(model: ChainModel, t: Translator) -> dict[str, str]:
 
 
 def few_units_facts(model: ChainModel, t: Translator) -> dict[str, str]:
-    """The figures of ``value_chain.chain.few_units``."""
+    """The figures of ``value_chain.chain.few_units`` and ``value_chain.chain.exploratory``."""
     return {"n": t.number(model.n), "minimum": t.number(FEW_UNITS)}
 
 

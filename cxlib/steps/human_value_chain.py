@@ -8,12 +8,12 @@
 * Confidentiality: no employee figure (matrix cells, unit scores, outlier leads, published results)
   describes fewer people than :func:`cell_minimum`, the one threshold the page's promise states.
 * Linkage across units: Pearson correlations with Fisher z intervals
-  (:func:`cxlib.stats.estimators.fisher_interval`), and a simple path model EX → CX → results: ``CX
-  = a·EX``, ``results = c'·EX + b·CX`` on standardised unit scores, with a percentile bootstrap
-  interval for the indirect effect ``a·b`` (Preacher, K. J. & Hayes, A. F. (2008), Asymptotic and
-  resampling strategies for assessing and comparing indirect effects in multiple mediator models,
-  *Behavior Research Methods* 40(3), 879-891). A link is reported as a finding only when its
-  interval excludes zero; with a dozen units intervals are wide.
+  (:func:`cxlib.stats.estimators.fisher_interval`). A link is reported as a finding only when its
+  interval excludes zero; with a dozen units intervals are wide. The chain as a whole (employees →
+  customers → results, with its indirect effect) is read once, by :mod:`cxlib.steps.chain`: a
+  second, partial-regression path model beside it gave a standardised indirect effect without
+  bounds (the partial slope of the result on customers, controlling for employees, is unbounded
+  when the two are almost collinear across a dozen units) and a verdict contradicting the chain's.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ MIN_CELL = 10
 MIN_UNIT_RESPONSES = 10
 #: Fewer usable units than this and no correlation across units is computed at all.
 MIN_UNITS = 5
-BOOTSTRAP = 2000
 
 
 def cell_minimum(min_group: int) -> int:
@@ -224,53 +223,6 @@ def correlation(x: pd.Series, y: pd.Series, confidence: float = 0.95) -> Correla
     r = float(np.corrcoef(pairs.iloc[:, 0], pairs.iloc[:, 1])[0, 1])
     low, high = fisher_interval(r, n, confidence)
     return Correlation(x.name, y.name, r, float(low), float(high), n)
-
-
-@dataclass(frozen=True)
-class PathModel(IntervalFinding):
-    """EX → CX → result on standardised unit scores, with the bootstrap interval of the indirect effect."""
-
-    a: float  # EX → CX
-    b: float  # CX → result, controlling for EX
-    direct: float  # EX → result, controlling for CX
-    indirect: float
-    low: float
-    high: float
-    n: int
-
-
-def _path_coefficients(data: np.ndarray) -> tuple[float, float, float]:
-    """(a, b, c') by least squares on standardised columns EX, CX, result."""
-    standard = (data - data.mean(axis=0)) / data.std(axis=0, ddof=1)
-    ex, cx, result = standard.T
-    a = float(np.dot(ex, cx) / np.dot(ex, ex))
-    design = np.column_stack([ex, cx])
-    direct, b = np.linalg.lstsq(design, result, rcond=None)[0]
-    return a, float(b), float(direct)
-
-
-def path_model(
-    ex: pd.Series,
-    cx: pd.Series,
-    result: pd.Series,
-    bootstrap: int = BOOTSTRAP,
-    confidence: float = 0.95,
-    seed: int = 0,
-) -> PathModel:
-    """Fit the mediation path EX → CX → result across units and bootstrap the indirect effect a·b."""
-    data = pd.concat([ex, cx, result], axis=1).dropna().to_numpy(dtype=float)
-    n = len(data)
-    a, b, direct = _path_coefficients(data)
-    rng = np.random.default_rng(seed)
-    draws = []
-    for _ in range(bootstrap):  # resamples units (a dozen rows), never survey rows
-        sample = data[rng.integers(0, n, n)]
-        if np.all(sample.std(axis=0, ddof=1) > 0):
-            a_star, b_star, _ = _path_coefficients(sample)
-            draws.append(a_star * b_star)
-    tail = (1 - confidence) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail])
-    return PathModel(a, b, direct, a * b, float(low), float(high), n)
 
 
 def linkage(units: pd.DataFrame, ex: str, cx: str, results: list[str]) -> list[Correlation]:
@@ -525,13 +477,6 @@ def correlation_facts(link: Correlation, t: Translator) -> dict[str, str]:
     }
 
 
-def path_facts(model: PathModel, t: Translator) -> dict[str, str]:
-    """A path model's figures for ``value_chain.path_text``."""
-    return {
-        name: t.number(getattr(model, name), 2) for name in ("a", "b", "direct", "indirect", "low", "high")
-    } | {"n": str(model.n)}
-
-
 def point_value_facts(value: dict[str, float], currency: str, t: Translator) -> dict[str, str]:
     """A point's value (:func:`point_value`) for ``value_chain.point_value`` and the plan's source."""
     return {
@@ -564,15 +509,15 @@ def employee_nps(employees: pd.DataFrame) -> Estimate | None:
 
 def step_results(
     links: list[Correlation] | None,
-    model: PathModel | None,
     ex: str | None,
     cells: pd.DataFrame | None,
     enps: Estimate | None = None,
     slope: dict[str, float] | None = None,
     value: dict[str, float] | None = None,
 ) -> dict:
-    """What the human value chain publishes: the eNPS, the EX → CX link, the path model, the
-    weakest cells. The EX → CX link carries its slope (:func:`ex_cx_slope`) when ``slope`` is given;
+    """What the human value chain publishes: the eNPS, the EX → CX link and the other links, the
+    weakest cells (the chain itself: :func:`cxlib.steps.chain.chain_results`). The EX → CX link
+    carries its slope (:func:`ex_cx_slope`) when ``slope`` is given;
     ``point_value`` is the value of one NPS point across units (:func:`point_value`), when clear."""
     published: dict = {"ex_measure": ex, "point_value": value}
     if enps is not None:
@@ -598,14 +543,6 @@ def step_results(
             }
             for link in links
         ]
-    if model is not None:
-        published["path"] = {
-            "indirect": model.indirect,
-            "low": model.low,
-            "high": model.high,
-            "n": model.n,
-            "finding": model.finding,
-        }
     if cells is not None:
         published["weakest"] = weakest_cells(cells)[["group", "pillar", "mean", "n"]].to_dict(
             orient="records"
