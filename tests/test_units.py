@@ -144,3 +144,61 @@ def test_every_interval_is_written_one_way_in_both_languages():
         assert t.interval(-3.0, -5.8, -0.8) == f"{t.number(-3.0, 1)} [{expected}]"
         assert t.bounds(-5.8, -0.8) == f"[{expected}]"
         assert t.interval(0.445, 0.40, 0.49, 0, percent=True) == f"44{sign} [40{sign}; 49{sign}]"
+
+
+def _demo_league(shuffle: bool = False) -> dict[str, pd.DataFrame]:
+    from cxlib.core.paths import DEMO_CLIENTS_DIR
+    from cxlib.inputs.client import load_client
+    from cxlib.steps import units
+
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    if shuffle:  # the link between unit and answers destroyed
+        survey = client.tables["survey"]
+        survey["unit"] = survey["unit"].sample(frac=1, random_state=1).to_numpy()
+    return units.league_tables(client)
+
+
+def test_units_finding_leads_with_the_spread_and_the_ends_rank_intervals():
+    from cxlib.render.summary import _league_findings
+    from cxlib.steps import units
+
+    tables = _demo_league()
+    nps = tables["nps"]
+    t = translator("es")
+    found = _league_findings(units.league_results(tables), t)
+    lead = found[0].text
+    best, worst = nps["value"].idxmax(), nps["value"].idxmin()
+    assert lead.startswith("NPS por unidad va de") and best in lead and worst in lead
+    for unit in (best, worst):  # each end with its rank interval, never a rank alone
+        row = nps.loc[unit]
+        assert f"posición {row['rank']} ({row['rank_low']}–{row['rank_high']}) de 14" in lead
+    assert "difieren más de lo que explica el azar" in lead  # the demo plants branch effects
+    key, values = units.league_takeaway(nps, "nps", t)
+    assert key == "units.led" and values["spread"] == lead  # the page's caption leads the same way
+
+
+def test_shuffled_units_spread_is_within_sampling_noise():
+    from cxlib.render.summary import spread_text
+    from cxlib.steps import units
+
+    tables = _demo_league(shuffle=True)
+    results = units.league_results(tables)
+    for metric, table in tables.items():
+        assert not table.attrs["overdispersed"], metric
+        assert "cabe en el azar" in spread_text(metric, results[metric], translator("es"))
+        assert not results[metric]["flagged"]
+
+
+def test_league_table_leaves_out_columns_that_say_nothing():
+    from cxlib.steps import units
+
+    nps = _demo_league()["nps"]
+    t = translator("es")
+    assert nps["position"].eq("within").all() and nps["n"].ge(30).all()
+    assert t("units.col.funnel") not in units.league_display(nps, "nps", t)
+    assert t("diagnosis.col.caution") not in units.league_display(nps, "nps", t)
+    marked = nps.copy()
+    marked.iloc[0, marked.columns.get_loc("position")] = "watch_below"
+    marked.iloc[1, marked.columns.get_loc("n")] = 12
+    shown = units.league_display(marked, "nps", t)
+    assert {t("units.col.funnel"), t("diagnosis.col.caution")} <= set(shown.columns)

@@ -263,12 +263,43 @@ def rank_text(rank: int, low: int, high: int, units: int, t: Translator) -> str:
     )
 
 
+def spread_text(metric: str, published: dict, t: Translator) -> str:
+    """How far apart the units are on ``metric``, from its published league (``ends``, ``phi``…, as
+    :func:`cxlib.steps.units.league_results` writes it): the best and the worst unit, each with its
+    value, interval, n and rank interval, and whether the units differ more than sampling noise
+    explains (the over-dispersion test: φ and its p)."""
+    decimals = 2 if metric == "ces" else 1
+    best, worst = (
+        t(
+            "units.spread_end",
+            unit=unit["unit"],
+            value=t.interval(unit["value"], unit["low"], unit["high"], decimals),
+            n=t.number(unit["n"]),
+            rank=rank_text(unit["rank"], unit["rank_low"], unit["rank_high"], published["units"], t),
+        )
+        for unit in published["ends"]
+    )
+    verdict = "real" if published["overdispersed"] else "noise"
+    return t("units.spread", metric=t(f"metric.{metric}"), best=best, worst=worst) + t(
+        f"units.spread.{verdict}", phi=t.number(published["phi"], 2), p=t.p_value(published["dispersion_p"])
+    )
+
+
+def _spread_findings(league: dict, t: Translator) -> list[Finding]:
+    """The story of the units, told first: the spread of the league's first metric (the headline
+    one, :func:`spread_text`)."""
+    metric, published = next(iter(league.items()), (None, {}))
+    if "ends" not in published:
+        return []
+    return [Finding("summary.section.units", spread_text(metric, published, t), "01_diagnosis.html#units")]
+
+
 def _league_findings(league: dict, t: Translator) -> list[Finding]:
-    """The units outside the funnel's alarm limits of the diagnosis's league table
-    (:mod:`cxlib.steps.units`): per metric the :data:`TOP` furthest below and above the network, each
-    with value, interval, n and rank interval, and how many more there are; or one sentence that
-    none is."""
-    found = []
+    """The units of the diagnosis's league table (:mod:`cxlib.steps.units`): first their spread
+    (:func:`_spread_findings`), then, as the supporting test, the units outside the funnel's alarm
+    limits: per metric the :data:`TOP` furthest below and above the network, each with value,
+    interval, n and rank interval, and how many more there are; or one sentence that none is."""
+    found = _spread_findings(league, t)
     for metric, table in league.items():
         decimals = 2 if metric == "ces" else 1
         ranked = sorted(table["flagged"], key=lambda unit: (unit["side"] != "weak", -abs(unit["z"])))
@@ -291,7 +322,7 @@ def _league_findings(league: dict, t: Translator) -> list[Finding]:
         if len(ranked) > len(shown):
             more = t.plural("summary.units_more", len(ranked) - len(shown), metric=t(f"metric.{metric}"))
             found.append(Finding("summary.section.units", more, "01_diagnosis.html#units"))
-    if league and not found:
+    if league and not any(table["flagged"] for table in league.values()):
         metrics = ", ".join(t(f"metric.{metric}") for metric in league)
         units = max(table["units"] for table in league.values())
         found.append(

@@ -20,7 +20,7 @@ from cxlib.core.exceptions import CxError
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
 from cxlib.render.charts import ACCENT, PRIMARY, label_points, with_takeaway
-from cxlib.render.summary import rank_text
+from cxlib.render.summary import rank_text, spread_text
 from cxlib.stats.estimators import SMALL_SAMPLE
 from cxlib.stats.league import ALARM_LEVEL, WATCH_LEVEL, funnel_limits, league, metric_points
 from cxlib.stats.metrics import metric_by
@@ -189,11 +189,12 @@ def rank_cell(row: pd.Series, units: int, t: Translator) -> str:
 
 def league_display(table: pd.DataFrame, metric: str, t: Translator) -> pd.DataFrame:
     """The league table for the report, best first: each unit's value with its interval and n, its
-    place on the funnel, its shrunk estimate and its rank interval; units under n = 30 cautioned."""
+    place on the funnel, its shrunk estimate and its rank interval; units under n = 30 cautioned.
+    The funnel column is left out when every unit is within, the caution column when none is small."""
     decimals = _decimals(metric)
     ordered = table.sort_values(["rank", "value"])
     units = table.attrs["units"]
-    return pd.DataFrame(
+    shown = pd.DataFrame(
         {
             t("units.col.unit"): ordered.index.astype(str),
             t("diagnosis.col.n"): [t.number(n) for n in ordered["n"]],
@@ -211,6 +212,17 @@ def league_display(table: pd.DataFrame, metric: str, t: Translator) -> pd.DataFr
             ],
         }
     )
+    # a column that says the same of every unit tells nothing: every unit within the funnel (the
+    # takeaway says so), no unit under n = 30
+    silent = [
+        column
+        for column, says_nothing in (
+            (t("units.col.funnel"), ordered["position"].eq("within").all()),
+            (t("diagnosis.col.caution"), ordered["n"].ge(SMALL_SAMPLE).all()),
+        )
+        if says_nothing
+    ]
+    return shown.drop(columns=silent)
 
 
 def _flagged(table: pd.DataFrame, side: str) -> pd.DataFrame:
@@ -231,10 +243,24 @@ def unit_facts(table: pd.DataFrame, unit: object, metric: str, t: Translator) ->
     )
 
 
+def ends(table: pd.DataFrame) -> tuple[object, object]:
+    """The best and the worst unit of the league table (its ranks follow the values)."""
+    ordered = table.sort_values("value", ascending=not table.attrs["higher_is_better"], kind="stable")
+    return ordered.index[0], ordered.index[-1]
+
+
 def league_takeaway(table: pd.DataFrame, metric: str, t: Translator) -> tuple[str, dict[str, str]]:
-    """What the funnel shows: the weak and strong units beyond its alarm limits, furthest first,
+    """What the league shows, its spread first (:func:`cxlib.render.summary.spread_text`), then the
+    funnel as the supporting test: the weak and strong units beyond its alarm limits, furthest first,
     each with its value, interval, n and rank interval (``units.flagged``), or that none is
     (``units.none``)."""
+    key, values = _funnel_takeaway(table, metric, t)
+    spread = spread_text(metric, league_results({metric: table})[metric], t)
+    return "units.led", {"spread": spread, "funnel": t(key, **values)}
+
+
+def _funnel_takeaway(table: pd.DataFrame, metric: str, t: Translator) -> tuple[str, dict[str, str]]:
+    """The funnel's verdict: ``units.flagged`` with the units beyond its alarm limits, or ``units.none``."""
     values = {
         "metric": t(f"metric.{metric}"),
         "target": t.number(table.attrs["target"], _decimals(metric)),
@@ -322,31 +348,37 @@ def funnel_chart(table: pd.DataFrame, metric: str, t: Translator) -> go.Figure:
     return with_takeaway(figure, key, **values)
 
 
+def _published_unit(table: pd.DataFrame, unit: object) -> dict:
+    """One unit's figures as the summary reads them: value, interval, n, z and rank interval."""
+    row = table.loc[unit]
+    return {
+        "unit": str(unit),
+        "side": row["side"],
+        "value": float(row["value"]),
+        "low": float(row["low"]),
+        "high": float(row["high"]),
+        "n": int(row["n"]),
+        "z": float(row["z"]),
+        "rank": int(row["rank"]),
+        "rank_low": int(row["rank_low"]),
+        "rank_high": int(row["rank_high"]),
+    }
+
+
 def league_results(tables: dict[str, pd.DataFrame]) -> dict:
     """What the league table publishes for the summary: per metric, the network's value, the number
-    of units ranked and hidden, and every unit beyond the funnel's alarm limits with its figures."""
-    published = {}
-    for metric, table in tables.items():
-        flagged = table[table["side"] != ""]
-        published[metric] = {
+    of units ranked and hidden, the over-dispersion test, the best and worst unit (``ends``) and
+    every unit beyond the funnel's alarm limits, each with its figures."""
+    return {
+        metric: {
             "target": table.attrs["target"],
             "units": table.attrs["units"],
             "hidden": table.attrs["hidden"],
             "overdispersed": bool(table.attrs["overdispersed"]),
-            "flagged": [
-                {
-                    "unit": str(unit),
-                    "side": row["side"],
-                    "value": float(row["value"]),
-                    "low": float(row["low"]),
-                    "high": float(row["high"]),
-                    "n": int(row["n"]),
-                    "z": float(row["z"]),
-                    "rank": int(row["rank"]),
-                    "rank_low": int(row["rank_low"]),
-                    "rank_high": int(row["rank_high"]),
-                }
-                for unit, row in flagged.iterrows()
-            ],
+            "phi": float(table.attrs["phi"]),
+            "dispersion_p": float(table.attrs["dispersion_p"]),
+            "ends": [_published_unit(table, unit) for unit in ends(table)],
+            "flagged": [_published_unit(table, unit) for unit in table.index[table["side"] != ""]],
         }
-    return published
+        for metric, table in tables.items()
+    }
