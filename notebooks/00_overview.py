@@ -60,7 +60,7 @@ if report.require("survey"):
         if column in survey:
             axis = t(f"overview.axis.{column}")
             report.chart(
-                overview.share_chart(survey[column], t("overview.responses_by", group=axis), axis, t)
+                overview.share_chart(survey[column], t("overview.responses_by", group=t.inline(axis)), axis, t)
             )
     report.heading("overview.checks_heading", level=3, anchor="data-checks")
     report.say("overview.checks_text")

@@ -132,9 +132,7 @@ if run is not None:
         report.consultant("journey.check.incremental", since=t.date(run.since))
     in_alarm = card.loc[card["status"] == "alarm"]
     if len(in_alarm):
-        report.caution(
-            "journey.in_alarm", touchpoints=", ".join(in_alarm["touchpoint"] + " (" + in_alarm.index + ")")
-        )
+        report.caution("journey.in_alarm", touchpoints=", ".join(in_alarm["touchpoint"]))
     else:
         report.say("journey.none_in_alarm")
     report.table(journey.alert_table(run, client, t)) if len(run.alerts) else report.say("journey.no_alerts")

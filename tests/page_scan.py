@@ -159,6 +159,13 @@ def _identifier_pattern() -> re.Pattern[str]:
 
 
 RULES: tuple[Rule, ...] = (
+    # a touchpoint's code ("TP-APP-03", "TP04") is the consultant's (checks page); the client reads its name
+    Rule("internal code in parentheses", re.compile(r"\([A-Z]{2,}(?:-[A-Z]+)*-?\d{1,3}\)")),
+    # a need is connected when it has a continuous experience, as the connected-experience paragraph says
+    Rule(
+        "episodic experiences counted as connected",
+        re.compile(r"ya tienen? una experiencia conectada|already ha(?:s|ve) a connected experience"),
+    ),
     Rule("configuration file", re.compile(r"client\.ya?ml", re.IGNORECASE)),
     Rule("input file name", re.compile(r"\b[\w-]+\.(?:csv|xlsx|parquet|sav)\b")),
     Rule("schema identifier", _identifier_pattern()),

@@ -30,8 +30,8 @@ def test_configured_breakdowns_are_exactly_the_charts_drawn(demo_copy, tmp_path)
     assert quarters["n"].sum() == client.tables["survey"]["csat"].notna().sum()
     assert run([str(demo_copy)], tmp_path / "out", step_names=["01"]) == 0
     page = (tmp_path / "out" / "demo" / "01_diagnosis.html").read_text(encoding="utf-8")
-    titles = set(re.findall(r"(?:NPS|CSAT|CES|Satisf[^\"<]*?) [^\"<]{0,12}por [^\"<]{0,30}\(IC 95 %\)", page))
-    assert titles == {"NPS por Unidad (IC 95 %)", "CSAT (% top-2) por Trimestre (IC 95 %)"}
+    titles = set(re.findall(r"(?:NPS|CSAT|CES|Satisf[^\"<]*?) [^\"<]{0,40}por [^\"<]{0,30}\(IC 95 %\)", page))
+    assert titles == {"NPS por unidad (IC 95 %)", "CSAT (% en las dos notas más altas) por trimestre (IC 95 %)"}
 
 
 def test_a_field_is_named_by_its_export_column_in_any_case(demo_copy):
@@ -41,7 +41,7 @@ def test_a_field_is_named_by_its_export_column_in_any_case(demo_copy):
     chart = diagnosis.breakdown_chart(
         diagnosis.breakdown(client, "nps", "unit"), "nps", "unit", client.translator()
     )
-    assert chart.layout.title.text == "NPS por Unidad (IC 95 %)"
+    assert chart.layout.title.text == "NPS por unidad (IC 95 %)"
 
 
 def test_an_empty_list_draws_no_breakdown(demo_copy):

@@ -97,6 +97,17 @@ def test_export_pages_pass_the_scanner(export_pages):
             "screen instruction in print",
         ),
         ("en", "Hover over a cell to see all of it.", "screen instruction in print"),
+        ("es", "Tamaño de los segmentos ¦ 0/3", "count without spaces"),
+        ("en", "effort 3/5", "count without spaces"),
+        ("es", "12 meses con datos desde Ene 2025", "capitalised Spanish month"),
+        ("es", "Tendencia -0.001", "needless precision"),
+        ("en", "Trend +0.000", "needless precision"),
+        ("es", "NPS por Segmento (IC 95 %)", "capitalised dimension mid-sentence"),
+        ("es", "no muestran una diferencia clara según Canal.", "capitalised dimension mid-sentence"),
+        ("en", "Responses by Channel (n = 3,879)", "capitalised dimension mid-sentence"),
+        ("es", "Frontstage ¦ Backstage ¦ KPI", "English word in Spanish"),
+        ("es", "Habilitación por front, middle y back office", "English word in Spanish"),
+        ("es", "CSAT (% top-2)", "English word in Spanish"),
     ],
 )
 def test_scanner_catches_each_rule(language, text, rule):
@@ -161,3 +172,28 @@ def test_scanner_reads_the_percent_formats_of_charts():
         "%{x}: %{y:.1f}\\u00a0% (n = %{customdata})",
     )
     assert scan(spaced, "es") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "hits"), [("$9,000,000 · $250 k", 2), ("$9,000,000\u00a0MXN · $250\u00a0k\u00a0MXN", 0)]
+)
+def test_scanner_catches_a_dollar_amount_without_its_currency(text, hits):
+    rule = "dollar sign without a currency code"
+    page = f"<main><p>{text}</p></main>"
+    assert sum(hit.rule == rule for hit in scan(page, "es", "es_MX")) == hits
+    assert scan(page, "en", "en_GB") == []
+
+
+def test_scanner_reads_captions_and_the_month_names_of_charts():
+    caption = '<main><p class="cx-takeaway">participación en las respuestas: el valor más alto…</p></main>'
+    assert {hit.rule for hit in scan(caption, "es")} == {"caption in lower case"}
+    assert scan(caption.replace(">participación", ">Participación"), "es") == []
+    plotly_months = _chart_page('{"xaxis": {"tickformat": "%b %Y"}}', "%{x}").replace(
+        '"layout"', '"config": {"locale": "es"}, "layout"'
+    )
+    assert {hit.match for hit in scan(plotly_months, "es")} >= {"Ene", "Dic"}
+    own_months = plotly_months.replace(
+        '"config": {"locale": "es"}',
+        '"config": {"locale": "es", "locales": {"es": {"format": {"shortMonths": ["ene", "dic"]}}}}',
+    )
+    assert scan(own_months, "es") == []

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
+from page_scan import scan
 
 from cxlib.core.i18n import translator
 from cxlib.core.paths import DEMO_CLIENTS_DIR
@@ -13,6 +15,7 @@ from cxlib.inputs.client import Client, load_client
 from cxlib.inputs.config import ClientConfig
 from cxlib.render.charts import pop_takeaway
 from cxlib.steps import participation
+from cxlib.steps.journey import touchpoint_names
 
 T = translator("en")
 CONFIG = ClientConfig(name="Acme", slug="acme", language="en", industry="Retail", currency="GBP")
@@ -207,3 +210,28 @@ def test_complexity_check_names_as_many_tasks_as_it_counts():
     sentence = T(check.evidence[0][0], **check.evidence[0][1])
     assert "6 can be done through 3 channels or more" in sentence
     assert sentence.count("(3)") == 4 and sentence.endswith("and 2 more.")
+
+
+CONNECTED_RULE = "episodic experiences counted as connected"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "rule"),
+    [
+        ("es", "Transferencias SPEI en app (TP-APP-03)", "internal code in parentheses"),
+        ("en", "Credit check (TP04)", "internal code in parentheses"),
+        ("es", "Las 7 necesidades ya tienen una experiencia conectada.", CONNECTED_RULE),
+        ("en", "All 7 needs already have a connected experience.", CONNECTED_RULE),
+    ],
+)
+def test_the_page_scanner_keeps_these_fixes(language: str, text: str, rule: str) -> None:
+    assert rule in {hit.rule for hit in scan(f"<main><p>{text}</p></main>", language)}
+    assert not scan("<main><p>Queja formal (UNE) (n = 30)</p></main>", language)
+
+
+def test_client_pages_name_touchpoints_without_their_codes() -> None:
+    frame = journey(participation_level=[1, 1, 1], target_participation_level=[2, 2, 2])
+    shown = participation.recommendation_table(participation.recommendations(frame, "en"), T)
+    assert not shown.map(lambda cell: "T1" in str(cell)).any().any()
+    twice = frame.assign(touchpoint=["Live chat", "Live chat", "Usage alerts"])
+    assert touchpoint_names(twice).tolist() == ["Live chat · Web", "Live chat · Store", "Usage alerts"]

@@ -49,7 +49,7 @@ TITLES = {
     ("demo", "02_participation"): (
         "Participación del cliente",
         "Sin participación",
-        "LEGO Ideas",
+        "Clientes que diseñan con el banco una cuenta",
         "propiedad intelectual",
         "1. Más conexión siempre es mejor",
         "⚠ Riesgo",
@@ -58,7 +58,7 @@ TITLES = {
     ("northwind", "02_participation"): (
         "Customer participation",
         "Co-creation",
-        "Waze",
+        "coverage gaps on a map other customers see",
         "content moderation",
         "4. They only serve external customers",
         "internal touchpoints mapped",
@@ -68,7 +68,7 @@ TITLES = {
         "Mapa del recorrido y monitoreo",
         "Pregunta estratégica",
         "Los momentos de verdad medidos son Soporte, Resolución de problemas",
-        "Puntos de contacto en alarma ahora: Transferencias SPEI en app (TP-APP-03)",
+        "Puntos de contacto en alarma ahora: Transferencias SPEI en app.",
         "Tus transferencias SPEI llegan en segundos, siempre",
         "Descargar el mapa en Excel",
     ),
@@ -76,7 +76,7 @@ TITLES = {
         "Journey map and touchpoint monitoring",
         "Strategic question",
         "The measured moments of truth are Set up, Get help",
-        "Touchpoints in alarm now: In-store device setup (TP07)",
+        "Touchpoints in alarm now: In-store device setup.",
         "Your new phone set up in store in under 20 minutes",
         "Data as of 31 Dec 2025: monitoring covers every measurement",
     ),
@@ -127,21 +127,21 @@ TITLES = {
     ),
 }
 CHART_TITLES = {
-    ("demo", "00_overview"): ("Respuestas por Segmento", "Mediciones por mes y canal"),
-    ("northwind", "00_overview"): ("Responses by Customer type", "Measurements per month by channel"),
+    ("demo", "00_overview"): ("Respuestas por segmento", "Mediciones por mes y canal"),
+    ("northwind", "00_overview"): ("Responses by customer type", "Measurements per month by channel"),
     ("demo", "01_diagnosis"): (
-        "NPS por Segmento (IC 95 %)",
+        "NPS por segmento (IC 95 %)",
         "Peso de cada pilar sobre NPS",
         "Matriz de prioridades",
     ),
     ("northwind", "01_diagnosis"): (
-        "NPS by Customer type (95% CI)",
+        "NPS by customer type (95% CI)",
         "Weight of each pillar on NPS",
         "Priority matrix",
     ),
     ("demo", "02_participation"): (
         "Puntos de contacto por nivel de participación",
-        "Clientes dispuestos a participar, por Segmento",
+        "Clientes dispuestos a participar, por segmento",
     ),
     ("northwind", "02_participation"): (
         "Touchpoints by participation level",
@@ -149,11 +149,11 @@ CHART_TITLES = {
     ),
     ("demo", "03_journey"): (
         "Recorrido del cliente de Banco Meridiano",
-        "Gráficos de control: Transferencias SPEI en app (TP-APP-03)",
+        "Gráficos de control: Transferencias SPEI en app",
     ),
     ("northwind", "03_journey"): (
         "Northwind Mobile customer journey",
-        "Control charts: In-store device setup (TP07)",
+        "Control charts: In-store device setup",
     ),
     ("demo", "04_human_value_chain"): (
         "Habilitación de los pilares por rol (0-100)",

@@ -16,8 +16,14 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+from babel.dates import format_date, get_month_names
+from babel.numbers import (
+    format_compact_currency,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_symbol,
+)
 
 LANGUAGES: tuple[str, ...] = ("es", "en")
 CATALOGUE: dict[str, dict[str, str]] = yaml.safe_load(
@@ -30,6 +36,16 @@ MISSING = "–"
 #: sign with a non-breaking space (``42 %``, as the RAE and ISO 80000 write it, and as the catalogue's
 #: own "95 %" does), English writes it closed up (``42%``).
 PERCENT_SIGN: dict[str, str] = {"es": "\u00a0%", "en": "%"}
+#: The decimals of each kind of figure, so that one figure reads the same on every page and in the
+#: deck (``48.1 [47.5; 48.7]`` everywhere, never ``48 [47; 49]`` elsewhere): NPS and pillar scores
+#: (0-100) and their gaps to target with one decimal, means of 1-5 scales with two, shares with none
+#: in running text.
+DECIMALS: dict[str, int] = {"nps": 1, "pillar": 1, "gap": 1, "scale": 2, "share": 0}
+#: Currency symbols several currencies write alike (``$`` for MXN, USD, CAD…): an amount whose
+#: locale symbol is one of these also names its ISO code (``$250,000 MXN``).
+AMBIGUOUS_SYMBOLS: frozenset[str] = frozenset({"$", "¥", "kr", "kr."})
+#: A weekly trend whose slope rounds to zero at this many decimals reads as stable.
+TREND_DECIMALS = 2
 
 
 def _missing(value: object) -> bool:
@@ -108,19 +124,58 @@ class Translator:
 
     def money(self, value: float | None, currency: str) -> str:
         """An amount in ``currency`` (ISO 4217) in the locale's currency pattern, without cents
-        (``MX$250,000``, ``250.000 €``; "–" when missing)."""
+        (``MX$250,000``, ``250.000 €``; "–" when missing). Where the locale's symbol is ambiguous
+        (:data:`AMBIGUOUS_SYMBOLS`: ``$`` for pesos in Mexico) the ISO code follows
+        (``$250,000 MXN``)."""
         if _missing(value):
             return MISSING
         pattern = Locale.parse(self.locale).currency_formats["standard"].pattern.split(";")[0]
         whole = re.sub(r"0\.0+", "0", pattern)
-        return format_currency(value, currency, format=whole, locale=self.locale, currency_digits=False)
+        amount = format_currency(value, currency, format=whole, locale=self.locale, currency_digits=False)
+        return amount + self._currency_code(currency)
 
     def money_short(self, value: float | None, currency: str) -> str:
-        """An amount in ``currency`` in the locale's compact form, for axis ticks (``$250 k``,
-        ``2,5 M €``, ``£1m``; "–" when missing)."""
+        """An amount in ``currency`` in the locale's compact form, for axis ticks (``$250 k MXN``,
+        ``2,5 M €``, ``£1m``; "–" when missing; the code follows an ambiguous symbol as in
+        :meth:`money`)."""
         if _missing(value):
             return MISSING
-        return format_compact_currency(value, currency, locale=self.locale, fraction_digits=1)
+        amount = format_compact_currency(value, currency, locale=self.locale, fraction_digits=1)
+        return amount + self._currency_code(currency)
+
+    def _currency_code(self, currency: str) -> str:
+        """``" MXN"`` (non-breaking space) after an amount whose symbol is ambiguous here, else ``""``."""
+        symbol = get_currency_symbol(currency, locale=self.locale)
+        return f"\u00a0{currency}" if symbol in AMBIGUOUS_SYMBOLS else ""
+
+    def ratio(self, part: float, whole: float) -> str:
+        """A count out of a total, ``12 / 6,000``: the one way every page writes one."""
+        return f"{self.number(part)} / {self.number(whole)}"
+
+    def trend(self, slope: float | None) -> str:
+        """A signed trend (``+0.04``, ``-0.12``) with :data:`TREND_DECIMALS` decimals, or the word
+        for stable (catalogue ``trend.stable``) when it rounds to zero: a slope of ``-0.001`` a
+        week is no trend a reader can act on ("–" when missing)."""
+        if _missing(slope):
+            return MISSING
+        if round(abs(slope), TREND_DECIMALS) == 0:
+            return self("trend.stable")
+        return ("+" if slope > 0 else "") + self.number(slope, TREND_DECIMALS)
+
+    def inline(self, name: str) -> str:
+        """A dimension's name (``Segmento``, ``Customer type``) as it reads inside a sentence or
+        title: its first letter lower-cased when it is a capitalised common word (``segmento``,
+        ``customer type``); an acronym or a name with inner capitals (``NPS``, ``iPhone``) is left
+        as written. Use it only on dimension names, never on proper names."""
+        if len(name) > 1 and name[0].isupper() and name[1].islower():
+            return name[0].lower() + name[1:]
+        return name
+
+    @staticmethod
+    def sentence(text: str) -> str:
+        """``text`` with its first letter capitalised, for a caption that opens with a filled field
+        (``participación en las respuestas: …`` → ``Participación en las respuestas: …``)."""
+        return text[:1].upper() + text[1:]
 
     def p_value(self, p: float) -> str:
         """``= 0.042`` or ``< 0.001`` (APA style), to follow a "p" ("–" when missing)."""
@@ -154,8 +209,17 @@ class Translator:
             return text
 
     def month(self, value: dt.date | dt.datetime) -> str:
-        """Format a month as abbreviated name and year (``mar 2025``)."""
+        """Format a month as abbreviated name and year (``mar 2025``; Spanish months in lower case,
+        as the RAE writes them mid-sentence, like :func:`short_months` on chart ticks)."""
         return format_date(value, format="MMM yyyy", locale=self.locale)
+
+
+def short_months(locale: str) -> list[str]:
+    """The locale's abbreviated month names, January first, as :meth:`Translator.month` writes
+    them (``ene``… in Spanish, ``Jan``… in English): the chart config gives them to plotly.js, whose
+    own Spanish names are capitalised (``Ene``), so ticks and text read alike."""
+    names = get_month_names("abbreviated", locale=locale)
+    return [str(names[month]) for month in range(1, 13)]
 
 
 def translator(language: str, locale: str | None = None) -> Translator:

@@ -135,13 +135,15 @@ def interval_takeaway(
     table: pd.DataFrame, measure: str, group: str, t: Translator, decimals: int = 1, percent: bool = False
 ) -> tuple[str, dict[str, str]]:
     """What an interval chart shows: the highest and lowest group with their intervals and n, and
-    whether those intervals are apart.
+    whether those intervals are apart. The caption opens with ``measure`` (capitalised) and names
+    the ``group`` dimension inside the sentence (:meth:`~cxlib.core.i18n.Translator.inline`).
 
     Non-overlapping 95% intervals imply a significant difference; overlapping ones are reported
     as "no clear difference", which is conservative (Schenker, N. & Gentleman, J. F. (2001), On
     judging the significance of differences by examining the overlap between confidence
     intervals, *The American Statistician* 55(3), 182-186).
     """
+    group = t.inline(group)  # a dimension's name inside the sentence: "según segmento"
     rows = table.dropna(subset=["value"])
     if len(rows) < 2:
         return "chart.takeaway.single", {"group": group}
@@ -154,7 +156,9 @@ def interval_takeaway(
 
     apart = rows.at[lowest, "high"] < rows.at[highest, "low"]
     key = "chart.takeaway.apart" if apart else "chart.takeaway.overlap"
-    return key, {"measure": measure, "group": group, "highest": shown(highest), "lowest": shown(lowest)}
+    # the measure opens the caption ("Participación en las respuestas: …")
+    values = {"measure": t.sentence(measure), "group": group}
+    return key, values | {"highest": shown(highest), "lowest": shown(lowest)}
 
 
 def error_bars(value, low, high, scale: float = 1.0, **style: object) -> dict:

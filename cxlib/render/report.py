@@ -26,7 +26,7 @@ from IPython.display import HTML, display
 from plotly.io._renderers import PlotlyRenderer
 from plotly.io.json import to_json_plotly
 
-from cxlib.core.i18n import Translator
+from cxlib.core.i18n import Translator, short_months
 from cxlib.core.paths import interactive_report_dir
 from cxlib.inputs.client import Client, client_folder, load_client, load_validated
 from cxlib.inputs.commentary import heading_anchor
@@ -98,8 +98,12 @@ def chart_html(fig_dict: dict, config: dict) -> str:
 
 def chart_config(locale: str) -> dict:
     """The plotly.js config of a report chart: :data:`PLOT_CONFIG` with the locale's month and day
-    names (plotly.js ``locale``; the shared bundle registers Spanish, English is built in)."""
-    return PLOT_CONFIG | {"locale": Locale.parse(locale).language}
+    names (plotly.js ``locale``; the shared bundle registers Spanish, English is built in), the
+    abbreviated months being the text's (:func:`~cxlib.core.i18n.short_months`: ``ene 2025`` on a
+    tick as in a sentence, where plotly.js writes ``Ene``)."""
+    language = Locale.parse(locale).language
+    months = {"format": {"shortMonths": short_months(locale)}}
+    return PLOT_CONFIG | {"locale": language, "locales": {language: months}}
 
 
 def install_theme(locale: str, brand: Brand = HOUSE) -> None:

@@ -249,6 +249,14 @@ def _chart_kind(name: str):
     }[name]
 
 
+def format_decimals(number_format: str) -> int:
+    """The decimals an Excel number format shows of a value (``0.0`` → 1; ``0%`` → 2, a percent
+    showing the share times 100), so the values a native chart holds are the ones it shows: a
+    reader who opens the chart's data sees ``69.0``, not ``68.9543450115994``."""
+    shown = number_format.split(".", 1)[1] if "." in number_format else ""
+    return len(shown) - len(shown.lstrip("0#")) + (2 if "%" in number_format else 0)
+
+
 def native_chart(
     deck: _Deck,
     slide,
@@ -273,7 +281,8 @@ def native_chart(
     title : str
         The chart's title, in the client's language (plain text).
     data : dict
-        Series name → values (bar, line: one per category; scatter: ``(x, y)`` pairs).
+        Series name → values (bar, line: one per category; scatter: ``(x, y)`` pairs), stored
+        rounded to the decimals ``number_format`` shows (:func:`format_decimals`).
     categories : list of str, optional
         The category labels of a bar or line chart.
     number_format : str
@@ -287,17 +296,18 @@ def native_chart(
     from pptx.enum.chart import XL_LEGEND_POSITION
     from pptx.util import Inches, Pt
 
+    places = format_decimals(number_format)
     if kind == "scatter":
         chart_data = XyChartData()
         for name, points in data.items():
             series = chart_data.add_series(name, number_format=number_format)
             for x, y in points:
-                series.add_data_point(x, y)
+                series.add_data_point(round(x, places), round(y, places))
     else:
         chart_data = CategoryChartData(number_format=number_format)
         chart_data.categories = categories or []
         for name, values in data.items():
-            chart_data.add_series(name, values)
+            chart_data.add_series(name, [None if pd.isna(v) else round(v, places) for v in values])
     left, top, width, height = (Inches(value) for value in box)
     chart = slide.shapes.add_chart(_chart_kind(kind), left, top, width, height, chart_data).chart
     chart.font.size = Pt(12)

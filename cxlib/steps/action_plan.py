@@ -39,7 +39,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from cxlib.core.i18n import Translator
+from cxlib.core.i18n import DECIMALS, Translator
 from cxlib.core.method import fold_name
 from cxlib.core.paths import BASELINE_BUILD_NAME
 from cxlib.inputs.client import Client
@@ -738,8 +738,9 @@ def wave_table(plan: pd.DataFrame, diagnosis: dict | None, outcome: str, t: Tran
         closed = (
             forecast.union(scenario_shares(plan[usable], gaps, progress)["central"]) * gaps["gap"].to_numpy()
         )
+        places = DECIMALS["pillar"]
         targets = [
-            f"{t('pillar.' + pillar)} {t.number(current, 0)} → {t.number(current + points, 0)}"
+            f"{t('pillar.' + pillar)} {t.number(current, places)} → {t.number(current + points, places)}"
             for pillar, current, points in zip(gaps.index, gaps["current"], closed, strict=True)
             if points > 0
         ]

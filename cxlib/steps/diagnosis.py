@@ -390,7 +390,7 @@ def breakdown_chart(table: pd.DataFrame, metric: str, by: str, t: Translator) ->
         table = table.set_axis([period_label(start, by, t) for start in table.index])
     return interval_bars(
         table,
-        t("diagnosis.by_title", metric=t(f"metric.{metric}"), group=t(f"diagnosis.group.{by}")),
+        t("diagnosis.by_title", metric=t(f"metric.{metric}"), group=t.inline(t(f"diagnosis.group.{by}"))),
         t(f"metric.{metric}"),
         t(f"diagnosis.group.{by}"),
         t,

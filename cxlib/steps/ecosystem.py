@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxlib.core.i18n import Translator
+from cxlib.core.i18n import DECIMALS, Translator
 from cxlib.core.method import NINE_C
 from cxlib.render.charts import PRIMARY
 from cxlib.render.results import frame as results_frame
@@ -159,13 +159,12 @@ def dimension_table(table: pd.DataFrame, diagnosis: dict | None, t: Translator) 
             if pillar in pillars.index and pd.notna(pillars.at[pillar, "current"]):
                 row = pillars.loc[pillar]
                 gap = (
-                    f"; {t('diagnosis.col.gap').lower()} {t.number(row['gap'], 0)}"
+                    f"; {t('diagnosis.col.gap').lower()} {t.number(row['gap'], DECIMALS['gap'])}"
                     if pd.notna(row.get("gap"))
                     else ""
                 )
-                parts.append(
-                    f"{t('pillar.' + pillar)} {t.interval(row['current'], row['low'], row['high'], 0)}{gap}"
-                )
+                score = t.interval(row["current"], row["low"], row["high"], DECIMALS["pillar"])
+                parts.append(f"{t('pillar.' + pillar)} {score}{gap}")
         return " · ".join(parts) or "–"
 
     return pd.DataFrame(

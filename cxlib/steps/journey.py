@@ -102,6 +102,17 @@ def cell_width(stage_count: int) -> int:
     return max(8, int((MAP_PLOT_WIDTH / max(stage_count, 1) - 14) / (0.6 * MAP_FONT)))
 
 
+def touchpoint_names(journey: pd.DataFrame) -> pd.Series:
+    """Touchpoint id → the name a client page shows: the touchpoint's name, with its channel when two
+    touchpoints share that name. The id is the consultant's code (checks page), never the client's."""
+    table = journey.set_index("touchpoint_id")
+    names = table["touchpoint"].fillna("").astype(str)
+    channels = (
+        table["channel"].fillna("").astype(str) if "channel" in table else pd.Series("", index=table.index)
+    )
+    return names.where(~names.duplicated(keep=False) | channels.eq(""), names + " · " + channels)
+
+
 def lane_items(journey: pd.DataFrame, lane: str, t: Translator) -> pd.Series:
     """Per touchpoint, what it contributes to ``lane`` (empty string when nothing)."""
     if lane == "touchpoint":
@@ -429,6 +440,7 @@ def scorecard(client: Client, run: MonitoringRun) -> pd.DataFrame:
     card["status"] = np.where(card.index.isin(set(ongoing)), "alarm", "ok")
     journey = client.tables["journey"].set_index("touchpoint_id")
     card = card.join(journey[["stage", "touchpoint", "channel"]], how="left")
+    card["touchpoint"] = touchpoint_names(client.tables["journey"]).reindex(card.index)
     if (
         client.has("survey")
         and "touchpoint_id" in client.tables["survey"]
@@ -453,7 +465,7 @@ def scorecard_takeaway(card: pd.DataFrame, t: Translator) -> tuple[str, dict[str
         return "journey.takeaway.scorecard_unscored", values
     row = scored.loc[lowest]
     values["lowest"] = (
-        f"{row['touchpoint']} ({lowest}): {t.interval(row['score'], row['score_low'], row['score_high'], 2)}"
+        f"{row['touchpoint']}: {t.interval(row['score'], row['score_low'], row['score_high'], 2)}"
     )
     return "journey.takeaway.scorecard", values
 
@@ -463,9 +475,7 @@ def scorecard_table(card: pd.DataFrame, t: Translator) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             t("journey.col.rank"): card["rank"].to_numpy(),
-            t("journey.col.touchpoint"): (
-                card["touchpoint"].fillna("") + " (" + card.index.to_series() + ")"
-            ).to_numpy(),
+            t("journey.col.touchpoint"): card["touchpoint"].fillna("").to_numpy(),
             t("journey.col.stage"): card["stage"].to_numpy(),
             t("journey.col.volume"): [t.number(n) for n in card["n"]],
             t("journey.col.score"): [
@@ -495,12 +505,12 @@ def scorecard_table(card: pd.DataFrame, t: Translator) -> pd.DataFrame:
 def alert_table(run: MonitoringRun, client: Client, t: Translator) -> pd.DataFrame:
     """Alarm and watch episodes, each tied to the touchpoint's value promise."""
     alerts = run.alerts
-    names = client.tables["journey"].set_index("touchpoint_id")["touchpoint"]
+    names = touchpoint_names(client.tables["journey"])
     show = lambda value, metric: t.percent(value, 1) if metric == "rate" else t.number(value, 2)  # noqa: E731
     return pd.DataFrame(
         {
             t("journey.col.level"): [t(f"journey.level.{level}") for level in alerts["level"]],
-            t("journey.col.touchpoint"): [f"{names.get(tp, tp)} ({tp})" for tp in alerts["touchpoint_id"]],
+            t("journey.col.touchpoint"): [names.get(tp, tp) for tp in alerts["touchpoint_id"]],
             t("journey.col.metric"): [t(f"journey.metric.{m}") for m in alerts["metric"]],
             t("journey.col.weeks"): [
                 f"{t.date(a)} – {t.date(b)} ({n})"
@@ -714,7 +724,7 @@ def alert_log_table(statuses: pd.DataFrame, t: Translator) -> pd.DataFrame:
     answered_by = statuses["closed_by"].fillna(statuses["acknowledged_by"])
     return pd.DataFrame(
         {
-            t("journey.col.touchpoint"): statuses["touchpoint"] + " (" + statuses["touchpoint_id"] + ")",
+            t("journey.col.touchpoint"): statuses["touchpoint"],
             t("journey.col.level"): [t(f"journey.level.{level}") for level in statuses["level"]],
             t("journey.col.metric"): [t(f"journey.metric.{metric}") for metric in statuses["metric"]],
             t("journey.col.raised"): [t.date(moment, "medium") for moment in raised],
@@ -732,9 +742,9 @@ def alert_log_table(statuses: pd.DataFrame, t: Translator) -> pd.DataFrame:
 
 def alarm_touchpoints(run: MonitoringRun, client: Client) -> list[tuple[str, str]]:
     """(touchpoint id, label) of every touchpoint with an alarm episode, longest first."""
-    names = client.tables["journey"].set_index("touchpoint_id")["touchpoint"]
+    names = touchpoint_names(client.tables["journey"])
     alarms = run.alerts[run.alerts["level"] == "alarm"].sort_values("weeks", ascending=False)
-    return [(tp, f"{names.get(tp, tp)} ({tp})") for tp in dict.fromkeys(alarms["touchpoint_id"])]
+    return [(tp, names.get(tp, tp)) for tp in dict.fromkeys(alarms["touchpoint_id"])]
 
 
 def step_results(

@@ -29,6 +29,7 @@ from cxlib.inputs.client import Client
 from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, with_takeaway, wrapped
 from cxlib.stats.metrics import proportion_interval, share_by, top_two_box
 from cxlib.stats.text import fold
+from cxlib.steps.journey import touchpoint_names
 
 MAX_LEVEL = 5
 #: Archetypes that keep a continuous relationship rather than an episodic one.
@@ -122,6 +123,7 @@ def recommendations(journey: pd.DataFrame, language: str) -> pd.DataFrame:
     """
     steps = ladder(language)
     table = journey[["touchpoint_id", "touchpoint", "stage"]].copy()
+    table["touchpoint"] = touchpoint_names(journey).to_numpy()  # the client's names, never the ids
     current = (
         journey["participation_level"]
         if "participation_level" in journey
@@ -181,7 +183,7 @@ def recommendation_table(table: pd.DataFrame, t: Translator) -> pd.DataFrame:
     todo = table[table["status"] == "step"].sort_values(["next", "stage"], ascending=[False, True])
     return pd.DataFrame(
         {
-            t("journey.col.touchpoint"): (todo["touchpoint"] + " (" + todo["touchpoint_id"] + ")").to_numpy(),
+            t("journey.col.touchpoint"): todo["touchpoint"].to_numpy(),
             t("journey.col.stage"): todo["stage"].to_numpy(),
             t("participation.col.now"): [
                 f"{int(level)} · {steps.at[int(level), 'name']}" for level in todo["current"]
