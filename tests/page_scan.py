@@ -4,9 +4,11 @@ copy an editor would reject), declared as a tuple of rules.
 A client page is read as its reader sees it: the visible text of the HTML (scripts and styles left
 out; a download link's text is read, so it must say what the file holds, not its name) and the texts
 of its charts (titles, labels, hover text); rules marked ``formats`` read the number formats of its
-charts instead (a Spanish percent axis must carry the locale's space); rules marked ``printed`` read
-what prints (the visible text without the ``cx-screen-only`` elements the print style hides, nor the
-charts' hover texts), and rules with ``locales`` apply to pages in those Babel locales only.
+charts instead (a Spanish percent axis must carry the locale's space) and the month names of their
+date axes; rules marked ``printed`` read what prints (the visible text without the ``cx-screen-only``
+elements the print style hides, nor the charts' hover texts), rules marked ``captions`` read the
+captions under charts, one a line, and rules with ``locales`` apply to pages in those Babel locales
+only.
 Each :class:`Rule` is a pattern with the languages it applies to; :func:`scan` returns every hit.
 """
 
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from cxlib.core.i18n import CATALOGUE
 from cxlib.inputs.config import ClientConfig
 from cxlib.inputs.schema import SURVEY_FIELDS, TABLES
 
@@ -145,6 +148,25 @@ class Rule:
     formats: bool = False
     printed: bool = False
     locales: tuple[str, ...] | None = None
+    captions: bool = False
+
+
+#: The names of the dimensions a report breaks figures down by (segment, channel, unit…), in each
+#: language, as the catalogue writes them alone (an axis title: ``Segmento``).
+DIMENSION_NAMES: dict[str, set[str]] = {
+    language: {
+        texts[language]
+        for key, texts in CATALOGUE.items()
+        if key.startswith(("overview.axis.", "diagnosis.group.")) and texts[language][:1].isupper()
+    }
+    for language in ("es", "en")
+}
+#: plotly.js's own Spanish month abbreviations (capitalised): what a chart's ticks read unless the
+#: chart config gives the locale's (``ene``…).
+PLOTLY_SHORT_MONTHS = {
+    "es": ("Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic")
+}
+SPANISH_MONTHS = "Ene|Feb|Mar|Abr|May|Jun|Jul|Ago|Sept?|Oct|Nov|Dic"
 
 
 def _words(words: tuple[str, ...] | set[str]) -> str:
@@ -221,6 +243,41 @@ RULES: tuple[Rule, ...] = (
         ("en",),
         printed=True,
     ),
+    # one style of a count out of a total (Translator.ratio): "0 / 10", never "0/3" ("24/7" is a name)
+    Rule("count without spaces", re.compile(r"(?<![\w/.,])(?!24/7\b)\d+/\d+(?![\w/])")),
+    # Spanish months in lower case, in text and on chart ticks (Translator.month, short_months)
+    Rule("capitalised Spanish month", re.compile(rf"\b(?:{SPANISH_MONTHS})\.? \d{{4}}\b"), ("es",)),
+    Rule("capitalised Spanish month", re.compile(rf"\b(?:{SPANISH_MONTHS})\b"), ("es",), formats=True),
+    # a signed figure that rounds to zero is no trend (Translator.trend says "estable"/"stable")
+    Rule("needless precision", re.compile(r"(?<![\w.,])[+\-\u2212]0[.,]00\d*(?![\d])")),
+    # a dimension named inside a sentence or title is a common noun (Translator.inline)
+    Rule(
+        "capitalised dimension mid-sentence",
+        re.compile(rf"\b(?:por|según|de) (?:{_words(DIMENSION_NAMES['es'])})\b"),
+        ("es",),
+    ),
+    Rule(
+        "capitalised dimension mid-sentence",
+        re.compile(rf"\bby (?:{_words(DIMENSION_NAMES['en'])})\b"),
+        ("en",),
+    ),
+    # a chart's caption is a sentence (Translator.sentence)
+    Rule("caption in lower case", re.compile(r"^[a-zà-ÿ]", re.M), captions=True),
+    # English service-design words in a Spanish page (the catalogue says them in Spanish; a client's
+    # own names, such as an initiative "Integrar back office…", are the client's words)
+    Rule(
+        "English word in Spanish",
+        re.compile(
+            r"\b(?:[Ff]rontstage|[Bb]ackstage|(?:Front|Middle|Back) office|front, middle|top-\d|KPIs?)\b"
+        ),
+        ("es",),
+    ),
+    # an ambiguous "$" amount says which currency (Translator.money: "$250,000 MXN")
+    Rule(
+        "dollar sign without a currency code",
+        re.compile(r"(?<![A-Z])\$(?>\s?\d[\d,.]*(?:\s?(?:k|M|mil)\b)?)(?!\s?[A-Z]{3}\b)"),
+        locales=("es_MX",),
+    ),
     # es_MX writes "0.2", "99.8 %" and "1,000" (Translator.number/percent), never "0,2" or "1.000"
     Rule(
         "number outside the locale's style",
@@ -281,10 +338,31 @@ def _formats(node: object) -> Iterator[str]:
             yield from _formats(value)
 
 
+def _months(chart: dict, formats: list[str]) -> list[str]:
+    """The abbreviated month names a chart with a month format (``%b``) shows: its config's
+    (``config.locales``), else plotly.js's own for its locale."""
+    if not any("%b" in fmt for fmt in formats):
+        return []
+    config = chart.get("config") or {}
+    language = config.get("locale", "en")
+    given = (config.get("locales") or {}).get(language, {}).get("format", {}).get("shortMonths")
+    return [" ".join(given or PLOTLY_SHORT_MONTHS.get(language, ()))]
+
+
 def chart_formats(page: str) -> str:
     """The number and date formats of a page's charts (axis tick and hover formats, the formats of
-    hover and text templates), one a line."""
-    return "\n".join(fmt for chart in chart_blocks(page) for fmt in _formats(chart))
+    hover and text templates), one a line, and the month names of a chart with a month format."""
+    lines = []
+    for chart in chart_blocks(page):
+        formats = list(_formats(chart))
+        lines += formats + _months(chart, formats)
+    return "\n".join(lines)
+
+
+def captions(page: str) -> str:
+    """The captions under a page's charts (their takeaways), one a line."""
+    found = re.findall(r'<p class="cx-takeaway">(.*?)</p>', page, re.S)
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in found)
 
 
 #: Table cells end with a break the rules never match across, so two cells never read as one phrase
@@ -350,14 +428,24 @@ class Hit:
 def scan(page: str, language: str, locale: str | None = None) -> list[Hit]:
     """Every hit of :data:`RULES` (those of ``language``, and of ``locale`` when given) in a report
     page's HTML."""
-    texts = {"text": page_text(page), "formats": chart_formats(page), "printed": printed_text(page)}
+    texts = {
+        "text": page_text(page),
+        "formats": chart_formats(page),
+        "printed": printed_text(page),
+        "captions": captions(page),
+    }
     return [
         Hit(rule.name, found.group(0), text[max(0, found.start() - 60) : found.end() + 60])
         for rule in RULES
         if language in rule.languages and (rule.locales is None or locale in rule.locales)
-        for text in (texts["formats" if rule.formats else "printed" if rule.printed else "text"],)
+        for text in (texts[_reads(rule)],)
         for found in rule.pattern.finditer(text)
     ]
+
+
+def _reads(rule: Rule) -> str:
+    """Which text of a page ``rule`` reads."""
+    return next((kind for kind in ("formats", "printed", "captions") if getattr(rule, kind)), "text")
 
 
 def client_pages(client_report: Path) -> list[Path]:

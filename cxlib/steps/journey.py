@@ -486,9 +486,7 @@ def scorecard_table(card: pd.DataFrame, t: Translator) -> pd.DataFrame:
                 t.interval(v, lo, hi, 1, percent=True)
                 for v, lo, hi in zip(card["rate"], card["rate_low"], card["rate_high"], strict=True)
             ],
-            t("journey.col.trend"): [
-                f"{'+' if s > 0 else ''}{t.number(s, 3)}" if pd.notna(s) else "–" for s in card["trend"]
-            ],
+            t("journey.col.trend"): [t.trend(slope) for slope in card["trend"]],
         }
     )
     if "nps_value" in card:
