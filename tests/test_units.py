@@ -202,3 +202,13 @@ def test_league_table_leaves_out_columns_that_say_nothing():
     marked.iloc[1, marked.columns.get_loc("n")] = 12
     shown = units.league_display(marked, "nps", t)
     assert {t("units.col.funnel"), t("diagnosis.col.caution")} <= set(shown.columns)
+
+
+def test_funnel_chart_axis_holds_the_funnel_limits():
+    from cxlib.steps import units
+
+    nps = _demo_league()["nps"]
+    figure = units.funnel_chart(nps, "nps", translator("es"))
+    low, high = figure.layout.yaxis.range
+    limits = [trace for trace in figure.data[1:] if trace.mode == "lines"]
+    assert limits and all(low <= min(trace.y) and max(trace.y) <= high for trace in limits)

@@ -343,7 +343,15 @@ def funnel_chart(table: pd.DataFrame, metric: str, t: Translator) -> go.Figure:
         yaxis_title=t(f"metric.{metric}"),
         height=480,
     )
-    label_points(figure, names, [10] * len(table), key_title=t("units.col.unit") + ":")
+    # the axis holds the funnel's alarm limits too (widest at the smallest unit), not only the points
+    label_points(
+        figure,
+        names,
+        [10] * len(table),
+        y_low=table["alarm_low"],
+        y_high=table["alarm_high"],
+        key_title=t("units.col.unit") + ":",
+    )
     key, values = league_takeaway(table, metric, t)
     return with_takeaway(figure, key, **values)
 
