@@ -212,3 +212,28 @@ def test_funnel_chart_axis_holds_the_funnel_limits():
     low, high = figure.layout.yaxis.range
     limits = [trace for trace in figure.data[1:] if trace.mode == "lines"]
     assert limits and all(low <= min(trace.y) and max(trace.y) <= high for trace in limits)
+
+
+def test_deck_alarm_chart_never_puts_a_score_and_a_rate_on_one_axis(tmp_path):
+    from pptx import Presentation
+
+    from cxlib.render.brand import Brand
+    from cxlib.render.slides import _Deck, _journey_slides
+
+    t = translator("es")
+    alarm = {"touchpoint": "Transferencias en app", "promise": "", "metric": "score"}
+    alarms = [
+        alarm | {"centre": 3.68, "limit": 3.57, "worst": 2.80},
+        alarm | {"metric": "rate", "centre": 0.78, "limit": 0.59, "worst": 0.52},
+    ]
+    deck = _Deck(Brand(), "footer")
+    _journey_slides(deck, tmp_path, {"alarms": alarms}, t)
+    deck.presentation.save(tmp_path / "deck.pptx")
+    (slide,) = Presentation(tmp_path / "deck.pptx").slides
+    charts = [shape.chart for shape in slide.shapes if shape.has_chart]
+    assert len(charts) == 2  # one panel per measure
+    by_title = {chart.chart_title.text_frame.text.split(":")[0]: chart for chart in charts}
+    score, rate = by_title["Puntaje medio"], by_title["Tasa de éxito"]
+    assert list(score.plots[0].series[0].values) == [3.68]
+    assert list(rate.plots[0].series[0].values) == [0.78] and rate.plots[0].data_labels.number_format == "0%"
+    assert list(rate.plots[0].categories) == ["Transferencias en app"]

@@ -592,16 +592,33 @@ def _journey_slides(deck: _Deck, report_dir: Path, journey: dict, t: Translator)
         for alarm in {alarm["touchpoint"]: alarm for alarm in alarms}.values()
     ]
     _bullets(deck, slide, promises, (0.5, 1.9, 4.6, 5.0), 14)
-    native_chart(
-        deck,
-        slide,
-        "bar",
-        t("slides.alarms_chart"),
-        {t(f"slides.series.{key}"): [alarm[key] for alarm in alarms] for key in ("centre", "limit", "worst")},
-        [_plain(f"{alarm['touchpoint']} · {t('journey.metric.' + alarm['metric'])}") for alarm in alarms],
-        number_format="0.00",
-        box=(5.2, 1.9, 7.6, 5.0),
-    )
+    _alarm_panels(deck, slide, alarms, t)
+
+
+#: Excel number format of each control-chart measure: a mean score, a success rate (share 0..1).
+ALARM_FORMATS = {"score": "0.00", "rate": "0%"}
+
+
+def _alarm_panels(deck: _Deck, slide, alarms: list[dict], t: Translator) -> None:
+    """The touchpoints in alarm, one chart per measure side by side (a mean score and a success rate
+    never share an axis): each touchpoint's worst week against its centre line and limit."""
+    metrics = list(dict.fromkeys(alarm["metric"] for alarm in alarms))
+    width = 7.6 / len(metrics)
+    for number, metric in enumerate(metrics):
+        shown = [alarm for alarm in alarms if alarm["metric"] == metric]
+        native_chart(
+            deck,
+            slide,
+            "bar",
+            t("slides.alarms_chart_metric", metric=t(f"journey.metric.{metric}")),
+            {
+                t(f"slides.series.{key}"): [alarm[key] for alarm in shown]
+                for key in ("centre", "limit", "worst")
+            },
+            [_plain(alarm["touchpoint"]) for alarm in shown],
+            number_format=ALARM_FORMATS.get(metric, "0.00"),
+            box=(5.2 + number * width, 1.9, width, 5.0),
+        )
 
 
 def _listed(names: list[str], t: Translator) -> str:
