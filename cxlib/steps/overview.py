@@ -103,12 +103,33 @@ def column_name(client: Client, table: str, column: str, t: Translator) -> str:
     column, another by its catalogue label (``overview.column.<table>.<column>``) or, failing one,
     by its words (``target_archetype`` → ``Target archetype``): never by its schema identifier."""
     if table == "survey":
-        return client.column_label(column)
+        return survey_label(client, column, t)
     key = f"overview.column.{table}.{column}"
     if key in CATALOGUE:
         return t(key)
     words = column.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+def survey_label(client: Client, column: str, t: Translator) -> str:
+    """How a client page names a survey field, in the report's language where it is known: the label
+    the consultant declared for it (``label:``), else the question text the export carries above its
+    column, else, for a field the tool knows (NPS, satisfaction, effort…), the catalogue's wording of
+    its question with the scale (``Overall satisfaction (1-7)``), else the export column as written.
+    A short export column (``Overall sat``, ``LTR (0-10)``) is the client's file speaking, not a
+    question its customers were asked."""
+    declared = client.labels.get(f"metric.{column}", {}).get(t.language)
+    if declared:
+        return declared
+    source = client.source_of(column)
+    if client.display_names.get(source, source) != source:
+        return client.display_names[source]
+    key = f"overview.field.{column}"
+    if key in CATALOGUE:
+        scale = client.survey_scales.get(column)
+        shown = t(key)
+        return shown if scale is None or scale.is_binary else f"{shown} ({scale.text})"
+    return source
 
 
 def _period(dates: pd.Series, t: Translator) -> dict[str, str]:
@@ -434,7 +455,9 @@ def data_checks(client: Client, t: Translator) -> pd.DataFrame:
             int(judged.sum()),
             share=t.percent(flat / judged.sum() if judged.sum() else 0, 1),
         )
-    constant = [client.column_label(column) for column in answers.columns if answers[column].nunique() <= 1]
+    constant = [
+        survey_label(client, column, t) for column in answers.columns if answers[column].nunique() <= 1
+    ]
     add(
         "constant",
         "found" if constant else "none",
@@ -481,7 +504,7 @@ def answer_coverage(client: Client, t: Translator) -> pd.DataFrame:
         total = len(survey)
         rows.append(
             {
-                t("overview.coverage.col.column"): client.column_label(column),
+                t("overview.coverage.col.column"): survey_label(client, column, t),
                 t("overview.coverage.col.answered"): f"{t.number(total - blank - not_applicable)}",
                 t("overview.coverage.col.blank"): t.percent(blank / total, 1),
                 t("overview.coverage.col.not_applicable"): t.percent(not_applicable / total, 1),
