@@ -14,8 +14,8 @@ from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import Client, load_client
 from cxlib.inputs.config import ClientConfig
 from cxlib.render.charts import pop_takeaway
+from cxlib.render.touchpoints import touchpoint_names
 from cxlib.steps import participation
-from cxlib.steps.journey import touchpoint_names
 
 T = translator("en")
 CONFIG = ClientConfig(name="Acme", slug="acme", language="en", industry="Retail", currency="GBP")

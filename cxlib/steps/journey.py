@@ -36,6 +36,7 @@ from cxlib.render.charts import (
     with_takeaway,
     wrap_category_ticks,
 )
+from cxlib.render.touchpoints import touchpoint_names
 from cxlib.stats.estimators import SMALL_SAMPLE, fisher_interval
 from cxlib.stats.metrics import mean_interval, metric_by, proportion_interval
 from cxlib.stats.monitoring import MonitoringRun
@@ -100,17 +101,6 @@ def cell_width(stage_count: int) -> int:
     """Characters per line in a map cell: its column's share of :data:`MAP_PLOT_WIDTH`, less the gap
     and a margin, at about 0.6 em per character."""
     return max(8, int((MAP_PLOT_WIDTH / max(stage_count, 1) - 14) / (0.6 * MAP_FONT)))
-
-
-def touchpoint_names(journey: pd.DataFrame) -> pd.Series:
-    """Touchpoint id → the name a client page shows: the touchpoint's name, with its channel when two
-    touchpoints share that name. The id is the consultant's code (checks page), never the client's."""
-    table = journey.set_index("touchpoint_id")
-    names = table["touchpoint"].fillna("").astype(str)
-    channels = (
-        table["channel"].fillna("").astype(str) if "channel" in table else pd.Series("", index=table.index)
-    )
-    return names.where(~names.duplicated(keep=False) | channels.eq(""), names + " · " + channels)
 
 
 def lane_items(journey: pd.DataFrame, lane: str, t: Translator) -> pd.Series:

@@ -27,9 +27,9 @@ from cxlib.core.i18n import Translator
 from cxlib.core.method import ARCHETYPES
 from cxlib.inputs.client import Client
 from cxlib.render.charts import ACCENT, PRIMARY, interval_bars, with_takeaway, wrapped
+from cxlib.render.touchpoints import touchpoint_names
 from cxlib.stats.metrics import proportion_interval, share_by, top_two_box
 from cxlib.stats.text import fold
-from cxlib.steps.journey import touchpoint_names
 
 MAX_LEVEL = 5
 #: Archetypes that keep a continuous relationship rather than an episodic one.
