@@ -101,7 +101,7 @@ def test_schedule_overlaps_waves_and_targets_accumulate():
         "2026-04-01"
     )  # wave 1 median 3 months
     waves = action_plan.wave_table(plan, DIAGNOSIS, "nps", translator("en"))
-    assert "Resolution 60 → 70" in waves.iloc[0]["Pillars at the end of the wave (0-100)"]
+    assert "Resolution 60.0 → 70.0" in waves.iloc[0]["Pillars at the end of the wave (0-100)"]
     assert waves.iloc[0]["Expected NPS at the end [low; high scenario]"] == "20.0 [9.0; 33.0]"
 
 
@@ -150,7 +150,7 @@ def test_ecosystem_balance():
     rows = ecosystem.dimension_table(table, DIAGNOSIS, t).set_index("Dimension")
     assert (
         rows.at["Culture", "Evidence"] == "⚠ No evidence"
-        and "Empathy 70 [69; 71]" in rows.at["Culture", "Related pillars: customer score [95% CI] and gap"]
+        and "Empathy 70.0 [69.0; 71.0]" in rows.at["Culture", "Related pillars: customer score [95% CI] and gap"]
     )
 
 

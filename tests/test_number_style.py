@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from cxlib.core.i18n import DECIMALS, short_months, translator
+from cxlib.render.brand import HOUSE
 from cxlib.render.charts import interval_takeaway
 from cxlib.render.report import chart_config
-from cxlib.render.slides import format_decimals
+from cxlib.render.slides import _Deck, format_decimals, house_percent, native_chart
 
 
 @pytest.mark.parametrize(
@@ -89,3 +90,14 @@ def test_one_rounding_per_kind_of_figure():
 @pytest.mark.parametrize(("fmt", "decimals"), [("0.0", 1), ("0%", 2), ("0.00", 2), ("0.0%", 3), ("0", 0)])
 def test_deck_chart_values_are_stored_as_they_are_shown(fmt, decimals):
     assert format_decimals(fmt) == decimals
+
+
+def test_a_native_deck_chart_holds_its_values_as_shown_with_the_house_percent():
+    deck = _Deck(HOUSE, "Banco", "es")
+    slide = deck.slide("Pilares")
+    chart = native_chart(deck, slide, "bar", "Pilares", {"Meta": [68.9543450115994, 12.04]}, ["A", "B"])
+    assert list(chart.plots[0].series[0].values) == [69.0, 12.0]
+    shares = native_chart(deck, slide, "bar", "Pesos", {"Peso": [0.123456]}, ["A"], number_format="0%")
+    assert list(shares.plots[0].series[0].values) == [0.12]
+    assert shares.plots[0].data_labels.number_format == '0"\u00a0"%'
+    assert house_percent("0%", "en") == "0%" and house_percent("0.0", "es") == "0.0"

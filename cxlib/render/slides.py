@@ -34,7 +34,7 @@ import pandas as pd
 
 from cxlib.core.exceptions import CxError
 from cxlib.core.files import write_bytes_atomic
-from cxlib.core.i18n import Translator
+from cxlib.core.i18n import PERCENT_SIGN, Translator
 from cxlib.inputs.outcomes import model_label
 from cxlib.render.brand import Brand
 from cxlib.render.export import PLOTLY_CORE
@@ -179,13 +179,13 @@ def _rgb(colour: str):
 class _Deck:
     """A 16:9 deck in the client's brand: every slide has a title, the logo and a footer."""
 
-    def __init__(self, brand: Brand, footer: str) -> None:
+    def __init__(self, brand: Brand, footer: str, language: str = "en") -> None:
         from pptx import Presentation
         from pptx.util import Inches
 
         self.presentation = Presentation()
         self.presentation.slide_width, self.presentation.slide_height = Inches(13.333), Inches(7.5)
-        self.brand, self.footer = brand, footer
+        self.brand, self.footer, self.language = brand, footer, language
         self.logo = base64.b64decode(brand.logo.split(",", 1)[1]) if brand.logo else None
 
     def slide(self, title: str, kicker: str = "", logo: bool = False):
@@ -257,6 +257,18 @@ def format_decimals(number_format: str) -> int:
     return len(shown) - len(shown.lstrip("0#")) + (2 if "%" in number_format else 0)
 
 
+def house_percent(number_format: str, language: str) -> str:
+    """An Excel percent format in the language's house style (:data:`~cxlib.core.i18n.PERCENT_SIGN`):
+    ``0"\u00a0"%`` in Spanish, as the report's text and chart axes write ``42 %``; as given in
+    English."""
+    sign = PERCENT_SIGN[language]
+    return (
+        number_format.replace("%", f'"{sign[:-1]}"%')
+        if "%" in number_format and sign != "%"
+        else number_format
+    )
+
+
 def native_chart(
     deck: _Deck,
     slide,
@@ -297,6 +309,7 @@ def native_chart(
     from pptx.util import Inches, Pt
 
     places = format_decimals(number_format)
+    number_format = house_percent(number_format, deck.language)
     if kind == "scatter":
         chart_data = XyChartData()
         for name, points in data.items():
@@ -384,7 +397,7 @@ def write_summary(
     diagnosis = load(report_dir, "01_diagnosis")
     journey = load(report_dir, "03_journey")
     plan = load(report_dir, "05_action_plan")
-    deck = _Deck(brand, f"{client_name} · {t.date(when, 'long')}")
+    deck = _Deck(brand, f"{client_name} · {t.date(when, 'long')}", t.language)
     cover = deck.slide(t("slides.title"), client_name, logo=True)
     deck.text(
         cover,
