@@ -237,3 +237,40 @@ def test_deck_alarm_chart_never_puts_a_score_and_a_rate_on_one_axis(tmp_path):
     assert list(score.plots[0].series[0].values) == [3.68]
     assert list(rate.plots[0].series[0].values) == [0.78] and rate.plots[0].data_labels.number_format == "0%"
     assert list(rate.plots[0].categories) == ["Transferencias en app"]
+
+
+def test_deck_summary_lists_the_slides_messages_not_metric_readouts(tmp_path):
+    from pptx import Presentation
+
+    from cxlib.render import results
+    from cxlib.render.brand import Brand
+    from cxlib.render.slides import write_summary
+
+    t = translator("en")
+    nps = {"value": 2.8, "low": 0.8, "high": 4.9, "n": 6000}
+    pillar = {"n": 6000, "source": "client", "separable": True, "weight": 0.1, "weight_low": 0.08}
+    pillars = {
+        name: pillar
+        | {"current": current, "low": current - 0.6, "high": current + 0.6, "target": target}
+        | {"gap": target - current, "share": share, "share_low": share - 0.03, "share_high": share + 0.03}
+        | {"weight_high": 0.12}
+        for name, current, target, share in (
+            ("resolution", 64.5, 80.0, 0.6),
+            ("time_effort", 48.1, 75.0, 0.4),
+        )
+    }
+    diagnosis = {"metrics": {"nps": nps}, "pillars": pillars, "outcome": "nps", "outcome_form": "mean"}
+    diagnosis |= {"r2": 0.41, "r2_low": 0.39, "r2_high": 0.43, "f_p": 0.0, "explains": True}
+    diagnosis |= {"outcome_bounds": [0, 10], "n_drivers": 6000}
+    results.publish(tmp_path, "01_diagnosis", diagnosis)
+    path = write_summary(tmp_path, "x", "Client", t, Brand(), dt.datetime(2026, 12, 6))
+    slides = [
+        [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        for slide in Presentation(path).slides
+    ]
+    titles = [texts[0] for texts in slides]
+    summary = slides[1][slides[1].index(titles[1]) + 2].split("\n")  # title, footer, then the bullets
+    assert titles[1] == t("slides.summary_title", count=len(summary))
+    assert summary == [f"• {title}" for title in titles[2 : 2 + len(summary)]]  # the story, in order
+    assert summary[0].startswith("• NPS stands at 2.8 [0.8; 4.9]") and "Time & effort" in summary[0]
+    assert "• NPS: 2.8 [0.8; 4.9], n = 6,000." not in summary  # a readout is not a message

@@ -3,8 +3,8 @@ executive committee, in the client's language and brand.
 
 Built with python-pptx from the figures the steps published (:mod:`cxlib.render.results`), never
 from anything written for a particular client. Before the appendix, at most 15 slides, each titled
-with its message as a sentence: the cover; the executive summary (three to five key findings of the
-client index, :func:`cxlib.render.summary.findings`, each with its figure, interval and n); the
+with its message as a sentence: the cover; the executive summary (the messages of the slides that
+follow, read as a storyline: :func:`storyline`, each with its figure and interval); the
 situation (the headline measures, and the pillars against their targets); what drives the outcome;
 where the journey breaks (the moments of truth, the journey map, the touchpoints in alarm); what to
 do (the initiatives with reach, cost and expected effect, and effect against cost); the roadmap; and
@@ -187,6 +187,15 @@ class _Deck:
         self.presentation.slide_width, self.presentation.slide_height = Inches(13.333), Inches(7.5)
         self.brand, self.footer, self.language = brand, footer, language
         self.logo = base64.b64decode(brand.logo.split(",", 1)[1]) if brand.logo else None
+        self.titles: list[str] = []  # every slide's title, in the order the slides were made
+
+    def move_last(self, position: int) -> None:
+        """Move the last slide made to ``position`` (0 = the cover): a summary written once the
+        slides it sums up exist."""
+        order = self.presentation.slides._sldIdLst  # python-pptx exposes no public reordering
+        last = order[-1]
+        order.remove(last)
+        order.insert(position, last)
 
     def slide(self, title: str, kicker: str = "", logo: bool = False):
         """A blank slide with its title (and a kicker above it), the footer and, on the cover, the logo
@@ -194,6 +203,7 @@ class _Deck:
         from pptx.util import Inches, Pt
 
         slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[6])
+        self.titles.append(title)
         size = next(points for longest, points in TITLE_SIZES if len(title) <= longest)
         if kicker:
             self.text(slide, kicker, Inches(0.5), Inches(0.3), Inches(10.3), Inches(0.4), Pt(14), GREY)
@@ -366,9 +376,28 @@ def _bullets(deck: _Deck, slide, lines: list[str], box: tuple[float, float, floa
         paragraph.space_after = Pt(10)
 
 
+#: The slides whose title frames a picture rather than saying a finding: left out of the storyline.
+FRAME_TITLES = ("slides.map_title", "slides.matrix_title")
+#: Most messages in the executive summary's storyline.
+STORY_MESSAGES = 7
+
+
+def storyline(titles: list[str], t: Translator) -> list[str]:
+    """The executive summary's messages: the action titles of the deck's content slides, in the
+    order the deck tells them (each a so-what sentence built from the published findings, with its
+    figure and interval: "NPS stands at 2.8 [0.8; 4.9], and Time and effort is the pillar furthest
+    from its target"), without the titles that only frame a picture (:data:`FRAME_TITLES`); at most
+    :data:`STORY_MESSAGES`. This is the "horizontal logic" of a consulting deck: its titles read
+    alone tell the story (Zelazny, G. (2006), *Say It with Presentations*, McGraw-Hill, ch. 3)."""
+    frames = {t(key) for key in FRAME_TITLES}
+    return [_plain(title) for title in titles if title not in frames][:STORY_MESSAGES]
+
+
 def summary_messages(key_findings: list[Finding]) -> list[Finding]:
-    """The executive summary's messages: the first finding of each of :data:`SUMMARY_SECTIONS`, then
-    others in order until there are three, at most :data:`SUMMARY_MESSAGES`."""
+    """The key findings the content slides carry (left out of the appendix), which are also the
+    executive summary's messages when the deck has no content slide: the first finding of each of
+    :data:`SUMMARY_SECTIONS`, then others in order until there are three, at most
+    :data:`SUMMARY_MESSAGES`."""
     chosen = [
         next(finding for finding in key_findings if finding.section == section)
         for section in SUMMARY_SECTIONS
@@ -410,9 +439,7 @@ def write_summary(
         TEXT,
     )
     messages = summary_messages(key_findings)
-    if messages:
-        summary = deck.slide(t("slides.summary_title", count=t.number(len(messages))))
-        _bullets(deck, summary, [_plain(finding.text) for finding in messages], (0.5, 1.9, 12.3, 5.0), 18)
+    first = len(deck.titles)
     if diagnosis:
         _situation_slide(deck, diagnosis, t)
         _drivers_slide(deck, diagnosis, t)
@@ -421,7 +448,13 @@ def write_summary(
         _journey_slides(deck, report_dir, journey, t)
     if plan:
         _plan_slides(deck, plan, diagnosis, t)
+    story = storyline(deck.titles[first:], t) or [_plain(finding.text) for finding in messages]
+    if plan:
         _decisions_slide(deck, plan, journey, t)
+    if story:
+        summary = deck.slide(t("slides.summary_title", count=t.number(len(story))))
+        _bullets(deck, summary, story, (0.5, 1.9, 12.3, 5.0), 18 if len(story) <= SUMMARY_MESSAGES else 16)
+        deck.move_last(first)
     methods = deck.slide(t("slides.methods_title"))
     deck.text(
         methods,
