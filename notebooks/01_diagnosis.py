@@ -165,6 +165,10 @@ else:
         report.say("diagnosis.overconfident", pillars=overconfident) if overconfident else report.say(
             "diagnosis.no_overconfident"
         )
+        underconfident = diagnosis.overconfident_pillars(comparison, t, "underconfident")
+        if underconfident:
+            report.say("diagnosis.underconfident", pillars=underconfident)
+        report.small_sample(int(comparison["self_n"].min()))
 
 # %%
 report.heading("diagnosis.drivers_heading", anchor="drivers")
@@ -180,8 +184,10 @@ if client.survey_items and diagnosis.outcome(client):
         priority_figure, matrix = diagnosis.priority_chart(weights, customer_scores["value"], t)
         report.chart(priority_figure)
         slopes = diagnosis.impact_slopes(client, pillar_frame)
-        fix = diagnosis.fix_first(matrix, t)
-        report.say("diagnosis.fix_first", pillars=fix) if fix else report.say("diagnosis.no_fix")
+        priority_key, priority = diagnosis.priority_sentence(
+            matrix, diagnosis.pillar_targets(client, pillar_frame, customer_scores), t
+        )
+        report.say(priority_key, **priority)
     item_weights = diagnosis.item_drivers(client)
     if item_weights is not None:
         report.heading("diagnosis.item_drivers_heading", level=3)

@@ -293,6 +293,11 @@ RULES: tuple[Rule, ...] = (
             r"(?:Retención de clientes|Customer retention) → (?:Quejas|Complaints)|Una sola cadena|One chain:"
         ),
     ),
+    # a stage's r² is read within the stage, never as a share of all customers' NPS variance
+    Rule(
+        "stage r² read as explained variance",
+        re.compile(r"Varianza del NPS explicada por la satisfacción|NPS variance explained by satisfaction"),
+    ),
 )
 
 #: Keys of a plotly figure whose strings a reader sees.

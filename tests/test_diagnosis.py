@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from cxlib.core.i18n import translator
 from cxlib.core.method import PILLARS
@@ -32,6 +33,46 @@ def test_overconfidence_on_time_and_effort_in_demo():
         diagnosis.assessment_pillar_scores(client.tables["assessment"]), customer
     )
     assert comparison.index[comparison["overconfident"]].tolist() == ["time_effort"]
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_self_assessment_gaps_in_both_directions_carry_interval_and_n(language):
+    """The demo's leaders (5 of them) rate time and effort 32 points above customers and resolution
+    15 below: both are reported, each with the self-assessment's interval and n."""
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    customer = diagnosis.customer_pillar_scores(diagnosis.customer_pillar_frame(client))
+    comparison = diagnosis.self_vs_customer(
+        diagnosis.assessment_pillar_scores(client.tables["assessment"]), customer
+    )
+    assert comparison.index[comparison["underconfident"]].tolist() == ["resolution"]
+    t = translator(language)
+    above = diagnosis.overconfident_pillars(comparison, t)
+    below = diagnosis.overconfident_pillars(comparison, t, "underconfident")
+    row = comparison.loc["time_effort"]
+    assert t.interval(row["self"], row["self_low"], row["self_high"], 0) in above
+    assert f"n = {int(row['self_n'])}" in above and f"+{t.number(row['gap'], 0)}" in above
+    resolution = comparison.loc["resolution"]
+    assert t("pillar.resolution") in below and t.number(resolution["gap"], 0) in below
+    assert resolution["gap"] < -10 and f"n = {int(resolution['self_n'])}" in below
+
+
+def test_an_empty_fix_first_quadrant_names_the_largest_gap_to_target():
+    """The demo's matrix puts no pillar in "fix first" while time and effort is 27 points below its
+    target (resolution 15.5): the sentence says so instead of "the most important pillars already
+    perform above average"; with every pillar on target the plain sentence remains."""
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    frame = diagnosis.customer_pillar_frame(client)
+    customer = diagnosis.customer_pillar_scores(frame)
+    weights = diagnosis.pillar_drivers(client, frame, bootstrap=50)
+    t = translator("es")
+    _, matrix = diagnosis.priority_chart(weights, customer["value"], t)
+    targets = diagnosis.pillar_targets(client, frame, customer)
+    assert not (matrix["quadrant"] == "fix").any()
+    key, facts = diagnosis.priority_sentence(matrix, targets, t)
+    assert key == "diagnosis.no_fix_gap" and facts["pillar"] == t("pillar.time_effort")
+    assert facts["gap"] == t.number(targets["gap"].max(), 1) and targets["gap"].max() > 10
+    met = targets.assign(gap=-1.0)
+    assert diagnosis.priority_sentence(matrix, met, t) == ("diagnosis.no_fix", {})
 
 
 def test_targets_fall_back_to_the_internal_benchmark():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from cxlib.core.i18n import translator
 from cxlib.core.paths import DEMO_CLIENTS_DIR
@@ -72,6 +73,24 @@ def test_planted_moments_of_truth_are_found():
         assert set(journey.moments_of_truth(weights)) == planted
         others = weights.drop(index=list(planted))
         assert weights.loc[list(planted), "low"].min() > others["high"].max()
+
+
+def test_stage_r2_is_the_within_stage_squared_correlation_and_says_so():
+    """Known answer: each stage's r² is the squared correlation of CSAT and NPS among that stage's
+    responses only (n per stage), not a share of all customers' NPS variance; the copy says so
+    (northwind's set-up stage shares 73 % while the pillar model explains 41 % over everyone)."""
+    client = load_client(DEMO_CLIENTS_DIR / "northwind")
+    weights = journey.stage_drivers(client)
+    survey = journey._survey_with_stage(client).dropna(subset=["nps", "csat", "stage"])
+    for stage, group in survey.groupby("stage"):
+        if stage in weights.index:
+            assert weights.at[stage, "r2"] == pytest.approx(group["nps"].corr(group["csat"]) ** 2)
+            assert weights.at[stage, "n"] == len(group)
+    assert weights["share"].sum() == pytest.approx(1.0)
+    for language, among in (("es", "entre quienes pasaron por cada etapa"), ("en", "among those who went")):
+        t = translator(language)
+        assert among in t("journey.moments_title", n="4,000")
+        assert t("journey.moments_title", n="1") != t("journey.importance_share")
 
 
 def test_investment_is_split_over_touchpoints():

@@ -152,7 +152,8 @@ def customer_pillar_frame(client: Client) -> pd.DataFrame:
 
 def self_vs_customer(self_scores: pd.DataFrame, customer_scores: pd.DataFrame) -> pd.DataFrame:
     """Self-assessment beside the customer view; ``overconfident`` where leaders rate a pillar
-    at least :data:`OVERCONFIDENCE_MARGIN` points above customers."""
+    at least :data:`OVERCONFIDENCE_MARGIN` points above customers, ``underconfident`` where they
+    rate it at least as far below (both directions are reported)."""
     table = pd.DataFrame(
         {
             "self": self_scores["score"],
@@ -167,6 +168,7 @@ def self_vs_customer(self_scores: pd.DataFrame, customer_scores: pd.DataFrame) -
     ).reindex([p for p in PILLARS if p in self_scores.index or p in customer_scores.index])
     table["gap"] = table["self"] - table["customer"]
     table["overconfident"] = table["gap"] >= OVERCONFIDENCE_MARGIN
+    table["underconfident"] = table["gap"] <= -OVERCONFIDENCE_MARGIN
     return table
 
 
@@ -1075,11 +1077,20 @@ def evidence_display(evidence: pd.DataFrame, t: Translator) -> pd.DataFrame:
     )
 
 
-def overconfident_pillars(comparison: pd.DataFrame, t: Translator) -> str:
-    """The pillars where leaders rate themselves well above customers, named in the report language."""
-    return ", ".join(
-        f"{t(f'pillar.{p}')} (+{t.number(g, 0)})"
-        for p, g in comparison.loc[comparison["overconfident"], "gap"].items()
+def overconfident_pillars(comparison: pd.DataFrame, t: Translator, column: str = "overconfident") -> str:
+    """The pillars flagged in ``column`` (``overconfident``: leaders rate themselves well above
+    customers; ``underconfident``: well below), each with the self-assessment's score, interval and
+    n beside the customers' score and the signed gap, in the report language."""
+    return "; ".join(
+        t(
+            "diagnosis.self_gap",
+            pillar=t(f"pillar.{pillar}"),
+            company=t.interval(row["self"], row["self_low"], row["self_high"], 0),
+            n=t.number(row["self_n"]),
+            customer=t.interval(row["customer"], row["customer_low"], row["customer_high"], 0),
+            gap=f"{'+' if row['gap'] > 0 else ''}{t.number(row['gap'], 0)}",
+        )
+        for pillar, row in comparison[comparison[column]].iterrows()
     )
 
 
@@ -1130,6 +1141,20 @@ def fix_first(matrix: pd.DataFrame, t: Translator) -> str:
     """The pillars in the "fix first" quadrant, most important first."""
     fix = matrix[matrix["quadrant"] == "fix"].sort_values("importance", ascending=False)
     return ", ".join(t(f"pillar.{p}") for p in fix.index)
+
+
+def priority_sentence(
+    matrix: pd.DataFrame, targets: pd.DataFrame, t: Translator
+) -> tuple[str, dict[str, str]]:
+    """The priority matrix's sentence: the "fix first" pillars (``diagnosis.fix_first``); without
+    any, the pillar furthest below its target when one is (``diagnosis.no_fix_gap``: the matrix
+    compares pillars with each other, the gap each pillar with its target, so an empty quadrant is
+    no reassurance), else ``diagnosis.no_fix``."""
+    fix = fix_first(matrix, t)
+    if fix:
+        return "diagnosis.fix_first", {"pillars": fix}
+    gap = largest_gap(targets, t)
+    return ("diagnosis.no_fix_gap", gap) if gap else ("diagnosis.no_fix", {})
 
 
 def target_table(targets: pd.DataFrame, t: Translator) -> pd.DataFrame:
