@@ -157,3 +157,14 @@ def test_culture_behaviour_correlations():
     assert (
         len(table) == 6 and (table["low"] > 0).all() and (table["n"] == len(client.tables["employees"])).all()
     )
+
+
+def test_a_points_value_names_its_currency():
+    """The demo's point value sits beside plan costs in pesos: "$36,391" alone reads as dollars, so
+    the amount, its bounds and the code travel together."""
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    value = human_value_chain.point_value(human_value_chain.unit_scores(client))
+    t = translator(client.config.language, client.config.locale)
+    facts = human_value_chain.point_value_facts(value, client.config.currency, t)
+    assert value["units"] == 14 and facts["value"].count("MXN") == 3
+    assert re.fullmatch(r"\$[\d,]+\xa0MXN \[\$[\d,]+\xa0MXN; \$[\d,]+\xa0MXN\]", facts["value"])
