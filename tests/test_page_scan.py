@@ -108,6 +108,10 @@ def test_export_pages_pass_the_scanner(export_pages):
         ("es", "Frontstage ¦ Backstage ¦ KPI", "English word in Spanish"),
         ("es", "Habilitación por front, middle y back office", "English word in Spanish"),
         ("es", "CSAT (% top-2)", "English word in Spanish"),
+        ("es", "Retención de clientes → Quejas por cada 1,000 clientes", "value chain read backwards"),
+        ("en", "One chain: from culture to results", "value chain read backwards"),
+        ("es", "Varianza del NPS explicada por la satisfacción", "stage r² read as explained variance"),
+        ("en", "NPS variance explained by satisfaction at each stage", "stage r² read as explained variance"),
     ],
 )
 def test_scanner_catches_each_rule(language, text, rule):
