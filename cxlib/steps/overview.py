@@ -225,7 +225,7 @@ def missing_chart(client: Client, t: Translator, top: int = 20) -> go.Figure | N
         return None
     frame = pd.DataFrame(records).nlargest(top, "share").iloc[::-1]
     text = [
-        f"{t.percent(s, 1)} ({t.number(n)} / {t.number(r)})"
+        f"{t.percent(s, 1)} ({t.ratio(n, r)})"
         for s, n, r in zip(frame["share"], frame["n"], frame["rows"], strict=True)
     ]
     figure = go.Figure(
@@ -250,7 +250,7 @@ def missing_chart(client: Client, t: Translator, top: int = 20) -> go.Figure | N
         figure,
         "overview.takeaway.missing",
         column=top_row["column"],
-        share=f"{t.percent(top_row['share'], 1)} ({t.number(top_row['n'])} / {t.number(top_row['rows'])})",
+        share=f"{t.percent(top_row['share'], 1)} ({t.ratio(top_row['n'], top_row['rows'])})",
     )
 
 
@@ -422,7 +422,7 @@ def data_checks(client: Client, t: Translator) -> pd.DataFrame:
             {
                 t("overview.checks.col.check"): t(f"overview.checks.{check}"),
                 t("overview.checks.col.result"): t(f"overview.checks.{check}.{status}", **values),
-                t("overview.checks.col.n"): f"{t.number(n)} / {t.number(total)}",
+                t("overview.checks.col.n"): t.ratio(n, total),
             }
         )
 
