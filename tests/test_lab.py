@@ -98,3 +98,30 @@ def test_the_diagnosis_opens_with_its_filter_bar_in_jupyterlab(lab, page):
     assert "PyME" in bar.locator("select").inner_text()
     bar.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/explore-filter.png")
+
+
+#: The values of the last chart whose title holds a text, any case (the explorer's chart, drawn
+#: after the report's), as JSON; ``null`` while there is none.
+CHART_VALUES = """(title) => {
+    const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.layout && p.layout.title
+        && (p.layout.title.text || '').toLowerCase().includes(title.toLowerCase()));
+    const data = plots.length ? plots[plots.length - 1].data : [];
+    return data && data.length ? JSON.stringify(data[0].x) : null;  // no trace while it is redrawn
+}"""
+CHANGED = (
+    f"([title, before]) => {{ const now = ({CHART_VALUES})(title); return now !== null && now !== before; }}"
+)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_segment_filter_redraws_the_chart_in_jupyterlab(lab, page):
+    """Choosing PyME in the running diagnosis (left by the test above) redraws its NPS by segment."""
+    bar = page.locator(".widget-select-multiple").first
+    bar.wait_for(timeout=600_000)
+    page.wait_for_function(CHANGED, arg=["NPS por segmento", None], timeout=300_000)
+    before = page.evaluate(CHART_VALUES, "NPS por segmento")
+    bar.scroll_into_view_if_needed()
+    bar.locator("select").select_option(label="PyME")
+    page.wait_for_function(CHANGED, arg=["NPS por segmento", before], timeout=180_000)
+    page.screenshot(path="/tmp/explore-filtered.png")
