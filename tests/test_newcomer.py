@@ -22,7 +22,8 @@ import cxlib
 from cxlib.core.exceptions import ClientNotFoundError
 from cxlib.core.i18n import translator
 from cxlib.core.method import PILLARS
-from cxlib.inputs.client import CLIENT_ENV, check_client, client_folder, load_client
+from cxlib.inputs import client as client_module
+from cxlib.inputs.client import CLIENT_ENV, DEMO_CLIENT, check_client, client_folder, load_client
 from cxlib.inputs.cuts import CutError, resolve_cut
 from cxlib.inputs.schema import needed_files, suggest
 from cxlib.render import report as report_module
@@ -80,10 +81,12 @@ def test_a_skipped_step_names_its_files_and_their_columns():
     )
 
 
-def test_a_notebook_without_client_dir_says_how_to_set_it(monkeypatch, tmp_path):
+def test_a_notebook_without_client_dir_opens_cxwb_client_else_the_demo(monkeypatch, tmp_path):
     monkeypatch.delenv(CLIENT_ENV, raising=False)
+    assert client_folder("") == DEMO_CLIENT and client_folder(" ") == DEMO_CLIENT
+    monkeypatch.setattr(client_module, "DEMO_CLIENT", tmp_path / "no-demo")  # an installation without it
     with pytest.raises(ClientNotFoundError, match=r"^client_dir is not set: write the client folder in the"):
-        cxlib.setup("", "")
+        client_folder("")
     monkeypatch.setenv(CLIENT_ENV, str(tmp_path))
     assert client_folder("") == tmp_path and client_folder("elsewhere").name == "elsewhere"
 
@@ -191,8 +194,9 @@ def test_the_newcomer_path_from_an_export_to_a_report(tmp_path, monkeypatch, cap
     assert report.client.config.slug == "grand-hotels"
     assert f"Client opened: grand-hotels ({folder}), named by CXWB_CLIENT." in shown[0].data
     monkeypatch.delenv(CLIENT_ENV)
-    with pytest.raises(ClientNotFoundError, match=r"^client_dir is not set: write the client folder"):
-        cxlib.setup("", tmp_path / "interactive")
+    report = cxlib.setup("", tmp_path / "interactive")
+    assert report.client.config.slug == "demo"
+    assert "el cliente de demostración, porque ni el parámetro client_dir ni CXWB_CLIENT" in shown[1].data
     steps = ", ".join(f"{name} {end - begin:.1f} s" for (_, begin), (name, end) in itertools.pairwise(laps))
     with capsys.disabled():
         print(

@@ -22,6 +22,7 @@ from cxlib.core.exceptions import ClientNotFoundError, Problem, ValidationError
 from cxlib.core.guard import ClientFileError, client_file, read_client_bytes
 from cxlib.core.i18n import Translator, translator
 from cxlib.core.method import fold_name, normalise_name
+from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.commentary import Commentary, read_commentary
 from cxlib.inputs.config import (
     BREAKDOWN_FIELDS,
@@ -887,23 +888,29 @@ def load_validated(folder: Path, client_dir: Path) -> Client | None:
 CLIENT_ENV = "CXWB_CLIENT"
 
 
+#: The client a step notebook opens when neither ``client_dir`` nor :data:`CLIENT_ENV` names one.
+DEMO_CLIENT = DEMO_CLIENTS_DIR / "demo"
+
+
 def client_folder(client_dir: str | Path) -> Path:
-    """The client folder a step notebook was given: ``client_dir``, or when it is empty (a notebook
-    opened as shipped) the folder named by :data:`CLIENT_ENV`.
+    """The client folder a step notebook was given: ``client_dir``; when it is empty (a notebook
+    opened as shipped), the folder named by :data:`CLIENT_ENV`; without either, the demo client.
 
     Raises
     ------
     ClientNotFoundError
-        When neither is set, saying how to set one.
+        When none of the three is there (an installation without the demo), saying how to set one.
     """
     folder = str(client_dir).strip() or os.environ.get(CLIENT_ENV, "").strip()
-    if not folder:
-        raise ClientNotFoundError(
-            "client_dir is not set: write the client folder in the notebook's parameters cell "
-            '(client_dir = "data/clients/demo"), or start JupyterLab with '
-            f"{CLIENT_ENV}=path/to/client, or run the step with 'cxwb run DIR --steps NN'"
-        )
-    return Path(folder)
+    if folder:
+        return Path(folder)
+    if (DEMO_CLIENT / CLIENT_CONFIG_NAME).is_file():
+        return DEMO_CLIENT
+    raise ClientNotFoundError(
+        "client_dir is not set: write the client folder in the notebook's parameters cell "
+        '(client_dir = "data/clients/demo"), or start JupyterLab with '
+        f"{CLIENT_ENV}=path/to/client, or run the step with 'cxwb run DIR --steps NN'"
+    )
 
 
 def load_client(client_dir: Path) -> Client:

@@ -13,6 +13,7 @@ otherwise vanish from nbconvert HTML, and the stock renderers load plotly.js fro
 from __future__ import annotations
 
 import html
+import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from plotly.io.json import to_json_plotly
 
 from cxlib.core.i18n import Translator, short_months
 from cxlib.core.paths import interactive_report_dir
-from cxlib.inputs.client import Client, client_folder, load_client, load_validated
+from cxlib.inputs.client import CLIENT_ENV, Client, client_folder, load_client, load_validated
 from cxlib.inputs.commentary import heading_anchor
 from cxlib.inputs.cuts import apply_cut, resolve_cut
 from cxlib.render.brand import HOUSE, Brand, brand_of
@@ -292,7 +293,8 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     Parameters
     ----------
     client_dir
-        The client folder; empty (a notebook opened as shipped): the folder ``CXWB_CLIENT`` names.
+        The client folder; empty (a notebook opened as shipped): the folder ``CXWB_CLIENT`` names, else
+        the demo client (the note under the first cell says which, and why).
     report_dir
         Where the step writes its files (``*.results.json``, state, downloads); ``cxwb run`` sets it
         to the client's build folder. Empty in interactive use: ``reports/<slug>/interactive/``
@@ -307,7 +309,9 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     cxlib.core.exceptions.ClientNotFoundError
         When no client folder is given, saying how to give one.
     """
-    from_environment = not str(client_dir).strip()
+    opened_by = (
+        "" if str(client_dir).strip() else "environment" if os.environ.get(CLIENT_ENV, "").strip() else "demo"
+    )
     client_dir = client_folder(client_dir)
     client = load_validated(Path(report_dir), Path(client_dir)) if str(report_dir) else None
     if client is None:  # interactive use: validate here (under cxwb run, the runner did, once)
@@ -319,8 +323,13 @@ def setup(client_dir: str | Path, report_dir: str | Path = "", cut: str = "") ->
     install_theme(language_translator.locale, brand)
     folder = Path(report_dir) if str(report_dir) else interactive_report_dir(client.config.slug)
     folder.mkdir(parents=True, exist_ok=True)
-    if from_environment:  # a notebook opened as shipped (cxwb lab): say which client it opened
-        note = language_translator("explore.opened", name=client.config.name, folder=str(client_dir))
+    if opened_by:  # a notebook opened as shipped (cxwb lab): say which client it opened, and why
+        note = language_translator(
+            f"explore.opened.{opened_by}",
+            name=client.config.name,
+            folder=str(client_dir),
+            variable=CLIENT_ENV,
+        )
         display(HTML(f'<div class="cx-consultant" role="note">{html.escape(note)}</div>'))
     return Report(
         client=client, t=language_translator, report_dir=folder, brand=brand, interactive=not str(report_dir)
