@@ -1,6 +1,6 @@
 # cx-workbook: two commands on a fresh machine with Python 3.11.
 #   make demo   install, then run the Spanish demo client and print its report index
-#   make test   install, then lint and run every test (the same command .ci/run calls)
+#   make test   install, then lint and run every test on two workers (the same command .ci/run calls)
 #   make lab    install, then open JupyterLab on notebooks/ with the workbook's kernel (CLIENT=demo)
 #   make docs   install, then build the user guide (docs/) into build/site/ with MkDocs, strictly
 PYTHON ?= python3.11
@@ -29,7 +29,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope
 
 lab: install
 	$(BIN)/cxwb lab $(CLIENT)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.scaffold import scaffold_client
@@ -14,9 +16,22 @@ from cxlib.run.runner import run
 
 @pytest.fixture(scope="session")
 def demo_reports(tmp_path_factory) -> Path:
-    """``cxwb run demo northwind --jobs 2`` into a temporary folder; returns that folder."""
-    out = tmp_path_factory.mktemp("reports")
-    assert run(["demo", "northwind"], out, jobs=2) == 0
+    """``cxwb run demo northwind --jobs 2`` into a temporary folder; returns that folder.
+
+    Under pytest-xdist (``make test`` runs two workers) the first worker to need the reports builds
+    them in the run's shared temporary folder while the other waits on a lock, so the demos run once
+    per test session, not once per worker. Tests only read this folder."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        out = tmp_path_factory.mktemp("reports")
+        assert run(["demo", "northwind"], out, jobs=2) == 0
+        return out
+    shared = tmp_path_factory.getbasetemp().parent
+    out, built = shared / "demo-reports", shared / "demo-reports.built"
+    with FileLock(shared / "demo-reports.lock"):
+        if not built.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            assert run(["demo", "northwind"], out, jobs=2) == 0
+            built.touch()
     return out
 
 
