@@ -42,7 +42,10 @@ from cxlib.inputs.client import Client, check_client
 from cxlib.stats.text import Calibration, calibrated_sentiment, named_themes, representativeness, sentiment
 from cxlib.steps import diagnosis
 
-PUBLIC_REVIEWS = Path(__file__).resolve().parents[1] / "data" / "public" / "ba_reviews.csv"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from test_public_data import AIRLINE_REVIEWS as PUBLIC_REVIEWS  # noqa: E402
+from test_public_data import review_client  # noqa: E402 (the public reviews as the tests map them)
+
 #: Share of rows with a comment in ``--distinct-texts`` mode, and fewest and most sentences per comment.
 COMMENT_SHARE, FEWEST_SENTENCES, MOST_SENTENCES = 0.4, 2, 3
 
@@ -106,31 +109,6 @@ def demo_folder(folder: Path, rows: int, distinct: bool) -> None:
         ]
         survey[column] = distinct_comments(rows, sentence_pool(template[column]))
     survey.to_csv(folder / "survey.csv", sep=";", encoding="cp1252", errors="replace", index=False)
-
-
-def reviews_folder(folder: Path) -> None:
-    """The public review export as a client: its comment and "recommended" answer, through client.yaml."""
-    frame = pd.read_csv(PUBLIC_REVIEWS, dtype=str, keep_default_na=False)
-    frame.to_csv(folder / "survey.csv", index=False)
-    config = {
-        "name": "Public airline reviews",
-        "slug": "reviews",
-        "language": "en",
-        "industry": "Airline",
-        "currency": "GBP",
-        "survey": {
-            "fields": {
-                "date": {"column": "date", "date_format": "%m/%d/%Y"},
-                "comment": "content",
-                "satisfied": {
-                    "column": "recommended",
-                    "scale": "yes/no",
-                    "values": {"yes": True, "no": False},
-                },
-            }
-        },
-    }
-    (folder / "client.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
 class Stages:
@@ -231,9 +209,7 @@ def measure_reviews() -> None:
         print(f"{PUBLIC_REVIEWS} absent (see data/public/README.md): --reviews skipped")
         return
     with tempfile.TemporaryDirectory() as temporary:
-        folder = Path(temporary) / "reviews"
-        folder.mkdir()
-        reviews_folder(folder)
+        folder = review_client(Path(temporary) / "reviews")
         print(f"public airline reviews ({PUBLIC_REVIEWS.stat().st_size / 1e6:.1f} MB CSV)", flush=True)
         stage = Stages()
         client = check_and_time(folder, stage)
