@@ -80,7 +80,7 @@ def test_the_curve_is_the_consultants_target_not_a_forecast(language: str) -> No
     target = tj.target_touchpoints(JOURNEY, INITIATIVES)
     stages = tj.stage_targets(target)
     measured = pd.DataFrame(
-        {"value": [0.1, -1.0, 0.5], "low": [0.0, -1.2, 0.3], "high": [0.2, -0.8, 0.7]},
+        {"value": [0.1, -1.0, 0.5], "low": [0.0, -1.2, 0.3], "high": [0.2, -0.8, 0.7], "n": [40, 35, 50]},
         index=["Buy", "Pay", "Help"],
     )
     figure = tj.target_chart(stages, measured, t)

@@ -173,6 +173,21 @@ def error_bars(value, low, high, scale: float = 1.0, **style: object) -> dict:
     }
 
 
+def interval_line(x, frame: pd.DataFrame, name: str, colour: str = PRIMARY) -> go.Scatter:
+    """A line with markers through ``frame["value"]`` at ``x``, each point's ``[low; high]`` drawn as
+    an error bar and its ``n`` on hover (a measured curve beside declared or target ones)."""
+    return go.Scatter(
+        x=x,
+        y=frame["value"],
+        mode="lines+markers",
+        name=name,
+        line={"color": colour},
+        error_y=error_bars(frame["value"], frame["low"], frame["high"]),
+        customdata=frame["n"],
+        hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>",
+    )
+
+
 def interval_bars(
     table: pd.DataFrame,
     title: str,

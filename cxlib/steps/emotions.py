@@ -15,7 +15,14 @@ import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
-from cxlib.render.charts import ACCENT, PRIMARY, error_bars, percent_axis, with_small_rows, with_takeaway
+from cxlib.render.charts import (
+    ACCENT,
+    error_bars,
+    interval_line,
+    percent_axis,
+    with_small_rows,
+    with_takeaway,
+)
 from cxlib.stats.emotions import MIN_COMPARED, compare_flags, emotion_shares, emotions, outcome_score
 from cxlib.stats.estimators import SMALL_SAMPLE
 from cxlib.stats.metrics import metric_by
@@ -143,16 +150,8 @@ def group_chart(client: Client, reading: EmotionReading, by: str, t: Translator)
     )
     small = [grid.loc[group, "n"].iloc[0] < SMALL_SAMPLE for group in groups]
     with_small_rows(figure, small, labels)
-    steady = shares[(shares["emotion"] == "frustration") & (shares["n"] >= SMALL_SAMPLE)]
-    if steady.empty:
-        return with_takeaway(figure, "emotions.takeaway_none", minimum=t.number(SMALL_SAMPLE))
-    top = steady.loc[steady["share"].idxmax()]
-    return with_takeaway(
-        figure,
-        "emotions.takeaway_frustration",
-        group=names.get(top["group"], top["group"]),
-        share=t.interval(top["share"], top["low"], top["high"], percent=True),
-        n=t.number(top["n"]),
+    return _largest_share_takeaway(
+        figure, shares[shares["emotion"] == "frustration"], "emotions.takeaway_frustration", "group", names, t
     )
 
 
@@ -199,17 +198,7 @@ def curve_chart(tones: pd.DataFrame, measured: pd.DataFrame | None, t: Translato
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     if measured is not None and not measured.empty:
         curve = measured.reindex(stages)
-        figure.add_scatter(
-            x=stages,
-            y=curve["value"],
-            mode="lines+markers",
-            name=t("journey.measured_emotion"),
-            line={"color": PRIMARY},
-            error_y=error_bars(curve["value"], curve["low"], curve["high"]),
-            customdata=curve["n"],
-            hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>",
-            secondary_y=False,
-        )
+        figure.add_trace(interval_line(stages, curve, t("journey.measured_emotion")), secondary_y=False)
     for tone, colour in (("discontent", ACCENT), ("contentment", CONTENTMENT_COLOUR)):
         line = tones[tones["emotion"] == tone].set_index("group").reindex(stages)
         figure.add_scatter(
@@ -247,16 +236,8 @@ def curve_chart(tones: pd.DataFrame, measured: pd.DataFrame | None, t: Translato
     percent_axis(figure, t, "y", secondary_y=True)
     counts = tones.drop_duplicates("group").set_index("group")["n"].reindex(stages)
     with_small_rows(figure, counts < SMALL_SAMPLE, stages)
-    discontent = tones[(tones["emotion"] == "discontent") & (tones["n"] >= SMALL_SAMPLE)]
-    if discontent.empty:
-        return with_takeaway(figure, "emotions.takeaway_none", minimum=t.number(SMALL_SAMPLE))
-    top = discontent.loc[discontent["share"].idxmax()]
-    return with_takeaway(
-        figure,
-        "emotions.curve_takeaway",
-        stage=top["group"],
-        share=t.interval(top["share"], top["low"], top["high"], percent=True),
-        n=t.number(top["n"]),
+    return _largest_share_takeaway(
+        figure, tones[tones["emotion"] == "discontent"], "emotions.curve_takeaway", "stage", {}, t
     )
 
 
@@ -486,3 +467,22 @@ def buying_takeaway(behaviour: pd.DataFrame, metric: str, t: Translator) -> tupl
         "behaviour": t(f"emotions.buying.{top['field']}"),
         "difference": t.interval(top["difference"], top["low_difference"], top["high_difference"]),
     }
+
+
+def _largest_share_takeaway(
+    figure: go.Figure, rows: pd.DataFrame, key: str, placeholder: str, names: dict, t: Translator
+) -> go.Figure:
+    """``figure`` with the takeaway ``key`` naming the group (shown by ``names``, else as it is) with
+    the largest share among ``rows`` of at least :data:`SMALL_SAMPLE` comments, with its interval and
+    n; a takeaway saying no group is large enough when none is."""
+    steady = rows[rows["n"] >= SMALL_SAMPLE]
+    if steady.empty:
+        return with_takeaway(figure, "emotions.takeaway_none", minimum=t.number(SMALL_SAMPLE))
+    top = steady.loc[steady["share"].idxmax()]
+    return with_takeaway(
+        figure,
+        key,
+        **{placeholder: names.get(top["group"], top["group"])},
+        share=t.interval(top["share"], top["low"], top["high"], percent=True),
+        n=t.number(top["n"]),
+    )

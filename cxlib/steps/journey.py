@@ -31,6 +31,7 @@ from cxlib.render.charts import (
     PERCENT,
     PRIMARY,
     error_bars,
+    interval_line,
     percent_axis,
     percent_hover,
     with_takeaway,
@@ -214,18 +215,7 @@ def journey_map(client: Client, t: Translator) -> go.Figure:
         )
     if client.has("survey"):
         measured = measured_emotion(client).reindex(order)
-        figure.add_scatter(
-            x=order,
-            y=measured["value"],
-            mode="lines+markers",
-            name=t("journey.measured_emotion"),
-            line={"color": PRIMARY},
-            error_y=error_bars(measured["value"], measured["low"], measured["high"]),
-            customdata=measured["n"],
-            hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>",
-            row=1,
-            col=1,
-        )
+        figure.add_trace(interval_line(order, measured, t("journey.measured_emotion")), row=1, col=1)
     lane_labels = [t(f"journey.lane.{lane}") for lane in LANES]
     figure.add_heatmap(
         x=order,

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
-from cxlib.render.charts import ACCENT, PRIMARY, error_bars
+from cxlib.render.charts import ACCENT, interval_line
 
 #: Colour of the target curve (the plan's green).
 TARGET_COLOUR = "#1E8449"
@@ -144,14 +144,7 @@ def target_chart(stages: pd.DataFrame, measured: pd.DataFrame | None, t: Transla
     )
     if measured is not None and len(measured):
         today = measured.reindex(order)
-        figure.add_scatter(
-            x=order,
-            y=today["value"],
-            mode="lines+markers",
-            name=t("journey.measured_emotion"),
-            line={"color": PRIMARY},
-            error_y=error_bars(today["value"], today["low"], today["high"]),
-        )
+        figure.add_trace(interval_line(order, today, t("journey.measured_emotion")))
     figure.add_scatter(
         x=order,
         y=stages["target_emotion"],
