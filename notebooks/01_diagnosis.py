@@ -336,4 +336,4 @@ explore.explorer(report, "01_diagnosis", drivers=True)
 # %%
 from cxlib.inputs.workshop import assessment_editor
 
-assessment_editor(client_dir)
+assessment_editor(client.directory)

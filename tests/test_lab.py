@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -38,17 +38,30 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """``cxwb lab demo`` on a free port; yields its address with the token."""
+def notebooks(tmp_path_factory) -> Path:
+    """A copy of the step notebooks (and their jupytext pairing): JupyterLab saves executed outputs
+    into the notebooks it runs, which must never be the repository's."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    for source in [*NOTEBOOKS_DIR.glob("*.ipynb"), NOTEBOOKS_DIR / "jupytext.toml"]:
+        shutil.copy2(source, folder / source.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, notebooks):
+    """``cxwb lab demo``'s command line, on a free port and on the copy of the notebooks; yields its
+    address with the token."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    port = _free_port()
+    argv, environment = lab_command(DEMO_CLIENTS_DIR / "demo", port=_free_port(), browser=False)
+    argv = [
+        f"--ServerApp.root_dir={notebooks}" if arg.startswith("--ServerApp.root_dir=") else arg
+        for arg in argv
+    ]
     log = tmp_path_factory.mktemp("lab") / "lab.log"
     with open(log, "w", encoding="utf-8") as stream:
         server = subprocess.Popen(
-            [sys.executable, "-m", "cxlib", "lab", "demo", "--no-browser", "--port", str(port)],
-            stdout=stream,
-            stderr=subprocess.STDOUT,
+            argv, env=environment, cwd=notebooks, stdout=stream, stderr=subprocess.STDOUT
         )
     try:
         deadline = time.monotonic() + 180
@@ -125,3 +138,58 @@ def test_the_segment_filter_redraws_the_chart_in_jupyterlab(lab, page):
     bar.locator("select").select_option(label="PyME")
     page.wait_for_function(CHANGED, arg=["NPS por segmento", before], timeout=180_000)
     page.screenshot(path="/tmp/explore-filtered.png")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_clicking_a_bar_lists_the_groups_masked_comments_in_jupyterlab(lab, page):
+    """A click on the filtered NPS-by-segment bar (PyME, left by the test above), where plotly
+    receives it (the plot's drag layer), lists the responses behind it and their masked comments."""
+    from cxlib.inputs.client import load_client
+
+    page.wait_for_function(CHANGED, arg=["NPS por segmento", None], timeout=300_000)
+    plot = page.locator(".js-plotly-plot").filter(has_text="NPS por segmento").last
+    plot.scroll_into_view_if_needed()
+    box = plot.locator(".bars .point path").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(500)  # plotly's hover finds the point under the pointer, then the click
+    page.mouse.click(x, y)
+    behind = page.locator(".widget-output").filter(has_text="Detrás de PyME").last
+    behind.wait_for(timeout=120_000)
+    table = behind.locator("table").filter(has=page.locator("th", has_text="Comentario")).first
+    header = table.locator("thead tr").last.locator("th").all_inner_texts()
+    assert "Comentario" in header
+    column = header.index("Comentario")
+    listed = table.locator("tbody tr").evaluate_all(
+        f"rows => rows.map(row => row.children[{column}].innerText.split(/\\s+/).join(' ').trim())"
+    )
+    client = load_client(DEMO_CLIENTS_DIR / "demo")
+    pyme = client.tables["survey"].index[client.tables["survey"]["segment"].astype("string") == "PyME"]
+    masked = client.comments()
+    assert listed and set(listed) <= {" ".join(str(c).split()) for c in masked[masked.index.isin(pyme)]}
+    behind.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/explore-drill.png", full_page=False)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_what_if_panel_redraws_the_plans_forecast_in_jupyterlab(lab, page):
+    """The action plan run by hand (after the diagnosis above wrote its results) shows the what-if
+    panel; leaving out the first initiative redraws the panel's forecast."""
+    _run_all(page, lab, "05_action_plan.ipynb")
+    panel = page.locator(".widget-vbox").filter(has_text="Brecha que cierra").last
+    panel.wait_for(timeout=600_000)
+    forecast = panel.locator(".widget-output").last
+    page.wait_for_function(
+        "el => el.innerText.trim().length > 0", arg=forecast.element_handle(), timeout=120_000
+    )
+    before = forecast.inner_text()
+    panel.scroll_into_view_if_needed()
+    panel.locator(".widget-checkbox input").first.click()
+    page.wait_for_function(
+        "([el, before]) => el.innerText.trim().length > 0 && el.innerText !== before",
+        arg=[forecast.element_handle(), before],
+        timeout=120_000,
+    )
+    page.screenshot(path="/tmp/explore-whatif.png")
