@@ -59,9 +59,8 @@ if report.require("survey"):
     for column in (*client.segment_dimensions, "channel"):
         if column in survey:
             axis = t(f"overview.axis.{column}")
-            report.chart(
-                overview.share_chart(survey[column], t("overview.responses_by", group=t.inline(axis)), axis, t)
-            )
+            title = t("overview.responses_by", group=t.inline(axis))
+            report.chart(overview.share_chart(survey[column], title, axis, t))
     report.heading("overview.checks_heading", level=3, anchor="data-checks")
     report.say("overview.checks_text")
     report.table(overview.data_checks(client, t))

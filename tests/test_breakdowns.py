@@ -31,7 +31,10 @@ def test_configured_breakdowns_are_exactly_the_charts_drawn(demo_copy, tmp_path)
     assert run([str(demo_copy)], tmp_path / "out", step_names=["01"]) == 0
     page = (tmp_path / "out" / "demo" / "01_diagnosis.html").read_text(encoding="utf-8")
     titles = set(re.findall(r"(?:NPS|CSAT|CES|Satisf[^\"<]*?) [^\"<]{0,40}por [^\"<]{0,30}\(IC 95 %\)", page))
-    assert titles == {"NPS por unidad (IC 95 %)", "CSAT (% en las dos notas superiores) por trimestre (IC 95 %)"}
+    assert titles == {
+        "NPS por unidad (IC 95 %)",
+        "CSAT (% en las dos notas superiores) por trimestre (IC 95 %)",
+    }
 
 
 def test_a_field_is_named_by_its_export_column_in_any_case(demo_copy):

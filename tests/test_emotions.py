@@ -276,7 +276,8 @@ def test_the_index_and_the_deck_carry_the_emotion_sentence(tmp_path, language):
     assert found.text in texts
     (chart,) = [shape.chart for shape in slide.shapes if shape.has_chart]
     shares = [published["shares"][name]["share"] for name in emotions.emotion_names()]
-    assert list(chart.plots[0].series[0].values) == pytest.approx(shares, abs=0.005)  # as the chart shows them
+    # the chart holds the shares as it shows them, rounded to its format
+    assert list(chart.plots[0].series[0].values) == pytest.approx(shares, abs=0.005)
     common = comment_emotions.published(reading, None, None, None)
     results.publish(tmp_path, "01_diagnosis", {"metrics": {}, "pillars": {}, "emotions": common})
     (found,) = [f for f in findings(tmp_path, t) if f.section == "summary.section.emotions"]
