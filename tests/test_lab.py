@@ -144,7 +144,8 @@ def test_the_segment_filter_redraws_the_chart_in_jupyterlab(lab, page):
 @pytest.mark.slow
 def test_clicking_a_bar_lists_the_groups_masked_comments_in_jupyterlab(lab, page):
     """A click on the filtered NPS-by-segment bar (PyME, left by the test above), where plotly
-    receives it (the plot's drag layer), lists the responses behind it and their masked comments."""
+    receives it (the plot's drag layer), lists the responses behind it and their masked comments;
+    and no cell of the diagnosis failed."""
     from cxlib.inputs.client import load_client
 
     page.wait_for_function(CHANGED, arg=["NPS por segmento", None], timeout=300_000)
@@ -158,6 +159,7 @@ def test_clicking_a_bar_lists_the_groups_masked_comments_in_jupyterlab(lab, page
     behind = page.locator(".widget-output").filter(has_text="Detrás de PyME").last
     behind.wait_for(timeout=120_000)
     table = behind.locator("table").filter(has=page.locator("th", has_text="Comentario")).first
+    table.wait_for(timeout=60_000)  # the drill-down's outputs arrive one after another
     header = table.locator("thead tr").last.locator("th").all_inner_texts()
     assert "Comentario" in header
     column = header.index("Comentario")
@@ -169,7 +171,13 @@ def test_clicking_a_bar_lists_the_groups_masked_comments_in_jupyterlab(lab, page
     masked = client.comments()
     assert listed and set(listed) <= {" ".join(str(c).split()) for c in masked[masked.index.isin(pyme)]}
     behind.scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/explore-drill.png", full_page=False)
+    page.screenshot(path="/tmp/explore-drill.png")
+    # the last cell, the workshop editor, opens the client the report opened (client_dir is empty)
+    failed = page.locator(
+        ".jp-OutputArea-output[data-mime-type*=stderr], .jp-OutputArea-output[data-mime-type*=error]"
+    )
+    page.locator(".widget-button", has_text="Cargar").or_(failed).last.wait_for(timeout=120_000)
+    assert failed.count() == 0, failed.all_inner_texts()
 
 
 @pytest.mark.browser
