@@ -236,6 +236,16 @@ def test_a_touchpoint_drill_lists_its_weekly_measurements(demo, tmp_path):
     )
 
 
+def test_the_bar_offers_touchpoints_by_their_names_and_keeps_their_ids(demo, tmp_path):
+    box = explore.Explorer(_report(demo, tmp_path), "03_journey").bar.choices["touchpoint_id"]
+    journey = demo.tables["journey"].set_index("touchpoint_id")["touchpoint"]
+    labels, ids = zip(*box.options, strict=True)
+    assert set(ids) <= set(journey.index) and all(label.startswith(journey[i]) for label, i in box.options)
+    assert not any(label.startswith("TP") for label in labels)
+    box.value = (ids[0],)
+    assert box.value == (ids[0],)
+
+
 def test_a_filter_under_min_group_shows_no_unit_score(demo, tmp_path):
     """A unit of k employees and responses, viewed with privacy.min_group above k: no employee
     score, no league place, and its drill-down lists nothing."""

@@ -26,6 +26,7 @@ from cxlib.explore.view import Filterable, View
 from cxlib.inputs.cuts import CUT_FIELDS
 from cxlib.render.charts import pop_small_rows, pop_takeaway, small_rows_note
 from cxlib.render.report import Report
+from cxlib.render.touchpoints import touchpoint_names
 
 
 class FilterBar:
@@ -36,7 +37,7 @@ class FilterBar:
         self.data, self.report, t = data, report, report.t
         self.choices = {
             column: widgets.SelectMultiple(
-                options=data.choices(column),
+                options=_options(data, column),
                 rows=min(5, len(data.choices(column))),
                 description=_label(report, column),
                 style={"description_width": "initial"},
@@ -83,6 +84,17 @@ class FilterBar:
         except CxError as error:
             message = str(error)
         self.status.value = html.escape(message)
+
+
+def _options(data: Filterable, column: str) -> list:
+    """What the bar offers for a column: its values, and for touchpoints ``(name, id)`` pairs, so the
+    consultant picks a touchpoint by the name client pages use while the view keeps its id."""
+    values = data.choices(column)
+    journey = data.client.tables.get("journey")
+    if column != "touchpoint_id" or journey is None:
+        return values
+    names = touchpoint_names(journey)
+    return [(str(names.get(value, value)), value) for value in values]
 
 
 def _label(report: Report, column: str) -> str:
