@@ -176,7 +176,7 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("target_archetype", "vocab", vocabulary="archetype", example="coach_behaviour"),
                 ColumnSpec("continuous", "bool", example="no"),
                 _scale("target_emotion", -2, 2, "1"),
-                ColumnSpec("target_change", "text", example="Pre-filled form; no branch visit"),
+                ColumnSpec("target_change", "text", example="Pre-filled form; fewer steps"),
             ),
         ),
         TableSpec(
