@@ -49,7 +49,7 @@ def test_every_combination_runs_every_applicable_step(export_reports):
 def test_spss_labels_recodes_segments_and_outcome_label_reach_the_report(export_reports):
     _, out, _ = export_reports
     diagnosis = _text(out / "airline" / "01_diagnosis.html")
-    assert "Satisfied passengers by Class" in diagnosis
+    assert "Satisfied passengers by class" in diagnosis
     assert "Satisfied passengers by Type of Travel" in diagnosis
     assert "% need resolved" not in diagnosis
     profile = _text(out / "airline" / "00_overview.html")

@@ -53,7 +53,15 @@ def test_a_count_out_of_a_total_has_one_style():
 
 @pytest.mark.parametrize(
     ("name", "inline"),
-    [("Segmento", "segmento"), ("Customer type", "customer type"), ("NPS", "NPS"), ("iPhone", "iPhone")],
+    [
+        ("Segmento", "segmento"),
+        ("Customer type", "customer type"),
+        ("NPS", "NPS"),
+        ("iPhone", "iPhone"),
+        ("How did you book?", "How did you book?"),
+        ("¿Cómo reservó?", "¿Cómo reservó?"),
+        ("Type of Travel", "Type of Travel"),
+    ],
 )
 def test_a_dimension_name_inside_a_sentence_is_a_common_noun(name, inline):
     assert translator("en").inline(name) == inline

@@ -166,8 +166,12 @@ class Translator:
         """A dimension's name (``Segmento``, ``Customer type``) as it reads inside a sentence or
         title: its first letter lower-cased when it is a capitalised common word (``segmento``,
         ``customer type``); an acronym or a name with inner capitals (``NPS``, ``iPhone``) is left
-        as written. Use it only on dimension names, never on proper names."""
-        if len(name) > 1 and name[0].isupper() and name[1].islower():
+        as written, and so are a question (``How did you book?``), which reads as the survey asked it,
+        and a name in title case (``Type of Travel``), a label as the consultant typed it.
+        Use it only on dimension names, never on proper names."""
+        question = name.rstrip().endswith("?") or name.lstrip().startswith("¿")
+        titled = any(word[:1].isupper() for word in name.split()[1:])  # Type of Travel: a label as typed
+        if len(name) > 1 and name[0].isupper() and name[1].islower() and not (question or titled):
             return name[0].lower() + name[1:]
         return name
 

@@ -588,7 +588,7 @@ def _emotions_slide(deck: _Deck, diagnosis: dict, t: Translator) -> None:
         )
         for name, share in zip(names, shares.values(), strict=True)
     ]
-    _bullets(deck, slide, lines, (0.5, 1.9, 4.6, 5.0), 14)
+    _bullets(deck, slide, lines, (0.5, 1.9, 4.6, 5.0), 12)  # under the smallest title size: six lines
     native_chart(
         deck,
         slide,
