@@ -357,14 +357,16 @@ def label_points(
     y_low: pd.Series | None = None,
     y_high: pd.Series | None = None,
     key_title: str = "",
+    x_range: tuple[float, float] | None = None,
 ) -> go.Figure:
     """Label the points of ``figure``'s first (scatter) trace so that no label runs into another
     label, a marker, an error bar or the plot's edge.
 
     Each label takes the first free place of :data:`LABEL_POSITIONS` around its point, in a layout of
     the plot at :data:`REFERENCE_PLOT_WIDTH`; the axis ranges are fixed to that layout (with room
-    for the whiskers ``y_low``..``y_high``). A point whose name finds no free place is numbered
-    instead, and the numbers are named in a key under the chart (``key_title``: what they are). This
+    for the whiskers ``y_low``..``y_high``; ``x_range``, when given, is the x axis's). A point whose
+    name finds no free place is numbered instead, and the numbers are named in a key under the chart
+    (``key_title``: what they are). This
     is the greedy fixed-candidate approach of cartographic point labelling (Christensen, Marks &
     Shieber (1995), An empirical study of algorithms for point-feature label placement, *ACM
     Transactions on Graphics* 14(3), 203-232).
@@ -375,7 +377,7 @@ def label_points(
     y = np.asarray(trace.y, dtype=float)
     low = y if y_low is None else np.asarray(y_low, dtype=float)
     high = y if y_high is None else np.asarray(y_high, dtype=float)
-    x_range = _padded(x.min(), x.max(), 0.08)
+    x_range = _padded(x.min(), x.max(), 0.08) if x_range is None else x_range
     y_range = _padded(min(y.min(), low.min()), max(y.max(), high.max()), 0.12)
     width = REFERENCE_PLOT_WIDTH
     height = float(figure.layout.height or 440) - FRAME_HEIGHT

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from cxlib.core.i18n import Translator
 from cxlib.core.method import NINE_C
 from cxlib.inputs.strategy import Actor
-from cxlib.render.charts import ACCENT, PRIMARY
+from cxlib.render.charts import ACCENT, PRIMARY, label_points
 
 MOMENTS = ("score_past", "score", "score_target")
 #: Colours of the actor kinds on the map.
@@ -147,21 +147,24 @@ def actors_map(actors: pd.DataFrame, t: Translator) -> go.Figure:
     with an arrow to the relation sought where it differs."""
     figure = go.Figure()
     # A small vertical spread keeps actors with the same relation and influence apart.
-    place = actors.groupby(["relation", "influence"])
-    offsets = place.cumcount() * 0.3
-    # In a crowded place the first actor's name goes below its marker, the others' above theirs.
-    below = place["name"].transform("size").gt(1) & offsets.eq(0)
-    for kind, group in actors.groupby("type", sort=False):
+    offsets = actors.groupby(["relation", "influence"]).cumcount() * 0.3
+    sizes = 8 + 4 * actors["influence"]
+    figure.add_scatter(
+        x=actors["relation"],
+        y=actors["influence"] + offsets,
+        mode="markers+text",
+        marker={"size": sizes, "color": actors["type"].map(ACTOR_COLOURS), "opacity": 0.85},
+        customdata=np.stack([actors["name"], actors["dimension"].map(lambda d: t(f"ninec.{d}"))], axis=1),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        showlegend=False,
+    )
+    for kind in actors["type"].drop_duplicates():  # the kinds' key, one entry each
         figure.add_scatter(
-            x=group["relation"],
-            y=group["influence"] + offsets[group.index],
-            mode="markers+text",
-            text=group["name"],
-            textposition=np.where(below[group.index], "bottom center", "top center").tolist(),
+            x=[None],
+            y=[None],
+            mode="markers",
             name=t(f"ecotime.actor.{kind}"),
-            marker={"size": 8 + 4 * group["influence"], "color": ACTOR_COLOURS[kind], "opacity": 0.85},
-            customdata=np.stack([group["dimension"].map(lambda d: t(f"ninec.{d}"))], axis=1),
-            hovertemplate="%{text}<br>%{customdata[0]}<extra></extra>",
+            marker={"size": 12, "color": ACTOR_COLOURS[kind]},
         )
     moving = actors[actors["target_relation"].notna() & actors["target_relation"].ne(actors["relation"])]
     for index, actor in moving.iterrows():  # a few arrows
@@ -187,11 +190,18 @@ def actors_map(actors: pd.DataFrame, t: Translator) -> go.Figure:
             "tickvals": [-2, -1, 0, 1, 2],
             "ticktext": [t(f"ecotime.relation.{v}") for v in ("m2", "m1", "0", "p1", "p2")],
         },
-        yaxis={"title": t("ecotime.influence_axis"), "range": [0.5, 6.2], "tickvals": [1, 2, 3, 4, 5]},
+        yaxis={"title": t("ecotime.influence_axis"), "tickvals": [1, 2, 3, 4, 5]},
         height=560,
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"t": 110},
     )
-    return figure
+    return label_points(
+        figure,
+        actors["name"].tolist(),
+        sizes.to_numpy(),
+        key_title=t("ecotime.col.actor") + ":",
+        x_range=(-2.6, 2.6),
+    )
 
 
 def actors_table(actors: pd.DataFrame, t: Translator) -> pd.DataFrame:

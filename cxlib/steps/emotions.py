@@ -22,6 +22,7 @@ from cxlib.render.charts import (
     percent_axis,
     with_small_rows,
     with_takeaway,
+    wrap_category_ticks,
 )
 from cxlib.stats.emotions import MIN_COMPARED, compare_flags, emotion_shares, emotions, outcome_score
 from cxlib.stats.estimators import SMALL_SAMPLE
@@ -141,6 +142,7 @@ def group_chart(client: Client, reading: EmotionReading, by: str, t: Translator)
             ygap=2,
         )
     )
+    wrap_category_ticks(figure, [_emotion(name, t) for name in columns])
     figure.update_layout(
         title=t(f"emotions.by_{by}_title"),
         xaxis_title=t("emotions.col.emotion"),
@@ -218,8 +220,11 @@ def curve_chart(tones: pd.DataFrame, measured: pd.DataFrame | None, t: Translato
     figure.update_layout(
         title=t("emotions.curve_title"),
         xaxis_title=t("emotions.axis.stage"),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.45},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"t": 150, "b": 90},
+        height=500,
     )
+    wrap_category_ticks(figure, stages)
     figure.update_yaxes(
         range=[-2.3, 2.3], title_text=t("journey.emotion_axis"), zeroline=True, secondary_y=False
     )

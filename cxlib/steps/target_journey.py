@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib.core.i18n import Translator
-from cxlib.render.charts import ACCENT, interval_line
+from cxlib.render.charts import ACCENT, interval_line, wrap_category_ticks
 
 #: Colour of the target curve (the plan's green).
 TARGET_COLOUR = "#1E8449"
@@ -160,10 +160,11 @@ def target_chart(stages: pd.DataFrame, measured: pd.DataFrame | None, t: Transla
         title=t("target.title"),
         yaxis={"range": [-2.3, 2.3], "title": t("journey.emotion_axis"), "zeroline": True},
         xaxis={"title": t("target.stage_axis")},
-        height=420,
-        legend={"orientation": "h", "y": -0.25},
+        height=460,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"t": 110},
     )
-    return figure
+    return wrap_category_ticks(figure, order)
 
 
 def _emotion(value: float, t: Translator) -> str:
