@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from cxlib.core.i18n import Translator
 from cxlib.core.method import NINE_C
 from cxlib.inputs.strategy import Actor
-from cxlib.render.charts import ACCENT, PRIMARY, label_points
+from cxlib.render.charts import ACCENT, PRIMARY, label_points, with_takeaway
 
 MOMENTS = ("score_past", "score", "score_target")
 #: Colours of the actor kinds on the map.
@@ -115,6 +115,10 @@ def time_facts(scores: pd.DataFrame, t: Translator) -> dict[str, str]:
     }
 
 
+#: Catalogue suffixes of the relations −2..2 (``ecotime.relation.<key>``).
+RELATION_KEYS = ("m2", "m1", "0", "p1", "p2")
+
+
 def actors_frame(actors: list[Actor]) -> pd.DataFrame:
     """The declared actors as a frame (``name``, ``type``, ``dimension``, ``influence``, ``relation``,
     ``target_relation``), in declared order."""
@@ -188,28 +192,57 @@ def actors_map(actors: pd.DataFrame, t: Translator) -> go.Figure:
             "title": t("ecotime.relation_axis"),
             "range": [-2.6, 2.6],
             "tickvals": [-2, -1, 0, 1, 2],
-            "ticktext": [t(f"ecotime.relation.{v}") for v in ("m2", "m1", "0", "p1", "p2")],
+            "ticktext": [t(f"ecotime.relation.{v}") for v in RELATION_KEYS],
         },
         yaxis={"title": t("ecotime.influence_axis"), "tickvals": [1, 2, 3, 4, 5]},
         height=560,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         margin={"t": 110},
     )
-    return label_points(
+    label_points(
         figure,
         actors["name"].tolist(),
         sizes.to_numpy(),
         key_title=t("ecotime.col.actor") + ":",
         x_range=(-2.6, 2.6),
     )
+    return _actors_takeaway(figure, actors, moving, t)
+
+
+#: How many of the relations furthest from the one sought the actors map's takeaway names.
+NAMED_MOVES = 3
+
+
+def _actors_takeaway(
+    figure: go.Figure, actors: pd.DataFrame, moving: pd.DataFrame, t: Translator
+) -> go.Figure:
+    """The map's takeaway: the relations that must move most (distance to the one sought, weighted
+    by the actor's influence), or that none is sought to change."""
+    if moving.empty:
+        return with_takeaway(figure, "ecotime.actors_takeaway_none", count=t.number(len(actors)))
+    distance = (moving["target_relation"] - moving["relation"]).abs() * moving["influence"]
+    furthest = moving.loc[distance.sort_values(ascending=False, kind="stable").index[:NAMED_MOVES]]
+    names = "; ".join(
+        f"{row['name']} ({_relation_name(row['relation'], t)} → {_relation_name(row['target_relation'], t)})"
+        for _, row in furthest.iterrows()
+    )
+    return with_takeaway(
+        figure,
+        "ecotime.actors_takeaway",
+        names=names,
+        moving=t.number(len(moving)),
+        count=t.number(len(actors)),
+    )
+
+
+def _relation_name(value: float, t: Translator) -> str:
+    """A relation (−2..2) as the map's axis names it."""
+    return t(f"ecotime.relation.{dict(zip((-2, -1, 0, 1, 2), RELATION_KEYS, strict=True))[int(value)]}")
 
 
 def actors_table(actors: pd.DataFrame, t: Translator) -> pd.DataFrame:
     """The actors for the report: name, kind, dimension, influence and relation today → sought."""
-    relation = {
-        v: t(f"ecotime.relation.{k}")
-        for v, k in zip((-2, -1, 0, 1, 2), ("m2", "m1", "0", "p1", "p2"), strict=True)
-    }
+    relation = {v: t(f"ecotime.relation.{k}") for v, k in zip((-2, -1, 0, 1, 2), RELATION_KEYS, strict=True)}
     return pd.DataFrame(
         {
             t("ecotime.col.actor"): actors["name"].to_numpy(),
