@@ -35,7 +35,7 @@ TITLES = {
         "Wald ajustado",
         "Sin evidencia",
         "La empresa se califica mejor de lo que la perciben sus clientes en: Tiempo y esfuerzo",
-        "El pilar que más explica NPS es Resolución",
+        "El pilar que más explica NPS (media de la puntuación 0-10) es Resolución",
         "claramente por delante de Personalización",
     ),
     ("northwind", "01_diagnosis"): (
@@ -43,7 +43,7 @@ TITLES = {
         "Customer metrics",
         "Adjusted Wald",
         "No evidence",
-        "The pillar that explains NPS most is Time &amp; effort",
+        "The pillar that explains NPS (mean of the 0-10 score) most is Time &amp; effort",
         "clearly ahead of Expectations",
     ),
     ("demo", "02_participation"): (
