@@ -181,18 +181,20 @@ def test_the_deck_tells_one_story_with_native_charts_from_the_published_results(
     diagnosis, plan = load(report, "01_diagnosis"), load(report, "05_action_plan")
     pillars = results_frame(diagnosis["pillars"])
     current = charts[t("slides.pillars_chart")].plots[0].series[0]
-    assert list(current.values) == pytest.approx(pillars["current"].tolist())
+    # a native chart holds its values as its number format shows them (one decimal; shares in whole %)
+    assert list(current.values) == pytest.approx(pillars["current"].tolist(), abs=0.05)
     drivers = next(
         chart for title, chart in charts.items() if title.startswith(t("slides.drivers_chart")[:20])
     )
-    assert list(drivers.plots[0].series[0].values) == pytest.approx(sorted(pillars["share"], reverse=True))
+    shares = sorted(pillars["share"], reverse=True)
+    assert list(drivers.plots[0].series[0].values) == pytest.approx(shares, abs=0.005)
     roadmap = next(
         chart
         for title, chart in charts.items()
         if t("slides.series.expected") in [s.name for s in chart.plots[0].series]
     )
     waves = [plan["waves"][wave][0] for wave in ("1", "2", "3")]
-    assert list(roadmap.plots[0].series[0].values)[-3:] == pytest.approx(waves)
+    assert list(roadmap.plots[0].series[0].values)[-3:] == pytest.approx(waves, abs=0.05)
     summary = slides[1]
     messages = [line for line in slide_text(summary).split("\n") if line.startswith("• ")]
     # the summary reads the slides' own messages (their titles), in order: a storyline, not readouts
