@@ -10,15 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from cxlib.core.files import write_text_atomic
-from cxlib.core.paths import TEMPLATES_DIR
-
-#: The page templates (autoescaped: every client text is escaped).
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "pages"), autoescape=True, undefined=jinja2.StrictUndefined
-)
+from cxlib.render.pages import PAGES
 
 
 @dataclass(frozen=True)
@@ -31,7 +24,7 @@ class UnitPage:
 
 def render_chunk(pages: list[UnitPage], folder: str, common: dict) -> int:
     """Render and write (atomically) the pages of one chunk into ``folder``; returns how many."""
-    template = TEMPLATES.get_template("unit.html.j2")
+    template = PAGES.get_template("unit.html.j2")
     for page in pages:
         write_text_atomic(Path(folder) / page.file, template.render(**common, **page.values))
     return len(pages)
@@ -39,4 +32,4 @@ def render_chunk(pages: list[UnitPage], folder: str, common: dict) -> int:
 
 def render_index(folder: Path, values: dict) -> None:
     """Write the units' index page into ``folder``."""
-    write_text_atomic(folder / "index.html", TEMPLATES.get_template("units_index.html.j2").render(**values))
+    write_text_atomic(folder / "index.html", PAGES.get_template("units_index.html.j2").render(**values))

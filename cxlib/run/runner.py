@@ -25,7 +25,6 @@ from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
-import jinja2
 import papermill
 from tqdm import tqdm
 
@@ -36,7 +35,6 @@ from cxlib.core.paths import (
     BASELINE_BUILD_NAME,
     INTERACTIVE_DIR_NAME,
     PROJECT_DIR,
-    TEMPLATES_DIR,
     resolve_client_dir,
 )
 from cxlib.inputs.client import VALIDATED_CLIENT_NAME, Client, check_client, save_validated
@@ -56,6 +54,7 @@ from cxlib.render.export import (
     report_css,
     write_shared_assets,
 )
+from cxlib.render.pages import PAGES
 from cxlib.render.pdf import PdfError, check_printer, print_pdf
 from cxlib.render.slides import SlidesError, check_slide_maker, write_summary
 from cxlib.render.summary import findings, progress, progress_rows
@@ -88,9 +87,6 @@ REPORTED_PACKAGES = (
     "statsmodels",
     "scipy",
     "babel",
-)
-PAGES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "pages"), autoescape=True, undefined=jinja2.StrictUndefined
 )
 
 
