@@ -16,7 +16,7 @@ from cxlib.core.i18n import translator
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import load_client
 from cxlib.stats import sentiment_model
-from cxlib.stats.text import lexicon_sentiment, sentiment
+from cxlib.stats.text import fold, lexicon_sentiment, sentiment
 from cxlib.steps import diagnosis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,8 +113,8 @@ def test_training_scores_fall_to_chance_when_labels_are_shuffled():
     train = _train_module()
     texts, labels = _synthetic_corpus(900)
     corpus = train.Corpus("synthetic", "generated here", "none", texts, labels)
-    real = train.held_out(corpus, "en")
-    shuffled = train.held_out(corpus, "en", shuffled=True)
+    real = train.held_out(corpus, "en", 1.0)
+    shuffled = train.held_out(corpus, "en", 1.0, shuffled=True)
     assert real["macro_f1"] > 0.9
     assert shuffled["macro_f1"] < 0.45
     assert shuffled["accuracy"] < shuffled["majority"] + 0.1
@@ -127,8 +127,8 @@ def test_training_on_a_real_public_corpus_with_shuffled_labels_finds_nothing():
     whole = train.goemotions()
     picked = whole.labels.sample(2000, random_state=0).index
     corpus = train.Corpus(whole.name, whole.source, whole.licence, whole.texts[picked], whole.labels[picked])
-    real = train.held_out(corpus, "en")
-    shuffled = train.held_out(corpus, "en", shuffled=True)
+    real = train.held_out(corpus, "en", 1.0)
+    shuffled = train.held_out(corpus, "en", 1.0, shuffled=True)
     assert real["macro_f1"] > shuffled["macro_f1"] + 0.15
     assert shuffled["macro_f1"] < 0.42
 
@@ -156,3 +156,49 @@ def test_a_negated_negative_is_positive_in_the_shipped_english_reading():
     if sentiment_model.reading("en") != "model":
         pytest.skip("no English model ships")
     assert sentiment(pd.Series(["Not bad at all"]), "en")["label"].tolist() == ["positive"]
+
+
+def _planted(priors: list[float], size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Posteriors of a calibrated toy classifier trained under uniform priors, on ``size`` texts
+    drawn with ``priors``: each class emits a one-dimensional Gaussian feature (means -2, 0, 2, unit
+    variance), so the exact posterior under uniform priors is the softmax of the log-likelihoods."""
+    rng = np.random.default_rng(seed)
+    labels = rng.choice(3, size=size, p=priors)
+    feature = rng.normal(np.array([-2.0, 0.0, 2.0])[labels], 1.0)
+    log_likelihood = -0.5 * (feature[:, None] - np.array([-2.0, 0.0, 2.0])[None, :]) ** 2
+    posterior = np.exp(log_likelihood - log_likelihood.max(axis=1, keepdims=True))
+    return posterior / posterior.sum(axis=1, keepdims=True), labels
+
+
+def test_prior_adaptation_recovers_a_planted_prior():
+    planted = [0.7, 0.2, 0.1]
+    posterior, labels = _planted(planted, 5000)
+    adapted, priors = sentiment_model.adapt_priors(posterior, np.full(3, 1 / 3))
+    assert np.allclose(priors, planted, atol=0.03)
+    assert np.allclose(adapted.sum(axis=1), 1.0)
+    assert np.allclose(adapted.mean(axis=0), priors, atol=1e-4)  # EM's fixed point
+    # the adapted reading is right more often than the one that assumed uniform priors
+    assert (adapted.argmax(axis=1) == labels).mean() > (posterior.argmax(axis=1) == labels).mean() + 0.03
+
+
+def test_prior_adaptation_leaves_uniform_texts_and_small_samples_alone():
+    posterior, _ = _planted([1 / 3, 1 / 3, 1 / 3], 5000, seed=1)
+    _, priors = sentiment_model.adapt_priors(posterior, np.full(3, 1 / 3))
+    assert np.allclose(priors, 1 / 3, atol=0.03)
+    few, _ = _planted([0.8, 0.1, 0.1], sentiment_model.MIN_ADAPTATION - 1, seed=2)
+    adapted, priors = sentiment_model.adapt_priors(few, np.full(3, 1 / 3))
+    assert adapted is few and np.array_equal(priors, np.full(3, 1 / 3))
+
+
+def test_the_shipped_reading_adapts_priors_only_when_asked():
+    if sentiment_model.reading("en") != "model":
+        pytest.skip("no English model ships")
+    texts = pd.Series([f"the flight {number} was delayed and nobody told us" for number in range(300)])
+    texts = pd.concat([texts, pd.Series(["lovely crew, thank you"] * 10)], ignore_index=True)
+    lexicon = lexicon_sentiment(texts, "en").reset_index(drop=True)
+    folded = fold(texts).fillna("")
+    plain = sentiment_model.model_reading(folded, lexicon, "en")
+    assert plain.equals(sentiment(texts, "en").reset_index(drop=True))
+    adapted = sentiment_model.model_reading(folded, lexicon, "en", adapt=True)
+    assert not adapted["score"].equals(plain["score"])
+    assert list(adapted.columns) == list(plain.columns)
