@@ -18,7 +18,7 @@ maps it.
 
 Run ``python benchmarks/diagnosis.py [--rows N ...] [--distinct-texts] [--reviews]``; it prints
 seconds per stage (the comments split into masking, sentiment, themes, representativeness, theme
-table and quotes), the total and the peak resident memory per size, so the slope shows.
+table, quotes and emotions), the total and the peak resident memory per size, so the slope shows.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ import yaml
 from cxlib.core.i18n import translator
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import Client, check_client
-from cxlib.stats.text import Calibration, calibrated_sentiment, named_themes, representativeness, sentiment
+from cxlib.stats import emotions
+from cxlib.stats.text import Calibration, calibrated_sentiment, sentiment
+from cxlib.stats.themes import named_themes, representativeness
 from cxlib.steps import diagnosis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -186,6 +188,8 @@ def comment_stages(client: Client, stage: Stages) -> None:
     stage("comments: theme table and takeaway")
     diagnosis.example_quotes(client, analysis, t)
     stage("comments: quotes")
+    emotions.emotions(comments, language)
+    stage("comments: emotions")
 
 
 def measure(rows: int, distinct: bool) -> None:

@@ -33,12 +33,12 @@ from cxlib.core.distinct import on_distinct
 from cxlib.stats import sentiment_model
 from cxlib.stats.text import (
     calibrated_sentiment,
-    discover_themes,
     fold,
     lexicon_sentiment,
     rating_labels,
     sentiment,
 )
+from cxlib.stats.themes import discover_themes
 
 PUBLIC = Path(__file__).resolve().parents[1] / "data" / "public"
 

@@ -84,11 +84,12 @@ def test_public_api_keeps_its_import_paths():
     from cxlib.drivers import relative_weights
     from cxlib.metrics import nps
     from cxlib.stats import drivers, metrics, text
+    from cxlib.stats import themes as theme_module
     from cxlib.text import sentiment, themes
 
     assert callable(cxlib.setup) and cxlib.setup.__module__ == "cxlib.render.report"
     assert (nps, relative_weights) == (metrics.nps, drivers.relative_weights)
-    assert (sentiment, themes) == (text.sentiment, text.themes)
+    assert (sentiment, themes) == (text.sentiment, theme_module.themes)
 
 
 #: Calls that open or copy a file by its path.

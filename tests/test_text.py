@@ -15,16 +15,8 @@ from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import check_client, load_client
 from cxlib.run.runner import run
 from cxlib.stats.personal_data import mask_personal_data
-from cxlib.stats.text import (
-    calibrated_sentiment,
-    discover_themes,
-    keyword_themes,
-    lexicon_sentiment,
-    named_themes,
-    rating_labels,
-    representativeness,
-    sentiment,
-)
+from cxlib.stats.text import calibrated_sentiment, lexicon_sentiment, rating_labels, sentiment
+from cxlib.stats.themes import discover_themes, keyword_themes, named_themes, representativeness
 from cxlib.steps import diagnosis
 
 

@@ -52,7 +52,7 @@ from cxlib.inputs.schema import (
 )
 from cxlib.inputs.tables import STREAMED_TABLE, TABLE_NAMES, RawTable, find_table, inbox_files, read_table
 from cxlib.stats.personal_data import mask_personal_data
-from cxlib.stats.text import named_themes
+from cxlib.stats.themes import named_themes
 from cxlib.stats.weighting import RakingError, rake
 
 #: (table, column, referenced table, referenced column): values must exist in the referenced table.

@@ -32,7 +32,16 @@ from scipy import stats as scipy_stats
 
 from cxlib.core.distinct import on_distinct
 from cxlib.stats.metrics import share_by, simultaneous_level
-from cxlib.stats.text import CLAUSE_END, NEGATION_SCOPE, TOKEN, _stem, _word_sets, fold
+from cxlib.stats.text import (
+    PUNCTUATION,
+    TOKEN_CHARACTERS,
+    _stem,
+    _word_sets,
+    fold,
+    join_phrases,
+    operators_before,
+)
+from cxlib.stats.vectorise import in_chunks, split
 
 #: Fewest comments with and without an emotion before its outcome is compared.
 MIN_COMPARED = 10
@@ -81,31 +90,30 @@ def emotions(comments: pd.Series, language: str) -> pd.DataFrame:
     language
         ``"es"`` or ``"en"``.
     """
-    return on_distinct(comments, lambda texts: _read(texts, language)).astype(bool)
+    return on_distinct(comments, lambda texts: in_chunks(texts, lambda chunk: _read(chunk, language))).astype(
+        bool
+    )
 
 
 def _read(comments: pd.Series, language: str) -> pd.DataFrame:
-    """:func:`emotions` of each entry of ``comments`` (indexed from 0)."""
+    """:func:`emotions` of each entry of ``comments`` (indexed from 0); each distinct token is
+    looked up and stemmed once, and negation is read by shifting whole token arrays."""
     tokens_of, stems, pattern = _cues(language)
-    folded = fold(comments).fillna("").reset_index(drop=True)
-    if pattern is not None:
-        folded = folded.str.replace(pattern, lambda match: match.group(0).replace(" ", "_"), regex=True)
-    exploded = folded.str.findall(TOKEN).explode().dropna()
-    frame = pd.DataFrame({"doc": exploded.index.to_numpy(), "token": exploded.to_numpy(dtype=str)})
-    frame["clause"] = frame["token"].isin(CLAUSE_END).groupby(frame["doc"]).cumsum()
-    emotion = frame["token"].map(tokens_of)
-    unknown = pd.Series(frame.loc[emotion.isna(), "token"].unique())
-    stem_of = dict(zip(unknown, _stem(unknown.tolist(), language), strict=True))
-    emotion = emotion.fillna(frame["token"].map(stem_of).map(stems))
-    negators = _word_sets(language)[0]
-    negated = pd.Series(False, index=frame.index)
-    for distance in range(1, NEGATION_SCOPE + 1):
-        negated |= frame["token"].groupby([frame["doc"], frame["clause"]]).shift(distance).isin(negators)
-    flipped = emotion.map(lexicon_data()["negated"])
-    emotion = emotion.where(~negated, flipped)
-    found = pd.DataFrame({"doc": frame["doc"], "emotion": emotion}).dropna()
-    table = pd.crosstab(found["doc"], found["emotion"]).gt(0)
-    return table.reindex(index=pd.RangeIndex(len(comments)), columns=list(emotion_names()), fill_value=False)
+    folded = join_phrases(fold(comments).fillna("").reset_index(drop=True), pattern)
+    found = split(folded, TOKEN_CHARACTERS, PUNCTUATION)
+    vocabulary = pd.Series(found.vocabulary, dtype=object)
+    cue = vocabulary.map(tokens_of)
+    unknown = cue.isna().to_numpy()
+    cue[unknown] = pd.Series(_stem(vocabulary[unknown].tolist(), language)).map(stems).to_numpy()
+    flipped = cue.map(lexicon_data()["negated"])
+    negated = operators_before(found, _word_sets(language)[0], {})[0]
+    emotion = np.where(
+        negated, flipped.to_numpy(dtype=object)[found.code], cue.to_numpy(dtype=object)[found.code]
+    )
+    column = pd.Index(emotion_names()).get_indexer(pd.Series(emotion, dtype=object))
+    table = np.zeros((len(comments), len(emotion_names())), dtype=bool)
+    table[found.doc[column >= 0], column[column >= 0]] = True
+    return pd.DataFrame(table, columns=list(emotion_names()))
 
 
 def emotion_shares(frame: pd.DataFrame, flags: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

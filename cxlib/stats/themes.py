@@ -23,6 +23,7 @@ from sklearn.decomposition import NMF, non_negative_factorization
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from cxlib.stats.text import _fold_word, _stem, fold
+from cxlib.stats.vectorise import transform
 
 
 def keyword_themes(comments: pd.Series, keywords: dict[str, list[str]]) -> pd.DataFrame:
@@ -122,7 +123,7 @@ def discover_themes(
         for phrases in theme_phrases(fitted_on, fitted_weights, language, top_terms)
     }
     codes, distinct = pd.factorize(present)
-    share = _row_shares(project(vectorizer.transform(fold(pd.Series(distinct, dtype=object))), topics))
+    share = _row_shares(project(transform(vectorizer, fold(pd.Series(distinct, dtype=object))), topics))
     flags = pd.DataFrame((share >= THEME_SHARE)[codes], index=present.index, columns=list(terms))
     return DiscoveredThemes(flags.reindex(comments.index, fill_value=False), terms)
 
@@ -430,7 +431,7 @@ def representativeness(comments: pd.Series, flags: pd.DataFrame, language: str |
         stop_words=list(stop_words(language)) if language else None,
         token_pattern=THEME_TOKEN,
     ).fit(fold(fit_sample(comments[present])))
-    matrix = vectorizer.transform(fold(pd.Series(distinct, dtype=object)))
+    matrix = transform(vectorizer, fold(pd.Series(distinct, dtype=object)))
     members = flags[present].to_numpy(dtype=float)
     mentions = np.column_stack(  # how many comments of each distinct text mention each theme
         [np.bincount(codes, column, len(distinct)) for column in members.T]

@@ -66,15 +66,8 @@ from cxlib.stats.outcomes import mean_comparison
 from cxlib.stats.pillars import pillar_frame
 from cxlib.stats.pillars import pillar_scores as customer_pillar_scores  # noqa: F401 (the step's name for it)
 from cxlib.stats.sentiment_model import reading as sentiment_reading
-from cxlib.stats.text import (
-    Calibration,
-    calibrated_sentiment,
-    keyword_themes,
-    named_themes,
-    rating_labels,
-    representativeness,
-    sentiment,
-)
+from cxlib.stats.text import Calibration, calibrated_sentiment, rating_labels, sentiment
+from cxlib.stats.themes import keyword_themes, named_themes, representativeness
 from cxlib.stats.weighting import design_effect, effective_totals, margin_comparison
 
 #: Outcomes for driver analysis, in order of preference.
@@ -928,7 +921,7 @@ def plain_text(text: str) -> str:
 
 def example_quotes(client: Client, analysis: CommentAnalysis, t: Translator) -> pd.DataFrame:
     """Up to one negative and one positive quote per shown theme: the theme's most representative
-    comments (:func:`~cxlib.stats.text.representativeness`) on whose side three readings agree:
+    comments (:func:`~cxlib.stats.themes.representativeness`) on whose side three readings agree:
     the text's own (the lexicon's, which never saw a rating), the report's (the client's classifier
     when it is used) and the respondent's own rating (:func:`comment_ratings`: a negative quote
     from a detractor, a positive one from a promoter; no rating is needed when the survey has

@@ -1,0 +1,231 @@
+"""Tokens and n-gram matrices of many comments, computed with array operations.
+
+scikit-learn's text vectorisers analyse one document at a time in Python: on a few hundred
+thousand distinct comments, building the n-grams costs far more than the models that read them.
+Here the comments are split into tokens by Arrow's vectorised string kernels (RE2 regular
+expressions, :func:`split`), each distinct token is read once, and the matrices are built from
+integer arrays:
+
+- :func:`transform` gives exactly the matrix a fitted ``TfidfVectorizer`` or ``CountVectorizer``,
+  or a ``HashingVectorizer``, gives for texts folded by :func:`cxlib.stats.text.fold` (lower case,
+  ASCII). Word unigrams and character n-grams within words (``char_wb``) are the product of a
+  text × distinct-token count matrix and the vectoriser's own reading of each distinct token (an
+  n-gram of either kind never crosses a token); word bigrams pair consecutive tokens of one text,
+  and each distinct pair is looked up once. Any other analyser, and texts that are not folded, go
+  to scikit-learn.
+- :func:`split` is also the tokeniser of the lexicon scorer and of the emotion cues.
+
+Texts are vectorised :data:`CHUNK` at a time, so the tokens of a million texts are never all in
+memory at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+#: Texts vectorised at a time.
+CHUNK = 50_000
+
+Vectorizer = CountVectorizer | HashingVectorizer
+
+
+@dataclass(frozen=True)
+class Split:
+    """Texts split into tokens: token ``i`` is ``vocabulary[code[i]]``, of text ``doc[i]``; a text's
+    tokens are consecutive and in order, and ``texts`` is how many texts were split."""
+
+    doc: np.ndarray
+    code: np.ndarray
+    vocabulary: np.ndarray
+    texts: int
+
+    def lookup(self, mapping: dict, default: object = np.nan, dtype: object = float) -> np.ndarray:
+        """``mapping`` of each token (``default`` where absent), read once per distinct token."""
+        values = pd.Series(self.vocabulary, dtype=object).map(mapping)
+        return values.where(values.notna(), default).to_numpy(dtype=dtype)[self.code]
+
+    def keep(self, kept: np.ndarray) -> Split:
+        """Only the tokens where ``kept`` is true."""
+        return Split(self.doc[kept], self.code[kept], self.vocabulary, self.texts)
+
+    def starts(self) -> np.ndarray:
+        """Whether each token is the first of its text."""
+        first = np.ones(len(self.doc), dtype=bool)
+        first[1:] = self.doc[1:] != self.doc[:-1]
+        return first
+
+    def counts(self) -> sparse.csr_matrix:
+        """Texts × distinct tokens: how often each token occurs in each text."""
+        shape = (self.texts, len(self.vocabulary))
+        return sparse.csr_matrix((np.ones(len(self.doc)), (self.doc, self.code)), shape=shape)
+
+
+def as_arrow(texts: pd.Series) -> pa.LargeStringArray:
+    """``texts`` as an Arrow string array, missing texts as empty strings."""
+    return pa.array(texts.fillna("").to_numpy(dtype=object), type=pa.large_string())
+
+
+#: The characters of scikit-learn's word tokens in folded text (``\\w``), and Python's white space
+#: (what ``str.split()`` splits on) among ASCII characters.
+WORD_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+WHITE_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+#: Every ASCII character.
+ASCII = "".join(map(chr, range(128)))
+
+
+def split(texts: pd.Series, token: str, alone: str = "") -> Split:
+    """The tokens of ``texts``: each maximal run of the characters of ``token``, and each character
+    of ``alone`` on its own (punctuation, say); every other character separates tokens.
+
+    Works on the bytes of the texts (one lookup table over the whole Arrow buffer, then Arrow's
+    white-space split), so it is meant for ASCII text such as :func:`cxlib.stats.text.fold` gives.
+    """
+    array = as_arrow(texts)
+    kind = np.zeros(256, dtype=np.uint8)
+    kind[np.frombuffer(token.encode("ascii"), dtype=np.uint8)] = 1
+    kind[np.frombuffer(alone.encode("ascii"), dtype=np.uint8)] = 2
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[: len(array) + 1]
+    data = np.frombuffer(array.buffers()[2] or b"", dtype=np.uint8)[: offsets[-1]]
+    of_byte = kind[data]
+    spaced = np.where(of_byte == 0, np.uint8(32), data)
+    if alone:  # " x " for each character standing alone
+        width = np.where(of_byte == 2, 3, 1)
+        spaced = np.repeat(spaced, width)
+        ends = np.cumsum(width)
+        alone_at = ends[of_byte == 2] - 1
+        spaced[alone_at] = spaced[alone_at - 2] = 32
+        offsets = np.concatenate([[0], ends])[offsets]
+    spaced_array = pa.LargeStringArray.from_buffers(
+        len(array), pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(spaced.tobytes())
+    )
+    lists = pc.ascii_split_whitespace(spaced_array)
+    encoded = pc.dictionary_encode(pc.list_flatten(lists))
+    tokens = Split(
+        pc.list_parent_indices(lists).to_numpy(),
+        encoded.indices.to_numpy(),
+        encoded.dictionary.to_numpy(zero_copy_only=False).astype(object),
+        len(array),
+    )
+    return tokens.keep(tokens.vocabulary[tokens.code] != "") if (tokens.vocabulary == "").any() else tokens
+
+
+def in_chunks(texts: pd.Series, compute: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """``compute`` of ``texts`` (indexed from 0), :data:`CHUNK` texts at a time, the results
+    stacked in order and indexed from 0."""
+    starts = range(0, max(len(texts), 1), CHUNK)
+    return pd.concat([compute(texts.iloc[start : start + CHUNK]) for start in starts], ignore_index=True)
+
+
+def transform(vectorizer: Vectorizer, texts: pd.Series) -> sparse.csr_matrix:
+    """``vectorizer.transform(texts)``, computed with array operations where they give the same
+    matrix (word unigrams and bigrams, or ``char_wb`` n-grams, of folded texts), else by
+    ``vectorizer`` itself.
+
+    Parameters
+    ----------
+    vectorizer
+        A fitted ``TfidfVectorizer`` or ``CountVectorizer``, or a ``HashingVectorizer``.
+    texts
+        The texts, folded by :func:`cxlib.stats.text.fold`; missing texts read as empty.
+    """
+    texts = texts.fillna("").reset_index(drop=True)
+    if not _supported(vectorizer) or not _folded(texts):
+        return vectorizer.transform(texts)
+    counting = (
+        clone(vectorizer).set_params(norm=None) if isinstance(vectorizer, HashingVectorizer) else vectorizer
+    )
+    counts = sparse.vstack(
+        [
+            _counts(counting, texts.iloc[start : start + CHUNK])
+            for start in range(0, max(len(texts), 1), CHUNK)
+        ],
+        format="csr",
+    )
+    counts.sort_indices()
+    if isinstance(vectorizer, TfidfVectorizer):
+        if vectorizer.sublinear_tf:
+            np.log(counts.data, counts.data)
+            counts.data += 1.0
+        if vectorizer.use_idf:
+            counts.data *= vectorizer.idf_[counts.indices]
+    elif not isinstance(vectorizer, HashingVectorizer):
+        return counts.astype(vectorizer.dtype)
+    return normalize(counts, norm=vectorizer.norm, copy=False) if vectorizer.norm else counts
+
+
+def _supported(vectorizer: Vectorizer) -> bool:
+    """Whether :func:`transform` computes ``vectorizer``'s matrix itself."""
+    plain = (
+        vectorizer.preprocessor is None
+        and vectorizer.tokenizer is None
+        and vectorizer.strip_accents is None
+        and not vectorizer.binary
+        and not (isinstance(vectorizer, HashingVectorizer) and vectorizer.alternate_sign)
+    )
+    low, high = vectorizer.ngram_range
+    words = vectorizer.analyzer == "word" and 1 == low <= high <= 2
+    return plain and (vectorizer.analyzer == "char_wb" or words)
+
+
+def _folded(texts: pd.Series) -> bool:
+    """Whether every text is lower-case ASCII, as :func:`cxlib.stats.text.fold` leaves it."""
+    array = as_arrow(texts)
+    ascii_only = pc.all(pc.string_is_ascii(array)).as_py() is not False
+    return ascii_only and not pc.any(pc.match_substring_regex(array, "[A-Z]")).as_py()
+
+
+def _counts(vectorizer: Vectorizer, texts: pd.Series) -> sparse.csr_matrix:
+    """The n-gram counts of ``texts``, before any weighting or normalisation."""
+    if vectorizer.analyzer == "char_wb":
+        words = split(texts, "".join(set(ASCII) - set(WHITE_SPACE)))
+        return words.counts() @ _read_alone(vectorizer, words.vocabulary)
+    tokens = split(texts, WORD_CHARACTERS)
+    pattern, stop = re.compile(vectorizer.token_pattern), set(vectorizer.get_stop_words() or ())
+    is_token = [pattern.fullmatch(piece) is not None and piece not in stop for piece in tokens.vocabulary]
+    tokens = tokens.keep(np.array(is_token, dtype=bool)[tokens.code])
+    counts = tokens.counts() @ _read_alone(vectorizer, tokens.vocabulary)
+    if vectorizer.ngram_range[1] == 2:
+        counts = counts + _bigram_counts(vectorizer, tokens, counts.shape[1])
+    return counts.tocsr()
+
+
+def _read_alone(vectorizer: Vectorizer, tokens: np.ndarray) -> sparse.csr_matrix:
+    """Each distinct token's n-gram counts, as ``vectorizer`` reads a text of that token alone."""
+    if isinstance(vectorizer, HashingVectorizer):
+        return vectorizer.transform(tokens).astype(float)
+    return CountVectorizer.transform(vectorizer, tokens).astype(float)
+
+
+def _bigram_counts(vectorizer: Vectorizer, tokens: Split, features: int) -> sparse.csr_matrix:
+    """Texts × features: the counts of the word bigrams (consecutive tokens of one text), each
+    distinct pair looked up (or hashed) once."""
+    same = tokens.doc[1:] == tokens.doc[:-1]
+    size = len(tokens.vocabulary)
+    pairs, pair_of = np.unique(
+        tokens.code[:-1][same].astype(np.int64) * size + tokens.code[1:][same], return_inverse=True
+    )
+    words = pd.Series(tokens.vocabulary, dtype=object)
+    names = words.iloc[pairs // size].to_numpy() + " " + words.iloc[pairs % size].to_numpy()
+    if isinstance(vectorizer, HashingVectorizer):
+        hasher = FeatureHasher(vectorizer.n_features, input_type="string", alternate_sign=False)
+        column = hasher.transform([[name] for name in names]).indices if len(names) else pairs
+    else:
+        column = (
+            pd.Series(names, dtype=object).map(vectorizer.vocabulary_).fillna(-1).to_numpy(dtype=np.int64)
+        )
+    column = column[pair_of]
+    found = column >= 0
+    doc = tokens.doc[:-1][same][found]
+    return sparse.csr_matrix((np.ones(len(doc)), (doc, column[found])), shape=(tokens.texts, features))
