@@ -202,3 +202,19 @@ def test_the_shipped_reading_adapts_priors_only_when_asked():
     adapted = sentiment_model.model_reading(folded, lexicon, "en", adapt=True)
     assert not adapted["score"].equals(plain["score"])
     assert list(adapted.columns) == list(plain.columns)
+
+
+def test_on_held_out_airline_reviews_the_reading_beats_the_majority_and_shuffled_labels_find_nothing():
+    if not (PUBLIC / "ba_airline_reviews.csv").exists():
+        pytest.skip("data/public/ba_airline_reviews.csv is absent (see data/public/README.md)")
+    spec = importlib.util.spec_from_file_location("text_benchmark", ROOT / "benchmarks" / "text.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    texts, labels, _ = benchmark.three_class_corpora()["English airline reviews (recommended)"]
+    read = sentiment(texts, "en")["label"]
+    accuracy, f1 = benchmark.scored(labels, read)
+    shuffled = labels.sample(frac=1, random_state=0).set_axis(labels.index)
+    majority = labels.value_counts(normalize=True).max()
+    assert accuracy > majority + 0.1 and f1 > 0.7
+    assert benchmark.scored(shuffled, read)[1] < 0.55
+    assert benchmark.scored(shuffled, read)[0] < majority
