@@ -331,9 +331,12 @@ def _prepare_cells(
     """
     cells, codes = raw.frame[source], raw.codes.get(source)
     missing = mapping.missing_keys if mapping is not None else set()
-    not_applicable = map_distinct(cells, code_key).isin(missing)
+    not_applicable = pd.Series(False, index=cells.index)
+    if missing:  # each distinct cell keyed once, only where there are codes to find
+        not_applicable = map_distinct(cells, code_key).isin(missing)
+        if codes is not None:
+            not_applicable |= map_distinct(codes, code_key).isin(missing)
     if codes is not None:
-        not_applicable |= map_distinct(codes, code_key).isin(missing)
         codes = codes.mask(not_applicable)
     cells = cells.mask(not_applicable)
     if mapping is not None and mapping.values:

@@ -63,14 +63,11 @@ STEMMERS = {"es": "spanish", "en": "english"}
 
 
 def fold(text: pd.Series) -> pd.Series:
-    """Lowercase and strip accents ("Pésimo" → "pesimo"), vectorised."""
-    return (
-        text.astype("string")
-        .str.lower()
-        .str.normalize("NFKD")
-        .str.encode("ascii", "ignore")
-        .str.decode("ascii")
-    )
+    """Lowercase and strip accents ("Pésimo" → "pesimo"): Unicode lower case, compatibility
+    decomposition (NFKD), then every character outside ASCII dropped, by Arrow's string kernels.
+    Missing texts stay missing."""
+    lowered = pc.utf8_normalize(pc.utf8_lower(as_arrow(text, missing=None)), "NFKD")
+    return pd.Series(pc.replace_substring_regex(lowered, r"[^\x00-\x7f]+", ""), index=text.index, dtype="str")
 
 
 def _fold_word(word: str) -> str:

@@ -21,8 +21,10 @@ memory at once.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,8 +37,9 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-#: Texts vectorised at a time.
+#: Texts vectorised at a time, and threads working on chunks at once.
 CHUNK = 50_000
+WORKERS = min(2, os.cpu_count() or 1)
 
 Vectorizer = CountVectorizer | HashingVectorizer
 
@@ -72,9 +75,17 @@ class Split:
         return sparse.csr_matrix((np.ones(len(self.doc)), (self.doc, self.code)), shape=shape)
 
 
-def as_arrow(texts: pd.Series) -> pa.LargeStringArray:
-    """``texts`` as an Arrow string array, missing texts as empty strings."""
-    return pa.array(texts.fillna("").to_numpy(dtype=object), type=pa.large_string())
+def as_arrow(texts: pd.Series, missing: str | None = "") -> pa.LargeStringArray:
+    """``texts`` as one Arrow string array (without a copy when they are already Arrow strings),
+    missing texts as ``missing`` (kept missing when it is ``None``); anything that is not a string
+    is written as one."""
+    if texts.dtype == object or not pd.api.types.is_string_dtype(texts.dtype):
+        texts = texts.astype("string")
+    array = pa.array(texts.array, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = array.cast(pa.large_string())
+    return array if missing is None else pc.fill_null(array, missing)
 
 
 #: The characters of scikit-learn's word tokens in folded text (``\\w``), and Python's white space
@@ -96,8 +107,9 @@ def split(texts: pd.Series, token: str, alone: str = "") -> Split:
     kind = np.zeros(256, dtype=np.uint8)
     kind[np.frombuffer(token.encode("ascii"), dtype=np.uint8)] = 1
     kind[np.frombuffer(alone.encode("ascii"), dtype=np.uint8)] = 2
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[: len(array) + 1]
-    data = np.frombuffer(array.buffers()[2] or b"", dtype=np.uint8)[: offsets[-1]]
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    data = np.frombuffer(array.buffers()[2] or b"", dtype=np.uint8)[offsets[0] : offsets[-1]]
+    offsets = offsets - offsets[0]
     of_byte = kind[data]
     spaced = np.where(of_byte == 0, np.uint8(32), data)
     if alone:  # " x " for each character standing alone
@@ -121,11 +133,19 @@ def split(texts: pd.Series, token: str, alone: str = "") -> Split:
     return tokens.keep(tokens.vocabulary[tokens.code] != "") if (tokens.vocabulary == "").any() else tokens
 
 
-def in_chunks(texts: pd.Series, compute: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
-    """``compute`` of ``texts`` (indexed from 0), :data:`CHUNK` texts at a time, the results
-    stacked in order and indexed from 0."""
+def chunked(texts: pd.Series, compute: Callable[[pd.Series], object]) -> list:
+    """``compute`` of each run of :data:`CHUNK` texts of ``texts``, in order; the chunks are shared
+    among :data:`WORKERS` threads (Arrow's kernels and NumPy's array operations release Python's
+    global lock, so the threads run on separate cores)."""
     starts = range(0, max(len(texts), 1), CHUNK)
-    return pd.concat([compute(texts.iloc[start : start + CHUNK]) for start in starts], ignore_index=True)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(lambda start: compute(texts.iloc[start : start + CHUNK]), starts))
+
+
+def in_chunks(texts: pd.Series, compute: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """``compute`` of ``texts`` (indexed from 0) by :func:`chunked`, the results stacked in order
+    and indexed from 0."""
+    return pd.concat(chunked(texts, compute), ignore_index=True)
 
 
 def transform(vectorizer: Vectorizer, texts: pd.Series) -> sparse.csr_matrix:
@@ -146,13 +166,7 @@ def transform(vectorizer: Vectorizer, texts: pd.Series) -> sparse.csr_matrix:
     counting = (
         clone(vectorizer).set_params(norm=None) if isinstance(vectorizer, HashingVectorizer) else vectorizer
     )
-    counts = sparse.vstack(
-        [
-            _counts(counting, texts.iloc[start : start + CHUNK])
-            for start in range(0, max(len(texts), 1), CHUNK)
-        ],
-        format="csr",
-    )
+    counts = sparse.vstack(chunked(texts, lambda chunk: _counts(counting, chunk)), format="csr")
     counts.sort_indices()
     if isinstance(vectorizer, TfidfVectorizer):
         if vectorizer.sublinear_tf:
@@ -195,37 +209,37 @@ def _counts(vectorizer: Vectorizer, texts: pd.Series) -> sparse.csr_matrix:
     pattern, stop = re.compile(vectorizer.token_pattern), set(vectorizer.get_stop_words() or ())
     is_token = [pattern.fullmatch(piece) is not None and piece not in stop for piece in tokens.vocabulary]
     tokens = tokens.keep(np.array(is_token, dtype=bool)[tokens.code])
-    counts = tokens.counts() @ _read_alone(vectorizer, tokens.vocabulary)
-    if vectorizer.ngram_range[1] == 2:
-        counts = counts + _bigram_counts(vectorizer, tokens, counts.shape[1])
-    return counts.tocsr()
-
-
-def _read_alone(vectorizer: Vectorizer, tokens: np.ndarray) -> sparse.csr_matrix:
-    """Each distinct token's n-gram counts, as ``vectorizer`` reads a text of that token alone."""
-    if isinstance(vectorizer, HashingVectorizer):
-        return vectorizer.transform(tokens).astype(float)
-    return CountVectorizer.transform(vectorizer, tokens).astype(float)
-
-
-def _bigram_counts(vectorizer: Vectorizer, tokens: Split, features: int) -> sparse.csr_matrix:
-    """Texts × features: the counts of the word bigrams (consecutive tokens of one text), each
-    distinct pair looked up (or hashed) once."""
-    same = tokens.doc[1:] == tokens.doc[:-1]
-    size = len(tokens.vocabulary)
-    pairs, pair_of = np.unique(
-        tokens.code[:-1][same].astype(np.int64) * size + tokens.code[1:][same], return_inverse=True
+    docs, columns = [tokens.doc], [_columns(vectorizer, tokens.vocabulary)[tokens.code]]
+    if vectorizer.ngram_range[1] == 2:  # consecutive tokens of one text, each distinct pair read once
+        same = tokens.doc[1:] == tokens.doc[:-1]
+        size = len(tokens.vocabulary)
+        key = tokens.code[:-1][same].astype(np.int64) * size + tokens.code[1:][same]
+        pair_of, pairs = pd.factorize(key)
+        words = pd.Series(tokens.vocabulary, dtype=object)
+        names = words.iloc[pairs // size].to_numpy() + " " + words.iloc[pairs % size].to_numpy()
+        docs.append(tokens.doc[:-1][same])
+        columns.append(_columns(vectorizer, names)[pair_of])
+    doc, column = np.concatenate(docs), np.concatenate(columns)
+    found = column >= 0
+    features = (
+        vectorizer.n_features if isinstance(vectorizer, HashingVectorizer) else len(vectorizer.vocabulary_)
     )
-    words = pd.Series(tokens.vocabulary, dtype=object)
-    names = words.iloc[pairs // size].to_numpy() + " " + words.iloc[pairs % size].to_numpy()
+    return sparse.csr_matrix(
+        (np.ones(int(found.sum())), (doc[found], column[found])), shape=(tokens.texts, features)
+    )
+
+
+def _columns(vectorizer: Vectorizer, terms: np.ndarray) -> np.ndarray:
+    """The column of each of ``terms`` (whole n-grams) in ``vectorizer``'s matrix, -1 for a term
+    outside a fitted vocabulary."""
     if isinstance(vectorizer, HashingVectorizer):
         hasher = FeatureHasher(vectorizer.n_features, input_type="string", alternate_sign=False)
-        column = hasher.transform([[name] for name in names]).indices if len(names) else pairs
-    else:
-        column = (
-            pd.Series(names, dtype=object).map(vectorizer.vocabulary_).fillna(-1).to_numpy(dtype=np.int64)
-        )
-    column = column[pair_of]
-    found = column >= 0
-    doc = tokens.doc[:-1][same][found]
-    return sparse.csr_matrix((np.ones(len(doc)), (doc, column[found])), shape=(tokens.texts, features))
+        return hasher.transform([[term] for term in terms]).indices if len(terms) else np.empty(0, np.int64)
+    return pd.Series(terms, dtype=object).map(vectorizer.vocabulary_).fillna(-1).to_numpy(dtype=np.int64)
+
+
+def _read_alone(vectorizer: Vectorizer, words: np.ndarray) -> sparse.csr_matrix:
+    """Each distinct word's character n-gram counts, as ``vectorizer`` reads a text of that word alone."""
+    if isinstance(vectorizer, HashingVectorizer):
+        return vectorizer.transform(words).astype(float)
+    return CountVectorizer.transform(vectorizer, words).astype(float)
