@@ -105,13 +105,11 @@ def _read(comments: pd.Series, language: str) -> pd.DataFrame:
     cue = vocabulary.map(tokens_of)
     unknown = cue.isna().to_numpy()
     cue[unknown] = pd.Series(_stem(vocabulary[unknown].tolist(), language)).map(stems).to_numpy()
-    flipped = cue.map(lexicon_data()["negated"])
-    negated = operators_before(found, _word_sets(language)[0], {})[0]
-    emotion = np.where(
-        negated, flipped.to_numpy(dtype=object)[found.code], cue.to_numpy(dtype=object)[found.code]
-    )
-    column = pd.Index(emotion_names()).get_indexer(pd.Series(emotion, dtype=object))
-    table = np.zeros((len(comments), len(emotion_names())), dtype=bool)
+    names = pd.Index(emotion_names())
+    plain = names.get_indexer(cue)[found.code]  # each token's emotion (-1 for none), per distinct token
+    flipped = names.get_indexer(cue.map(lexicon_data()["negated"]))[found.code]
+    column = np.where(operators_before(found, _word_sets(language)[0], {})[0], flipped, plain)
+    table = np.zeros((len(comments), len(names)), dtype=bool)
     table[found.doc[column >= 0], column[column >= 0]] = True
     return pd.DataFrame(table, columns=list(emotion_names()))
 

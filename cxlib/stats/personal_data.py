@@ -92,7 +92,13 @@ PATTERNS: tuple[tuple[str, str, str | None], ...] = (
     ),
 )
 
-_SCANNER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern, _ in PATTERNS))
+#: Where an alternative may start: every one begins at a word boundary, a symbol, a capital, or
+#: (an e-mail address) a run of address characters reaching an ``@``; the scanner skips the other
+#: positions (inside lower-case words) without trying its alternatives one by one.
+_MAY_START = r"(?=\b|[^\w\s]|[A-Z]|[\w.+-]*@)"
+_SCANNER = re.compile(
+    _MAY_START + "(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern, _ in PATTERNS) + ")"
+)
 _TAGS = {name: tag for name, _, tag in PATTERNS}
 
 #: What any masked alternative needs somewhere in the text, in RE2 syntax for Arrow (no
