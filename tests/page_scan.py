@@ -92,6 +92,36 @@ ACCENTLESS_SPANISH: tuple[str, ...] = (
     "tipico",
     "epoca",
 )
+#: Third parties whose survey figures a CX text is tempted to quote (consultancies, vendors, research
+#: firms), and the subjects of such figures ("70 % of CRM projects fail").
+THIRD_PARTIES: tuple[str, ...] = (
+    "PwC",
+    "PWC",
+    "KPMG",
+    "Gartner",
+    "Forrester",
+    "McKinsey",
+    "Deloitte",
+    "Bain",
+    "Accenture",
+    "Zendesk",
+    "Temkin",
+    "Salesforce",
+    "Nielsen",
+    "Harvard Business Review",
+    "proyectos de CRM",
+    "CRM projects",
+)
+#: A sentence (its decimal points kept: "67.5 %") naming one of :data:`THIRD_PARTIES` and holding a
+#: percentage, without a year to cite it by: a figure not computed from the client's data, quoted bare.
+BARE_THIRD_PARTY_PERCENT = re.compile(
+    r"(?:(?<=[.!?]\s)|^)"
+    rf"(?=(?:[^.!?]|\.(?=\d))*?\b(?:{'|'.join(re.escape(name) for name in THIRD_PARTIES)})\b)"
+    r"(?=(?:[^.!?]|\.(?=\d))*?\d[\s\u00a0\u202f]?%)"
+    r"(?!(?:[^.!?]|\.(?=\d))*?\b(?:19|20)\d\d\b)"
+    r"(?:[^.!?]|\.(?=\d))+",
+    re.M,
+)
 #: Plural verbs that cannot follow "1 <noun>".
 PLURAL_VERBS: dict[str, tuple[str, ...]] = {
     "es": (
@@ -293,6 +323,8 @@ RULES: tuple[Rule, ...] = (
             r"(?:Retención de clientes|Customer retention) → (?:Quejas|Complaints)|Una sola cadena|One chain:"
         ),
     ),
+    # a third party's figure is quoted with its source (author, year, title) or not at all
+    Rule("third-party percentage without its source", BARE_THIRD_PARTY_PERCENT),
     # a stage's r² is read within the stage, never as a share of all customers' NPS variance
     Rule(
         "stage r² read as explained variance",

@@ -7,11 +7,14 @@ public airline export of ``data/public`` is scanned too when it is present.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import synthetic
-from page_scan import RULES, client_pages, page_text, scan
+from page_scan import BARE_THIRD_PARTY_PERCENT, RULES, client_pages, page_text, scan
 from test_public_data import AIRLINE, airline_client
 
+from cxlib.core.i18n import CATALOGUE
 from cxlib.run.runner import run
 
 pytestmark = pytest.mark.slow
@@ -112,6 +115,13 @@ def test_export_pages_pass_the_scanner(export_pages):
         ("en", "One chain: from culture to results", "value chain read backwards"),
         ("es", "Varianza del NPS explicada por la satisfacción", "stage r² read as explained variance"),
         ("en", "NPS variance explained by satisfaction at each stage", "stage r² read as explained variance"),
+        (
+            "es",
+            "Según PwC, la mala actitud del personal es la segunda razón (67 %) por la que un cliente se va.",
+            "third-party percentage without its source",
+        ),
+        ("en", "About 70% of CRM projects lose money.", "third-party percentage without its source"),
+        ("en", "NPS is 12. Gartner says 70.5% fail", "third-party percentage without its source"),
     ],
 )
 def test_scanner_catches_each_rule(language, text, rule):
@@ -147,6 +157,30 @@ def test_screen_only_text_is_not_read_as_printed():
 )
 def test_scanner_passes_edited_copy(language, text):
     hits = [hit for hit in scan(f"<main><p>{text}</p></main>", language) if hit.match != "None"]
+    assert hits == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "es",
+            "Cultura y resultados (KPMG). El 42\u00a0% de los comentarios [39\u00a0%; 45\u00a0%] lo dice.",
+        ),
+        ("en", "Gartner (2019), CRM strategy survey: 70% of CRM projects fail."),
+    ],
+)
+def test_a_cited_or_unrelated_percentage_is_not_a_third_party_hit(language, text):
+    rule = "third-party percentage without its source"
+    assert rule not in {hit.rule for hit in scan(f"<main><p>{text}</p></main>", language)}
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_no_catalogue_text_quotes_a_bare_third_party_percentage(language):
+    """Every copy text a client page can carry, filled with a sample figure, is free of a bare third
+    party's percentage (the catalogue's own copy, not only what the demos happen to show)."""
+    texts = [re.sub(r"\{[^{}]*\}", "42 %", texts[language]) for texts in CATALOGUE.values()]
+    hits = [text for text in texts if BARE_THIRD_PARTY_PERCENT.search(text)]
     assert hits == []
 
 

@@ -21,7 +21,7 @@ from cxlib.render.export import PLOTLY_FILE, PLOTLY_JS_VERSION, REPORT_TRACES, p
 from cxlib.render.report import chart_html
 from cxlib.run.execute import StepResult
 from cxlib.run.runner import ClientRun, _finish_client, check_parameters, run
-from cxlib.steps import STEPS, Step
+from cxlib.steps import ANNEXES, STEPS, Step, report_order
 
 EXTERNAL_ASSET = re.compile(
     r"""<(?:script[^>]*\ssrc|link[^>]*\shref)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE
@@ -305,6 +305,29 @@ def test_indexes_link_every_step_and_client(demo_reports):
         assert f'href="{step.name}.html"' in client_index
     assert 'data-status="ok"' in client_index and "Ready" not in client_index
     assert not EXTERNAL_ASSET.search(client_index)
+
+
+def test_report_order_moves_the_annexes_to_the_end():
+    order = [step.name for step in report_order(STEPS)]
+    assert order[-len(ANNEXES) :] == list(ANNEXES) and sorted(order) == sorted(step.name for step in STEPS)
+    assert order[: -len(ANNEXES)] == [step.name for step in STEPS if step.name not in ANNEXES]
+
+
+@pytest.mark.parametrize(
+    ("slug", "annex"), [("demo", "Anexo: Perfil de los datos"), ("northwind", "Annex: Data profile")]
+)
+def test_the_data_profile_closes_the_index_and_the_bundle_as_an_annex(demo_reports, slug, annex):
+    """The index lists the data profile last, named an annex; the bundle (and so the PDF) holds it
+    after every other step, in its pages and its table of contents, and its links still lead to it."""
+    expected = [step.name for step in report_order(STEPS)]
+    index = (demo_reports / slug / "index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<tr class="cx-step"[^>]*>\s*<td><a href="(\d\d_[a-z_]+)\.html">([^<]+)</a>', index)
+    assert [page for page, _ in listed] == expected and listed[-1] == ("00_overview", annex)
+    bundle = (demo_reports / slug / bundle_name(slug)).read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="cx-bundle-page" id="page-([^"]+)">', bundle)
+    contents = re.findall(r'<span class="cx-toc-page" data-target="page-([^"]+)">', bundle)
+    assert sections == contents == ["index", *expected]
+    assert 'href="#page-00_overview"' in bundle
 
 
 def test_client_data_is_escaped_and_absent_tables_are_explained(scaffolded, tmp_path):

@@ -68,7 +68,7 @@ from cxlib.run.output import (
     recover_stale,
     watch_files_lock,
 )
-from cxlib.steps import STEP_BY_NAME, STEPS, Step, chain_length, select_steps
+from cxlib.steps import ANNEXES, STEP_BY_NAME, STEPS, Step, chain_length, report_order, select_steps
 from cxlib.steps.journey import alert_log, alert_log_facts
 
 MANIFEST_NAME = "manifest.json"
@@ -297,7 +297,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
     }
     write_text_atomic(run.build_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False))
     rows = []
-    for step in steps:
+    for step in report_order(steps):
         result = run.results[step.name]
         note = ""
         if result.status in ("failed", "timed_out"):
@@ -306,7 +306,9 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
             note = t("report.skipped_note", tables=", ".join(t("table." + name) for name in result.missing))
         rows.append(
             {
-                "title": t("step." + step.name),
+                "title": t("report.annex", title=t("step." + step.name))
+                if step.name in ANNEXES
+                else t("step." + step.name),
                 "html": f"{step.name}.html" if result.status != "not_run" else None,
                 "status": result.status,
                 "note": note,
@@ -372,7 +374,7 @@ def _write_and_swap(run: ClientRun, out_dir: Path) -> tuple[str, Path]:
     write_bundle(
         run.build_dir,
         config.slug,
-        [step.name for step in steps],
+        [step.name for step in report_order(steps)],
         t.language,
         t("report.client_index_title", name=config.name),
         footer_text(t, finished),

@@ -52,6 +52,17 @@ STEPS: tuple[Step, ...] = (
     Step("06_ecosystem", requires=("ecosystem",), after=("01_diagnosis", "04_human_value_chain")),
 )
 STEP_BY_NAME = {step.name: step for step in STEPS}
+#: The steps the client's report places at its end, as annexes (the data profile describes the data
+#: the findings rest on; it runs first, but a reader starts with the findings).
+ANNEXES: tuple[str, ...] = ("00_overview",)
+
+
+def report_order(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """``steps`` in the order the client's report shows them (index, bundle, PDF): the method's
+    order with the :data:`ANNEXES` moved to the end."""
+    return tuple(step for step in steps if step.name not in ANNEXES) + tuple(
+        step for step in steps if step.name in ANNEXES
+    )
 
 
 def select_steps(names: list[str] | None) -> tuple[Step, ...]:
