@@ -18,7 +18,9 @@ from pypdf import PdfReader
 
 from cxlib.core.paths import DEMO_CLIENTS_DIR
 from cxlib.inputs.client import load_client
+from cxlib.render.brand import HOUSE
 from cxlib.render.bundle import bundle_name, printed_front
+from cxlib.render.export import page_css
 from cxlib.render.pdf import print_pdf, target_pages
 from cxlib.render.printed import PAGE_SHARE, PAPERS, column_groups, printed_map, table_height
 from cxlib.steps import journey
@@ -178,3 +180,74 @@ def test_no_page_is_nearly_empty_unless_a_section_ends_there(printed, name):
         filled = (height - min(body, default=height)) / height
         ends_section = number + 1 in starts or number == len(reader.pages) or number <= 2
         assert filled >= NEARLY_EMPTY or ends_section, (number, round(filled, 2))
+
+
+#: Heights of the space above each probe of :func:`_layout_page`, in CSS pixels: from a probe near
+#: the top of its page to one that reaches past its foot, so that some probes would be split or parted
+#: without the print style.
+SPACERS = range(150, 700, 25)
+
+
+def _layout_page(folder: Path) -> Path:
+    """A page in the report's style holding, each on its own page below a spacer of every height of
+    :data:`SPACERS`, a chart with its caption and a small table; then a table of 120 rows and a
+    collapsed evidence block."""
+    rows = "".join
+    probes = []
+    for number, height in enumerate(SPACERS):
+        small = rows(f"<tr><td>Short-{number}-{row}</td><td>{row}</td></tr>" for row in range(1, 11))
+        probes.append(
+            f'<section style="break-before: page"><div style="height:{height}px"></div>'
+            f'<div style="height:320px"><div class="plotly-graph-div" style="height:300px">'
+            f'<svg class="main-svg" width="10" height="10"></svg>Chart-{number}-end</div></div>'
+            f'<p class="cx-takeaway">Caption-{number}-end</p>'
+            f'<table class="cx-table"><thead><tr><th>Small</th><th>n</th></tr></thead>'
+            f"<tbody>{small}</tbody></table></section>"
+        )
+    long = rows(f"<tr><td>Long-{row}-row</td><td>{row}</td></tr>" for row in range(1, 121))
+    evidence = rows(f"<tr><td>Evidence-{row}-row</td></tr>" for row in range(1, 41))
+    page = (
+        f"<!DOCTYPE html><html><head><style>{page_css(HOUSE)}</style></head><body><main>"
+        + "".join(probes)
+        + '<section style="break-before: page"><table class="cx-table"><thead><tr><th>Long-header</th>'
+        f"<th>n</th></tr></thead><tbody>{long}</tbody></table>"
+        f'<details><summary>Every answer</summary><table class="cx-table"><thead><tr><th>Evidence</th>'
+        f"</tr></thead><tbody>{evidence}</tbody></table></details></section></main></body></html>"
+    )
+    path = folder / "layout.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _pages_holding(texts: list[str], word: str) -> set[int]:
+    return {number for number, text in enumerate(texts) if re.search(rf"\b{re.escape(word)}\b", text)}
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+def test_print_keeps_rows_small_tables_and_captions_whole_repeats_headers_and_opens_evidence(tmp_path):
+    """Printed by the real browser: a chart and its caption on one page, a small table on one page,
+    a long table's header on every page it runs onto, and every row of a collapsed block printed."""
+    reader = PdfReader(print_pdf(_layout_page(tmp_path), tmp_path / "layout.pdf", "Footer", "a4"))
+    texts = [page.extract_text() for page in reader.pages]
+    for number, _ in enumerate(SPACERS):
+        chart = _pages_holding(texts, f"Chart-{number}-end")
+        assert len(chart) == 1 and chart == _pages_holding(texts, f"Caption-{number}-end"), number
+        first, last = _pages_holding(texts, f"Short-{number}-1"), _pages_holding(texts, f"Short-{number}-10")
+        assert len(first) == 1 and first == last, number
+    long = set().union(*(_pages_holding(texts, f"Long-{row}-row") for row in range(1, 121)))
+    assert len(long) >= 2 and long <= _pages_holding(texts, "Long-header")
+    for row in range(1, 41):
+        assert _pages_holding(texts, f"Evidence-{row}-row"), row
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["demo", "northwind"])
+def test_the_demos_evidence_prints_expanded(printed, demo_reports, name):
+    """Every answer's evidence, collapsed on screen, prints whole: its last row is in the PDF."""
+    bundle = (demo_reports / name / bundle_name(name)).read_text(encoding="utf-8")
+    block = re.search(r"<details>.*?</details>", bundle, re.S).group(0)
+    last_row = re.findall(r"<tr>\s*<td>([^<]+)</td>", block)[-1]
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(printed[name]).pages))
+    assert re.sub(r"\s+", " ", last_row.strip())[:40] in text
