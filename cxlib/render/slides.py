@@ -37,6 +37,7 @@ from cxlib.core.files import write_bytes_atomic
 from cxlib.core.i18n import PERCENT_SIGN, Translator
 from cxlib.inputs.outcomes import model_label
 from cxlib.render.brand import Brand
+from cxlib.render.deck_map import map_parts
 from cxlib.render.export import PLOTLY_CORE
 from cxlib.render.money import money_cells
 from cxlib.render.pdf import chromium_path, chromium_problem
@@ -48,6 +49,9 @@ from cxlib.stats.monitoring import monitoring_facts
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: Chart images: drawn this wide in CSS pixels, at this scale (sharp on a projector).
 IMAGE_WIDTH, IMAGE_SCALE = 1100, 2
+#: Where the journey map's pictures start on their slides, in inches from the top (below a one-line
+#: title), and the content area's width and foot.
+MAP_TOP_IN, CONTENT_WIDTH_IN, CONTENT_FOOT_IN = 1.4, 12.3, 6.9
 #: Slides before the appendix, at most; messages on the executive summary slide, at most.
 MAIN_SLIDES, SUMMARY_MESSAGES = 15, 5
 #: The finding sections the executive summary takes its messages from, one each, in this order.
@@ -188,6 +192,7 @@ class _Deck:
         self.brand, self.footer, self.language = brand, footer, language
         self.logo = base64.b64decode(brand.logo.split(",", 1)[1]) if brand.logo else None
         self.titles: list[str] = []  # every slide's title, in the order the slides were made
+        self.frames: set[str] = set()  # the titles that frame a picture, not a finding (storyline)
 
     def move_last(self, position: int) -> None:
         """Move the last slide made to ``position`` (0 = the cover): a summary written once the
@@ -237,7 +242,7 @@ class _Deck:
         from pptx.util import Inches
 
         width_px, height_px = _png_size(image)
-        box_width, box_height = Inches(12.3), Inches(6.9) - top
+        box_width, box_height = Inches(CONTENT_WIDTH_IN), Inches(CONTENT_FOOT_IN) - top
         scale = min(box_width / width_px, box_height / height_px)
         width, height = int(width_px * scale), int(height_px * scale)
         left = int((self.presentation.slide_width - width) / 2)
@@ -382,14 +387,15 @@ FRAME_TITLES = ("slides.map_title", "slides.matrix_title")
 STORY_MESSAGES = 7
 
 
-def storyline(titles: list[str], t: Translator) -> list[str]:
+def storyline(titles: list[str], t: Translator, frames: set[str] = frozenset()) -> list[str]:
     """The executive summary's messages: the action titles of the deck's content slides, in the
     order the deck tells them (each a so-what sentence built from the published findings, with its
     figure and interval: "NPS stands at 2.8 [0.8; 4.9], and Time and effort is the pillar furthest
     from its target"), without the titles that only frame a picture (:data:`FRAME_TITLES`); at most
     :data:`STORY_MESSAGES`. This is the "horizontal logic" of a consulting deck: its titles read
-    alone tell the story (Zelazny, G. (2006), *Say It with Presentations*, McGraw-Hill, ch. 3)."""
-    frames = {t(key) for key in FRAME_TITLES}
+    alone tell the story (Zelazny, G. (2006), *Say It with Presentations*, McGraw-Hill, ch. 3).
+    ``frames`` adds the titles of the deck's other frame slides (the journey map's later parts)."""
+    frames = {t(key) for key in FRAME_TITLES} | set(frames)
     return [_plain(title) for title in titles if title not in frames][:STORY_MESSAGES]
 
 
@@ -448,7 +454,7 @@ def write_summary(
         _journey_slides(deck, report_dir, journey, t)
     if plan:
         _plan_slides(deck, plan, diagnosis, t)
-    story = storyline(deck.titles[first:], t) or [_plain(finding.text) for finding in messages]
+    story = storyline(deck.titles[first:], t, deck.frames) or [_plain(finding.text) for finding in messages]
     if plan:
         _decisions_slide(deck, plan, journey, t)
     if story:
@@ -604,8 +610,6 @@ def _emotions_slide(deck: _Deck, diagnosis: dict, t: Translator) -> None:
 def _journey_slides(deck: _Deck, report_dir: Path, journey: dict, t: Translator) -> None:
     """Where the journey breaks: the moments of truth (chart), the journey map (the deck's one
     picture) and the touchpoints in alarm (their worst week against centre line and limit)."""
-    from pptx.util import Inches
-
     moments = results_frame(journey.get("moments"))
     truths = journey.get("moments_of_truth") or []
     if not moments.empty and truths:
@@ -623,8 +627,7 @@ def _journey_slides(deck: _Deck, report_dir: Path, journey: dict, t: Translator)
     notebook = report_dir / "03_journey.ipynb"
     figure = section_charts(notebook).get("map") if notebook.is_file() else None
     if figure is not None:
-        image = draw_charts({"map": figure})["map"]
-        deck.picture(deck.slide(t("slides.map_title")), image, Inches(1.7))
+        _map_slides(deck, figure, t)
     alarms = journey.get("alarms")
     if alarms is None:
         return
@@ -639,6 +642,31 @@ def _journey_slides(deck: _Deck, report_dir: Path, journey: dict, t: Translator)
     ]
     _bullets(deck, slide, promises, (0.5, 1.9, 4.6, 5.0), 14)
     _alarm_panels(deck, slide, alarms, t)
+
+
+def _map_slides(deck: _Deck, figure: dict, t: Translator) -> None:
+    """The journey map over as many slides as its lanes need to read at the report's text size
+    (:func:`cxlib.render.deck_map.map_parts`), each picture as wide as the content area; the first
+    slide titled by ``slides.map_title``, the others by the lanes they add."""
+    from pptx.util import Inches
+
+    room = IMAGE_WIDTH * (CONTENT_FOOT_IN - MAP_TOP_IN) / CONTENT_WIDTH_IN
+    parts = map_parts(figure, IMAGE_WIDTH, room)
+    images = draw_charts({f"map-{number}": part for number, part in enumerate(parts)})
+    for number, part in enumerate(parts):
+        heatmap = next(trace for trace in part["data"] if trace.get("type") == "heatmap")
+        title = (
+            t("slides.map_title")
+            if number == 0
+            else t(
+                "slides.map_part_title",
+                lanes=_listed([_plain(str(lane)) for lane in heatmap["y"]], t),
+                part=t.number(number + 1),
+                parts=t.number(len(parts)),
+            )
+        )
+        deck.frames.add(title)
+        deck.picture(deck.slide(title), images[f"map-{number}"], Inches(MAP_TOP_IN))
 
 
 #: Excel number format of each control-chart measure: a mean score, a success rate (share 0..1).
@@ -771,26 +799,76 @@ def _plan_slides(deck: _Deck, plan: dict, diagnosis: dict | None, t: Translator)
                 Pt(11),
                 TEXT,
             )
-        matrix = deck.slide(t("slides.matrix_title"))
-        waves = sorted(ranked["wave"].dropna().astype(int).unique())
-        native_chart(
-            deck,
-            matrix,
-            "scatter",
-            _plain(t("slides.matrix_chart", outcome=outcome)),
-            {
-                t("slides.wave", wave=wave): list(
-                    zip(
-                        ranked.loc[ranked["wave"] == wave, "cost"],
-                        ranked.loc[ranked["wave"] == wave, "impact"],
-                        strict=True,
-                    )
-                )
-                for wave in waves
-            },
-            axis_titles=(t("plan.col.cost"), _plain(t("slides.effect_axis", outcome=outcome))),
-        )
+        matrix_chart(deck, deck.slide(t("slides.matrix_title")), ranked, outcome, plan["currency"], t)
     _roadmap_slide(deck, plan, diagnosis, outcome, t)
+
+
+#: The cost axis of the effect-against-cost chart turns logarithmic when the largest cost is at least
+#: this many times the smallest: a linear axis then crowds the cheap initiatives against its origin.
+LOG_SPAN = 10
+#: Longest initiative name a point's label shows, in characters (longer names are cut at a word).
+LABEL_CHARACTERS = 32
+
+
+def short_name(name: str, limit: int = LABEL_CHARACTERS) -> str:
+    """An initiative's name for a chart label: whole when it fits ``limit`` characters, else cut at
+    the last word that fits, with an ellipsis (plain text; the deck's XML escapes it)."""
+    name = " ".join(str(name).split())
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1].rsplit(" ", 1)[0] if " " in name[: limit - 1] else name[: limit - 1]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def log_cost_axis(costs: pd.Series) -> bool:
+    """Whether the costs span :data:`LOG_SPAN` times or more, all of them above zero."""
+    positive = costs.dropna()
+    return bool(len(positive) > 1 and (positive > 0).all() and positive.max() >= LOG_SPAN * positive.min())
+
+
+def matrix_chart(deck: _Deck, slide, ranked: pd.DataFrame, outcome: str, currency: str, t: Translator):
+    """The initiatives' expected effect against their cost, one series per wave, each point labelled
+    with its initiative's short name (:func:`short_name`); the cost axis logarithmic, and its title
+    saying so, when the costs span :data:`LOG_SPAN` times or more (:func:`log_cost_axis`)."""
+    from pptx.enum.chart import XL_LABEL_POSITION
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    scheduled = ranked[ranked["wave"].notna()]
+    waves = sorted(scheduled["wave"].astype(int).unique())
+    logarithmic = log_cost_axis(scheduled["cost"])
+    cost_title = t("slides.cost_axis_log" if logarithmic else "slides.cost_axis", currency=currency)
+    chart = native_chart(
+        deck,
+        slide,
+        "scatter",
+        _plain(t("slides.matrix_chart", outcome=outcome)),
+        {
+            t("slides.wave", wave=wave): list(
+                zip(
+                    scheduled.loc[scheduled["wave"] == wave, "cost"],
+                    scheduled.loc[scheduled["wave"] == wave, "impact"],
+                    strict=True,
+                )
+            )
+            for wave in waves
+        },
+        number_format="0.00",
+        axis_titles=(_plain(cost_title), _plain(t("slides.effect_axis", outcome=outcome))),
+    )
+    for wave, series in zip(waves, chart.plots[0].series, strict=True):
+        names = scheduled.loc[scheduled["wave"] == wave, "name"]
+        for point, name in zip(series.points, names, strict=True):
+            label = point.data_label
+            label.text_frame.text = short_name(str(name))  # client text, as written: the XML escapes it
+            label.text_frame.paragraphs[0].runs[0].font.size = Pt(10)
+            label.position = XL_LABEL_POSITION.RIGHT
+    costs = chart.category_axis  # an XY chart's horizontal value axis
+    costs.tick_labels.number_format, costs.tick_labels.number_format_is_linked = "#,##0", False
+    if logarithmic:
+        scaling = costs._element.find(qn("c:scaling"))  # python-pptx has no logarithmic-axis setting
+        scaling.insert(0, scaling.makeelement(qn("c:logBase"), {"val": "10"}))
+    return chart
 
 
 def _roadmap_slide(deck: _Deck, plan: dict, diagnosis: dict | None, outcome: str, t: Translator) -> None:
