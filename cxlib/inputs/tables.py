@@ -206,7 +206,7 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
     """
     root, located = (path.parent if root is None else root).absolute(), path.absolute()
     name = display_name(root, located)
-    encoding = separator = text = None
+    encoding = separator = header = None
     display_names: dict[str, str] = {}
     codes: dict[str, pd.Series] = {}
     kind = path.suffix.lower().lstrip(".")
@@ -234,9 +234,8 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
                 return None, [
                     Problem(name, None, None, "is empty; add a header row and data, or delete the file")
                 ]
-            text, encoding = decode_text(data)
-            separator = sniff_separator(text)
-            frame = read_csv_cells(text, separator)
+            frame, header, encoding, separator = _csv_cells(data)
+            data = None
     except ClientFileError as error:
         return None, [error.problem]
     except EncodingError as error:
@@ -277,7 +276,7 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
         ]
     if frame.columns.empty:
         return None, [Problem(name, None, None, "is empty; add a header row and data, or delete the file")]
-    repeated = _repeated_headers(source, kind, text, separator)
+    repeated = _repeated_headers(source, kind, header)
     if repeated:
         return None, [
             Problem(name, 1, column, f"appears {count} times in the header; keep one column of that name")
@@ -298,6 +297,22 @@ def read_table(path: Path, root: Path | None = None) -> tuple[RawTable | None, l
     return RawTable(path, frame, encoding, separator, kind, display_names, codes), []
 
 
+def _csv_cells(data: bytes) -> tuple[pd.DataFrame, list[str], str, str]:
+    """A CSV file's text cells, its header as written, its encoding and its separator. Arrow's
+    reader decodes the file's own bytes where it can (:data:`ARROW_ENCODINGS`), so the decoded text,
+    which :func:`decode_text` checks and :func:`sniff_separator` reads, is not held beside the table."""
+    text, encoding = decode_text(data)
+    separator = sniff_separator(text)
+    header = next(csv.reader(lines(text), delimiter=separator), [])
+    if encoding not in ARROW_ENCODINGS:
+        return read_csv_cells(text, separator), header, encoding, separator
+    del text
+    frame = _arrow_cells(data, encoding, separator, header, has_header=True)
+    if frame is None:
+        frame = read_csv_cells(decode_text(data)[0], separator)
+    return frame, header, encoding, separator
+
+
 def read_csv_cells(text: str, separator: str, names: list[str] | None = None) -> pd.DataFrame:
     """CSV text as text cells (``names``: the header, when ``text`` has none).
 
@@ -313,7 +328,7 @@ def read_csv_cells(text: str, separator: str, names: list[str] | None = None) ->
         When the text cannot be read as CSV otherwise.
     """
     header = names or next(csv.reader(lines(text), delimiter=separator), [])
-    fast = _arrow_cells(text, separator, header, has_header=not names)
+    fast = _arrow_cells(text.encode("utf-8"), "utf-8", separator, header, has_header=not names)
     if fast is not None:
         return fast
     with warnings.catch_warnings():
@@ -390,7 +405,13 @@ def _ragged_lines(text: str, separator: str, names: list[str] | None, width: int
 ARROW_BLOCK_BYTES = 16 << 20
 
 
-def _arrow_cells(text: str, separator: str, header: list[str], has_header: bool) -> pd.DataFrame | None:
+#: Encodings Arrow's CSV reader decodes itself (by Python's codecs, block by block).
+ARROW_ENCODINGS = ("utf-8", "cp1252", "latin-1")
+
+
+def _arrow_cells(
+    data: bytes, encoding: str, separator: str, header: list[str], has_header: bool
+) -> pd.DataFrame | None:
     """The cells of a regular CSV read by Apache Arrow's multithreaded parser (several times faster
     than pandas' on survey-sized files), or ``None`` when the file needs pandas' reading: a blank
     line, a row with fewer or more fields than the header, a blank or repeated column name, or
@@ -399,9 +420,12 @@ def _arrow_cells(text: str, separator: str, header: list[str], has_header: bool)
         return None
     try:
         table = arrow_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(data),
             read_options=arrow_csv.ReadOptions(
-                column_names=header, skip_rows=1 if has_header else 0, block_size=ARROW_BLOCK_BYTES
+                column_names=header,
+                skip_rows=1 if has_header else 0,
+                block_size=ARROW_BLOCK_BYTES,
+                encoding=encoding,
             ),
             parse_options=arrow_csv.ParseOptions(
                 delimiter=separator, newlines_in_values=True, ignore_empty_lines=False
@@ -567,10 +591,11 @@ def _all_refused(body: str, header: list[str], error: pd.errors.ParserError) -> 
     return RaggedLinesError(str(error), [RefusedLine(1, body, f"cannot be read ({error})")], blank)
 
 
-def _repeated_headers(path: Path, kind: str, text: str | None, separator: str | None) -> dict[str, int]:
-    """Header names that appear more than once, as written (pandas would rename them ``name.1``)."""
+def _repeated_headers(path: Path, kind: str, header: list[str] | None) -> dict[str, int]:
+    """Header names that appear more than once, as written (pandas would rename them ``name.1``);
+    ``header`` is a CSV file's, as read."""
     if kind == "csv":
-        header = next(csv.reader(lines(text), delimiter=separator), [])
+        header = header or []
     elif kind == "xlsx":
         first = pd.read_excel(path, header=None, nrows=1, dtype=str, engine="openpyxl")
         header = first.iloc[0].tolist() if len(first) else []  # a blank first row reads as no row
