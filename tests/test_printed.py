@@ -195,7 +195,7 @@ def _layout_page(folder: Path) -> Path:
     rows = "".join
     probes = []
     for number, height in enumerate(SPACERS):
-        small = rows(f"<tr><td>Short-{number}-{row}</td><td>{row}</td></tr>" for row in range(1, 11))
+        small = rows(f"<tr><td>Short-{number}-{row}</td><td>{row}</td></tr>" for row in range(1, 9))
         probes.append(
             f'<section style="break-before: page"><div style="height:{height}px"></div>'
             f'<div style="height:320px"><div class="plotly-graph-div" style="height:300px">'
@@ -233,7 +233,7 @@ def test_print_keeps_rows_small_tables_and_captions_whole_repeats_headers_and_op
     for number, _ in enumerate(SPACERS):
         chart = _pages_holding(texts, f"Chart-{number}-end")
         assert len(chart) == 1 and chart == _pages_holding(texts, f"Caption-{number}-end"), number
-        first, last = _pages_holding(texts, f"Short-{number}-1"), _pages_holding(texts, f"Short-{number}-10")
+        first, last = _pages_holding(texts, f"Short-{number}-1"), _pages_holding(texts, f"Short-{number}-8")
         assert len(first) == 1 and first == last, number
     long = set().union(*(_pages_holding(texts, f"Long-{row}-row") for row in range(1, 121)))
     assert len(long) >= 2 and long <= _pages_holding(texts, "Long-header")

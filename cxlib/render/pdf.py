@@ -4,8 +4,10 @@ named by ``CXWB_CHROMIUM``), driven by Playwright for Python; no browser is ever
 The page is opened with every request outside the file refused, laid out as wide as the paper
 inside its margins (:data:`cxlib.render.printed.PAPERS`: A4 landscape, or A3 with ``--paper a3``),
 printed once every chart is drawn, and written atomically. Page breaks come from the stylesheet:
-each page of a bundle starts a printed page, and charts and table rows are not split; screen-only
-instructions (hovering) are hidden, and the journey map prints as tables sized for the paper.
+each page of a bundle starts a printed page, and charts, table rows and tables up to three fifths
+of a page (:data:`SMALL_TABLE_SHARE`) are not split, a longer table repeating its header row;
+collapsed blocks print open; screen-only instructions (hovering) are hidden, and the journey map
+prints as tables sized for the paper.
 Every page's footer carries the client's name and its page number of the total (Chromium's print
 footer template), and the PDF has bookmarks from the headings.
 
@@ -56,6 +58,17 @@ FILL_CONTENTS = """pages => {
     entry.textContent = number;
   }
   return changed;
+}"""
+#: A table at most this share of the paper's height tall (three fifths: one that fits a page below its
+#: heading and introduction) is kept whole on one page (``cx-keep``, :data:`MARK_SMALL_TABLES`); a
+#: taller one runs on between rows, its header row repeated.
+SMALL_TABLE_SHARE = 0.6
+#: Marks each report table as tall as the print lays it out at most ``limit`` CSS pixels
+#: ``cx-keep``, which the print style keeps whole on its page.
+MARK_SMALL_TABLES = """limit => {
+  for (const table of document.querySelectorAll('table.cx-table')) {
+    table.classList.toggle('cx-keep', table.getBoundingClientRect().height <= limit);
+  }
 }"""
 #: Prints at most this many times while the contents' page numbers settle (they settle on the second).
 CONTENTS_PASSES = 3
@@ -175,6 +188,7 @@ def _print(html_path: Path, pdf_path: Path, footer: str, paper: Paper) -> Path:
                 page.evaluate("paper => { document.documentElement.dataset.paper = paper; }", paper.name)
                 page.add_style_tag(content=f"@page {{ size: {paper.name.upper()} landscape; }}")
                 page.emulate_media(media="print")
+                page.evaluate(MARK_SMALL_TABLES, SMALL_TABLE_SHARE * paper.height)
                 document = _print_with_contents(
                     page,
                     {
