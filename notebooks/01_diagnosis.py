@@ -285,7 +285,14 @@ by_outcome = shuffled = None
 if reading is not None:
     report.heading("emotions.heading", level=3, anchor="comment-emotions")
     report.say("emotions.text")
-    report.table(comment_emotions.overall_table(reading, t))
+    if comment_emotions.present(reading.flags):
+        report.table(comment_emotions.overall_table(reading, t))
+    if comment_emotions.absent(reading.flags):
+        report.say(
+            "emotions.absent",
+            plural=len(comment_emotions.absent(reading.flags)),
+            names=comment_emotions.absent_names(reading.flags, t),
+        )
     for figure in comment_emotions.journey_charts(client, reading, t):
         report.chart(figure)
     if emotion_metric:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from cxlib.core.i18n import translator
@@ -203,12 +204,17 @@ def test_demo_emotions_by_stage_and_outcome(slug, language):
     reading = comment_emotions.read_emotions(client)
     assert len(reading.flags) == len(client.comments())
     key, facts = pop_takeaway(comment_emotions.group_chart(client, reading, "stage", t))
-    assert key == "emotions.takeaway_frustration" and facts["group"] in set(client.tables["journey"]["stage"])
+    stages = set(client.tables["journey"]["stage"])
+    assert key in ("emotions.takeaway_frustration", "emotions.takeaway_frustration_similar")
+    assert facts["group"] in stages and facts.get("other", facts["group"]) in stages
     comparison = comment_emotions.outcome_comparison(client, reading, "nps")
     frustration = comparison.set_index("emotion").loc["frustration"]
     assert frustration["finding"] and frustration["difference"] < 0  # the demos' detractors complain
     assert comment_emotions.shuffled_findings(client, reading, "nps") == 0
-    assert len(comment_emotions.overall_table(reading, t)) == len(emotions.emotion_names())
+    shown = comment_emotions.overall_table(reading, t)[t("emotions.col.emotion")].tolist()
+    absent = comment_emotions.absent(reading.flags)
+    assert "disappointment" in absent  # no demo comment voices it
+    assert shown == [t(f"emotions.name.{name}") for name in emotions.emotion_names() if name not in absent]
 
 
 def _reading(n: int, seed: int, gap: float) -> tuple[comment_emotions.EmotionReading, pd.Series]:
@@ -275,24 +281,139 @@ def test_the_index_and_the_deck_carry_the_emotion_sentence(tmp_path, language):
     texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
     assert found.text in texts
     (chart,) = [shape.chart for shape in slide.shapes if shape.has_chart]
-    shares = [published["shares"][name]["share"] for name in emotions.emotion_names()]
+    shares = [share["share"] for share in published["shares"].values()]
     # the chart holds the shares as it shows them, rounded to its format
     assert list(chart.plots[0].series[0].values) == pytest.approx(shares, abs=0.005)
     common = comment_emotions.published(reading, None, None, None)
     results.publish(tmp_path, "01_diagnosis", {"metrics": {}, "pillars": {}, "emotions": common})
     (found,) = [f for f in findings(tmp_path, t) if f.section == "summary.section.emotions"]
-    top = max(common["shares"], key=lambda name: common["shares"][name]["share"])
+    ranked = sorted(common["shares"].items(), key=lambda item: item[1]["share"], reverse=True)
+    (top, first), (other, second) = ranked[:2]
+    assert first["low"] <= second["high"]  # six emotions planted at one rate: the top two overlap
     assert found.text == t(
-        "summary.emotion_common",
+        "summary.emotion_similar",
         emotion=t(f"emotions.name.{top}"),
-        share=t.interval(
-            common["shares"][top]["share"],
-            common["shares"][top]["low"],
-            common["shares"][top]["high"],
-            percent=True,
-        ),
+        share=t.interval(first["share"], first["low"], first["high"], percent=True),
+        other=t.inline(t(f"emotions.name.{other}")),
+        other_share=t.interval(second["share"], second["low"], second["high"], percent=True),
         n=t.number(3000),
     )
+
+
+def _share(share: float, low: float, high: float, n: int = 1000) -> dict:
+    return {"share": share, "low": low, "high": high, "n": n, "count": round(share * n)}
+
+
+def test_the_leader_is_named_only_when_its_interval_clears_the_next():
+    from cxlib.render.summary import leader
+
+    clear = [_share(0.30, 0.27, 0.33), _share(0.20, 0.18, 0.22), _share(0.05, 0.04, 0.06)]
+    assert leader(clear) == (clear[0], None)
+    close = [_share(0.20, 0.18, 0.22), _share(0.22, 0.19, 0.25)]
+    assert leader(close) == (close[1], close[0])
+    assert leader([clear[2]]) == (clear[2], None)
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_summary_says_most_frequent_only_of_a_share_set_apart(language):
+    from cxlib.render.summary import emotion_sentence
+
+    t = translator(language)
+    apart = {"frustration": _share(0.30, 0.27, 0.33), "worry": _share(0.20, 0.18, 0.22)}
+    published = {"comments": 1000, "shares": apart, "absent": [], "metric": None, "lower": None}
+    assert emotion_sentence(published, t) == t(
+        "summary.emotion_common",
+        emotion=t("emotions.name.frustration"),
+        share=t.interval(0.30, 0.27, 0.33, percent=True),
+        n=t.number(1000),
+    )
+    close = {"worry": _share(0.20, 0.18, 0.22), "frustration": _share(0.22, 0.19, 0.25)}
+    sentence = emotion_sentence(published | {"shares": close}, t)
+    assert (
+        sentence.startswith(t("emotions.name.frustration")) and t("emotions.name.worry").lower() in sentence
+    )
+    assert sentence == t(
+        "summary.emotion_similar",
+        emotion=t("emotions.name.frustration"),
+        share=t.interval(0.22, 0.19, 0.25, percent=True),
+        other=t.inline(t("emotions.name.worry")),
+        other_share=t.interval(0.20, 0.18, 0.22, percent=True),
+        n=t.number(1000),
+    )
+
+
+def test_emotions_planted_at_one_rate_are_seldom_called_most_frequent():
+    """The null of "most frequent": six emotions at the same rate; the summary names one as the
+    most frequent in at most 2 of 20 samples (it should say they are similar)."""
+    from cxlib.render.summary import leader
+
+    claimed = 0
+    for seed in range(20):
+        flags = pd.DataFrame(
+            np.random.default_rng(seed).random((3000, 6)) < 0.2, columns=list(emotions.emotion_names())
+        )
+        shares = emotions.emotion_shares(pd.DataFrame(index=flags.index), flags)
+        claimed += leader(shares.to_dict("records"))[1] is None
+    assert claimed <= 2
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_an_emotion_no_comment_carries_is_named_once_and_never_drawn(tmp_path, language):
+    from pptx import Presentation
+
+    from cxlib.render.brand import Brand
+    from cxlib.render.slides import _Deck, _emotions_slide
+
+    t = translator(language)
+    reading, score = _reading(600, seed=2, gap=60)
+    reading.flags[["gratitude", "trust"]] = False
+    published = comment_emotions.published(reading, None, None, None)
+    assert set(published["shares"]) == {"frustration", "worry", "disappointment", "satisfaction"}
+    assert published["absent"] == ["gratitude", "trust"]
+    table = comment_emotions.overall_table(reading, t)
+    assert t("emotions.name.trust") not in set(table[t("emotions.col.emotion")]) and len(table) == 4
+    figure = comment_emotions.group_chart(
+        SimpleNamespace(has=lambda name: False, tables={"survey": reading.responses}), reading, "stage", t
+    )
+    assert t("emotions.name.gratitude") not in figure.data[0].x and len(figure.data[0].x) == 4
+    names = comment_emotions.absent_names(reading.flags, t)
+    sentence = t.plural("emotions.absent", 2, names=names)
+    assert sentence.endswith(t.inline(t("emotions.name.trust")) + ".") and t.number(2) in sentence
+    deck = _Deck(Brand(), "footer", language)
+    _emotions_slide(deck, {"emotions": published}, t)
+    buffer = tmp_path / "deck.pptx"
+    deck.presentation.save(buffer)
+    (slide,) = Presentation(buffer).slides
+    text = "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+    assert sentence in text and text.count(t.inline(t("emotions.name.trust"))) == 1
+    (chart,) = [shape.chart for shape in slide.shapes if shape.has_chart]
+    assert list(chart.plots[0].categories) == [t(f"emotions.name.{name}") for name in published["shares"]]
+
+
+def test_a_group_whose_share_overlaps_the_next_is_not_called_the_commonest():
+    t = translator("en")
+    rows = pd.DataFrame(
+        {
+            "group": ["Buy", "Use"],
+            "emotion": ["frustration"] * 2,
+            "share": [0.22, 0.20],
+            "low": [0.19, 0.18],
+            "high": [0.25, 0.22],
+            "n": [800, 900],
+        }
+    )
+    figure = comment_emotions._largest_share_takeaway(
+        go.Figure(), rows, "emotions.takeaway_frustration", "group", {}, t
+    )
+    key, values = pop_takeaway(figure)
+    assert key == "emotions.takeaway_frustration_similar" and values["other"] == "Use"
+    apart = rows.assign(low=[0.23, 0.18], high=[0.26, 0.22])
+    key, _ = pop_takeaway(
+        comment_emotions._largest_share_takeaway(
+            go.Figure(), apart, "emotions.takeaway_frustration", "group", {}, t
+        )
+    )
+    assert key == "emotions.takeaway_frustration"
 
 
 @pytest.mark.parametrize(("slug", "language"), [("demo", "es"), ("northwind", "en")])
@@ -312,7 +433,8 @@ def test_demo_publishes_frustration_and_nothing_on_shuffled_ratings(slug, langua
     assert sentence.startswith(t("emotions.name.frustration")) and t("metric.nps") in sentence
     tones = comment_emotions.tone_by_stage(client, reading)
     key, facts = pop_takeaway(comment_emotions.curve_chart(tones, journey.measured_emotion(client), t))
-    assert key == "emotions.curve_takeaway" and facts["stage"] in set(client.tables["journey"]["stage"])
+    assert key in ("emotions.curve_takeaway", "emotions.curve_takeaway_similar")
+    assert facts["stage"] in set(client.tables["journey"]["stage"])
     # The same pipeline with the ratings shuffled among the respondents claims no emotion.
     responses = reading.responses.copy()
     responses[metric] = np.random.default_rng(7).permutation(responses[metric].to_numpy())

@@ -98,7 +98,7 @@ TITLES = {
     ),
     ("demo", "05_action_plan"): (
         "Plan de acción",
-        "70 %",
+        "objetivos internos",
         "Sin caso de experiencia: CRM corporativo",
         "Carga la capacidad humana fija",
         "Hoja de ruta en tres olas",

@@ -594,6 +594,10 @@ def _emotions_slide(deck: _Deck, diagnosis: dict, t: Translator) -> None:
         )
         for name, share in zip(names, shares.values(), strict=True)
     ]
+    missing = emotions.get("absent") or []
+    if missing:
+        names_missing = [t.inline(_plain(t(f"emotions.name.{emotion}"))) for emotion in missing]
+        lines.append(_plain(t.plural("emotions.absent", len(missing), names=_listed(names_missing, t))))
     _bullets(deck, slide, lines, (0.5, 1.9, 4.6, 5.0), 12)  # under the smallest title size: six lines
     native_chart(
         deck,

@@ -208,17 +208,38 @@ def findings(report_dir: Path, t: Translator) -> list[Finding]:
     return found
 
 
+def leader(shares: list[dict]) -> tuple[dict, dict | None]:
+    """The largest of ``shares`` (each with ``share`` and its interval's ``low`` and ``high``) and,
+    when its interval overlaps the next largest one's, that next one: ``None`` when the largest
+    stands clear of it (its lower bound above the other's upper bound), so that "the most frequent"
+    is said only of a share the data set apart (Schenker, N., and Gentleman, J. F. (2001), "On judging
+    the significance of differences by examining the overlap between confidence intervals", *The
+    American Statistician* 55(3): non-overlapping 95 % intervals differ at least at the 5 % level).
+
+    Raises
+    ------
+    ValueError
+        When ``shares`` is empty.
+    """
+    ranked = sorted(shares, key=lambda share: share["share"], reverse=True)
+    top = ranked[0]
+    second = ranked[1] if len(ranked) > 1 else None
+    return top, second if second is not None and top["low"] <= second["high"] else None
+
+
 def emotion_sentence(emotions: dict | None, t: Translator) -> str | None:
     """The emotions' sentence of the summary and the deck (:func:`cxlib.steps.emotions.published`):
     the emotion that goes with a lower outcome, with its share of the comments (Wilson interval, n)
     and the difference with its simultaneous interval, when step 01 found one (never on shuffled
-    ratings); otherwise the commonest emotion with its share, and that none goes with a lower
-    outcome. ``None`` without comments."""
-    if not emotions or not emotions.get("comments"):
+    ratings); otherwise the most frequent emotion with its share when its interval stands clear of
+    the next one's (:func:`leader`), else the two with similar shares, and that none goes with a
+    lower outcome. ``None`` without comments or without any emotion in them."""
+    if not emotions or not emotions.get("comments") or not emotions["shares"]:
         return None
     shares = emotions["shares"]
     lower = emotions.get("lower")
-    name = lower["emotion"] if lower else max(shares, key=lambda emotion: shares[emotion]["share"])
+    top, similar = leader([{"emotion": name} | share for name, share in shares.items()])
+    name = lower["emotion"] if lower else top["emotion"]
     share = shares[name]
     values = {
         "emotion": t(f"emotions.name.{name}"),
@@ -230,7 +251,12 @@ def emotion_sentence(emotions: dict | None, t: Translator) -> str | None:
         difference = t.interval(lower["difference"], lower["low"], lower["high"], 1)
         metric = t(f"metric.{emotions['metric']}")
         return t("summary.emotion_lower", metric=metric, difference=difference, **values) + caution
-    sentence = t("summary.emotion_common", **values) + caution
+    if similar is not None:
+        values |= {
+            "other": t.inline(t(f"emotions.name.{similar['emotion']}")),
+            "other_share": t.interval(similar["share"], similar["low"], similar["high"], percent=True),
+        }
+    sentence = t("summary.emotion_similar" if similar else "summary.emotion_common", **values) + caution
     if emotions.get("metric"):
         sentence += " " + t("summary.emotion_no_lower", metric=t(f"metric.{emotions['metric']}"))
     return sentence

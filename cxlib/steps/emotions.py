@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel.lists import format_list
 
 from cxlib.core.i18n import Translator
 from cxlib.inputs.client import Client
@@ -24,6 +25,7 @@ from cxlib.render.charts import (
     with_takeaway,
     wrap_category_ticks,
 )
+from cxlib.render.summary import leader
 from cxlib.stats.emotions import MIN_COMPARED, compare_flags, emotion_shares, emotions, outcome_score
 from cxlib.stats.estimators import SMALL_SAMPLE
 from cxlib.stats.metrics import metric_by
@@ -66,16 +68,33 @@ def _emotion(name: str, t: Translator) -> str:
     return t(f"emotions.name.{name}")
 
 
+def present(flags: pd.DataFrame) -> list[str]:
+    """The emotions at least one comment carries, in the lexicon's order."""
+    return [name for name in flags.columns if flags[name].any()]
+
+
+def absent(flags: pd.DataFrame) -> list[str]:
+    """The emotions no comment carries (not drawn nor listed: :func:`absent_names` names them)."""
+    return [name for name in flags.columns if not flags[name].any()]
+
+
+def absent_names(flags: pd.DataFrame, t: Translator) -> str:
+    """The :func:`absent` emotions as a list inside a sentence (``decepción, gratitud y confianza``)."""
+    return format_list([t.inline(_emotion(name, t)) for name in absent(flags)], locale=t.locale)
+
+
 def overall_table(reading: EmotionReading, t: Translator) -> pd.DataFrame:
-    """Each emotion's share of the comments, with its interval, and how many comments carry it."""
-    shares = emotion_shares(reading.responses, reading.flags)
+    """Each emotion the comments carry (:func:`present`): its share of the comments, with its
+    interval, and how many comments carry it."""
+    shown = present(reading.flags)
+    shares = emotion_shares(reading.responses, reading.flags[shown])
     return pd.DataFrame(
         {
             t("emotions.col.emotion"): [_emotion(name, t) for name in shares["emotion"]],
             t("emotions.col.share"): [
                 t.interval(row.share, row.low, row.high, percent=True) for row in shares.itertuples()
             ],
-            t("emotions.col.comments"): [t.number(count) for count in reading.flags.sum().to_numpy()],
+            t("emotions.col.comments"): [t.number(count) for count in reading.flags[shown].sum().to_numpy()],
         }
     )
 
@@ -103,20 +122,22 @@ def _group_shares(reading: EmotionReading, flags: pd.DataFrame, by: str) -> pd.D
 
 
 def group_chart(client: Client, reading: EmotionReading, by: str, t: Translator) -> go.Figure | None:
-    """Heatmap of each emotion's share of the comments (%) per journey stage or touchpoint, groups
-    in journey order; groups with fewer than :data:`MIN_GROUP_COMMENTS` comments are left out, and
-    those under :data:`~cxlib.stats.estimators.SMALL_SAMPLE` carry one caution. The takeaway names
-    the group where frustration is commonest, with its interval and n. ``None`` when the survey has
-    no ``by`` or no group has enough comments."""
-    if by not in reading.responses:
+    """Heatmap of the share of the comments (%) carrying each emotion present (:func:`present`) per
+    journey stage or touchpoint, groups in journey order; groups with fewer than
+    :data:`MIN_GROUP_COMMENTS` comments are left out, and those under
+    :data:`~cxlib.stats.estimators.SMALL_SAMPLE` carry one caution. The takeaway names the group where
+    frustration is commonest, with its interval and n, or the two whose intervals overlap
+    (:func:`_largest_share_takeaway`). ``None`` when the survey has no ``by``, the comments carry no
+    emotion or no group has enough comments."""
+    columns = present(reading.flags)
+    if by not in reading.responses or not columns:
         return None
-    shares = _group_shares(reading, reading.flags, by)
+    shares = _group_shares(reading, reading.flags[columns], by)
     if shares.empty:
         return None
     order, names = _group_labels(client, by)
     groups = [group for group in order if group in set(shares["group"])]
     grid = shares.set_index(["group", "emotion"])
-    columns = list(reading.flags.columns)
     values = np.array([[grid.at[(g, e), "share"] for e in columns] for g in groups])
     cell = grid.apply(
         lambda row: (
@@ -316,9 +337,10 @@ def outcome_takeaway(comparison: pd.DataFrame, metric: str, t: Translator) -> tu
 def published(
     reading: EmotionReading, metric: str | None, comparison: pd.DataFrame | None, shuffled: int | None
 ) -> dict:
-    """What step 01 publishes of the emotions for the client index and the deck: each emotion's
-    share of the comments with its Wilson interval and n (:func:`~cxlib.stats.emotions.emotion_shares`)
-    and how many comments carry it; the outcome compared on; and ``lower``, the emotion that goes
+    """What step 01 publishes of the emotions for the client index and the deck: each emotion the
+    comments carry (:func:`present`), with its share of the comments, its Wilson interval and n
+    (:func:`~cxlib.stats.emotions.emotion_shares`) and how many comments carry it; the emotions no
+    comment carries (``absent``); the outcome compared on; and ``lower``, the emotion that goes
     with the lowest outcome (the most negative difference among :func:`outcome_comparison`'s
     findings, with its simultaneous interval and n), only when that interval excludes 0 and the
     same comparison on shuffled ratings (:func:`shuffled_findings`) found nothing, else ``None``.
@@ -334,7 +356,12 @@ def published(
     shuffled
         :func:`shuffled_findings` on ``metric`` (``None`` without one).
     """
-    shares = emotion_shares(reading.responses, reading.flags).set_index("emotion")
+    shown = present(reading.flags)
+    shares = (
+        emotion_shares(reading.responses, reading.flags[shown]).set_index("emotion")
+        if shown
+        else pd.DataFrame(columns=["share", "low", "high", "n"])
+    )
     counts = reading.flags.sum()
     lower = None
     if comparison is not None and shuffled == 0:
@@ -354,6 +381,7 @@ def published(
             }
             for emotion, row in shares.iterrows()
         },
+        "absent": absent(reading.flags),
         "metric": metric,
         "lower": lower,
         "shuffled_findings": shuffled,
@@ -479,15 +507,24 @@ def _largest_share_takeaway(
 ) -> go.Figure:
     """``figure`` with the takeaway ``key`` naming the group (shown by ``names``, else as it is) with
     the largest share among ``rows`` of at least :data:`SMALL_SAMPLE` comments, with its interval and
-    n; a takeaway saying no group is large enough when none is."""
+    n, when that interval stands clear of the next group's (:func:`~cxlib.render.summary.leader`);
+    else ``<key>_similar``, which names both; a takeaway saying no group is large enough when none
+    is."""
     steady = rows[rows["n"] >= SMALL_SAMPLE]
     if steady.empty:
         return with_takeaway(figure, "emotions.takeaway_none", minimum=t.number(SMALL_SAMPLE))
-    top = steady.loc[steady["share"].idxmax()]
+    top, similar = leader(steady.to_dict("records"))
+    values = {
+        placeholder: names.get(top["group"], top["group"]),
+        "share": t.interval(top["share"], top["low"], top["high"], percent=True),
+        "n": t.number(top["n"]),
+    }
+    if similar is None:
+        return with_takeaway(figure, key, **values)
     return with_takeaway(
         figure,
-        key,
-        **{placeholder: names.get(top["group"], top["group"])},
-        share=t.interval(top["share"], top["low"], top["high"], percent=True),
-        n=t.number(top["n"]),
+        f"{key}_similar",
+        **values,
+        other=names.get(similar["group"], similar["group"]),
+        other_share=t.interval(similar["share"], similar["low"], similar["high"], percent=True),
     )
