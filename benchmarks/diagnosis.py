@@ -5,7 +5,8 @@ Each survey is written as a CSV in the Spanish demo's export format (``;``, cp12
 dates, decimal commas) beside a copy of its ``client.yaml`` and ``assessment.csv``, then read and
 validated by ``check_client`` and analysed with the same cxlib calls the 01_diagnosis notebook
 makes (metrics, breakdowns, trends, segment tests, pillar scores, drivers, impact slopes, targets,
-profiles, comments). Each size runs in its own process, so its peak resident memory is its own.
+profiles, comments). Each size runs in its own process, and its survey is written by yet another, so
+the peak resident memory printed is the diagnosis's own.
 
 By default the survey resamples the demo's rows, so its comments repeat the demo's ~1,800 texts.
 ``--distinct-texts`` gives 40% of the rows a comment of two or three sentences drawn from real
@@ -193,11 +194,15 @@ def comment_stages(client: Client, stage: Stages) -> None:
 
 
 def measure(rows: int, distinct: bool) -> None:
-    """One size: every stage's seconds and the peak memory so far."""
+    """One size: every stage's seconds and the peak memory so far. The survey is written by another
+    process, so the peak is the diagnosis's own, not that of building the test data."""
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary) / "big"
         folder.mkdir()
-        demo_folder(folder, rows, distinct)
+        mode = ["--distinct-texts"] if distinct else []
+        subprocess.run(
+            [sys.executable, __file__, "--write", str(folder), "--one", str(rows), *mode], check=True
+        )
         size = (folder / "survey.csv").stat().st_size / 1e6
         print(f"{rows:,} rows ({size:.0f} MB CSV)", flush=True)
         stage = Stages()
@@ -249,7 +254,11 @@ def main() -> None:
     parser.add_argument("--distinct-texts", action="store_true", help="comments are distinct real sentences")
     parser.add_argument("--reviews", action="store_true", help="only the public long-review client")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size measured in this process
+    parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)  # only write that size's folder
     arguments = parser.parse_args()
+    if arguments.write:
+        demo_folder(arguments.write, arguments.one, arguments.distinct_texts)
+        return
     if arguments.reviews:
         measure_reviews()
         return

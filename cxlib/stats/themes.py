@@ -23,7 +23,7 @@ from sklearn.decomposition import NMF, non_negative_factorization
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from cxlib.stats.text import _fold_word, _stem, fold
-from cxlib.stats.vectorise import transform
+from cxlib.stats.vectorise import transform, transform_chunks
 
 
 def keyword_themes(comments: pd.Series, keywords: dict[str, list[str]]) -> pd.DataFrame:
@@ -123,7 +123,10 @@ def discover_themes(
         for phrases in theme_phrases(fitted_on, fitted_weights, language, top_terms)
     }
     codes, distinct = pd.factorize(present)
-    share = _row_shares(project(transform(vectorizer, fold(pd.Series(distinct, dtype=object))), topics))
+    weights = transform_chunks(
+        vectorizer, fold(pd.Series(distinct, dtype=object)), lambda rows: project(rows, topics)
+    )
+    share = _row_shares(np.vstack(weights))
     flags = pd.DataFrame((share >= THEME_SHARE)[codes], index=present.index, columns=list(terms))
     return DiscoveredThemes(flags.reindex(comments.index, fill_value=False), terms)
 

@@ -112,13 +112,10 @@ def split(texts: pd.Series, token: str, alone: str = "") -> Split:
     offsets = offsets - offsets[0]
     of_byte = kind[data]
     spaced = np.where(of_byte == 0, np.uint8(32), data)
-    if alone:  # " x " for each character standing alone
-        width = np.where(of_byte == 2, 3, 1)
-        spaced = np.repeat(spaced, width)
-        ends = np.cumsum(width)
-        alone_at = ends[of_byte == 2] - 1
-        spaced[alone_at] = spaced[alone_at - 2] = 32
-        offsets = np.concatenate([[0], ends])[offsets]
+    if alone:  # " x " for each character standing alone: a space inserted before and after it
+        alone_at = np.flatnonzero(of_byte == 2)
+        spaced = np.insert(spaced, np.concatenate([alone_at, alone_at + 1]), np.uint8(32))
+        offsets = offsets + 2 * np.searchsorted(alone_at, offsets)
     spaced_array = pa.LargeStringArray.from_buffers(
         len(array), pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(spaced.tobytes())
     )
@@ -160,13 +157,25 @@ def transform(vectorizer: Vectorizer, texts: pd.Series) -> sparse.csr_matrix:
     texts
         The texts, folded by :func:`cxlib.stats.text.fold`; missing texts read as empty.
     """
+    return sparse.vstack(transform_chunks(vectorizer, texts, lambda matrix: matrix), format="csr")
+
+
+def transform_chunks(
+    vectorizer: Vectorizer, texts: pd.Series, reduce: Callable[[sparse.csr_matrix], object]
+) -> list:
+    """``reduce`` of each chunk's rows of :func:`transform` (a chunk of :data:`CHUNK` texts, in
+    order), so that only the reductions of a large matrix, never the matrix, are held at once."""
     texts = texts.fillna("").reset_index(drop=True)
     if not _supported(vectorizer) or not _folded(texts):
-        return vectorizer.transform(texts)
+        return chunked(texts, lambda chunk: reduce(vectorizer.transform(chunk)))
     counting = (
         clone(vectorizer).set_params(norm=None) if isinstance(vectorizer, HashingVectorizer) else vectorizer
     )
-    counts = sparse.vstack(chunked(texts, lambda chunk: _counts(counting, chunk)), format="csr")
+    return chunked(texts, lambda chunk: reduce(_weighted(vectorizer, _counts(counting, chunk))))
+
+
+def _weighted(vectorizer: Vectorizer, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``counts`` weighted and normalised as ``vectorizer`` does (row by row, so chunk by chunk)."""
     counts.sort_indices()
     if isinstance(vectorizer, TfidfVectorizer):
         if vectorizer.sublinear_tf:
