@@ -37,6 +37,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
+from cxlib.stats.vectorise import transform
+
 MODELS = Path(__file__).with_name("models")
 #: Hashed features per block (word n-grams, character n-grams): 2**16 each keeps a three-class
 #: model near 1.5 MB as float16 while collisions stay rare for review vocabularies.
@@ -101,9 +103,7 @@ def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
 def features(folded: pd.Series, lexicon: pd.DataFrame) -> sparse.csr_matrix:
     """The model's features of each text: ``folded`` (see :func:`cxlib.stats.text.fold`, missing as
     ``""``) and ``lexicon``, the lexicon's reading of the same texts, row for row."""
-    word, char = _vectorizers()
-    texts = folded.fillna("").to_numpy(dtype=str)
-    blocks = [normalize(vectorizer.transform(texts)) for vectorizer in (word, char)]
+    blocks = [normalize(transform(vectorizer, folded)) for vectorizer in _vectorizers()]
     reading = lexicon.loc[:, list(LEXICON_COLUMNS)].to_numpy(dtype=float)
     reading[:, 1:] = np.minimum(reading[:, 1:], COUNT_SCALE) / COUNT_SCALE
     blocks.append(sparse.csr_matrix(np.nan_to_num(reading)))
