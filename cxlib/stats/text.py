@@ -64,10 +64,17 @@ STEMMERS = {"es": "spanish", "en": "english"}
 
 def fold(text: pd.Series) -> pd.Series:
     """Lowercase and strip accents ("Pésimo" → "pesimo"): Unicode lower case, compatibility
-    decomposition (NFKD), then every character outside ASCII dropped, by Arrow's string kernels.
+    decomposition (NFKD), then every character outside ASCII dropped, by Arrow's string kernels
+    (texts already in ASCII, which decomposition leaves as they are, are only lowercased).
     Missing texts stay missing."""
-    lowered = pc.utf8_normalize(pc.utf8_lower(as_arrow(text, missing=None)), "NFKD")
-    return pd.Series(pc.replace_substring_regex(lowered, r"[^\x00-\x7f]+", ""), index=text.index, dtype="str")
+    array = as_arrow(text, missing=None)
+    ascii_only = pc.fill_null(pc.string_is_ascii(array), True)
+    folded = pc.ascii_lower(array)
+    if not pc.all(ascii_only).as_py():
+        other = pc.invert(ascii_only)
+        rest = pc.utf8_normalize(pc.utf8_lower(pc.filter(array, other)), "NFKD")
+        folded = pc.replace_with_mask(folded, other, pc.replace_substring_regex(rest, r"[^\x00-\x7f]+", ""))
+    return pd.Series(folded, index=text.index, dtype="str")
 
 
 def _fold_word(word: str) -> str:
