@@ -37,6 +37,7 @@ from cxlib.stats.text import (
     TOKEN_CHARACTERS,
     _stem,
     _word_sets,
+    by_word_or_stem,
     fold,
     join_phrases,
     operators_before,
@@ -101,10 +102,7 @@ def _read(comments: pd.Series, language: str) -> pd.DataFrame:
     tokens_of, stems, pattern = _cues(language)
     folded = join_phrases(fold(comments).fillna("").reset_index(drop=True), pattern)
     found = split(folded, TOKEN_CHARACTERS, PUNCTUATION)
-    vocabulary = pd.Series(found.vocabulary, dtype=object)
-    cue = vocabulary.map(tokens_of)
-    unknown = cue.isna().to_numpy()
-    cue[unknown] = pd.Series(_stem(vocabulary[unknown].tolist(), language)).map(stems).to_numpy()
+    cue = by_word_or_stem(found, tokens_of, stems, language)
     names = pd.Index(emotion_names())
     plain = names.get_indexer(cue)[found.code]  # each token's emotion (-1 for none), per distinct token
     flipped = names.get_indexer(cue.map(lexicon_data()["negated"]))[found.code]

@@ -1,6 +1,7 @@
 """Sentiment of free-text comments in Spanish and English, and the themes they mention.
 
-Sentiment is lexicon- and rule-based, vectorised over tokens with pandas:
+Sentiment is lexicon- and rule-based, vectorised over integer token arrays
+(:mod:`cxlib.stats.vectorise`):
 
 - **Lexicons**: English uses VADER's lexicon (Hutto, C. J. & Gilbert, E. (2014), VADER: a
   parsimonious rule-based model for sentiment analysis of social media text, *ICWSM-14*), read from
@@ -56,7 +57,6 @@ VADER_THRESHOLD = 0.05
 ELHPOLAR_VALENCE = 2.0
 NEGATION_SCOPE = 3
 CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5
-TOKEN = r"[a-z0-9_']+|[.!?;:,]"
 SENTENCE_END = (".", "!", "?")
 CLAUSE_END = (".", "!", "?", ";", ":", ",")
 STEMMERS = {"es": "spanish", "en": "english"}
@@ -163,8 +163,8 @@ def _word_sets(language: str) -> tuple[set[str], dict[str, float], set[str]]:
     return negators, boosters, contrast
 
 
-#: The characters of the scorer's word tokens, and the punctuation that is a token of its own
-#: (the tokens of :data:`TOKEN`).
+#: The scorer's tokens: runs of these word characters (folded text, apostrophes kept), and each
+#: of these punctuation marks on its own.
 TOKEN_CHARACTERS, PUNCTUATION = WORD_CHARACTERS + "'", ".!?;:,"
 
 
@@ -175,19 +175,18 @@ def join_phrases(folded: pd.Series, pattern: re.Pattern | None) -> pd.Series:
         return folded
     found = pc.match_substring_regex(as_arrow(folded), pattern.pattern).to_numpy(zero_copy_only=False)
     joined = folded.copy()
-    joined[found] = folded[found].str.replace(
-        pattern, lambda match: match.group(0).replace(" ", "_"), regex=True
-    )
+    joined[found] = folded[found].str.replace(pattern, _underscored, regex=True)
     return joined
 
 
 def _underscored(match: re.Match) -> str:
+    """A matched phrase with its spaces as ``_``."""
     return match.group(0).replace(" ", "_")
 
 
 def tokens(comments: pd.Series, language: str) -> Split:
-    """The tokens of :data:`TOKEN` of each comment (folded, the lexicon's phrases joined with
-    ``_``), in order (:func:`cxlib.stats.vectorise.split`)."""
+    """The tokens (:data:`TOKEN_CHARACTERS`, :data:`PUNCTUATION`) of each comment, folded and with
+    the lexicon's phrases joined by ``_``, in order (:func:`cxlib.stats.vectorise.split`)."""
     folded = fold(comments).fillna("").reset_index(drop=True)
     return split(join_phrases(folded, _phrase_pattern(language)), TOKEN_CHARACTERS, PUNCTUATION)
 
@@ -224,9 +223,9 @@ def operators_before(
     clause, and the boost of the intensifiers or downtoners one or two tokens before it (the
     second ×0.95). The tokens before are read by shifting whole arrays (a clause's tokens are
     consecutive)."""
-    is_negator = found.lookup(dict.fromkeys(negators, True), False, bool)
+    is_negator = found.isin(negators)
     boosting = found.lookup(boosters, 0.0)
-    clause = np.cumsum(found.starts() | found.lookup(dict.fromkeys(CLAUSE_END, True), False, bool))
+    clause = np.cumsum(found.starts() | found.isin(CLAUSE_END))
     negated = np.zeros(len(clause), dtype=bool)
     boost = np.zeros(len(clause))
     for distance in range(1, NEGATION_SCOPE + 1):
@@ -241,19 +240,25 @@ def _valences(found: Split, language: str) -> np.ndarray:
     """Each token's lexicon valence (0 when unknown), by word then by stem; each distinct token
     is looked up once."""
     words, stems, _ = _language_lexicon(language)
+    return by_word_or_stem(found, words, stems, language).astype(float).fillna(0.0).to_numpy()[found.code]
+
+
+def by_word_or_stem(found: Split, words: dict, stems: dict, language: str) -> pd.Series:
+    """Per distinct token of ``found``: its entry in ``words``, else its Snowball stem's entry in
+    ``stems`` (missing where neither has one); only the tokens ``words`` lacks are stemmed."""
     vocabulary = pd.Series(found.vocabulary, dtype=object)
-    valence = vocabulary.map(words)
+    entry = vocabulary.map(words)
     if stems:
-        unknown = valence.isna().to_numpy()
-        valence[unknown] = pd.Series(_stem(vocabulary[unknown].tolist(), language)).map(stems).to_numpy()
-    return valence.astype(float).fillna(0.0).to_numpy()[found.code]
+        unknown = entry.isna().to_numpy()
+        entry[unknown] = pd.Series(_stem(vocabulary[unknown].tolist(), language)).map(stems).to_numpy()
+    return entry
 
 
 def _contrast_weights(found: Split, contrast: set[str]) -> np.ndarray:
     """Per token: :data:`CONTRAST_BEFORE` before the first contrast word of its sentence,
     :data:`CONTRAST_AFTER` after it, 1 in sentences without one (and on the word itself)."""
-    sentence = np.cumsum(found.starts() | found.lookup(dict.fromkeys(SENTENCE_END, True), False, bool))
-    at = np.flatnonzero(found.lookup(dict.fromkeys(contrast, True), False, bool))
+    sentence = np.cumsum(found.starts() | found.isin(SENTENCE_END))
+    at = np.flatnonzero(found.isin(contrast))
     first = np.full(sentence[-1] + 1 if len(sentence) else 0, -1)
     with_contrast, first_at = np.unique(sentence[at], return_index=True)
     first[with_contrast] = at[first_at]

@@ -2,17 +2,17 @@
 
 scikit-learn's text vectorisers analyse one document at a time in Python: on a few hundred
 thousand distinct comments, building the n-grams costs far more than the models that read them.
-Here the comments are split into tokens by Arrow's vectorised string kernels (RE2 regular
-expressions, :func:`split`), each distinct token is read once, and the matrices are built from
-integer arrays:
+Here the comments are split into tokens on their bytes (:func:`split`: one lookup table over the
+whole Arrow buffer, then Arrow's white-space split and dictionary encoding), each distinct token is
+read once, and the matrices are built from integer arrays:
 
 - :func:`transform` gives exactly the matrix a fitted ``TfidfVectorizer`` or ``CountVectorizer``,
   or a ``HashingVectorizer``, gives for texts folded by :func:`cxlib.stats.text.fold` (lower case,
-  ASCII). Word unigrams and character n-grams within words (``char_wb``) are the product of a
-  text × distinct-token count matrix and the vectoriser's own reading of each distinct token (an
-  n-gram of either kind never crosses a token); word bigrams pair consecutive tokens of one text,
-  and each distinct pair is looked up once. Any other analyser, and texts that are not folded, go
-  to scikit-learn.
+  ASCII). A word unigram's column is looked up once per distinct token, and a bigram's once per
+  distinct pair of consecutive tokens of one text; character n-grams within words (``char_wb``)
+  are the product of a text × distinct-word count matrix and the vectoriser's own reading of each
+  distinct word, since such an n-gram never crosses a word. Any other analyser, and texts that are
+  not folded, go to scikit-learn.
 - :func:`split` is also the tokeniser of the lexicon scorer and of the emotion cues.
 
 Texts are vectorised :data:`CHUNK` at a time, so the tokens of a million texts are never all in
@@ -69,6 +69,10 @@ class Split:
         first[1:] = self.doc[1:] != self.doc[:-1]
         return first
 
+    def isin(self, values: object) -> np.ndarray:
+        """Whether each token is one of ``values``, read once per distinct token."""
+        return pd.Series(self.vocabulary, dtype=object).isin(values).to_numpy()[self.code]
+
     def counts(self) -> sparse.csr_matrix:
         """Texts × distinct tokens: how often each token occurs in each text."""
         shape = (self.texts, len(self.vocabulary))
@@ -92,8 +96,8 @@ def as_arrow(texts: pd.Series, missing: str | None = "") -> pa.LargeStringArray:
 #: (what ``str.split()`` splits on) among ASCII characters.
 WORD_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 WHITE_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
-#: Every ASCII character.
-ASCII = "".join(map(chr, range(128)))
+#: The ASCII characters of words split on white space (``char_wb``'s words).
+NOT_WHITE_SPACE = "".join(sorted(set(map(chr, range(128))) - set(WHITE_SPACE)))
 
 
 def split(texts: pd.Series, token: str, alone: str = "") -> Split:
@@ -212,7 +216,7 @@ def _folded(texts: pd.Series) -> bool:
 def _counts(vectorizer: Vectorizer, texts: pd.Series) -> sparse.csr_matrix:
     """The n-gram counts of ``texts``, before any weighting or normalisation."""
     if vectorizer.analyzer == "char_wb":
-        words = split(texts, "".join(set(ASCII) - set(WHITE_SPACE)))
+        words = split(texts, NOT_WHITE_SPACE)
         return words.counts() @ _read_alone(vectorizer, words.vocabulary)
     tokens = split(texts, WORD_CHARACTERS)
     pattern, stop = re.compile(vectorizer.token_pattern), set(vectorizer.get_stop_words() or ())
